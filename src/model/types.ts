@@ -1,0 +1,29 @@
+/**
+ * The two-layer ReLU network of THEORY.md §1, f(x) = (1/N) Σ_r φ_r(x), in one of two
+ * parameterisations:
+ *  - 'ntk'       (A, Du et al. 2019): f = (1/√N) Σ a_r ReLU(w_rᵀx), a_r ∈ {±1}^C fixed, only W trained,
+ *                GD on ½R with step η; φ_r = √N a_r ReLU(w_rᵀx).
+ *  - 'meanfield' (B, Ye et al. 2020): f = (1/N) Σ b_r ReLU(w_rᵀx), W and b trained, GD on L = R/(2m)
+ *                with step η·N; φ_r = b_r ReLU(w_rᵀx).
+ */
+export const PARAMETERISATIONS = ['ntk', 'meanfield'] as const;
+export type Parameterisation = (typeof PARAMETERISATIONS)[number];
+
+export interface TwoLayerWeights {
+  parameterisation: Parameterisation;
+  /** Width N (number of hidden neurons). */
+  width: number;
+  /** Input dimension d. */
+  inputDim: number;
+  /** Output dimension C. */
+  outputs: number;
+  /** Hidden weights w_r, N×d row-major. */
+  w: Float32Array;
+  /** Output weights (a_r for 'ntk', b_r for 'meanfield'), N×C row-major. */
+  v: Float32Array;
+}
+
+/** √N for 'ntk', 1 for 'meanfield': φ_r(x) = neuronScale · v_r · ReLU(w_rᵀx). */
+export function neuronScale(weights: Pick<TwoLayerWeights, 'parameterisation' | 'width'>): number {
+  return weights.parameterisation === 'ntk' ? Math.sqrt(weights.width) : 1;
+}
