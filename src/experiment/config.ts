@@ -1,0 +1,72 @@
+/**
+ * The experiment configuration: one typed record that is the single source of CLI flags,
+ * config-file fields and the run id (readable prefix + hash of its canonical JSON).
+ */
+import { createHash } from 'node:crypto';
+import type { LabelKind } from '../data/types';
+import type { Parameterisation } from '../model/types';
+
+export type DatasetConfig =
+  | { kind: 'synthetic'; labels: LabelKind; d: number; teacherWidth?: number; clusters?: number }
+  | { kind: 'mnist'; unitNorm: boolean; heldOut: number }
+  | { kind: 'file'; path: string };
+
+export interface TheoryOverridesConfig {
+  /** Replacement values for the named constants (c_N, c_eta, C, kappa, delta). */
+  constants?: Record<string, number>;
+  /** Replacement mathjs expressions for hypotheses/bounds, by id. */
+  expressions?: Record<string, string>;
+}
+
+export interface ExperimentConfig {
+  /** Readable prefix of the run id, e.g. "verify-synthetic". */
+  name: string;
+  dataset: DatasetConfig;
+  /** Dataset sizes m to sweep. */
+  mGrid: number[];
+  /** One run per seed per m; the seed drives data, initialisation and random pruning. */
+  seeds: number[];
+  parameterisation: Parameterisation;
+  /** Dense width N. */
+  width: number;
+  /** Initial weight scale κ: w_r(0) ~ N(0, κ² I). */
+  kappa: number;
+  /** GD step size η (same for every m, so T*(m) is compared at fixed η). */
+  eta: number;
+  /** Pre-training iterations T (the last checkpoint). */
+  iterations: number;
+  /** Number of log-spaced checkpoints in [0, T] (including 0 and T). */
+  checkpoints: number;
+  /** Subnetwork sizes n at which every pruner is measured. */
+  subnetworkSizes: number[];
+  /** Target normalised subnetwork loss ε for t_crit. */
+  epsilon: number;
+  /** Target subnetwork training accuracy for the accuracy-based t_crit (classification data only). */
+  targetAccuracy: number | null;
+  /** Pruners to run (built-in names). */
+  pruners: string[];
+  /** y counts as inside the hull when the certified squared distance is ≤ hullTolerance·2m (normalised like the loss). */
+  hullTolerance: number;
+  /** λ0 and H(t) are computed only up to this m (an m×m eigenproblem). */
+  maxKernelM: number;
+  theory: TheoryOverridesConfig;
+}
+
+/** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Run id = readable prefix + first 10 hex digits of the SHA-256 of the canonical config. */
+export function runId(config: ExperimentConfig): string {
+  const hash = createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 10);
+  const prefix = config.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
+  return `${prefix}-${hash}`;
+}

@@ -1,0 +1,59 @@
+/** The conformance report document: what report.json holds and report.md/plots render. */
+import type { ExperimentConfig } from '../experiment/config';
+import type { ClaimResult, InvariantResult, RunResult, ScalingResult, Verdict } from '../experiment/types';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface Environment {
+  backend: string;
+  backendDetail: string;
+  node: string;
+  platform: string;
+  cpus: number;
+  /** Exact versions of the numerical packages that produced the numbers. */
+  packages: Record<string, string>;
+  /** git commit of pruneproof (with "-dirty" when the tree had changes), or null outside a checkout. */
+  commit: string | null;
+}
+
+/** One bound or hypothesis expression, as the theory module states it, for the report. */
+export interface ExpressionRecord {
+  id: string;
+  label: string;
+  statement: string;
+  expression: string;
+  latex: string;
+  /** True when the expression was replaced from the config file. */
+  overridden: boolean;
+}
+
+export interface SummaryRow {
+  /** What was checked, e.g. "B3: greedy loss within B2′ once t ≥ T*(m)". */
+  check: string;
+  kind: 'invariant' | 'claim' | 'scaling';
+  verdict: Verdict | 'consistent with logarithmic scaling' | 'better explained by a power law' | 'inconclusive';
+  detail: string;
+}
+
+export interface ReportDocument {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  runId: string;
+  /** ISO time the run finished. */
+  createdAt: string;
+  /** The command line that produced the report (replays it with the same config file). */
+  command: string;
+  config: ExperimentConfig;
+  /** Why the config's values were chosen (shown in the report). */
+  configRationale: string[];
+  environment: Environment;
+  wallSeconds: number;
+  expressions: ExpressionRecord[];
+  summary: SummaryRow[];
+  runs: RunResult[];
+  scaling: ScalingResult[];
+  /** Claims and invariants aggregated over all runs (each run also keeps its own). */
+  claims: ClaimResult[];
+  invariants: InvariantResult[];
+  /** Symbolic derivation of dT*(m)/d(ln m), from the theory module. */
+  derivation: { statement: string; result: string; latex: string }[];
+}
