@@ -1,12 +1,16 @@
 /** Row-wise helpers on m×d row-major Float32Arrays. Norms are accumulated in float64. */
 
+// Module-level aliases: under jest every global lookup (Math, Number) costs ≈ 1 µs (test globals live
+// in a vm context), which turns per-entry loops over 10^7 values into seconds.
+const sqrt = Math.sqrt;
+
 /** Euclidean norm of each row, in float64. */
 export function rowNorms(x: Float32Array, m: number, d: number): Float64Array {
   const norms = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     let s = 0;
     for (let k = i * d, end = k + d; k < end; k++) s += x[k] * x[k];
-    norms[i] = Math.sqrt(s);
+    norms[i] = sqrt(s);
   }
   return norms;
 }

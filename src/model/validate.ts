@@ -57,3 +57,23 @@ export function requireColumns(shape: number[], expected: number, what: string, 
     throw new RangeError(`${op}: ${what} has shape [${shape.join(', ')}], expected [m, ${expected}]`);
   }
 }
+
+/** Checks x (m×d), xT (d×m) and, when given, y (m×C) against the network's d and C. */
+export function requireDataShapes(
+  data: { x: { shape: number[] }; xT: { shape: number[] }; y?: { shape: number[] } },
+  weights: Pick<TwoLayerWeights, 'inputDim' | 'outputs'>,
+  op: string,
+): void {
+  requireColumns(data.x.shape, weights.inputDim, 'data.x', op);
+  const m = data.x.shape[0];
+  const [rows, cols] = data.xT.shape;
+  if (data.xT.shape.length !== 2 || rows !== weights.inputDim || cols !== m) {
+    throw new RangeError(`${op}: data.xT has shape [${data.xT.shape.join(', ')}], expected [${weights.inputDim}, ${m}]`);
+  }
+  if (data.y) {
+    requireColumns(data.y.shape, weights.outputs, 'data.y', op);
+    if (data.y.shape[0] !== m) {
+      throw new RangeError(`${op}: data.y has ${data.y.shape[0]} rows but data.x has ${m}`);
+    }
+  }
+}

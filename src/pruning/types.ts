@@ -44,5 +44,11 @@ export interface PruneResult {
 export interface Pruner {
   /** Short identifier used in reports, e.g. "greedy". */
   name: string;
+  /**
+   * True when the selection for size n is always the first n picks of the selection for any larger
+   * size (greedy, random and magnitude are). The harness then calls `prune` once with the largest n
+   * and reads smaller sizes off the prefix; otherwise it calls `prune` once per n.
+   */
+  prefixConsistent?: boolean;
   prune(input: PruneInput): PruneResult | Promise<PruneResult>;
 }

@@ -25,9 +25,13 @@ function requireShape(op: string, field: string, tensor: Tensor | undefined, exp
   }
 }
 
+/** One pass (a sum) on the common path; the elementwise check runs only to explain a non-finite sum. */
 function requireAllFinite(op: string, field: string, tensor: Tensor): void {
+  const total = tf.tidy(() => tf.sum(tensor).dataSync()[0]);
+  if (Number.isFinite(total)) return;
   const hasNonFinite = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(tensor))).dataSync()[0]);
   if (hasNonFinite) throw new Error(`${op}: ${field} contains NaN or infinite values`);
+  throw new Error(`${op}: ${field} has values so large that their float32 sum overflows`);
 }
 
 /** Shapes of the factored features agree with their declared m, N, C (no value checks). */

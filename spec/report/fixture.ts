@@ -1,0 +1,382 @@
+/**
+ * A small hand-built ReportDocument (default: 2 m × 2 seeds × 4 checkpoints, 3 pruners, 3 sizes n)
+ * for tests of the report writer and anything else that consumes report.json. The numbers follow
+ * the shapes of THEORY.md (geometric dense contraction, B2 bound above the greedy loss, …) but are
+ * synthetic: they are deterministic functions of (m, seed, t, n), not measurements.
+ */
+import type { ExperimentConfig } from '../../src/experiment/config';
+import type {
+  CheckpointMeasurement,
+  ClaimResult,
+  HypothesisResult,
+  InvariantResult,
+  PrunerMeasurement,
+  RunResult,
+  ScalingResult,
+} from '../../src/experiment/types';
+import { REPORT_SCHEMA_VERSION } from '../../src/report/types';
+import type { ReportDocument } from '../../src/report/types';
+
+export interface FixtureOptions {
+  ms?: number[];
+  seeds?: number[];
+  /** Checkpoint times (the last one is T). */
+  times?: number[];
+  /** Fill accuracies (classification data) instead of nulls. */
+  classification?: boolean;
+}
+
+const PRUNERS = ['greedy', 'random', 'magnitude'] as const;
+/** How much worse than greedy each baseline's residual term is. */
+const PRUNER_FACTOR: Record<(typeof PRUNERS)[number], number> = { greedy: 0.3, random: 3, magnitude: 2 };
+const SIZES = [2, 8, 32];
+const WIDTH = 64;
+const ETA = 0.5;
+const EPSILON = 0.03;
+const TARGET_ACCURACY = 0.9;
+
+function harmonic(n: number): number {
+  let h = 0;
+  for (let k = 1; k <= n; k++) h += 1 / k;
+  return h;
+}
+
+function firstFromWhichHolds(series: { t: number; holds: boolean }[]): number | null {
+  let candidate: number | null = null;
+  for (const p of series) {
+    if (!p.holds) candidate = null;
+    else if (candidate === null) candidate = p.t;
+  }
+  return candidate;
+}
+
+/** Maps a normalised loss to a plausible accuracy in [0, 1]. */
+function accuracyOf(loss: number): number {
+  return Math.max(0, Math.min(1, 1 - 1.5 * loss));
+}
+
+interface RunShape {
+  m: number;
+  seed: number;
+  lambda0: number;
+  r0: number;
+  rate: number;
+  diameter: number;
+  diameterToTarget: number;
+  rho: number;
+}
+
+function shapeOf(m: number, seed: number): RunShape {
+  return {
+    m,
+    seed,
+    lambda0: 0.5 / Math.log(m) / (1 + 0.05 * seed),
+    r0: m * (0.6 + 0.1 * seed),
+    rate: 0.03 * (1 + 0.1 * seed) * (16 / m) ** 0.3,
+    diameter: 3 + 0.1 * seed,
+    diameterToTarget: 2.5 + 0.05 * seed,
+    rho: 0.8 + 0.02 * seed,
+  };
+}
+
+function residualAt(s: RunShape, t: number): number {
+  return s.r0 * Math.exp(-s.rate * t);
+}
+
+function prunerAt(s: RunShape, name: (typeof PRUNERS)[number], residual: number, classification: boolean): PrunerMeasurement {
+  const subnetworks = SIZES.map((n) => {
+    const sq = residual + PRUNER_FACTOR[name] * (s.diameter ** 2 * harmonic(n)) / n;
+    const loss = sq / (2 * s.m);
+    const distinct = name === 'greedy' ? Math.max(1, Math.ceil(0.75 * n)) : n;
+    return {
+      n,
+      loss,
+      accuracy: classification ? accuracyOf(loss) : null,
+      heldOutAccuracy: classification ? accuracyOf(loss * 1.2) : null,
+      size: n,
+      distinct,
+    };
+  });
+  return { pruner: name, subnetworks, ms: 1 + SIZES.length * 0.25 };
+}
+
+function checkpointAt(s: RunShape, t: number, classification: boolean, hullTolerance: number): CheckpointMeasurement {
+  const residual = residualAt(s, t);
+  const distanceSq = Math.max(0, residual - s.rho ** 2) * 0.05;
+  return {
+    t,
+    residual,
+    denseLoss: residual / (2 * s.m),
+    denseAccuracy: classification ? accuracyOf(residual / (2 * s.m)) : null,
+    contractionRate: t === 0 ? null : -Math.log(residual / s.r0) / t,
+    gramLambdaMin: s.lambda0 * 0.9,
+    diameter: s.diameter,
+    diameterToTarget: s.diameterToTarget,
+    rho: s.rho,
+    ballVoid: WIDTH <= s.m,
+    hull: {
+      distanceSq,
+      lowerBound: distanceSq * 0.99,
+      gap: distanceSq * 0.01,
+      inside: distanceSq <= hullTolerance * 2 * s.m,
+      iterations: 200,
+    },
+    pruners: PRUNERS.map((p) => prunerAt(s, p, residual, classification)),
+    boundB2: SIZES.map((n) => ({ n, value: residual + (s.diameter ** 2 * harmonic(n)) / n })),
+    boundB2prime: SIZES.map((n) => ({ n, value: s.diameterToTarget ** 2 / n })),
+  };
+}
+
+function hypothesesOf(s: RunShape): HypothesisResult[] {
+  const needed = (s.m ** 6) / s.lambda0 ** 4 / 0.1 ** 3;
+  const etaMax = (s.lambda0 / s.m ** 2) * 1;
+  return [
+    { id: 'H1', label: '[Du19]', statement: '‖x_j‖₂ = 1', holds: true, detail: 'max_j |‖x_j‖ − 1| = 5.96e-8' },
+    { id: 'H2', label: '[Du19]', statement: '|y_j| ≤ C', holds: true, detail: 'max |y_j| = 0.93 ≤ C = 1' },
+    { id: 'H3', label: '[Du19]', statement: 'λ0 > 0', holds: true, detail: `λ0 = ${s.lambda0.toPrecision(3)}` },
+    {
+      id: 'H4',
+      label: '[Du19]',
+      statement: 'κ = 1 and N ≥ c_N m⁶ / (λ0⁴ δ³)',
+      holds: false,
+      detail: `N = ${WIDTH} < ${needed.toPrecision(3)} (short by a factor ${(needed / WIDTH).toPrecision(3)})`,
+    },
+    {
+      id: 'H5',
+      label: '[Du19]',
+      statement: 'η ≤ c_η λ0 / m²',
+      holds: ETA <= etaMax,
+      detail: `η = ${ETA} vs c_η λ0/m² = ${etaMax.toPrecision(3)}`,
+    },
+  ];
+}
+
+function tStarOf(s: RunShape): RunResult['tStar'] {
+  const rate = -Math.log(1 - (ETA * s.lambda0) / 2);
+  const etaH5 = s.lambda0 / s.m ** 2;
+  return {
+    etaConfigured: Math.log(s.r0 / s.rho ** 2) / rate,
+    etaH5: Math.log(s.r0 / s.rho ** 2) / -Math.log(1 - (etaH5 * s.lambda0) / 2),
+    upperForm: (2 / (ETA * s.lambda0)) * Math.log((s.m * 1.5) / (0.1 * s.rho ** 2)),
+    rhoUsed: s.rho,
+    note: 'ρ taken at t = 0',
+  };
+}
+
+function claimsOf(s: RunShape, checkpoints: CheckpointMeasurement[], violated: string[]): ClaimResult[] {
+  const last = checkpoints[checkpoints.length - 1];
+  const b1Rate = (ETA * s.lambda0) / 2;
+  const measured = last.contractionRate ?? 0;
+  const b3Fails = s.m > 16 && s.seed === 2;
+  return [
+    {
+      id: 'B1-rate',
+      statement: 'empirical contraction rate ≥ ηλ0/2',
+      verdict: measured >= b1Rate ? 'PASS' : 'FAIL',
+      detail: `rate ${measured.toPrecision(3)} vs ηλ0/2 = ${b1Rate.toPrecision(3)} at t = ${last.t}`,
+      violatedHypotheses: violated,
+    },
+    {
+      id: 'B3-threshold',
+      statement: 'greedy loss within B2′ once t ≥ T*(m)',
+      verdict: b3Fails ? 'FAIL' : 'PASS',
+      detail: b3Fails ? `at t = ${last.t}, n = 32: loss 0.052 > B2′ 0.041` : 'holds at every checkpoint ≥ T*',
+      violatedHypotheses: violated,
+    },
+  ];
+}
+
+function invariantsOf(checkpoints: CheckpointMeasurement[]): InvariantResult[] {
+  return [
+    { id: 'B2', statement: 'greedy ‖f_S − y‖² ≤ R(t) + D_t² H_n/n', checked: checkpoints.length * SIZES.length, failures: [] },
+    { id: 'B4', statement: 'R(t) < ρ_t² implies y ∈ hull', checked: checkpoints.length, failures: [] },
+  ];
+}
+
+function runOf(m: number, seed: number, times: number[], classification: boolean, hullTolerance: number): RunResult {
+  const s = shapeOf(m, seed);
+  const iterations = times[times.length - 1];
+  const checkpoints = times.map((t) => checkpointAt(s, t, classification, hullTolerance));
+  const greedyAt = (c: CheckpointMeasurement, n: number) =>
+    c.pruners[0].subnetworks.find((sub) => sub.n === n) as PrunerMeasurement['subnetworks'][number];
+  const tCrit = SIZES.map((n) => ({
+    n,
+    t: firstFromWhichHolds(checkpoints.map((c) => ({ t: c.t, holds: greedyAt(c, n).loss <= EPSILON }))),
+  }));
+  const tCritAccuracy = classification
+    ? SIZES.map((n) => ({
+        n,
+        t: firstFromWhichHolds(checkpoints.map((c) => ({ t: c.t, holds: (greedyAt(c, n).accuracy ?? 0) >= TARGET_ACCURACY }))),
+      }))
+    : [];
+  const hypotheses = hypothesesOf(s);
+  const violated = hypotheses.filter((h) => h.holds === false).map((h) => h.id);
+  const tStar = tStarOf(s);
+  const tCritLargest = tCrit[tCrit.length - 1].t;
+  return {
+    m,
+    seed,
+    dataset: `teacher(m=${m},d=5,seed=${seed})`,
+    eta: ETA,
+    lambda0: s.lambda0,
+    lambdaMaxInfinity: 0.6,
+    lambdaMaxH0: 0.62,
+    stabilityLimit: 2 / 0.62,
+    initialResidual: s.r0,
+    residualCurve: Array.from({ length: iterations + 1 }, (_, t) => residualAt(s, t)),
+    tStar,
+    hypotheses,
+    checkpoints,
+    critical: {
+      tIn: firstFromWhichHolds(checkpoints.map((c) => ({ t: c.t, holds: c.hull.inside }))),
+      tCrit,
+      tCritAccuracy,
+    },
+    tightness: tCritLargest !== null && tStar.etaConfigured ? tCritLargest / tStar.etaConfigured : null,
+    claims: claimsOf(s, checkpoints, violated),
+    invariants: invariantsOf(checkpoints),
+    seconds: 0.5 + m / 100,
+  };
+}
+
+function scalingOf(
+  quantity: string,
+  runs: RunResult[],
+  timeOf: (r: RunResult) => number | null,
+  shift: number,
+): ScalingResult {
+  const points = runs.flatMap((r) => {
+    const t = timeOf(r);
+    return t === null ? [] : [{ m: r.m, seed: r.seed, t }];
+  });
+  const unreached = runs.filter((r) => timeOf(r) === null).map((r) => ({ m: r.m, seed: r.seed }));
+  return {
+    quantity,
+    points,
+    unreached,
+    fits: [
+      { model: 'log', params: { a: -40 + shift, b: 30 }, rss: 12.5, aic: 9.1, heldOutError: null, intervals: { a: [-60, -20], b: [22, 38] } },
+      {
+        model: 'power',
+        params: { c: 9 + shift / 10, alpha: 0.6 },
+        rss: 14.0,
+        aic: 9.6,
+        heldOutError: null,
+        intervals: { c: [5, 14], alpha: [0.45, 0.75] },
+      },
+    ],
+    verdict: 'inconclusive',
+    reason: 'only 2 distinct m: no held-out prediction; AIC difference 0.5 < 2',
+  };
+}
+
+function configOf(ms: number[], seeds: number[], times: number[], classification: boolean): ExperimentConfig {
+  return {
+    name: classification ? 'fixture-mnist' : 'fixture',
+    dataset: classification ? { kind: 'mnist', unitNorm: true, heldOut: 100 } : { kind: 'synthetic', labels: 'teacher', d: 5 },
+    mGrid: ms,
+    seeds,
+    parameterisation: 'ntk',
+    width: WIDTH,
+    kappa: 1,
+    eta: ETA,
+    iterations: times[times.length - 1],
+    checkpoints: times.length,
+    subnetworkSizes: SIZES,
+    epsilon: EPSILON,
+    targetAccuracy: classification ? TARGET_ACCURACY : null,
+    pruners: [...PRUNERS],
+    hullTolerance: 1e-3,
+    maxKernelM: 500,
+    theory: { constants: { delta: 0.1 } },
+  };
+}
+
+export function buildReportFixture(options: FixtureOptions = {}): ReportDocument {
+  const ms = options.ms ?? [16, 32];
+  const seeds = options.seeds ?? [1, 2];
+  const times = options.times ?? [0, 4, 20, 100];
+  const classification = options.classification ?? false;
+  const config = configOf(ms, seeds, times, classification);
+  const runs = ms.flatMap((m) => seeds.map((seed) => runOf(m, seed, times, classification, config.hullTolerance)));
+  const largest = SIZES[SIZES.length - 1];
+  const scaling = [
+    scalingOf('t_in', runs, (r) => r.critical.tIn, -20),
+    scalingOf(`t_crit(n=${largest})`, runs, (r) => r.critical.tCrit[r.critical.tCrit.length - 1].t, 0),
+  ];
+  const failures = (id: string) => runs.filter((r) => r.claims.some((c) => c.id === id && c.verdict === 'FAIL')).length;
+  const aggregatedClaim = (id: string, statement: string): ClaimResult => ({
+    id,
+    statement,
+    verdict: failures(id) > 0 ? 'FAIL' : 'PASS',
+    detail: `fails in ${failures(id)} of ${runs.length} runs`,
+    violatedHypotheses: [...new Set(runs.flatMap((r) => r.hypotheses.filter((h) => h.holds === false).map((h) => h.id)))],
+  });
+  const claims = [
+    aggregatedClaim('B1-rate', 'empirical contraction rate ≥ ηλ0/2'),
+    aggregatedClaim('B3-threshold', 'greedy loss within B2′ once t ≥ T*(m)'),
+  ];
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    runId: `${config.name}-0123456789`,
+    createdAt: '2025-01-02T03:04:05.000Z',
+    command: `pruneproof run --config examples/${config.name}.json`,
+    config,
+    configRationale: ['m grid kept tiny so the fixture renders fast', 'η below the stability limit 2/λ_max(H(0))'],
+    environment: {
+      backend: 'wasm',
+      backendDetail: "tfjs 4.22.0 on backend 'wasm' (SIMD on, 1 thread)",
+      node: 'v20.20.2',
+      platform: 'linux x64',
+      cpus: 2,
+      packages: { '@tensorflow/tfjs': '4.22.0', vega: '6.4.0', 'vega-lite': '6.4.3' },
+      commit: '0123456789abcdef0123456789abcdef01234567',
+    },
+    wallSeconds: 12.5,
+    expressions: [
+      {
+        id: 'B1',
+        label: '[Du19]',
+        statement: 'R(t) ≤ (1 − ηλ0/2)^t R(0)',
+        expression: 'R0 * (1 - eta*lambda0/2)^t',
+        latex: 'R(t) \\le \\left(1 - \\tfrac{\\eta\\lambda_0}{2}\\right)^t R(0)',
+        overridden: false,
+      },
+      {
+        id: 'B2',
+        label: '[FW]',
+        statement: '‖f_{S_n} − y‖² ≤ R(t) + D_t² H_n / n',
+        expression: 'Rt + D^2 * Hn / n',
+        latex: '\\|f_{S_n} - y\\|^2 \\le R(t) + \\frac{D_t^2 H_n}{n}',
+        overridden: false,
+      },
+      {
+        id: 'B3',
+        label: '[R]',
+        statement: 'T*(m) = ln(R(0)/ρ²) / (−ln(1 − ηλ0/2))',
+        expression: 'log(R0 / rho^2) / (-log(1 - eta*lambda0/2))',
+        latex: 'T^*(m) = \\frac{\\ln(R(0)/\\rho^2)}{-\\ln(1 - \\eta\\lambda_0/2)}',
+        overridden: true,
+      },
+    ],
+    summary: [
+      { check: 'B2: greedy loss ≤ R(t) + D_t² H_n/n', kind: 'invariant', verdict: 'PASS', detail: `${runs.length * 12} checks, 0 failures` },
+      ...claims.map((c) => ({ check: `${c.id}: ${c.statement}`, kind: 'claim' as const, verdict: c.verdict, detail: c.detail })),
+      { check: `t_crit(n=${largest}) against m`, kind: 'scaling', verdict: 'inconclusive', detail: 'only 2 distinct m' },
+    ],
+    runs,
+    scaling,
+    claims,
+    invariants: [
+      { id: 'B2', statement: 'greedy ‖f_S − y‖² ≤ R(t) + D_t² H_n/n', checked: runs.length * 12, failures: [] },
+      { id: 'B4', statement: 'R(t) < ρ_t² implies y ∈ hull', checked: runs.length * 4, failures: [] },
+    ],
+    derivation: [
+      {
+        statement: 'dT*/d(ln m) at fixed η, λ0, ρ',
+        result: '2/(eta*lambda0)',
+        latex: '\\frac{\\partial T^*}{\\partial \\ln m} = \\frac{2}{\\eta\\lambda_0}',
+      },
+    ],
+  };
+}

@@ -1,0 +1,159 @@
+import { SECTION_HEADINGS, renderMarkdown } from '../../src/report/markdown';
+import { buildReportFixture } from './fixture';
+
+/** Table rows of the first table after a heading line. */
+function tableAfter(md: string, heading: string): string[] {
+  const lines = md.split('\n');
+  const start = lines.indexOf(heading);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const rows: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith('|')) rows.push(line);
+    else if (rows.length > 0) break;
+  }
+  return rows;
+}
+
+/** Cell count of a table row, ignoring escaped pipes. */
+function cellCount(row: string): number {
+  return row.replace(/\\\|/g, '').split('|').length - 2;
+}
+
+describe('renderMarkdown', () => {
+  const doc = buildReportFixture();
+  const md = renderMarkdown(doc);
+
+  it('starts with the run id title and puts the summary verdict table first', () => {
+    const lines = md.split('\n');
+    expect(lines[0]).toBe(`# pruneproof conformance report: ${doc.runId}`);
+    const firstHeading = lines.find((l) => l.startsWith('## '));
+    expect(firstHeading).toBe('## Summary');
+    const firstTableLine = lines.find((l) => l.startsWith('|'));
+    expect(firstTableLine).toBe('| check | kind | verdict | detail |');
+    const rows = tableAfter(md, '## Summary');
+    expect(rows).toHaveLength(2 + doc.summary.length);
+    expect(rows.join('\n')).toContain('| claim | **FAIL** |');
+  });
+
+  it('has every section heading, once, in report order', () => {
+    const positions = SECTION_HEADINGS.map((h) => md.split('\n').indexOf(`## ${h}`));
+    for (const [i, p] of positions.entries()) expect({ heading: SECTION_HEADINGS[i], found: p >= 0 }).toEqual({ heading: SECTION_HEADINGS[i], found: true });
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    for (const h of SECTION_HEADINGS) expect(md.split('\n').filter((l) => l === `## ${h}`)).toHaveLength(1);
+  });
+
+  it('says how to replay: command, seeds, backend, package versions and commit', () => {
+    expect(md).toContain(['```sh', doc.command, '```'].join('\n'));
+    expect(md).toContain('- seeds: 1, 2');
+    expect(md).toContain("tfjs 4.22.0 on backend 'wasm'");
+    expect(md).toContain('| vega-lite | 6.4.3 |');
+    expect(md).toContain(`\`${doc.environment.commit}\``);
+    const outside = renderMarkdown({ ...doc, environment: { ...doc.environment, commit: null } });
+    expect(outside).toContain('- commit: not a git checkout');
+  });
+
+  it('shows the configuration with its rationale', () => {
+    const rows = tableAfter(md, '## Configuration');
+    expect(rows).toContain('| step size η | 0.5 |');
+    expect(rows).toContain('| m grid | 16, 32 |');
+    expect(rows).toContain('| theory overrides | delta = 0.1 |');
+    expect(md).toContain('- m grid kept tiny so the fixture renders fast');
+  });
+
+  it('tabulates hypotheses m × id and gives the numbers behind each verdict', () => {
+    expect(md).toContain('| m | H1 | H2 | H3 | H4 | H5 |\n| --- | --- | --- | --- | --- | --- |\n| 16 | holds | holds | holds | **fails** (2/2) | **fails** (2/2) |');
+    expect(md).toMatch(/- m = 32, H4: seed 1: fails, N = 64 &lt; [0-9.e+]+ \(short by a factor/);
+  });
+
+  it('links every applicable plot by relative path, and only those', () => {
+    for (const file of ['loss-vs-t.svg', 'critical-times.svg', 'dense-residual.svg', 'pruners.svg']) expect(md).toContain(`](${file})`);
+    expect(md).not.toContain('](accuracy-vs-t.svg)');
+    expect(renderMarkdown(buildReportFixture({ classification: true }))).toContain('](accuracy-vs-t.svg)');
+  });
+
+  it('writes each bound as a $$ LaTeX block under its source label', () => {
+    for (const e of doc.expressions) expect(md).toContain(`$$\n${e.latex}\n$$`);
+    for (const label of ['### [Du19]', '### [FW]', '### [R]']) expect(md).toContain(label);
+    expect(md).toContain('**overridden from the config file**');
+    expect(md).toContain(`$$\n${doc.derivation[0].latex}\n$$`);
+  });
+
+  it('has one per-checkpoint row per t for each m, with the greedy loss at every n', () => {
+    const lines = md.split('\n');
+    const m32 = lines.indexOf('### m = 32');
+    const rows = tableAfter(md, lines[m32 + 2]);
+    expect(lines[m32 + 2]).toMatch(/^seeds 1, 2 \(table: mean over seeds\) · η = 0\.5 · λ0 = /);
+    expect(rows[0]).toContain('greedy L (n=2) | greedy L (n=8) | greedy L (n=32)');
+    expect(rows).toHaveLength(2 + 4);
+    const r100 = rows[5].split('|').map((c) => c.trim());
+    expect(r100[1]).toBe('100');
+    const mean = (doc.runs[2].checkpoints[3].residual + doc.runs[3].checkpoints[3].residual) / 2;
+    expect(r100[2]).toBe(String(Number(mean.toPrecision(3))));
+    expect(r100[10]).toBe('2/2');
+  });
+
+  it('lists critical times per run with both T* and the tightness, in exponent notation when large', () => {
+    const rows = tableAfter(md, '## Critical times');
+    expect(rows[0]).toContain('| m | seed | t_in | t_crit (n=2) |');
+    expect(rows).toHaveLength(2 + doc.runs.length);
+    expect(rows[2]).toMatch(/^\| 16 \| 1 \| 100 \| not reached \| not reached \| 100 \| 64\.1 \| [0-9.]+e4 \|/);
+  });
+
+  it('compares pruners with mean ± std over seeds and measured sizes', () => {
+    const rows = tableAfter(md, '## Pruner comparison');
+    expect(rows).toHaveLength(2 + 2 * 3);
+    expect(rows[2]).toMatch(/^\| 16 \| greedy \| [0-9.e-]+ ± [0-9.e-]+ \|/);
+    expect(rows[2]).toContain('| 24 / 32 |');
+  });
+
+  it('reports each scaling fit with parameters, intervals, RSS, AIC, held-out error and the verdict', () => {
+    expect(md).toContain('**inconclusive** — only 2 distinct m');
+    expect(md).toContain('| log | t = a + b·ln m | a = -40, b = 30 | a ∈ [-60, -20], b ∈ [22, 38] | 12.5 | 9.1 | — |');
+    expect(md).toContain('| power | t = c·m^α | c = 9, alpha = 0.6 |');
+  });
+
+  it('shows each failing claim’s counterexample (m, seed, where) with the violated hypotheses', () => {
+    const rows = tableAfter(md, '### Counterexamples');
+    expect(rows.join('\n')).toContain('| B3-threshold | 32 | 2 | at t = 100, n = 32: loss 0.052 > B2′ 0.041 | H4, H5 |');
+    const passing = structuredClone(doc);
+    for (const r of passing.runs) for (const c of r.claims) c.verdict = 'PASS';
+    expect(renderMarkdown(passing)).toContain('No claim failed in any run.');
+  });
+
+  it('lists invariant failures with m, seed, t and n', () => {
+    const broken = structuredClone(doc);
+    broken.runs[3].invariants[0].failures.push({ t: 20, n: 8, detail: 'loss 0.5 > bound 0.4' });
+    broken.invariants[0].failures.push({ t: 20, n: 8, detail: 'loss 0.5 > bound 0.4' });
+    const text = renderMarkdown(broken);
+    expect(text).toContain('| B2 | 32 | 2 | 20 | 8 | loss 0.5 > bound 0.4 |');
+    expect(text).toMatch(/\| B2 \| .* \| 48 \| \*\*1\*\* \|/);
+    expect(md).toContain('No invariant failed.');
+  });
+
+  it('keeps tables intact when data strings contain pipes, newlines or markdown characters', () => {
+    const odd = structuredClone(doc);
+    odd.summary[0].detail = 'a | b\nc *d* `e`';
+    const row = tableAfter(renderMarkdown(odd), '## Summary')[2];
+    expect(cellCount(row)).toBe(4);
+    expect(row).toContain('a \\| b c \\*d\\* \\`e\\`');
+  });
+
+  it('never prints NaN, undefined or [object Object], and is deterministic', () => {
+    for (const text of [md, renderMarkdown(buildReportFixture({ classification: true }))]) {
+      expect(text).not.toMatch(/NaN|undefined|\[object Object\]/);
+    }
+    expect(renderMarkdown(structuredClone(doc))).toBe(md);
+  });
+
+  it('stays compact for 5 m × 3 seeds × 12 checkpoints: first-seed details, one table row per checkpoint', () => {
+    const times = [0, 1, 2, 4, 7, 12, 20, 35, 60, 100, 170, 300];
+    const big = buildReportFixture({ ms: [16, 32, 64, 128, 256], seeds: [1, 2, 3], times });
+    const text = renderMarkdown(big);
+    expect(text).toContain('(first seed of each m shown; every seed is in report.json)');
+    expect(text.match(/^### m = /gm)).toHaveLength(5);
+    const header = text.split('\n').filter((l) => l.startsWith('| t | R(t) |'));
+    expect(header).toHaveLength(5);
+    expect(tableAfter(text, '## Critical times')).toHaveLength(2 + 15);
+    expect(text.length).toBeLessThan(60_000);
+  });
+});

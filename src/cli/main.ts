@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * The pruneproof command line. Exit codes: see errors.ts (0 ok, 1 invariant broken / strict claim
+ * failure, 2 bad input, 3 internal error).
+ */
+import { Command, Option } from 'commander';
+import { BACKEND_NAMES, describeBackend, initBackend, type BackendName } from '../backend';
+import { LABEL_KINDS } from '../data/types';
+import { PARAMETERISATIONS } from '../model/types';
+import { EXIT, isBadInput } from './errors';
+import { kernelCommand, pruneCommand } from './files';
+import { intList, integer, oneOf, positiveInt, positiveNumber, stringList } from './flags';
+import { verifyCommand, type VerifyFlags } from './verify';
+
+const backendOption = () =>
+  new Option('--backend <name>', 'force a tfjs backend (default: tensorflow → wasm → cpu; env PRUNEPROOF_BACKEND)').choices([...BACKEND_NAMES, 'auto']);
+
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function backendFor(opts: { backend?: BackendName | 'auto' }, announce: boolean) {
+  const info = await initBackend(opts.backend);
+  if (announce) process.stderr.write(`pruneproof: ${describeBackend(info)}\n`);
+  return info;
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command()
+    .name('pruneproof')
+    .description('Property-based verification of greedy forward selection after pre-training (arXiv 2108.00259)')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('verify')
+    .description('pre-train, prune and check the theory over an m grid; writes reports/<run-id>/')
+    .option('--config <file>', 'JSON config file (fields of ExperimentConfig; flags override it)')
+    .option('--dataset <kind>', "'synthetic', 'mnist', or a path to a dataset .json")
+    .addOption(new Option('--labels <kind>', 'synthetic label kind').choices([...LABEL_KINDS]))
+    .option('--d <int>', 'synthetic input dimension', positiveInt('--d'))
+    .option('--m <list>', 'dataset sizes, e.g. 50,100,200', intList('--m'))
+    .option('--seeds <list>', 'seeds, e.g. 1,2,3', intList('--seeds'))
+    .option('--width <int>', 'dense width N', positiveInt('--width'))
+    .option('--n <list>', 'subnetwork sizes, e.g. 10,50', intList('--n'))
+    .option('--epsilon <x>', 'target normalised subnetwork loss ε', positiveNumber('--epsilon'))
+    .option('--eta <x>', 'GD step size η', positiveNumber('--eta'))
+    .option('--iterations <int>', 'pre-training iterations T', positiveInt('--iterations'))
+    .option('--checkpoints <int>', 'number of log-spaced checkpoints', positiveInt('--checkpoints'))
+    .addOption(new Option('--parameterisation <p>', 'network parameterisation').choices([...PARAMETERISATIONS]))
+    .option('--pruners <list>', 'pruners to run, e.g. greedy,random,magnitude', stringList('--pruners'))
+    .option('--target-accuracy <x>', 'accuracy target for the accuracy-based t_crit (MNIST)', positiveNumber('--target-accuracy'))
+    .option('--raw-pixels', 'MNIST: keep [0,1] pixels instead of unit-norm inputs (H1 then fails)')
+    .option('--out <dir>', 'reports directory', 'reports')
+    .option('--quick', 'a minute-long smoke run of the same pipeline')
+    .option('--strict', 'exit 1 when a claim FAILs (default: claims are findings, exit 0)')
+    .option('--quiet', 'no progress output')
+    .addOption(backendOption())
+    .action(async (opts: VerifyFlags & { backend?: BackendName | 'auto' }) => {
+      const backend = await backendFor(opts, false);
+      setExit(await verifyCommand(opts, backend));
+    });
+
+  program
+    .command('kernel')
+    .description('print λ0, λ_max(H∞) and the GD stability limit of a dataset as JSON')
+    .requiredOption('--data <file>', 'dataset JSON {"x": number[][], "y": number[] | number[][]}')
+    .option('--weights <file>', 'also the finite-width limit 2/λ_max(H(0)) of these weights')
+    .option('--normalise', 'scale inputs to unit norm first')
+    .addOption(backendOption())
+    .action(async (opts) => {
+      const backend = await backendFor(opts, true);
+      printJson(kernelCommand(opts, backend));
+    });
+
+  program
+    .command('prune')
+    .description('prune a network trained anywhere; print the selected multiset and the loss per step as JSON')
+    .requiredOption('--data <file>', 'dataset JSON')
+    .requiredOption('--weights <file>', 'weights JSON {"parameterisation", "W", "a" | "b"}')
+    .option('--pruner <name>', 'greedy, greedy-norep, random or magnitude', 'greedy')
+    .requiredOption('--n <int>', 'subnetwork size', positiveInt('--n'))
+    .option('--seed <int>', 'seed for randomised pruners', integer('--seed'), 0)
+    .addOption(backendOption())
+    .action(async (opts) => {
+      const backend = await backendFor(opts, true);
+      printJson(await pruneCommand(opts, backend));
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    const err = e as Error & { code?: string; exitCode?: number };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    if (err.code?.startsWith('commander.')) return EXIT.badInput; // commander already printed the message
+    if (isBadInput(e)) {
+      process.stderr.write(`pruneproof: error: ${err.message}\n`);
+      return EXIT.badInput;
+    }
+    process.stderr.write(`pruneproof: internal error: ${err.stack ?? err.message}\n`);
+    return EXIT.internal;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`pruneproof: internal error: ${String(e)}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
+}

@@ -1,0 +1,140 @@
+/** `pruneproof verify`: defaults ← config file ← flags → experiment → report → summary and exit code. */
+import type { BackendInfo } from '../backend';
+import type { LabelKind } from '../data/types';
+import { describeBackend } from '../backend';
+import type { ExperimentConfig } from '../experiment/config';
+import { runId } from '../experiment/config';
+import { DEFAULT_MNIST, DEFAULT_SYNTHETIC, MNIST_RATIONALE, SYNTHETIC_RATIONALE, quickVariant } from '../experiment/defaults';
+import { checkConfig, mergeConfig } from '../experiment/validate-config';
+import { runExperiment } from '../experiment/verify';
+import { getPruner } from '../pruning';
+import { environmentInfo } from '../report/environment';
+import type { ReportDocument } from '../report/types';
+import { writeReport } from '../report/write';
+import { readConfigFile } from './config-file';
+import { EXIT, InputError } from './errors';
+import { ProgressReporter } from './progress';
+
+export interface VerifyFlags {
+  config?: string;
+  dataset?: string;
+  labels?: LabelKind;
+  d?: number;
+  m?: number[];
+  seeds?: number[];
+  width?: number;
+  n?: number[];
+  epsilon?: number;
+  eta?: number;
+  iterations?: number;
+  checkpoints?: number;
+  parameterisation?: ExperimentConfig['parameterisation'];
+  pruners?: string[];
+  targetAccuracy?: number;
+  rawPixels?: boolean;
+  out: string;
+  quick?: boolean;
+  strict?: boolean;
+  quiet?: boolean;
+}
+
+function datasetFromFlag(value: string, flags: VerifyFlags): Partial<ExperimentConfig> {
+  if (value === 'synthetic') return { dataset: { ...(DEFAULT_SYNTHETIC.dataset as object), ...(flags.labels ? { labels: flags.labels } : {}), ...(flags.d ? { d: flags.d } : {}) } as ExperimentConfig['dataset'] };
+  if (value === 'mnist') return { dataset: { kind: 'mnist', unitNorm: !flags.rawPixels, heldOut: (DEFAULT_MNIST.dataset as { heldOut: number }).heldOut } };
+  if (value.endsWith('.json')) return { dataset: { kind: 'file', path: value } };
+  throw new InputError(`--dataset: expected 'synthetic', 'mnist' or a path to a .json dataset, got '${value}'`);
+}
+
+/** defaults (by dataset kind) ← config file ← flags. */
+export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rationale: string[] } {
+  const file = flags.config ? readConfigFile(flags.config) : {};
+  const kind = flags.dataset === 'mnist' || (!flags.dataset && file.dataset?.kind === 'mnist') ? 'mnist' : 'synthetic';
+  const base = kind === 'mnist' ? DEFAULT_MNIST : DEFAULT_SYNTHETIC;
+  const fromFlags: Partial<ExperimentConfig> = {
+    ...(flags.dataset ? datasetFromFlag(flags.dataset, flags) : {}),
+    mGrid: flags.m,
+    seeds: flags.seeds,
+    width: flags.width,
+    subnetworkSizes: flags.n,
+    epsilon: flags.epsilon,
+    eta: flags.eta,
+    iterations: flags.iterations,
+    checkpoints: flags.checkpoints,
+    parameterisation: flags.parameterisation,
+    pruners: flags.pruners,
+    targetAccuracy: flags.targetAccuracy,
+  };
+  if (!flags.dataset && (flags.labels || flags.d)) {
+    const ds = { ...(file.dataset ?? base.dataset) } as Record<string, unknown>;
+    if (ds.kind !== 'synthetic') throw new InputError('--labels and --d apply to the synthetic dataset only');
+    if (flags.labels) ds.labels = flags.labels;
+    if (flags.d) ds.d = flags.d;
+    fromFlags.dataset = ds as ExperimentConfig['dataset'];
+  }
+  if (flags.rawPixels && kind !== 'mnist') throw new InputError('--raw-pixels applies to --dataset mnist only');
+  let config = mergeConfig(base, file, fromFlags);
+  if (flags.quick) config = quickVariant(config);
+  const source = flags.config ?? 'flags';
+  checkConfig(config, source);
+  for (const name of config.pruners) getPruner(name);
+  const distinctOnly = config.pruners.filter((p) => p !== 'greedy');
+  const tooBig = config.subnetworkSizes.filter((n) => n > config.width);
+  if (distinctOnly.length && tooBig.length) {
+    throw new InputError(`${source}: subnetwork size(s) ${tooBig.join(', ')} exceed the width N = ${config.width}, which ${distinctOnly.join(', ')} cannot select without replacement`);
+  }
+  const usesDefaults = !flags.config && Object.values(fromFlags).every((v) => v === undefined);
+  const rationale = usesDefaults ? (kind === 'mnist' ? MNIST_RATIONALE : SYNTHETIC_RATIONALE) : ['Configuration supplied by the user (see the configuration table).'];
+  return { config, rationale };
+}
+
+function commandLine(): string {
+  return ['pruneproof', ...process.argv.slice(2)].join(' ');
+}
+
+function printSummary(doc: ReportDocument, dir: string, log: (s: string) => void): void {
+  log('');
+  log(`Summary (${doc.runId})`);
+  const width = Math.max(...doc.summary.map((r) => r.verdict.length));
+  for (const row of doc.summary) {
+    const check = row.check.length > 90 ? `${row.check.slice(0, 87)}...` : row.check;
+    log(`  ${row.verdict.padEnd(width)}  ${row.kind.padEnd(9)}  ${check}`);
+  }
+  log(`Report: ${dir}/report.md (+ report.json, plots) in ${doc.wallSeconds.toFixed(1)} s`);
+}
+
+export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): Promise<number> {
+  const progress = new ProgressReporter(process.stderr, flags.quiet);
+  const { config, rationale } = buildConfig(flags);
+  progress.log(`pruneproof verify: ${describeBackend(backend)}; run id ${runId(config)}`);
+  progress.log(`  ${config.mGrid.length} m values × ${config.seeds.length} seeds, N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations}, η = ${config.eta}`);
+  const pruners = config.pruners.map(getPruner);
+  const phaseWeight = { kernel: 0.05, train: 0.45, measure: 0.5 } as const;
+  const phaseStart = { kernel: 0, train: 0.05, measure: 0.5 } as const;
+  const doc = await runExperiment(config, {
+    pruners,
+    environment: environmentInfo(backend),
+    command: commandLine(),
+    rationale,
+    onProgress: (p) => {
+      const within = phaseStart[p.phase] + phaseWeight[p.phase] * (p.total > 0 ? p.done / p.total : 0);
+      progress.update({ fraction: (p.run + within) / p.runs, label: `run ${p.run + 1}/${p.runs} m=${p.m} seed=${p.seed} ${p.phase} ${p.done}/${p.total}` });
+    },
+    onRunDone: (run, i, total) => {
+      const crit = run.critical.tCrit.map((c) => `t_crit(n=${c.n})=${c.t ?? '—'}`).join(' ');
+      progress.log(`  run ${i + 1}/${total} m=${run.m} seed=${run.seed}: ${run.seconds.toFixed(1)} s, t_in=${run.critical.tIn ?? '—'} ${crit}`);
+    },
+  });
+  const { dir } = await writeReport(doc, flags.out);
+  printSummary(doc, dir, (s) => process.stdout.write(`${s}\n`));
+  const brokenInvariant = doc.invariants.some((i) => i.failures.length > 0);
+  const failedClaim = doc.claims.some((c) => c.verdict === 'FAIL');
+  if (brokenInvariant) {
+    process.stderr.write('pruneproof verify: an invariant broke — this is a bug in pruneproof or in a pruner (exit 1)\n');
+    return EXIT.failed;
+  }
+  if (failedClaim && flags.strict) {
+    process.stderr.write('pruneproof verify: a claim FAILed and --strict is set (exit 1)\n');
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+}

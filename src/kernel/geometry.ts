@@ -1,0 +1,199 @@
+/**
+ * Geometry of the neuron feature cloud {Φ_r} ⊂ R^{m×C} (THEORY.md §4, §5): the diameters D_t and D_y of
+ * B2/B2′, the dense residual R, and the radius ρ_t of the ball that B4 puts inside the hull.
+ *
+ * Φ_r = a_r ⊗ v_r (a_r = activations[:, r], v_r = outWeights[r, :]) stays factored: inner products are
+ * ⟨Φ_r, Φ_s⟩ = (a_rᵀa_s)(v_rᵀv_s) and ⟨Φ_r, Z⟩ = v_rᵀ(Aᵀ Z)_r. The pairwise maximum D_t uses the N×N Gram
+ * G = (AᵀA) ⊙ (VVᵀ) in float32 on the backend, one block of rows at a time. When N > mC (the only case where
+ * B4 is not void) the centred features are formed explicitly in float64 (mC·N < N² numbers) for
+ * λ_min(Σ_t) and the centred norms, since ρ_t is what the B4 invariant rests on.
+ */
+import { tf, type Tensor2D } from '../backend/tf';
+import type { NeuronFeatures } from '../pruning/types';
+import { extremeEigenvalues } from './eigen';
+
+export interface FeatureGeometry {
+  /** D_t = max_{r,s} ‖Φ_r − Φ_s‖. */
+  diameter: number;
+  /** D_y = max_r ‖Φ_r − y‖. */
+  diameterToTarget: number;
+  /** R = ‖u − y‖², u = (1/N) Σ_r Φ_r. */
+  denseResidual: number;
+  /** λ_min(Σ_t), Σ_t = (1/N) Σ_r (Φ_r − u)(Φ_r − u)ᵀ on R^{mC}; 0 when ballVoid. */
+  covarianceLambdaMin: number;
+  /** max_r ‖Φ_r − u‖. */
+  maxCentredNorm: number;
+  /** ρ_t = λ_min(Σ_t) / (2 max_r ‖Φ_r − u‖); 0 when ballVoid. */
+  rho: number;
+  /** True when N ≤ mC: the hull is not full-dimensional, ρ = 0 and B4 is void. */
+  ballVoid: boolean;
+}
+
+/** Rows of G per block when scanning for the diameter: block·N floats ≈ 2^22. */
+const GRAM_BLOCK_FLOATS = 2 ** 22;
+
+export function checkFeatures(features: NeuronFeatures, targets: Tensor2D, op: string): void {
+  const { m, width: N, outputs: C } = features;
+  const expect = (name: string, shape: number[], want: number[]): void => {
+    if (shape.length !== 2 || shape[0] !== want[0] || shape[1] !== want[1]) {
+      throw new RangeError(`${op}: ${name} has shape [${shape.join(', ')}], expected [${want.join(', ')}]`);
+    }
+  };
+  if (!Number.isInteger(N) || N < 1) throw new RangeError(`${op}: features.width must be a positive integer, got ${N}`);
+  expect('features.activations', features.activations.shape, [m, N]);
+  expect('features.activationsT', features.activationsT.shape, [N, m]);
+  expect('features.outWeights', features.outWeights.shape, [N, C]);
+  expect('targets', targets.shape, [m, C]);
+}
+
+export function featureGeometry(features: NeuronFeatures, targets: Tensor2D): FeatureGeometry {
+  const op = 'featureGeometry';
+  checkFeatures(features, targets, op);
+  const { m, width: N, outputs: C } = features;
+  const ballVoid = N <= m * C;
+  const diameter = Math.sqrt(maxPairwiseDistanceSq(features));
+  const f = factoredQuantities(features, targets);
+  let maxCentredNormSq = f.maxCentredNormSq;
+  let covarianceLambdaMin = 0;
+  if (!ballVoid) {
+    const centred = centredCovariance(features);
+    covarianceLambdaMin = centred.lambdaMin;
+    maxCentredNormSq = centred.maxCentredNormSq;
+  }
+  const maxCentredNorm = Math.sqrt(maxCentredNormSq);
+  const rho = ballVoid || maxCentredNorm === 0 ? 0 : covarianceLambdaMin / (2 * maxCentredNorm);
+  return {
+    diameter,
+    diameterToTarget: Math.sqrt(f.maxDistanceToTargetSq),
+    denseResidual: f.denseResidual,
+    covarianceLambdaMin,
+    maxCentredNorm,
+    rho,
+    ballVoid,
+  };
+}
+
+/** max_{r,s} (g_r + g_s − 2G_rs) with g_r = ‖Φ_r‖², scanning G by blocks of rows. */
+function maxPairwiseDistanceSq(features: NeuronFeatures): number {
+  const { activations: A, activationsT: AT, outWeights: V, width: N } = features;
+  const block = Math.max(1, Math.min(N, Math.floor(GRAM_BLOCK_FLOATS / N)));
+  const VT = tf.transpose(V);
+  const g = tf.tidy(() => tf.mul(tf.sum(tf.square(AT), 1), tf.sum(tf.square(V), 1)));
+  let best = 0;
+  for (let start = 0; start < N; start += block) {
+    const size = Math.min(block, N - start);
+    const blockMax = tf.tidy(() => {
+      const rows = tf.slice(AT, [start, 0], [size, -1]);
+      const gram = tf.mul(tf.matMul(rows, A), tf.matMul(tf.slice(V, [start, 0], [size, -1]), VT));
+      const gRows = tf.reshape(tf.slice(g, [start], [size]), [size, 1]);
+      const dist = tf.sub(tf.add(gRows, tf.reshape(g, [1, N])), tf.mul(gram, 2));
+      return tf.max(dist);
+    });
+    best = Math.max(best, blockMax.dataSync()[0]);
+    blockMax.dispose();
+  }
+  VT.dispose();
+  g.dispose();
+  return best;
+}
+
+/** R, max_r ‖Φ_r − y‖² and max_r ‖Φ_r − u‖² from m×N×C products (no N×N Gram). */
+function factoredQuantities(features: NeuronFeatures, targets: Tensor2D): { denseResidual: number; maxDistanceToTargetSq: number; maxCentredNormSq: number } {
+  const { activations: A, activationsT: AT, outWeights: V, width: N } = features;
+  const [uData, yData, normsSq, withY, withU] = tf.tidy(() => {
+    const u = tf.div(tf.matMul(A, V), N);
+    const innerWith = (Z: Tensor2D) => tf.sum(tf.mul(tf.matMul(AT, Z), V), 1);
+    const norms = tf.mul(tf.sum(tf.square(AT), 1), tf.sum(tf.square(V), 1));
+    return [u, targets, norms, innerWith(targets), innerWith(u as Tensor2D)].map((t) => t.dataSync() as Float32Array);
+  });
+  let denseResidual = 0;
+  let ySq = 0;
+  let uSq = 0;
+  for (let i = 0; i < uData.length; i++) {
+    denseResidual += (uData[i] - yData[i]) ** 2;
+    ySq += yData[i] ** 2;
+    uSq += uData[i] ** 2;
+  }
+  let maxDistanceToTargetSq = 0;
+  let maxCentredNormSq = 0;
+  for (let r = 0; r < N; r++) {
+    maxDistanceToTargetSq = Math.max(maxDistanceToTargetSq, normsSq[r] - 2 * withY[r] + ySq);
+    maxCentredNormSq = Math.max(maxCentredNormSq, normsSq[r] - 2 * withU[r] + uSq);
+  }
+  return { denseResidual, maxDistanceToTargetSq, maxCentredNormSq };
+}
+
+/**
+ * λ_min(Σ_t) and max_r ‖Φ_r − u‖² in float64 from the explicit centred features P (mC×N, row (j,c)):
+ * Σ_t = P Pᵀ / N. Only called when N > mC, so P has fewer than N² entries.
+ */
+function centredCovariance(features: NeuronFeatures): { lambdaMin: number; maxCentredNormSq: number } {
+  const { m, width: N, outputs: C } = features;
+  const a = Float64Array.from(features.activations.dataSync()); // m×N
+  const v = Float64Array.from(features.outWeights.dataSync()); // N×C
+  const dim = m * C;
+  const P = new Float64Array(dim * N);
+  for (let j = 0; j < m; j++) {
+    for (let c = 0; c < C; c++) {
+      const row = (j * C + c) * N;
+      let mean = 0;
+      for (let r = 0; r < N; r++) {
+        const value = a[j * N + r] * v[r * C + c];
+        P[row + r] = value;
+        mean += value;
+      }
+      mean /= N;
+      for (let r = 0; r < N; r++) P[row + r] -= mean;
+    }
+  }
+  let maxCentredNormSq = 0;
+  for (let r = 0; r < N; r++) {
+    let s = 0;
+    for (let i = 0; i < dim; i++) s += P[i * N + r] ** 2;
+    maxCentredNormSq = Math.max(maxCentredNormSq, s);
+  }
+  const sigma = rowGram(P, dim, N);
+  for (let i = 0; i < sigma.length; i++) sigma[i] /= N;
+  // Σ_t is positive semidefinite: a slightly negative computed λ_min is rounding, the ball radius is then 0.
+  const lambdaMin = Math.max(0, extremeEigenvalues({ n: dim, a: sigma }).min);
+  return { lambdaMin, maxCentredNormSq };
+}
+
+/** P Pᵀ for a row-major rows×len matrix, 2×2 blocks of row dot products (the O(rows²·len) part). */
+function rowGram(P: Float64Array, rows: number, len: number): Float64Array {
+  const out = new Float64Array(rows * rows);
+  const put = (i: number, k: number, value: number): void => {
+    out[i * rows + k] = value;
+    out[k * rows + i] = value;
+  };
+  for (let i = 0; i < rows; i += 2) {
+    const pi = i * len;
+    const pi1 = Math.min(i + 1, rows - 1) * len;
+    for (let k = i; k < rows; k += 2) {
+      const pk = k * len;
+      const pk1 = Math.min(k + 1, rows - 1) * len;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let r = 0; r < len; r++) {
+        const a0 = P[pi + r];
+        const a1 = P[pi1 + r];
+        const b0 = P[pk + r];
+        const b1 = P[pk1 + r];
+        s00 += a0 * b0;
+        s01 += a0 * b1;
+        s10 += a1 * b0;
+        s11 += a1 * b1;
+      }
+      // Rows past the end were clamped to the last row: their products are simply not stored.
+      put(i, k, s00);
+      if (k + 1 < rows) put(i, k + 1, s01);
+      if (i + 1 < rows) {
+        put(i + 1, k, s10);
+        if (k + 1 < rows) put(i + 1, k + 1, s11);
+      }
+    }
+  }
+  return out;
+}

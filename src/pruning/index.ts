@@ -1,0 +1,34 @@
+/**
+ * Pruners (THEORY.md §2) and the shared measurements every pruner's result goes through.
+ * Built-in pruners are looked up by name; user pruners implement `Pruner` and are checked with
+ * `checkPruneResult` like the built-in ones.
+ */
+import type { Pruner } from './types';
+import { greedyPruner } from './greedy';
+import { randomPruner } from './random';
+import { magnitudePruner } from './magnitude';
+
+export const BUILTIN_PRUNER_NAMES = ['greedy', 'greedy-norep', 'random', 'magnitude'] as const;
+export type BuiltinPrunerName = (typeof BUILTIN_PRUNER_NAMES)[number];
+
+export const BUILTIN_PRUNERS: Readonly<Record<BuiltinPrunerName, Pruner>> = Object.freeze({
+  greedy: greedyPruner(),
+  'greedy-norep': greedyPruner({ withReplacement: false }),
+  random: randomPruner(),
+  magnitude: magnitudePruner(),
+});
+
+/** The built-in pruner called `name`; an unknown name is an error listing the known ones. */
+export function getPruner(name: string): Pruner {
+  if (Object.prototype.hasOwnProperty.call(BUILTIN_PRUNERS, name)) return BUILTIN_PRUNERS[name as BuiltinPrunerName];
+  throw new Error(`getPruner: unknown pruner '${name}' (known: ${BUILTIN_PRUNER_NAMES.join(', ')})`);
+}
+
+export type { NeuronFeatures, PruneInput, PruneResult, Pruner } from './types';
+export { greedyPruner, runGreedy } from './greedy';
+export type { GreedyOptions, GreedyStrategy, GreedyStep, RunGreedyOptions } from './greedy';
+export { randomPruner } from './random';
+export { magnitudePruner, neuronMagnitudes } from './magnitude';
+export { subnetworkOutput, subnetworkLoss, lossCurve, classificationAccuracy, selectionSummary } from './subnetwork';
+export type { SelectionSummary, GatherOptions } from './subnetwork';
+export { validatePruneInput, checkPruneResult } from './validate';

@@ -1,0 +1,365 @@
+/**
+ * JSON Schema (draft-07) of report.json, written by hand to match src/report/types.ts and
+ * src/experiment/types.ts. `objectOf<T>` ties every object schema to its TypeScript type at
+ * compile time: a field added to or removed from a type without updating this file is a tsc error.
+ * Numbers must be finite (ajv `strictNumbers`): NaN and ±Infinity would silently become null in JSON.
+ */
+import Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { LABEL_KINDS } from '../data/types';
+import { PARAMETERISATIONS } from '../model/types';
+import type { DatasetConfig, ExperimentConfig, TheoryOverridesConfig } from '../experiment/config';
+import type {
+  CheckpointMeasurement,
+  ClaimResult,
+  CriticalTimes,
+  FitResult,
+  HypothesisResult,
+  InvariantResult,
+  PrunerMeasurement,
+  RunResult,
+  ScalingResult,
+  SubnetworkMeasurement,
+  Verdict,
+} from '../experiment/types';
+import { REPORT_SCHEMA_VERSION } from './types';
+import type { Environment, ExpressionRecord, ReportDocument, SummaryRow } from './types';
+
+type Schema = Record<string, unknown>;
+
+/** Keys of T that may be absent. */
+type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
+
+/** Compile-time check that a runtime list names every member of a string union. */
+type Exhaustive<Union, List extends readonly unknown[]> = Exclude<Union, List[number]> extends never ? List : never;
+
+export const VERDICTS = ['PASS', 'FAIL', 'NOT APPLICABLE'] as const satisfies readonly Verdict[];
+export const SCALING_VERDICTS = [
+  'consistent with logarithmic scaling',
+  'better explained by a power law',
+  'inconclusive',
+] as const satisfies readonly ScalingResult['verdict'][];
+const SUMMARY_KINDS = ['invariant', 'claim', 'scaling'] as const satisfies readonly SummaryRow['kind'][];
+const FIT_MODELS = ['log', 'power'] as const satisfies readonly FitResult['model'][];
+const FIT_PARAMS: Record<FitResult['model'], string[]> = { log: ['a', 'b'], power: ['c', 'alpha'] };
+
+// Fail compilation when a union gains a member the lists above do not name.
+const exhaustiveLists: [
+  Exhaustive<Verdict, typeof VERDICTS>,
+  Exhaustive<ScalingResult['verdict'], typeof SCALING_VERDICTS>,
+  Exhaustive<SummaryRow['kind'], typeof SUMMARY_KINDS>,
+  Exhaustive<FitResult['model'], typeof FIT_MODELS>,
+] = [VERDICTS, SCALING_VERDICTS, SUMMARY_KINDS, FIT_MODELS];
+void exhaustiveLists;
+
+const num: Schema = { type: 'number' };
+const nonNegative: Schema = { type: 'number', minimum: 0 };
+const nullableNum: Schema = { type: ['number', 'null'] };
+const int: Schema = { type: 'integer' };
+const count: Schema = { type: 'integer', minimum: 0 };
+const positiveInt: Schema = { type: 'integer', minimum: 1 };
+const nullableCount: Schema = { type: ['integer', 'null'], minimum: 0 };
+const fraction: Schema = { type: ['number', 'null'], minimum: 0, maximum: 1 };
+const str: Schema = { type: 'string' };
+const nonEmpty: Schema = { type: 'string', minLength: 1 };
+const bool: Schema = { type: 'boolean' };
+
+const arrayOf = (items: Schema, minItems = 0): Schema => ({ type: 'array', items, minItems });
+const recordOf = (values: Schema): Schema => ({ type: 'object', additionalProperties: values });
+const enumOf = (values: readonly string[]): Schema => ({ type: 'string', enum: [...values] });
+
+function objectOf<T>(properties: { [K in keyof T]-?: Schema }, optional: readonly OptionalKeys<T>[] = []): Schema {
+  const required = Object.keys(properties).filter((k) => !(optional as readonly string[]).includes(k));
+  return { type: 'object', properties, required, additionalProperties: false };
+}
+
+const sizeValue = objectOf<{ n: number; value: number }>({ n: positiveInt, value: num });
+const timeAtSize = objectOf<CriticalTimes['tCrit'][number]>({ n: positiveInt, t: nullableCount });
+const mSeed = objectOf<ScalingResult['unreached'][number]>({ m: positiveInt, seed: int });
+
+const subnetwork = objectOf<SubnetworkMeasurement>({
+  n: positiveInt,
+  loss: nonNegative,
+  accuracy: fraction,
+  heldOutAccuracy: fraction,
+  size: count,
+  distinct: count,
+});
+
+const pruner = objectOf<PrunerMeasurement>({ pruner: nonEmpty, subnetworks: arrayOf(subnetwork), ms: nonNegative });
+
+const hull = objectOf<CheckpointMeasurement['hull']>({
+  distanceSq: nonNegative,
+  lowerBound: num,
+  gap: num,
+  inside: bool,
+  iterations: count,
+});
+
+const checkpoint = objectOf<CheckpointMeasurement>({
+  t: count,
+  residual: nonNegative,
+  denseLoss: nonNegative,
+  denseAccuracy: fraction,
+  contractionRate: nullableNum,
+  gramLambdaMin: nullableNum,
+  diameter: nonNegative,
+  diameterToTarget: nonNegative,
+  rho: nonNegative,
+  ballVoid: bool,
+  hull,
+  pruners: arrayOf(pruner),
+  boundB2: arrayOf(sizeValue),
+  boundB2prime: arrayOf(sizeValue),
+});
+
+const hypothesis = objectOf<HypothesisResult>({
+  id: nonEmpty,
+  label: str,
+  statement: str,
+  holds: { type: ['boolean', 'null'] },
+  detail: str,
+});
+
+const claim = objectOf<ClaimResult>({
+  id: nonEmpty,
+  statement: str,
+  verdict: enumOf(VERDICTS),
+  detail: str,
+  violatedHypotheses: arrayOf(str),
+});
+
+const invariantFailure = objectOf<InvariantResult['failures'][number]>(
+  { t: count, n: positiveInt, detail: str },
+  ['n'],
+);
+
+const invariant = objectOf<InvariantResult>({
+  id: nonEmpty,
+  statement: str,
+  checked: count,
+  failures: arrayOf(invariantFailure),
+});
+
+const critical = objectOf<CriticalTimes>({
+  tIn: nullableCount,
+  tCrit: arrayOf(timeAtSize),
+  tCritAccuracy: arrayOf(timeAtSize),
+});
+
+const tStar = objectOf<RunResult['tStar']>({
+  // T* may come out negative when R(0) < ρ² already; the report shows it as measured.
+  etaConfigured: nullableNum,
+  etaH5: nullableNum,
+  upperForm: nullableNum,
+  rhoUsed: nonNegative,
+  note: str,
+});
+
+const run = objectOf<RunResult>({
+  m: positiveInt,
+  seed: int,
+  dataset: str,
+  eta: { type: 'number', exclusiveMinimum: 0 },
+  lambda0: nullableNum,
+  lambdaMaxInfinity: nullableNum,
+  lambdaMaxH0: num,
+  stabilityLimit: num,
+  initialResidual: nonNegative,
+  residualCurve: arrayOf(nonNegative, 1),
+  tStar,
+  hypotheses: arrayOf(hypothesis),
+  checkpoints: arrayOf(checkpoint, 1),
+  critical,
+  tightness: nullableNum,
+  claims: arrayOf(claim),
+  invariants: arrayOf(invariant),
+  seconds: nonNegative,
+});
+
+/** A fit's params and intervals must name the model's parameters (the plots draw the curves from them). */
+function fitSchema(): Schema {
+  const base = objectOf<FitResult>({
+    model: enumOf(FIT_MODELS),
+    params: recordOf(num),
+    rss: nonNegative,
+    aic: num,
+    heldOutError: nullableNum,
+    intervals: recordOf({ type: 'array', items: num, minItems: 2, maxItems: 2 }),
+  });
+  const byModel = FIT_MODELS.map((model) => ({
+    if: { type: 'object', properties: { model: { const: model } } },
+    then: {
+      type: 'object',
+      properties: {
+        params: {
+          type: 'object',
+          properties: Object.fromEntries(FIT_PARAMS[model].map((p) => [p, num])),
+          required: FIT_PARAMS[model],
+        },
+      },
+    },
+  }));
+  return { ...base, allOf: byModel };
+}
+
+const scaling = objectOf<ScalingResult>({
+  quantity: nonEmpty,
+  points: arrayOf(objectOf<ScalingResult['points'][number]>({ m: positiveInt, seed: int, t: count })),
+  unreached: arrayOf(mSeed),
+  fits: arrayOf(fitSchema()),
+  verdict: enumOf(SCALING_VERDICTS),
+  reason: str,
+});
+
+type Synthetic = Extract<DatasetConfig, { kind: 'synthetic' }>;
+type Mnist = Extract<DatasetConfig, { kind: 'mnist' }>;
+type FileData = Extract<DatasetConfig, { kind: 'file' }>;
+
+const dataset: Schema = {
+  oneOf: [
+    objectOf<Synthetic>(
+      {
+        kind: { const: 'synthetic' },
+        labels: enumOf(LABEL_KINDS),
+        d: positiveInt,
+        teacherWidth: positiveInt,
+        clusters: positiveInt,
+      },
+      ['teacherWidth', 'clusters'],
+    ),
+    objectOf<Mnist>({ kind: { const: 'mnist' }, unitNorm: bool, heldOut: count }),
+    objectOf<FileData>({ kind: { const: 'file' }, path: nonEmpty }),
+  ],
+};
+
+const theory = objectOf<TheoryOverridesConfig>(
+  { constants: recordOf(num), expressions: recordOf(str) },
+  ['constants', 'expressions'],
+);
+
+const config = objectOf<ExperimentConfig>({
+  name: str,
+  dataset,
+  mGrid: arrayOf(positiveInt, 1),
+  seeds: arrayOf(int, 1),
+  parameterisation: enumOf(PARAMETERISATIONS),
+  width: positiveInt,
+  kappa: { type: 'number', exclusiveMinimum: 0 },
+  eta: { type: 'number', exclusiveMinimum: 0 },
+  iterations: count,
+  checkpoints: positiveInt,
+  subnetworkSizes: arrayOf(positiveInt, 1),
+  epsilon: { type: 'number', exclusiveMinimum: 0 },
+  targetAccuracy: fraction,
+  pruners: arrayOf(nonEmpty, 1),
+  hullTolerance: nonNegative,
+  maxKernelM: count,
+  theory,
+});
+
+const environment = objectOf<Environment>({
+  backend: nonEmpty,
+  backendDetail: str,
+  node: nonEmpty,
+  platform: str,
+  cpus: count,
+  packages: recordOf(str),
+  commit: { type: ['string', 'null'] },
+});
+
+const expression = objectOf<ExpressionRecord>({
+  id: nonEmpty,
+  label: str,
+  statement: str,
+  expression: str,
+  latex: str,
+  overridden: bool,
+});
+
+const summaryRow = objectOf<SummaryRow>({
+  check: nonEmpty,
+  kind: enumOf(SUMMARY_KINDS),
+  verdict: enumOf([...VERDICTS, ...SCALING_VERDICTS]),
+  detail: str,
+});
+
+const derivationStep = objectOf<ReportDocument['derivation'][number]>({ statement: str, result: str, latex: str });
+
+/** The run id names a directory: no separators, no leading dot. */
+export const RUN_ID_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]*$';
+
+export const REPORT_SCHEMA: Schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: `https://pruneproof.local/schema/report-v${REPORT_SCHEMA_VERSION}.json`,
+  title: `pruneproof report.json, schema version ${REPORT_SCHEMA_VERSION}`,
+  ...objectOf<ReportDocument>({
+    schemaVersion: { const: REPORT_SCHEMA_VERSION },
+    runId: { type: 'string', pattern: RUN_ID_PATTERN },
+    createdAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}' },
+    command: str,
+    config,
+    configRationale: arrayOf(str),
+    environment,
+    wallSeconds: nonNegative,
+    expressions: arrayOf(expression),
+    summary: arrayOf(summaryRow, 1),
+    runs: arrayOf(run),
+    scaling: arrayOf(scaling),
+    claims: arrayOf(claim),
+    invariants: arrayOf(invariant),
+    derivation: arrayOf(derivationStep),
+  }),
+};
+
+let compiled: ValidateFunction | null = null;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, strict: true, strictNumbers: true, allowUnionTypes: true });
+    compiled = ajv.compile(REPORT_SCHEMA);
+  }
+  return compiled;
+}
+
+function describeError(e: ErrorObject): string {
+  const where = e.instancePath || '/';
+  const params = e.params as Record<string, unknown>;
+  if (e.keyword === 'additionalProperty' || params.additionalProperty !== undefined) {
+    return `${where}: unexpected field '${String(params.additionalProperty)}'`;
+  }
+  if (e.keyword === 'enum') return `${where}: ${e.message} (${(params.allowedValues as unknown[]).map(String).join(' | ')})`;
+  if (e.keyword === 'const') return `${where}: must be ${JSON.stringify(params.allowedValue)}`;
+  if (e.keyword === 'type' && String(params.type).includes('number')) {
+    return `${where}: ${e.message} (NaN and ±Infinity are not allowed: JSON would write them as null)`;
+  }
+  return `${where}: ${e.message}`;
+}
+
+/** Checks the schema can not express: the plots and tables rely on them. */
+function consistencyErrors(doc: ReportDocument): string[] {
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  doc.runs.forEach((r, i) => {
+    const key = `${r.m}/${r.seed}`;
+    if (seen.has(key)) errors.push(`/runs/${i}: duplicate run for m=${r.m}, seed=${r.seed}`);
+    seen.add(key);
+    r.checkpoints.forEach((c, j) => {
+      if (j > 0 && c.t <= r.checkpoints[j - 1].t) {
+        errors.push(`/runs/${i}/checkpoints/${j}/t: checkpoints must have strictly increasing t (${r.checkpoints[j - 1].t} then ${c.t})`);
+      }
+    });
+  });
+  return errors;
+}
+
+/** Validates a report document (in memory or parsed from report.json) against schema version 1. */
+export function validateReport(doc: unknown): { valid: boolean; errors: string[] } {
+  const validate = validator();
+  if (!validate(doc)) {
+    const errors = (validate.errors ?? []).map(describeError);
+    return { valid: false, errors: [...new Set(errors)] };
+  }
+  const errors = consistencyErrors(doc as ReportDocument);
+  return { valid: errors.length === 0, errors };
+}

@@ -1,0 +1,127 @@
+/**
+ * Writes reports/<runId>/{report.md, report.json, *.svg} atomically: everything is rendered and
+ * validated in memory, written into a temporary sibling directory, then renamed into place. A failure
+ * at any step leaves neither a half-written report nor the temporary directory behind, and an
+ * existing report of the same run id is replaced only once the new one is complete.
+ */
+import { promises as fsp } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { renderMarkdown } from './markdown';
+import { renderPlots } from './plots';
+import { validateReport } from './schema';
+import type { ReportDocument } from './types';
+
+export interface WriteReportOptions {
+  /** Plot renderer (default: every applicable plot of plots.ts); replaceable for tests. */
+  renderPlots?: (doc: ReportDocument) => Promise<{ file: string; svg: string }[]>;
+}
+
+const MAX_REPORTED_ERRORS = 20;
+const PLOT_FILE = /^[a-z0-9][a-z0-9-]*\.svg$/;
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    // fromEntries defines own properties, so a key such as "__proto__" (possible in a config's
+    // constant or expression overrides) is kept rather than treated as the prototype.
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [k, sortKeys(v)]);
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/** JSON with object keys sorted and 2-space indentation, so two runs' report.json diff cleanly. */
+export function stableJson(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+function assertValid(doc: unknown, what: string): void {
+  const { valid, errors } = validateReport(doc);
+  if (valid) return;
+  const shown = errors.slice(0, MAX_REPORTED_ERRORS).map((e) => `  - ${e}`);
+  const more = errors.length > shown.length ? [`  … and ${errors.length - shown.length} more`] : [];
+  throw new Error([`writeReport: ${what} does not match the report schema:`, ...shown, ...more].join('\n'));
+}
+
+/** Every file of the report, rendered in memory. Throws (and writes nothing) on an invalid document. */
+async function renderFiles(doc: ReportDocument, options: WriteReportOptions): Promise<Map<string, string>> {
+  // In memory first: NaN/Infinity are still visible here; JSON would turn them into null.
+  const runId = typeof doc?.runId === 'string' ? doc.runId : '(no runId)';
+  assertValid(doc, `report for run '${runId}'`);
+  const json = stableJson(doc);
+  assertValid(JSON.parse(json), `report.json of run '${runId}'`);
+  const files = new Map<string, string>([
+    ['report.md', renderMarkdown(doc)],
+    ['report.json', json],
+  ]);
+  for (const { file, svg } of await (options.renderPlots ?? renderPlots)(doc)) {
+    if (!PLOT_FILE.test(file) || files.has(file)) {
+      throw new Error(`writeReport: invalid or duplicate plot file name '${file}' (expected e.g. 'loss-vs-t.svg')`);
+    }
+    files.set(file, svg);
+  }
+  return files;
+}
+
+async function writeDurably(path: string, content: string): Promise<void> {
+  const handle = await fsp.open(path, 'wx');
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function errorCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | null)?.code;
+}
+
+/** Moves `fresh` to `target`, replacing an existing `target` only after the move can proceed. */
+async function swapInto(fresh: string, target: string, parked: string): Promise<void> {
+  let hadOld = false;
+  try {
+    await fsp.rename(target, parked);
+    hadOld = true;
+  } catch (e) {
+    if (errorCode(e) !== 'ENOENT') throw e;
+  }
+  try {
+    await fsp.rename(fresh, target);
+  } catch (e) {
+    if (hadOld) await fsp.rename(parked, target).catch(() => undefined);
+    throw e;
+  }
+  // The new report is in place; a leftover parked copy would be harmless, so this is best effort.
+  if (hadOld) await fsp.rm(parked, { recursive: true, force: true }).catch(() => undefined);
+}
+
+/**
+ * Writes the report of `doc` to `<outDir>/<runId>/` and returns that directory and its file names
+ * (sorted). Replaces an earlier report of the same run id.
+ */
+export async function writeReport(
+  doc: ReportDocument,
+  outDir: string,
+  options: WriteReportOptions = {},
+): Promise<{ dir: string; files: string[] }> {
+  const files = await renderFiles(doc, options);
+  const root = resolve(outDir);
+  const dir = join(root, doc.runId);
+  const temp = join(root, `.tmp-${doc.runId}-${process.pid}`);
+  const parked = join(root, `.old-${doc.runId}-${process.pid}`);
+  await fsp.mkdir(root, { recursive: true });
+  await fsp.rm(temp, { recursive: true, force: true });
+  try {
+    await fsp.mkdir(temp);
+    for (const [name, content] of files) await writeDurably(join(temp, name), content);
+    await swapInto(temp, dir, parked);
+  } catch (e) {
+    await fsp.rm(temp, { recursive: true, force: true });
+    throw e;
+  }
+  return { dir, files: [...files.keys()].sort() };
+}
