@@ -232,14 +232,14 @@ describe('greedy forward selection', () => {
     );
   });
 
-  it("'auto' uses the full Gram only while N ≤ gramMaxWidth and n ≥ N/4, and both paths are leak-free", () => {
+  it("'auto' uses the full Gram only while N ≤ gramMaxWidth and n ≥ N/5, and both paths are leak-free", () => {
     fc.assert(
       fc.property(featureCaseArb, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 20 }), (c, n, gramMaxWidth) => {
         const input = makeInput(c, n);
         try {
           const before = tf.memory().numTensors;
           const auto = runGreedy(input.features, input.targets, n, { gramMaxWidth });
-          const expected = c.N <= gramMaxWidth && n >= c.N / 4 ? 'gram' : 'rows';
+          const expected = c.N <= gramMaxWidth && n >= c.N / 5 ? 'gram' : 'rows';
           expect(auto).toEqual(runGreedy(input.features, input.targets, n, { strategy: expected }));
           expect(tf.memory().numTensors).toBe(before);
         } finally {

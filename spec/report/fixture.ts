@@ -218,6 +218,7 @@ function runOf(m: number, seed: number, times: number[], classification: boolean
     seed,
     dataset: `teacher(m=${m},d=5,seed=${seed})`,
     eta: ETA,
+    etaEffective: ETA,
     lambda0: s.lambda0,
     lambdaMaxInfinity: 0.6,
     lambdaMaxH0: 0.62,

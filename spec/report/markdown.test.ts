@@ -82,7 +82,7 @@ describe('renderMarkdown', () => {
     const lines = md.split('\n');
     const m32 = lines.indexOf('### m = 32');
     const rows = tableAfter(md, lines[m32 + 2]);
-    expect(lines[m32 + 2]).toMatch(/^seeds 1, 2 \(table: mean over seeds\) · η = 0\.5 · λ0 = /);
+    expect(lines[m32 + 2]).toMatch(/^seeds 1, 2 \(table: mean over seeds\) · η_A \(effective\) = 0\.5 · λ0 = /);
     expect(rows[0]).toContain('greedy L (n=2) | greedy L (n=8) | greedy L (n=32)');
     expect(rows).toHaveLength(2 + 4);
     const r100 = rows[5].split('|').map((c) => c.trim());

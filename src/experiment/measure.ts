@@ -17,6 +17,13 @@ import type { NeuronFeatures, Pruner } from '../pruning/types';
 import { harmonic } from '../../theory';
 import type { CheckpointMeasurement, PrunerMeasurement, SubnetworkMeasurement } from './types';
 
+/**
+ * Iteration cap of the hull solver per checkpoint. The solver stops as soon as membership is certified
+ * either way; a y within rounding of the boundary can stay undecided, and is then reported as not inside
+ * (its certified bracket [lowerBound, distanceSq] is in the report).
+ */
+const HULL_MAX_ITERATIONS = 3000;
+
 export interface CheckpointContext {
   data: Dataset;
   x: Tensor2D;
@@ -31,6 +38,8 @@ export interface CheckpointContext {
   maxKernelM: number;
   seed: number;
   initialResidual: number;
+  /** The previous checkpoint's hull weights: features move little between checkpoints, so a warm start saves iterations. */
+  hullStart?: Float64Array;
 }
 
 /** What a checkpoint measurement needs to keep besides the report record: greedy's raw losses for invariants. */
@@ -40,6 +49,8 @@ export interface CheckpointOutcome {
   selections: Record<string, number[]>;
   /** Pruner name → the loss curve the pruner itself reported (normalised). */
   reportedLosses: Record<string, number[]>;
+  /** The hull solver's convex weights, to warm-start the next checkpoint. */
+  hullWeights: Float64Array;
 }
 
 export async function measureCheckpoint(t: number, residual: number, weights: TwoLayerWeights, ctx: CheckpointContext): Promise<CheckpointOutcome> {
@@ -47,7 +58,7 @@ export async function measureCheckpoint(t: number, residual: number, weights: Tw
   const heldFeatures = ctx.heldOut ? neuronFeatures(weights, ctx.heldOut.x) : null;
   try {
     const geometry = featureGeometry(features, ctx.y);
-    const hull = hullDistance(features, ctx.y, { tolerance: ctx.hullTolerance });
+    const hull = hullDistance(features, ctx.y, { tolerance: ctx.hullTolerance, stopWhenDecided: true, maxIterations: HULL_MAX_ITERATIONS, ...(ctx.hullStart ? { start: ctx.hullStart } : {}) });
     const selections: Record<string, number[]> = {};
     const reportedLosses: Record<string, number[]> = {};
     const pruners: PrunerMeasurement[] = [];
@@ -81,7 +92,7 @@ export async function measureCheckpoint(t: number, residual: number, weights: Tw
       boundB2: ctx.subnetworkSizes.map((n) => ({ n, value: residual + (geometry.diameter ** 2 * harmonic(n)) / n })),
       boundB2prime: ctx.subnetworkSizes.map((n) => ({ n, value: geometry.diameterToTarget ** 2 / n })),
     };
-    return { record, selections, reportedLosses };
+    return { record, selections, reportedLosses, hullWeights: hull.weights };
   } finally {
     disposeNeuronFeatures(features);
     if (heldFeatures) disposeNeuronFeatures(heldFeatures);

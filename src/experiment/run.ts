@@ -83,6 +83,7 @@ export async function runOne(input: RunInput): Promise<RunResult> {
           maxKernelM: config.maxKernelM,
           seed,
           initialResidual,
+          hullStart: outcomes[outcomes.length - 1]?.hullWeights,
         }),
       );
     }
@@ -90,10 +91,11 @@ export async function runOne(input: RunInput): Promise<RunResult> {
     const first = records[0];
     const last = records[records.length - 1];
     const nMax = Math.max(...config.subnetworkSizes);
+    const etaEffective = config.parameterisation === 'ntk' ? config.eta : config.eta / data.m;
     const theoryInputs: TheoryInputs = {
       m: data.m,
       N: config.width,
-      eta: config.eta,
+      eta: etaEffective,
       ...(spectrum ? { lambda0: spectrum.lambda0 } : {}),
       d: data.d,
       n: nMax,
@@ -129,7 +131,7 @@ export async function runOne(input: RunInput): Promise<RunResult> {
       m: data.m,
       outputs: data.outputs,
       targetNormSq,
-      eta: config.eta,
+      eta: etaEffective,
       lambda0: spectrum?.lambda0 ?? null,
       initialResidual,
       subnetworkSizes: config.subnetworkSizes,
@@ -144,6 +146,7 @@ export async function runOne(input: RunInput): Promise<RunResult> {
       seed,
       dataset: data.name,
       eta: config.eta,
+      etaEffective,
       lambda0: spectrum?.lambda0 ?? null,
       lambdaMaxInfinity: spectrum?.lambdaMax ?? null,
       lambdaMaxH0: stability.lambdaMaxH0,

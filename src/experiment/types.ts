@@ -100,6 +100,12 @@ export interface RunResult {
   seed: number;
   dataset: string;
   eta: number;
+  /**
+   * The step of parameterisation A with the same linearised dynamics, which B1 and T* use: η for 'ntk';
+   * η/m for 'meanfield' (GD on L = R/(2m) with step ηN moves u by (η/m)·H(t)(u − y) through W when
+   * |b_r| = 1, plus a PSD term through b, so B1's rate with η/m is still a lower bound).
+   */
+  etaEffective: number;
   /** λ0 = λ_min(H∞) and λ_max(H∞) (null when m > maxKernelM). */
   lambda0: number | null;
   lambdaMaxInfinity: number | null;

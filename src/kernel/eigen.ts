@@ -134,7 +134,7 @@ function updatePanel(L: Float64Array, n: number, k0: number, k1: number): void {
     let j = k0;
     for (; j + 3 < jEnd; j += 4) {
       const rj = j * n;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0; // prettier-ignore
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
       for (let s = 0; s < k0; s++) {
         const a0 = L[ri + s];
         const a1 = L[ri1 + s];

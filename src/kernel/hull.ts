@@ -42,6 +42,12 @@ export interface HullDistance {
 export interface HullOptions {
   /** Absolute tolerance on distanceSq − lowerBound; default 1e-6·max(‖y‖², 1). */
   tolerance?: number;
+  /**
+   * Stop as soon as membership is decided: distanceSq ≤ tolerance (certified inside) or
+   * lowerBound > tolerance (certified outside). The bracket [lowerBound, distanceSq] stays certified;
+   * it is just not tightened further. For interior y this saves most of the iterations.
+   */
+  stopWhenDecided?: boolean;
   /** Default 20,000. */
   maxIterations?: number;
   /** 'auto' (default): float64 in JS when m·N·C ≤ 2^19, else float32 on the tfjs backend. */
@@ -233,6 +239,7 @@ interface Settings {
   maxIterations: number;
   precision: 'float64' | 'float32';
   yNormSq: number;
+  stopWhenDecided: boolean;
 }
 
 function resolveSettings(features: NeuronFeatures, targets: Tensor2D, opts: HullOptions): Settings {
@@ -245,7 +252,7 @@ function resolveSettings(features: NeuronFeatures, targets: Tensor2D, opts: Hull
   if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new RangeError(`${op}: maxIterations must be a positive integer, got ${maxIterations}`);
   if (opts.start && opts.start.length !== N) throw new RangeError(`${op}: start has length ${opts.start.length}, expected width ${N}`);
   const precision = opts.precision && opts.precision !== 'auto' ? opts.precision : m * N * C <= FLOAT64_MAX_PRODUCT ? 'float64' : 'float32';
-  return { tolerance, maxIterations, precision, yNormSq };
+  return { tolerance, maxIterations, precision, yNormSq, stopWhenDecided: opts.stopWhenDecided ?? false };
 }
 
 type FistaResult = Omit<HullDistance, 'tolerance' | 'precision'>;
@@ -264,7 +271,8 @@ function fista(evaluate: Evaluator, p0: Float64Array, L0: number, s: Settings): 
   let iterations = 0;
   let bestCertified = Infinity;
   let sinceProgress = 0;
-  while (best.e.value - lowerBound > s.tolerance && iterations < s.maxIterations && sinceProgress < STALL_STEPS) {
+  const decided = () => s.stopWhenDecided && (best.e.value <= s.tolerance || lowerBound > s.tolerance);
+  while (best.e.value - lowerBound > s.tolerance && iterations < s.maxIterations && sinceProgress < STALL_STEPS && !decided()) {
     iterations++;
     const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
     const beta = (t - 1) / tNext;

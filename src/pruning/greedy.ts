@@ -21,7 +21,7 @@ export type GreedyStrategy = 'auto' | 'gram' | 'rows';
 export interface GreedyOptions {
   /** Allow a neuron to be picked more than once (default true, as in Ye et al.'s analysis). */
   withReplacement?: boolean;
-  /** 'auto' (default): the full Gram when N ≤ gramMaxWidth and n ≥ N/4, else lazy rows. */
+  /** 'auto' (default): the full Gram when N ≤ gramMaxWidth and n ≥ N/5, else lazy rows. */
   strategy?: GreedyStrategy;
   /** Largest N for which 'auto' builds the N×N Gram (default 8000: 256 MB of float32). */
   gramMaxWidth?: number;
@@ -152,15 +152,15 @@ function gramScorer(gram: GramRows, projections: Float64Array): Scorer {
 
 /**
  * The full Gram costs 2N²m flops in one large matmul; lazy rows cost 2Nm per distinct pick in
- * 1×m by m×N products, which use the wasm SIMD kernels poorly: measured at N = 1000, m = 10000,
- * one row ≈ 5 ms CPU against ≈ 1.6 s for the whole Gram, so rows win while fewer than ~0.3·N
- * distinct neurons are picked. Distinct picks ≤ n, hence the switch at n = N/4.
+ * 1×m by m×N products, which are memory-bound (each reads all of A). Measured at N = 1000,
+ * m = 10000 on the shared 2-vCPU machines: one row 5–8 ms against 1.1–1.6 s for the whole Gram,
+ * i.e. break-even at 0.13–0.3·N distinct picks. Distinct picks ≤ n, hence the switch at n = N/5.
  */
-const LAZY_ROWS_BREAK_EVEN = 0.25;
+const LAZY_ROWS_WIDTH_DIVISOR = 5;
 
 function chooseStrategy(strategy: GreedyStrategy, width: number, n: number, gramMaxWidth: number): 'gram' | 'rows' {
   if (strategy !== 'auto') return strategy;
-  return width <= gramMaxWidth && n >= LAZY_ROWS_BREAK_EVEN * width ? 'gram' : 'rows';
+  return width <= gramMaxWidth && n * LAZY_ROWS_WIDTH_DIVISOR >= width ? 'gram' : 'rows';
 }
 
 /** Lowest index with the smallest score, skipping `used` entries; −1 if none is finite. */
@@ -233,6 +233,8 @@ export function greedyPruner(options: GreedyOptions = {}): Pruner {
   validateGreedyOptions(options, `greedyPruner`);
   return {
     name,
+    // Greedy is sequential: the selection for n is the first n picks of any longer run.
+    prefixConsistent: true,
     prune(input: PruneInput): PruneResult {
       const op = `prune (${name})`;
       validatePruneInput(input, op);

@@ -31,6 +31,8 @@ function rankByMagnitude(magnitudes: Float64Array): number[] {
 export function magnitudePruner(): Pruner {
   return {
     name: 'magnitude',
+    // Picks come in descending magnitude order, so top-n is a prefix of top-n′ for n′ > n.
+    prefixConsistent: true,
     prune(input: PruneInput): PruneResult {
       const op = 'prune (magnitude)';
       validatePruneInput(input, op);

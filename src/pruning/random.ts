@@ -10,6 +10,8 @@ const STREAM = 'pruning:random';
 export function randomPruner(): Pruner {
   return {
     name: 'random',
+    // The draw is a prefix of one seeded permutation of 0..N−1, whatever n is.
+    prefixConsistent: true,
     prune(input: PruneInput): PruneResult {
       const op = 'prune (random)';
       validatePruneInput(input, op);

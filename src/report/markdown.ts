@@ -235,10 +235,10 @@ function meanOf(values: readonly (number | null | undefined)[]): number | null {
 
 function groupHeader(group: RunGroup): string {
   const runs = group.runs;
-  const b1Rate = meanOf(runs.map((r) => (r.lambda0 === null ? null : (r.eta * r.lambda0) / 2)));
+  const b1Rate = meanOf(runs.map((r) => (r.lambda0 === null ? null : (r.etaEffective * r.lambda0) / 2)));
   return [
     `seeds ${list(runs.map((r) => r.seed))} (table: mean over seeds)`,
-    `η = ${fmt(meanOf(runs.map((r) => r.eta)))}`,
+    `η_A (effective) = ${fmt(meanOf(runs.map((r) => r.etaEffective)))}`,
     `λ0 = ${fmt(meanOf(runs.map((r) => r.lambda0)))}`,
     `ηλ0/2 = ${fmt(b1Rate)}`,
     `λ_max(H(0)) = ${fmt(meanOf(runs.map((r) => r.lambdaMaxH0)))}`,
@@ -259,7 +259,7 @@ function checkpointTable(doc: ReportDocument, group: RunGroup): string {
   const nMax = sizes[sizes.length - 1];
   const classification = isClassification(doc);
   const hasGram = group.runs.some((r) => r.checkpoints.some((c) => c.gramLambdaMin !== null));
-  const b1Rate = meanOf(group.runs.map((r) => (r.lambda0 === null ? null : (r.eta * r.lambda0) / 2)));
+  const b1Rate = meanOf(group.runs.map((r) => (r.lambda0 === null ? null : (r.etaEffective * r.lambda0) / 2)));
   const header = [
     't',
     'R(t)',

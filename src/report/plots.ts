@@ -275,7 +275,7 @@ function residualRows(run: RunResult): Row[] {
 /** B1's factor, or null when λ0 is unknown or ηλ0/2 ∉ (0, 1) (no geometric line to draw). */
 function b1Factor(run: RunResult): number | null {
   if (run.lambda0 === null) return null;
-  const factor = 1 - (run.eta * run.lambda0) / 2;
+  const factor = 1 - (run.etaEffective * run.lambda0) / 2;
   return factor > 0 && factor < 1 ? factor : null;
 }
 

@@ -161,6 +161,7 @@ const run = objectOf<RunResult>({
   seed: int,
   dataset: str,
   eta: { type: 'number', exclusiveMinimum: 0 },
+  etaEffective: { type: 'number', exclusiveMinimum: 0 },
   lambda0: nullableNum,
   lambdaMaxInfinity: nullableNum,
   lambdaMaxH0: num,

@@ -1,0 +1,236 @@
+/**
+ * `npm run bench`: speed of each numerical kernel on every backend that loads in this process
+ * (one backend per process: pass --backend to pick another), as median ms, effective GFLOP/s and the
+ * ratio to the bare matrix products the kernel needs; plus the wall time of `verify --quick`.
+ * Figures, not assertions: speed targets are read off this output.
+ */
+import { spawnSync } from 'node:child_process';
+import { tf, type Tensor2D } from '../src/backend/tf';
+import { describeBackend, initBackend, parseBackendName } from '../src/backend';
+import { generateSynthetic } from '../src/data/synthetic';
+import { toTensors } from '../src/data/tensors';
+import { featureGeometry } from '../src/kernel/geometry';
+import { kernelSpectrum } from '../src/kernel/gram';
+import { hullDistance } from '../src/kernel/hull';
+import { neuronFeatures, disposeNeuronFeatures } from '../src/model/features';
+import { initNetwork } from '../src/model/init';
+import { stabilityInfo } from '../src/model/stability';
+import { trainNetwork } from '../src/model/train';
+import type { Parameterisation } from '../src/model/types';
+import { runGreedy } from '../src/pruning/greedy';
+import { Rng } from '../src/rng';
+import type { Dataset } from '../src/data/types';
+
+interface Row {
+  kernel: string;
+  shape: string;
+  medianMs: number;
+  gflops: number | null;
+  bareMatmulMs: number | null;
+}
+
+const rows: Row[] = [];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeIt(fn: () => void, repeats: number): number {
+  fn(); // warm-up: kernels compile, buffers allocate
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** A synthetic classification-shaped dataset: unit inputs, one-hot labels. */
+function mnistShaped(m: number, d: number, C: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const x = new Float32Array(m * d);
+  const y = new Float32Array(m * C);
+  const classes = new Int32Array(m);
+  for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) {
+      const v = Math.abs(rng.normal());
+      x[j * d + k] = v;
+      s += v * v;
+    }
+    for (let k = 0; k < d; k++) x[j * d + k] /= Math.sqrt(s);
+    classes[j] = rng.int(C);
+    y[j * C + classes[j]] = 1;
+  }
+  return { name: `bench(m=${m},d=${d},C=${C})`, m, d, outputs: C, x, y, classes };
+}
+
+function record(kernel: string, shape: string, medianMs: number, flops: number | null, bareMatmulMs: number | null): void {
+  rows.push({ kernel, shape, medianMs, gflops: flops === null ? null : flops / (medianMs * 1e6), bareMatmulMs });
+}
+
+/** The matrix products of one GD step alone, same shapes and orientation as the step uses. */
+function bareStepMatmuls(m: number, d: number, N: number, C: number, meanfield: boolean): number {
+  const rng = new Rng(7);
+  const x = tf.tensor2d(rng.normalArray(m * d), [m, d]);
+  const xT = tf.tensor2d(rng.normalArray(d * m), [d, m]);
+  const wT = tf.tensor2d(rng.normalArray(d * N), [d, N]);
+  const v = tf.tensor2d(rng.normalArray(N * C), [N, C]);
+  const vT = tf.tensor2d(rng.normalArray(C * N), [C, N]);
+  const e = tf.tensor2d(rng.normalArray(m * C), [m, C]);
+  const eT = tf.tensor2d(rng.normalArray(C * m), [C, m]);
+  const ms = timeIt(() => {
+    tf.tidy(() => {
+      const z = tf.matMul(x, wT);
+      const u = tf.matMul(z, v);
+      const back = tf.matMul(e, vT);
+      const g = tf.matMul(xT, back);
+      const outs = [u, g];
+      if (meanfield) outs.push(tf.matMul(eT, z));
+      for (const o of outs) o.dataSync();
+    });
+  }, 7);
+  tf.dispose([x, xT, wT, v, vT, e, eT]);
+  return ms;
+}
+
+function benchGdStep(parameterisation: Parameterisation, m: number, d: number, N: number, C: number): void {
+  const ds = mnistShaped(m, d, C, 1);
+  const tensors = toTensors(ds);
+  const w0 = initNetwork({ parameterisation, width: N, inputDim: d, outputs: C, rng: new Rng(1) });
+  const stability = stabilityInfo(w0, tensors);
+  const eta = stability.limit / 4;
+  const steps = 10;
+  const ms =
+    timeIt(() => {
+      trainNetwork(w0, tensors, { eta, iterations: steps, checkpoints: [0], stability });
+    }, 3) / steps;
+  const meanfield = parameterisation === 'meanfield';
+  const flops = 4 * m * d * N + 4 * m * N * C + (meanfield ? 2 * m * N * C : 0);
+  record(`GD step (${parameterisation})`, `m=${m} d=${d} N=${N} C=${C}`, ms, flops, bareStepMatmuls(m, d, N, C, meanfield));
+  tensors.dispose();
+}
+
+function benchMemoryFlat(m: number, d: number, N: number): string {
+  const ds = mnistShaped(m, d, 10, 2);
+  const tensors = toTensors(ds);
+  const w0 = initNetwork({ parameterisation: 'meanfield', width: N, inputDim: d, outputs: 10, rng: new Rng(1) });
+  const before = tf.memory().numTensors;
+  const counts: number[] = [];
+  trainNetwork(w0, tensors, {
+    eta: 0.1,
+    iterations: 1000,
+    checkpoints: [0, 1000],
+    onProgress: (done) => {
+      if (done % 100 === 0) counts.push(tf.memory().numTensors);
+    },
+  });
+  const after = tf.memory().numTensors;
+  tensors.dispose();
+  const flat = new Set(counts).size === 1 && after === before;
+  return `tensors over 1,000 GD steps: before ${before}, during ${[...new Set(counts)].join('/')}, after ${after} → ${flat ? 'flat' : 'NOT FLAT'}`;
+}
+
+function benchGreedy(m: number, N: number, C: number, n: number): void {
+  const ds = mnistShaped(m, 784, C, 3);
+  const tensors = toTensors(ds);
+  const w = initNetwork({ parameterisation: 'meanfield', width: N, inputDim: 784, outputs: C, rng: new Rng(2) });
+  const features = neuronFeatures(w, tensors.x);
+  const one = timeIt(() => runGreedy(features, tensors.y, 1), 3);
+  const full = timeIt(() => runGreedy(features, tensors.y, n), 3);
+  // The one-off precompute (features·y and the Gram) is what n = 1 costs; the rest is n − 1 steps.
+  const perStep = (full - one) / (n - 1);
+  const gramFlops = 2 * N * N * m + 2 * N * m * C;
+  record('greedy precompute (n=1)', `m=${m} N=${N} C=${C}`, one, gramFlops, null);
+  record(`greedy step (of n=${n})`, `m=${m} N=${N} C=${C}`, perStep, null, null);
+  record(`greedy selection n=${n}`, `m=${m} N=${N} C=${C}`, full, gramFlops, null);
+  disposeNeuronFeatures(features);
+  tensors.dispose();
+}
+
+function benchLambda0(m: number, d: number): void {
+  const ds = generateSynthetic({ m, d, labels: 'random', seed: 4 });
+  const times: number[] = [];
+  let method = '';
+  for (let i = 0; i < 2; i++) {
+    const s = kernelSpectrum(ds);
+    times.push(s.seconds * 1000);
+    method = s.method;
+  }
+  record(`λ0 = λ_min(H∞) (${method})`, `m=${m} d=${d}`, median(times), null, null);
+}
+
+function benchHullAndGeometry(m: number, N: number, C: number): void {
+  const ds = C === 1 ? generateSynthetic({ m, d: 16, labels: 'teacher', seed: 5 }) : mnistShaped(m, 64, C, 5);
+  const tensors = toTensors(ds);
+  const w = initNetwork({ parameterisation: 'meanfield', width: N, inputDim: ds.d, outputs: C, rng: new Rng(3) });
+  const features = neuronFeatures(w, tensors.x);
+  let iterations = 0;
+  const hullMs = timeIt(() => {
+    iterations = hullDistance(features, tensors.y).iterations;
+  }, 2);
+  const perIteration = 4 * m * N * C;
+  record(`hull distance (${iterations} iterations)`, `m=${m} N=${N} C=${C}`, hullMs, perIteration * iterations, null);
+  const geoMs = timeIt(() => featureGeometry(features, tensors.y), 2);
+  record('feature geometry (D_t, D_y, ρ_t)', `m=${m} N=${N} C=${C}`, geoMs, 2 * N * N * m, null);
+  disposeNeuronFeatures(features);
+  tensors.dispose();
+}
+
+function benchMatmul(n: number): number {
+  const rng = new Rng(9);
+  const a = tf.tensor2d(rng.normalArray(n * n), [n, n]) as Tensor2D;
+  const b = tf.tensor2d(rng.normalArray(n * n), [n, n]) as Tensor2D;
+  const ms = timeIt(() => tf.tidy(() => tf.matMul(a, b).dataSync()), 5);
+  tf.dispose([a, b]);
+  record('bare matmul', `${n}×${n}·${n}×${n}`, ms, 2 * n ** 3, ms);
+  return ms;
+}
+
+function quickVerifySeconds(backend: string): string {
+  const t0 = performance.now();
+  const out = spawnSync(process.execPath, [require.resolve('../src/cli/main.js'), 'verify', '--quick', '--quiet', '--backend', backend, '--out', `${require('node:os').tmpdir()}/pruneproof-bench-reports`], {
+    encoding: 'utf8',
+  });
+  const s = ((performance.now() - t0) / 1000).toFixed(1);
+  return out.status === 0 ? `${s} s` : `exit ${out.status} after ${s} s: ${out.stderr.split('\n').slice(-3).join(' ')}`;
+}
+
+function fmt(v: number | null, digits = 3): string {
+  return v === null ? '—' : v >= 100 ? v.toFixed(0) : v.toPrecision(digits);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const backendArg = args.includes('--backend') ? parseBackendName(args[args.indexOf('--backend') + 1], '--backend') : undefined;
+  const skipQuick = args.includes('--no-quick');
+  const info = await initBackend(backendArg);
+  const log = (s: string) => process.stdout.write(`${s}\n`);
+  log(`pruneproof bench: ${describeBackend(info)}; node ${process.version}; ${require('node:os').cpus().length} CPUs`);
+  for (const s of info.skipped) log(`  (skipped ${s.name}: ${s.reason})`);
+  benchMatmul(1024);
+  benchGdStep('ntk', 1000, 784, 1000, 10);
+  benchGdStep('meanfield', 1000, 784, 1000, 10);
+  benchGdStep('meanfield', 400, 16, 1000, 1);
+  benchGreedy(10000, 1000, 10, 100);
+  benchLambda0(2000, 20);
+  benchHullAndGeometry(1000, 1000, 1);
+  benchHullAndGeometry(2000, 1000, 10);
+  log('');
+  log(`${'kernel'.padEnd(38)} ${'shape'.padEnd(26)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)} ${'matmul ms'.padStart(10)} ${'ratio'.padStart(6)}`);
+  for (const r of rows) {
+    const ratio = r.bareMatmulMs ? fmt(r.medianMs / r.bareMatmulMs) : '—';
+    log(`${r.kernel.padEnd(38)} ${r.shape.padEnd(26)} ${fmt(r.medianMs).padStart(10)} ${fmt(r.gflops).padStart(8)} ${fmt(r.bareMatmulMs).padStart(10)} ${ratio.padStart(6)}`);
+  }
+  log('');
+  log(benchMemoryFlat(1000, 784, 1000));
+  log(`peak RSS so far: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  if (!skipQuick) log(`verify --quick wall time: ${quickVerifySeconds(info.name)}`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});
