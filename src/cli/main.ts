@@ -55,6 +55,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--quick', 'a minute-long smoke run of the same pipeline')
     .option('--strict', 'exit 1 when a claim FAILs (default: claims are findings, exit 0)')
     .option('--quiet', 'no progress output')
+    .option('--workers <int>', 'worker threads for the runs (default: one per CPU); results do not depend on it', positiveInt('--workers'))
     .addOption(backendOption())
     .action(async (opts: VerifyFlags & { backend?: BackendName | 'auto' }) => {
       const backend = await backendFor(opts, false);

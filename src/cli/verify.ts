@@ -2,6 +2,7 @@
 import type { BackendInfo } from '../backend';
 import type { LabelKind } from '../data/types';
 import { describeBackend } from '../backend';
+import { cpus } from 'node:os';
 import type { ExperimentConfig } from '../experiment/config';
 import { runId } from '../experiment/config';
 import { DEFAULT_MNIST, DEFAULT_SYNTHETIC, MNIST_RATIONALE, SYNTHETIC_RATIONALE, quickVariant } from '../experiment/defaults';
@@ -36,6 +37,8 @@ export interface VerifyFlags {
   quick?: boolean;
   strict?: boolean;
   quiet?: boolean;
+  /** Worker threads for the runs; default: one per CPU (capped by the number of runs). */
+  workers?: number;
 }
 
 function datasetFromFlag(value: string, flags: VerifyFlags): Partial<ExperimentConfig> {
@@ -106,12 +109,16 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   const progress = new ProgressReporter(process.stderr, flags.quiet);
   const { config, rationale } = buildConfig(flags);
   progress.log(`pruneproof verify: ${describeBackend(backend)}; run id ${runId(config)}`);
+  progress.log(`  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${Math.min(flags.workers ?? cpus().length, config.mGrid.length * config.seeds.length)} worker(s)`);
   progress.log(`  ${config.mGrid.length} m values × ${config.seeds.length} seeds, N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations}, η = ${config.eta}`);
   const pruners = config.pruners.map(getPruner);
   const phaseWeight = { kernel: 0.05, train: 0.45, measure: 0.5 } as const;
   const phaseStart = { kernel: 0, train: 0.05, measure: 0.5 } as const;
+  const workers = flags.workers ?? cpus().length;
   const doc = await runExperiment(config, {
     pruners,
+    workers,
+    backend: backend.name,
     environment: environmentInfo(backend),
     command: commandLine(),
     rationale,

@@ -4,7 +4,10 @@
  * module's job.
  */
 import { EXPRESSION_IDS, EXPRESSIONS, allExpressionsLatex, deriveTStarSlopes, resolveTheory } from '../../theory';
+import type { BackendName } from '../backend';
 import type { Pruner } from '../pruning/types';
+import { runInWorkers, workerScript } from './pool';
+import type { WorkerJob } from './worker';
 import type { ExperimentConfig } from './config';
 import { runId } from './config';
 import { datasetsForSeed } from './datasets';
@@ -23,6 +26,10 @@ export interface ExperimentProgress extends RunProgress {
 
 export interface ExperimentOptions {
   pruners: Pruner[];
+  /** Worker threads for the runs (1 = inline). Only built-in pruners can run in workers. */
+  workers?: number;
+  /** The backend each worker initialises (the one this process runs on). */
+  backend?: BackendName;
   environment: Environment;
   command: string;
   rationale: string[];
@@ -32,6 +39,31 @@ export interface ExperimentOptions {
 
 export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions): Promise<ReportDocument> {
   const started = performance.now();
+  const workers = options.workers ?? 1;
+  const runs = workers > 1 && options.backend && workerScript() ? await runParallel(config, options, workers, options.backend) : await runInline(config, options);
+  return assembleReport(config, runs, options, (performance.now() - started) / 1000);
+}
+
+/** Seed-major, m-minor: the order of runs in the report, whatever order they were computed in. */
+function jobList(config: ExperimentConfig): WorkerJob[] {
+  return config.seeds.flatMap((seed, i) => config.mGrid.map((m, j) => ({ index: i * config.mGrid.length + j, m, seed })));
+}
+
+async function runParallel(config: ExperimentConfig, options: ExperimentOptions, workers: number, backend: BackendName): Promise<RunResult[]> {
+  const jobs = jobList(config);
+  let done = 0;
+  return runInWorkers(config, backend, jobs, workers, {
+    onProgress: (index, p) => {
+      const job = jobs[index];
+      options.onProgress?.({ ...p, run: done, runs: jobs.length, m: job.m, seed: job.seed });
+    },
+    onDone: (_index, run) => {
+      options.onRunDone?.(run, done++, jobs.length);
+    },
+  });
+}
+
+async function runInline(config: ExperimentConfig, options: ExperimentOptions): Promise<RunResult[]> {
   const runs: RunResult[] = [];
   const total = config.seeds.length * config.mGrid.length;
   for (const seed of config.seeds) {
@@ -50,7 +82,7 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
       options.onRunDone?.(run, index, total);
     }
   }
-  return assembleReport(config, runs, options, (performance.now() - started) / 1000);
+  return runs;
 }
 
 /** Everything after the runs: pure, so it can be tested on recorded runs. */
