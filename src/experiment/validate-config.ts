@@ -6,6 +6,7 @@ import Ajv from 'ajv';
 import type { ExperimentConfig } from './config';
 import { LABEL_KINDS } from '../data/types';
 import { PARAMETERISATIONS } from '../model/types';
+import { parseTheoryOverrides } from '../../theory';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -109,6 +110,11 @@ export function checkConfig(config: ExperimentConfig, source: string): Experimen
   }
   if (config.checkpoints > config.iterations + 1) {
     fail(`checkpoints (${config.checkpoints}) exceeds iterations + 1 (${config.iterations + 1})`);
+  }
+  try {
+    parseTheoryOverrides(config.theory);
+  } catch (e) {
+    fail(`theory: ${(e as Error).message}`);
   }
   return config;
 }

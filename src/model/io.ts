@@ -30,10 +30,15 @@ export function weightsToJson(weights: TwoLayerWeights): WeightsJson {
   return { parameterisation: weights.parameterisation, W, [outputField(weights.parameterisation)]: outputsJson };
 }
 
+/** A malformed or unreadable weights file (bad input at the CLI). */
+export class WeightsError extends Error {
+  override name = 'WeightsError';
+}
+
 /** Parses and checks a weights object; `source` (e.g. the file name) prefixes every error. */
 export function weightsFromJson(obj: unknown, source: string): TwoLayerWeights {
   const fail = (message: string): never => {
-    throw new Error(`${source}: ${message}`);
+    throw new WeightsError(`${source}: ${message}`);
   };
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) fail('expected a JSON object');
   const record = obj as Record<string, unknown>;
@@ -63,13 +68,13 @@ export function readWeightsFile(path: string): TwoLayerWeights {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`${path}: cannot read weights file (${errorText(e)})`);
+    throw new WeightsError(`${path}: cannot read weights file (${errorText(e)})`);
   }
   let obj: unknown;
   try {
     obj = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: invalid JSON (${errorText(e)})`);
+    throw new WeightsError(`${path}: invalid JSON (${errorText(e)})`);
   }
   return weightsFromJson(obj, path);
 }

@@ -19,9 +19,14 @@ export const BUILTIN_PRUNERS: Readonly<Record<BuiltinPrunerName, Pruner>> = Obje
 });
 
 /** The built-in pruner called `name`; an unknown name is an error listing the known ones. */
+/** A pruner name that is not one of the built-ins (bad input at the CLI). */
+export class UnknownPrunerError extends Error {
+  override name = 'UnknownPrunerError';
+}
+
 export function getPruner(name: string): Pruner {
   if (Object.prototype.hasOwnProperty.call(BUILTIN_PRUNERS, name)) return BUILTIN_PRUNERS[name as BuiltinPrunerName];
-  throw new Error(`getPruner: unknown pruner '${name}' (known: ${BUILTIN_PRUNER_NAMES.join(', ')})`);
+  throw new UnknownPrunerError(`getPruner: unknown pruner '${name}' (known: ${BUILTIN_PRUNER_NAMES.join(', ')})`);
 }
 
 export type { NeuronFeatures, PruneInput, PruneResult, Pruner } from './types';

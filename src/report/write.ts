@@ -4,8 +4,7 @@
  * at any step leaves neither a half-written report nor the temporary directory behind, and an
  * existing report of the same run id is replaced only once the new one is complete.
  */
-import { promises as fsp } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeDirectoryAtomically } from './atomic';
 import { renderMarkdown } from './markdown';
 import { renderPlots } from './plots';
 import { validateReport } from './schema';
@@ -66,39 +65,6 @@ async function renderFiles(doc: ReportDocument, options: WriteReportOptions): Pr
   return files;
 }
 
-async function writeDurably(path: string, content: string): Promise<void> {
-  const handle = await fsp.open(path, 'wx');
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-function errorCode(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException | null)?.code;
-}
-
-/** Moves `fresh` to `target`, replacing an existing `target` only after the move can proceed. */
-async function swapInto(fresh: string, target: string, parked: string): Promise<void> {
-  let hadOld = false;
-  try {
-    await fsp.rename(target, parked);
-    hadOld = true;
-  } catch (e) {
-    if (errorCode(e) !== 'ENOENT') throw e;
-  }
-  try {
-    await fsp.rename(fresh, target);
-  } catch (e) {
-    if (hadOld) await fsp.rename(parked, target).catch(() => undefined);
-    throw e;
-  }
-  // The new report is in place; a leftover parked copy would be harmless, so this is best effort.
-  if (hadOld) await fsp.rm(parked, { recursive: true, force: true }).catch(() => undefined);
-}
-
 /**
  * Writes the report of `doc` to `<outDir>/<runId>/` and returns that directory and its file names
  * (sorted). Replaces an earlier report of the same run id.
@@ -109,19 +75,5 @@ export async function writeReport(
   options: WriteReportOptions = {},
 ): Promise<{ dir: string; files: string[] }> {
   const files = await renderFiles(doc, options);
-  const root = resolve(outDir);
-  const dir = join(root, doc.runId);
-  const temp = join(root, `.tmp-${doc.runId}-${process.pid}`);
-  const parked = join(root, `.old-${doc.runId}-${process.pid}`);
-  await fsp.mkdir(root, { recursive: true });
-  await fsp.rm(temp, { recursive: true, force: true });
-  try {
-    await fsp.mkdir(temp);
-    for (const [name, content] of files) await writeDurably(join(temp, name), content);
-    await swapInto(temp, dir, parked);
-  } catch (e) {
-    await fsp.rm(temp, { recursive: true, force: true });
-    throw e;
-  }
-  return { dir, files: [...files.keys()].sort() };
+  return writeDirectoryAtomically(outDir, doc.runId, files);
 }
