@@ -286,6 +286,7 @@ function configOf(ms: number[], seeds: number[], times: number[], classification
     subnetworkSizes: SIZES,
     epsilon: EPSILON,
     targetAccuracy: classification ? TARGET_ACCURACY : null,
+    batchSize: null,
     pruners: [...PRUNERS],
     hullTolerance: 1e-3,
     maxKernelM: 500,

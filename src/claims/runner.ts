@@ -228,15 +228,16 @@ export async function runProperty(def: AnyPropertyDefinition, options: RunProper
   const started = performance.now();
   const tally = newTally();
   const replay = loadReplay(def, options);
-  const property = fc.asyncProperty(def.arbitrary, predicateFor(def, options, tally));
+  const property: fc.IAsyncProperty<[unknown]> = fc.asyncProperty(def.arbitrary as fc.Arbitrary<unknown>, predicateFor(def, options, tally));
   let details: fc.RunDetails<[unknown]> | null = null;
   let error: string | null = null;
   try {
-    details = await fc.check(property, {
+    details = await fc.check<[unknown]>(property, {
       seed: options.seed,
       numRuns: options.numRuns,
       examples: replay.example !== null ? [[replay.example]] : [],
-      plugins: [fc.interruptAfterTimeLimit(options.timeLimitMs)],
+      // The plugin is typed Plugin<unknown>; it does not look at the values, so it serves any property.
+      plugins: [fc.interruptAfterTimeLimit(options.timeLimitMs) as fc.Plugin<[unknown]>],
     });
   } catch (e) {
     error = `fast-check could not run the property: ${errorText(e)}`;

@@ -46,6 +46,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--epsilon <x>', 'target normalised subnetwork loss ε', positiveNumber('--epsilon'))
     .option('--eta <x>', 'GD step size η', positiveNumber('--eta'))
     .option('--iterations <int>', 'pre-training iterations T', positiveInt('--iterations'))
+    .option('--batch-size <int>', 'minibatch SGD with this batch size (default: full-batch GD)', positiveInt('--batch-size'))
     .option('--checkpoints <int>', 'number of log-spaced checkpoints', positiveInt('--checkpoints'))
     .addOption(new Option('--parameterisation <p>', 'network parameterisation').choices([...PARAMETERISATIONS]))
     .option('--pruners <list>', 'pruners to run, e.g. greedy,random,magnitude', stringList('--pruners'))

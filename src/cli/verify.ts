@@ -28,6 +28,7 @@ export interface VerifyFlags {
   epsilon?: number;
   eta?: number;
   iterations?: number;
+  batchSize?: number;
   checkpoints?: number;
   parameterisation?: ExperimentConfig['parameterisation'];
   pruners?: string[];
@@ -62,6 +63,7 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
     epsilon: flags.epsilon,
     eta: flags.eta,
     iterations: flags.iterations,
+    batchSize: flags.batchSize,
     checkpoints: flags.checkpoints,
     parameterisation: flags.parameterisation,
     pruners: flags.pruners,

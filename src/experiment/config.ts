@@ -35,6 +35,8 @@ export interface ExperimentConfig {
   eta: number;
   /** Pre-training iterations T (the last checkpoint). */
   iterations: number;
+  /** null: full-batch GD (the theory's setting); a number: minibatch SGD with this batch size. */
+  batchSize: number | null;
   /** Number of log-spaced checkpoints in [0, T] (including 0 and T). */
   checkpoints: number;
   /** Subnetwork sizes n at which every pruner is measured. */

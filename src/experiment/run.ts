@@ -61,6 +61,7 @@ export async function runOne(input: RunInput): Promise<RunResult> {
       iterations: config.iterations,
       checkpoints,
       stability,
+      ...(config.batchSize !== null ? { batch: { size: config.batchSize, rng: new Rng(seed).fork('sgd') } } : {}),
       onProgress: (done, total) => {
         if (done % 50 === 0 || done === total) input.onProgress?.({ phase: 'train', done, total });
       },

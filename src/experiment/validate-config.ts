@@ -58,6 +58,7 @@ export const CONFIG_SCHEMA = {
     kappa: positiveNumber,
     eta: positiveNumber,
     iterations: positiveInt,
+    batchSize: { anyOf: [{ type: 'null' }, positiveInt] },
     checkpoints: { type: 'integer', minimum: 2 },
     subnetworkSizes: { type: 'array', minItems: 1, items: positiveInt },
     epsilon: positiveNumber,
@@ -107,6 +108,9 @@ export function checkConfig(config: ExperimentConfig, source: string): Experimen
   if (new Set(config.seeds).size !== config.seeds.length) fail(`seeds has repeated values (${config.seeds.join(', ')})`);
   if (config.dataset.kind === 'mnist') {
     for (const m of config.mGrid) if (m < 10 || m > 10000) fail(`mGrid value ${m} is outside the MNIST range [10, 10000]`);
+  }
+  if (config.batchSize !== null) {
+    for (const m of config.mGrid) if (config.batchSize > m) fail(`batchSize ${config.batchSize} exceeds m = ${m} in mGrid`);
   }
   if (config.checkpoints > config.iterations + 1) {
     fail(`checkpoints (${config.checkpoints}) exceeds iterations + 1 (${config.iterations + 1})`);

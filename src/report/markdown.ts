@@ -132,6 +132,7 @@ function configurationSection(doc: ReportDocument): string {
     ['initial scale κ', String(c.kappa)],
     ['step size η', String(c.eta)],
     ['iterations T', String(c.iterations)],
+    ['training', c.batchSize === null ? 'full-batch GD' : `minibatch SGD, batch size ${c.batchSize}`],
     ['checkpoints (log-spaced in [0, T])', String(c.checkpoints)],
     ['subnetwork sizes n', list(c.subnetworkSizes)],
     ['target loss ε', String(c.epsilon)],

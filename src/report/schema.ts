@@ -249,6 +249,7 @@ const config = objectOf<ExperimentConfig>({
   kappa: { type: 'number', exclusiveMinimum: 0 },
   eta: { type: 'number', exclusiveMinimum: 0 },
   iterations: count,
+  batchSize: { type: ['integer', 'null'], minimum: 1 },
   checkpoints: positiveInt,
   subnetworkSizes: arrayOf(positiveInt, 1),
   epsilon: { type: 'number', exclusiveMinimum: 0 },

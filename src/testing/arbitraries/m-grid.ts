@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { resolveRange, type IntRange } from './range';
 
 export interface MGridConstraints {
-  /** Smallest size m₀ (default 3–5: m₀ ≥ 3 keeps ln m₀ ≥ 1, see the scaling claim). */
+  /** Smallest size m₀ (default 4–10; m₀ ≥ 3 keeps ln m₀ ≥ 1, see the scaling claim). */
   m0?: Partial<IntRange>;
   /** Number of doublings (default 1–3: grids of 2 to 4 sizes). */
   doublings?: Partial<IntRange>;
@@ -15,7 +15,7 @@ export interface MGridConstraints {
   maxM?: number;
 }
 
-export const M_GRID_DEFAULTS = { m0: { min: 3, max: 5 }, doublings: { min: 1, max: 3 }, maxM: 40 } as const;
+export const M_GRID_DEFAULTS = { m0: { min: 4, max: 10 }, doublings: { min: 1, max: 3 }, maxM: 40 } as const;
 
 /** m₀·2^k for k = 0..doublings, cut at maxM. */
 export function doublingGrid(m0: number, doublings: number, maxM: number): number[] {
