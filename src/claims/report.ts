@@ -168,7 +168,7 @@ function counterexampleSection(r: PropertyRunResult): string[] {
     '',
     `- **What failed:** ${esc(ce.detail)}`,
     ...(ce.error ? [`- **The property threw:** ${esc(ce.error)}`] : []),
-    `- **Violated hypotheses:** ${hyps}`,
+    ...(r.kind === 'contract' ? [] : [`- **Violated hypotheses:** ${hyps}`]),
     `- **Regimes:** ${ce.regimes.length ? esc(ce.regimes.join(', ')) : '—'}`,
     `- **Origin:** ${origin}; fast-check seed ${ce.seed}, path \`${ce.path ?? 'n/a'}\`, ${ce.numShrinks} shrink step(s)`,
     `- **Measured:** ${measured}`,

@@ -140,14 +140,15 @@ async function evaluateB3(c: PruningCase, ctx: PropertyContext): Promise<CaseOut
     const yNormSq = sumSquares(p.data.y);
     let checked = 0;
     let undecided = 0;
+    const shownTStar = threshold.tStar.toFixed(1);
     for (const cp of p.checkpoints.filter((k) => k.t >= threshold.tStar)) {
       const failure = await withFeatures(p, cp.weights, async (features) => {
         const g = measureGeometry(features, p);
         const hull = measureHull(features, p);
         const s = await pruneAndMeasure(ctx.pruner, pruneInput(p, features, cp.weights));
         const bound = g.diameterToTarget ** 2 / c.n;
-        if (hull.outside) return `t = ${cp.t} ≥ T* = ${fmt(threshold.tStar)}: y is outside the hull, dist(y, hull)² ≥ ${fmt(hull.lowerBound)} > tolerance ${fmt(hull.tolerance)} (R(t) = ${fmt(g.denseResidual)}, ρ_t² = ${fmt(g.rho ** 2)})`;
-        if (!within(s.residual, bound, yNormSq)) return `t = ${cp.t} ≥ T* = ${fmt(threshold.tStar)}: ‖f_S − y‖² = ${fmt(s.residual)} > D_y²/n = ${fmt(bound)}`;
+        if (hull.outside) return `t = ${cp.t} ≥ T* = ${shownTStar}: y is outside the hull, dist(y, hull)² ≥ ${fmt(hull.lowerBound)} > tolerance ${fmt(hull.tolerance)} (R(t) = ${fmt(g.denseResidual)}, ρ_t² = ${fmt(g.rho ** 2)})`;
+        if (!within(s.residual, bound, yNormSq)) return `t = ${cp.t} ≥ T* = ${shownTStar}: ‖f_S − y‖² = ${fmt(s.residual)} > D_y²/n = ${fmt(bound)}`;
         if (!hull.inside) undecided++;
         else checked++;
         return null;
@@ -155,7 +156,7 @@ async function evaluateB3(c: PruningCase, ctx: PropertyContext): Promise<CaseOut
       if (failure) return outcome('fail', p, { hypotheses, measured, detail: failure });
     }
     if (checked === 0) return outcome('not-applicable', p, { hypotheses, measured, detail: `the hull solver could not certify y inside or outside at the ${undecided} checkpoint(s) with t ≥ T*`, reason: 'hull distance undecided' });
-    return outcome('pass', p, { hypotheses, measured, detail: `y inside the hull and ‖f_S − y‖² ≤ D_y²/n at ${checked} checkpoint(s) with t ≥ T* = ${fmt(threshold.tStar)}` });
+    return outcome('pass', p, { hypotheses, measured, detail: `y inside the hull and ‖f_S − y‖² ≤ D_y²/n at ${checked} checkpoint(s) with t ≥ T* = ${shownTStar}` });
   });
 }
 

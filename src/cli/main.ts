@@ -11,6 +11,8 @@ import { EXIT, isBadInput } from './errors';
 import { kernelCommand, pruneCommand } from './files';
 import { intList, integer, oneOf, positiveInt, positiveNumber, stringList } from './flags';
 import { verifyCommand, type VerifyFlags } from './verify';
+import { claimsCommand, type ClaimsFlags } from './claims';
+import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
 
 const backendOption = () =>
   new Option('--backend <name>', 'force a tfjs backend (default: tensorflow → wasm → cpu; env PRUNEPROOF_BACKEND)').choices([...BACKEND_NAMES, 'auto']);
@@ -87,6 +89,37 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (opts) => {
       const backend = await backendFor(opts, true);
       printJson(await pruneCommand(opts, backend));
+    });
+
+  program
+    .command('claims')
+    .description('THEORY.md §6 invariants and claims as fast-check properties with shrinking; writes reports/<run-id>/')
+    .option('--quick', 'fewer runs and 8 s per property (about a minute)')
+    .option('--seed <int>', 'fast-check seed', integer('--seed'))
+    .option('--out <dir>', 'reports directory', 'reports')
+    .option('--db <dir>', 'counterexample store, replayed first (default .pruneproof/counterexamples)')
+    .option('--time-limit <seconds>', 'budget per property, shrinking included (default 8 quick, 60 full)', positiveNumber('--time-limit'))
+    .option('--quiet', 'no progress output')
+    .addOption(backendOption())
+    .action(async (opts: ClaimsFlags & { backend?: BackendName | 'auto' }) => {
+      const backend = await backendFor(opts, false);
+      setExit(await claimsCommand(opts, backend));
+    });
+
+  program
+    .command('check-pruner')
+    .description('run the pruner contracts and claims on a user pruner module, compare it with greedy/random/magnitude; exit 1 if a contract breaks')
+    .argument('<module>', 'JavaScript file exporting a Pruner { name, prune(input) } (module.exports, default or pruner)')
+    .option('--quick', 'fewer runs and 8 s per property')
+    .option('--seed <int>', 'fast-check seed', integer('--seed'))
+    .option('--out <dir>', 'reports directory', 'reports')
+    .option('--db <dir>', 'counterexample store, replayed first (default .pruneproof/counterexamples)')
+    .option('--time-limit <seconds>', 'budget per property, shrinking included (default 8 quick, 30 full)', positiveNumber('--time-limit'))
+    .option('--quiet', 'no progress output')
+    .addOption(backendOption())
+    .action(async (module: string, opts: CheckPrunerFlags & { backend?: BackendName | 'auto' }) => {
+      const backend = await backendFor(opts, false);
+      setExit(await checkPrunerCommand(module, opts, backend));
     });
 
   return program;

@@ -104,19 +104,19 @@ function printSummary(doc: ReportDocument, dir: string, log: (s: string) => void
     const check = row.check.length > 90 ? `${row.check.slice(0, 87)}...` : row.check;
     log(`  ${row.verdict.padEnd(width)}  ${row.kind.padEnd(9)}  ${check}`);
   }
-  log(`Report: ${dir}/report.md (+ report.json, plots) in ${doc.wallSeconds.toFixed(1)} s`);
+  log(`Report: ${dir}/report.md (+ report.json, plots) in ${doc.wallSeconds.toFixed(1)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 
 export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): Promise<number> {
   const progress = new ProgressReporter(process.stderr, flags.quiet);
   const { config, rationale } = buildConfig(flags);
   progress.log(`pruneproof verify: ${describeBackend(backend)}; run id ${runId(config)}`);
-  progress.log(`  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${Math.min(flags.workers ?? cpus().length, config.mGrid.length * config.seeds.length)} worker(s)`);
-  progress.log(`  ${config.mGrid.length} m values × ${config.seeds.length} seeds, N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations}, η = ${config.eta}`);
+  const workers = Math.min(flags.workers ?? cpus().length, config.mGrid.length * config.seeds.length);
+  const training = config.batchSize === null ? 'GD' : `SGD (batch ${config.batchSize})`;
+  progress.log(
+    `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${config.eta}`,
+  );
   const pruners = config.pruners.map(getPruner);
-  const phaseWeight = { kernel: 0.05, train: 0.45, measure: 0.5 } as const;
-  const phaseStart = { kernel: 0, train: 0.05, measure: 0.5 } as const;
-  const workers = flags.workers ?? cpus().length;
   const doc = await runExperiment(config, {
     pruners,
     workers,
@@ -125,8 +125,7 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
     command: commandLine(),
     rationale,
     onProgress: (p) => {
-      const within = phaseStart[p.phase] + phaseWeight[p.phase] * (p.total > 0 ? p.done / p.total : 0);
-      progress.update({ fraction: (p.run + within) / p.runs, label: `run ${p.run + 1}/${p.runs} m=${p.m} seed=${p.seed} ${p.phase} ${p.done}/${p.total}` });
+      progress.update({ fraction: p.overall, label: `${p.run}/${p.runs} runs done; m=${p.m} seed=${p.seed} ${p.phase} ${p.done}/${p.total}` });
     },
     onRunDone: (run, i, total) => {
       const crit = run.critical.tCrit.map((c) => `t_crit(n=${c.n})=${c.t ?? '—'}`).join(' ');

@@ -18,10 +18,43 @@ import type { Environment, ExpressionRecord, ReportDocument, SummaryRow } from '
 import { REPORT_SCHEMA_VERSION } from '../report/types';
 
 export interface ExperimentProgress extends RunProgress {
+  /** Runs finished so far, and in all. */
   run: number;
   runs: number;
   m: number;
   seed: number;
+  /** Estimated fraction of the whole experiment done, in [0, 1] (runs weighted by m, their cost). */
+  overall: number;
+}
+
+/** Fraction of one run done, by phase (training dominates, then the checkpoint measurements). */
+const PHASES: Record<RunProgress['phase'], [start: number, weight: number]> = { kernel: [0, 0.05], train: [0.05, 0.6], measure: [0.65, 0.35] };
+
+/** Tracks per-run fractions so progress and ETA stay meaningful when runs of different m overlap. */
+class ProgressTracker {
+  private readonly fraction = new Map<number, number>();
+  private readonly totalM: number;
+
+  constructor(private readonly jobs: WorkerJob[]) {
+    this.totalM = jobs.reduce((s, j) => s + j.m, 0);
+  }
+
+  update(index: number, p: RunProgress): number {
+    const [start, weight] = PHASES[p.phase];
+    this.fraction.set(index, start + weight * (p.total > 0 ? p.done / p.total : 0));
+    return this.overall();
+  }
+
+  finish(index: number): number {
+    this.fraction.set(index, 1);
+    return this.overall();
+  }
+
+  private overall(): number {
+    let done = 0;
+    for (const [index, f] of this.fraction) done += f * this.jobs[index].m;
+    return done / this.totalM;
+  }
 }
 
 export interface ExperimentOptions {
@@ -51,13 +84,15 @@ function jobList(config: ExperimentConfig): WorkerJob[] {
 
 async function runParallel(config: ExperimentConfig, options: ExperimentOptions, workers: number, backend: BackendName): Promise<RunResult[]> {
   const jobs = jobList(config);
+  const tracker = new ProgressTracker(jobs);
   let done = 0;
   return runInWorkers(config, backend, jobs, workers, {
     onProgress: (index, p) => {
       const job = jobs[index];
-      options.onProgress?.({ ...p, run: done, runs: jobs.length, m: job.m, seed: job.seed });
+      options.onProgress?.({ ...p, run: done, runs: jobs.length, m: job.m, seed: job.seed, overall: tracker.update(index, p) });
     },
-    onDone: (_index, run) => {
+    onDone: (index, run) => {
+      tracker.finish(index);
       options.onRunDone?.(run, done++, jobs.length);
     },
   });
@@ -66,6 +101,7 @@ async function runParallel(config: ExperimentConfig, options: ExperimentOptions,
 async function runInline(config: ExperimentConfig, options: ExperimentOptions): Promise<RunResult[]> {
   const runs: RunResult[] = [];
   const total = config.seeds.length * config.mGrid.length;
+  const tracker = new ProgressTracker(jobList(config));
   for (const seed of config.seeds) {
     const data = datasetsForSeed(config.dataset, config.mGrid, seed);
     for (const m of config.mGrid) {
@@ -76,8 +112,9 @@ async function runInline(config: ExperimentConfig, options: ExperimentOptions): 
         heldOut: data.heldOut,
         seed,
         pruners: options.pruners,
-        onProgress: (p) => options.onProgress?.({ ...p, run: index, runs: total, m, seed }),
+        onProgress: (p) => options.onProgress?.({ ...p, run: index, runs: total, m, seed, overall: tracker.update(index, p) }),
       });
+      tracker.finish(index);
       runs.push(run);
       options.onRunDone?.(run, index, total);
     }

@@ -63,7 +63,7 @@ function contractOutcome(status: CaseOutcome['status'], p: PretrainedCase, detai
 /** Runs `check` on the input built from the last checkpoint of the case's (short) pre-training. */
 function contractEvaluator(check: (pruner: Pruner, input: PruneInput, p: PretrainedCase) => Promise<{ failure: string | null; na?: string }>) {
   return (c: PruningCase, ctx: PropertyContext): Promise<CaseOutcome> =>
-    withPretrainedCase(c, { checkpoints: [c.iterations], lambda0: false }, async (p) => {
+    withPretrainedCase(c, { checkpoints: [c.iterations] }, async (p) => {
       const last = p.checkpoints[p.checkpoints.length - 1] ?? null;
       if (!last) return contractOutcome('not-applicable', p, 'GD diverged before any checkpoint', 'GD diverged');
       const verdict = await withFeatures(p, last.weights, (features) => check(ctx.pruner, pruneInput(p, features, last.weights), p));

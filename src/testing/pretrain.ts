@@ -20,7 +20,7 @@ import type { NeuronFeatures, PruneInput, Pruner } from '../pruning/types';
 import { checkPruneResult } from '../pruning/validate';
 import { Rng } from '../rng';
 import { buildDataset } from './arbitraries/dataset-spec';
-import type { PruningCase } from './arbitraries/pruning-case';
+import { parsePruningCase, type PruningCase } from './arbitraries/pruning-case';
 
 export interface PretrainOptions {
   /** Iterations t ∈ [0, T] at which to keep the weights; default `checkpointCount` log-spaced points. */
@@ -78,6 +78,7 @@ function safeLambda0(data: Dataset): number | null {
 
 /** Pre-trains the network of `c`; the caller must `dispose()` the result (or use `withPretrainedCase`). */
 export function pretrainCase(c: PruningCase, opts: PretrainOptions = {}): PretrainedCase {
+  parsePruningCase(c, 'pretrainCase'); // a hand-written case gets the same checks as a stored one
   const data = buildDataset(c.dataset);
   const lambda0 = opts.lambda0 === false ? null : safeLambda0(data);
   const initial = initNetwork({

@@ -1,0 +1,73 @@
+/**
+ * `pruneproof claims`: the invariants and claims of THEORY.md §6 as fast-check properties, each within a time
+ * budget, stored counterexamples replayed first; writes reports/<run-id>/{report.md, report.json}.
+ * Exit 0 when every invariant held (claims failing in some regime are findings), 1 when an invariant failed
+ * or a property threw (a bug in pruneproof).
+ */
+import type { BackendInfo } from '../backend';
+import { describeBackend } from '../backend';
+import { claimsReportDocument, writePropertyReport } from '../claims/report';
+import { isDefect, type PropertyRunResult } from '../claims/runner';
+import { runSession, type SessionResult } from '../claims/session';
+import { CounterexampleStore, DEFAULT_STORE_DIR } from '../claims/store';
+import { environmentInfo } from '../report/environment';
+import { EXIT } from './errors';
+
+export interface ClaimsFlags {
+  quick?: boolean;
+  seed?: number;
+  out: string;
+  /** Counterexample store directory. */
+  db?: string;
+  /** Seconds per property. */
+  timeLimit?: number;
+  quiet?: boolean;
+}
+
+/** The command line that reproduces this session (the store may have changed since). */
+export function replayCommand(name: string, parts: Array<string | false | undefined>): string {
+  return ['pruneproof', name, ...parts.filter((p): p is string => typeof p === 'string' && p.length > 0)].join(' ');
+}
+
+export function resultLine(r: PropertyRunResult): string {
+  const what = r.error ?? r.counterexample?.detail ?? `${r.cases.passed} passed, ${r.cases.notApplicable} not applicable of ${r.cases.evaluated}`;
+  const short = what.length > 140 ? `${what.slice(0, 137)}...` : what;
+  return `${r.verdict.padEnd(14)} ${r.kind.padEnd(9)} ${r.id.padEnd(26)} ${short}`;
+}
+
+function summarise(session: SessionResult, dir: string, out: (s: string) => void): void {
+  out('');
+  for (const r of session.results) out(`  ${resultLine(r)}`);
+  const defects = session.results.filter(isDefect).length;
+  const findings = session.results.filter((r) => r.verdict === 'FAIL' && !isDefect(r)).length;
+  out(`${defects ? `${defects} invariant failure(s): a bug in pruneproof. ` : 'Every invariant held. '}${findings} claim(s) failed on some case (findings).`);
+  out(`Report: ${dir}/report.md (+ report.json) in ${session.seconds.toFixed(1)} s`);
+}
+
+export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): Promise<number> {
+  const log = (s: string) => {
+    if (!flags.quiet) process.stderr.write(`${s}\n`);
+  };
+  const storeDir = flags.db ?? DEFAULT_STORE_DIR;
+  const store = new CounterexampleStore(storeDir);
+  log(`pruneproof claims: ${describeBackend(backend)}; counterexample store ${store.dir}`);
+  const session = await runSession({
+    quick: flags.quick,
+    seed: flags.seed,
+    timeLimitSeconds: flags.timeLimit,
+    store,
+    onStart: (def, i, total) => log(`  [${i + 1}/${total}] ${def.id} (${def.kind}) ...`),
+    onResult: (r) => log(`      ${r.verdict} in ${r.seconds.toFixed(1)} s`),
+  });
+  const command = replayCommand('claims', [
+    flags.quick && '--quick',
+    `--seed ${session.settings.seed}`,
+    `--time-limit ${session.settings.timeLimitSeconds}`,
+    `--db ${storeDir}`,
+    `--out ${flags.out}`,
+  ]);
+  const doc = claimsReportDocument(session, { command, environment: environmentInfo(backend) });
+  const { dir } = await writePropertyReport(doc, flags.out);
+  summarise(session, dir, (s) => process.stdout.write(`${s}\n`));
+  return session.results.some(isDefect) ? EXIT.failed : EXIT.ok;
+}
