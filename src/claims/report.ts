@@ -161,6 +161,8 @@ function counterexampleSection(r: PropertyRunResult): string[] {
   const hyps = ce.violatedHypotheses.length ? ce.violatedHypotheses.map((h) => `${h.id} (${esc(h.detail)})`).join('; ') : 'none';
   const measured = Object.entries(ce.measured).map(([k, v]) => `${esc(k)} = ${fmt(v)}`).join(', ') || '—';
   const origin = ce.fromStore ? 'replayed from the counterexample store' : 'found in this run';
+  // Shrinking shares the property's time budget: when it ran out, this is the smallest case found so far.
+  const cut = r.interrupted ? ' (shrinking cut short by the time limit: a longer --time-limit may shrink further)' : '';
   return [
     `### ${r.id} — ${r.verdict} (${r.kind})`,
     '',
@@ -170,7 +172,7 @@ function counterexampleSection(r: PropertyRunResult): string[] {
     ...(ce.error ? [`- **The property threw:** ${esc(ce.error)}`] : []),
     ...(r.kind === 'contract' ? [] : [`- **Violated hypotheses:** ${hyps}`]),
     `- **Regimes:** ${ce.regimes.length ? esc(ce.regimes.join(', ')) : '—'}`,
-    `- **Origin:** ${origin}; fast-check seed ${ce.seed}, path \`${ce.path ?? 'n/a'}\`, ${ce.numShrinks} shrink step(s)`,
+    `- **Origin:** ${origin}; fast-check seed ${ce.seed}, path \`${ce.path ?? 'n/a'}\`, ${ce.numShrinks} shrink step(s)${cut}`,
     `- **Measured:** ${measured}`,
     '- **Shrunk case:**',
     '',

@@ -19,7 +19,6 @@ const KINDS = ['invariant', 'claim', 'contract'] as const satisfies readonly Pro
 const SOURCES = ['[Du19]', '[FW]', '[R]', '[contract]'] as const satisfies readonly PropertySource[];
 const REPLAY_STATUSES = ['still fails', 'now passes', 'unreadable'] as const satisfies readonly ReplayRecord['status'][];
 
-const num: Schema = { type: 'number' };
 const nonNegative: Schema = { type: 'number', minimum: 0 };
 const nullableNum: Schema = { type: ['number', 'null'] };
 const int: Schema = { type: 'integer' };

@@ -84,7 +84,7 @@ async function evaluateB1(c: PruningCase): Promise<CaseOutcome> {
       return outcome('fail', p, {
         ...base,
         measured,
-        detail: `t = ${t}: R(t) = ${fmt(R[t])} > (1 − ηλ0/2)^t R(0) = ${fmt(bound)}; empirical rate −ln(R(t)/R(0))/t = ${empirical === null ? 'n/a' : fmt(empirical)} < ηλ0/2 = ${fmt(rate)} (η_eff = ${fmt(p.etaEffective)}, λ0 = ${fmt(p.lambda0)}, λ_min(H(0)) = ${fmt(measured.gramLambdaMin0 ?? NaN)})`,
+        detail: `t = ${t}: R(t) = ${fmt(R[t])} > (1 − ηλ0/2)^t R(0) = ${fmt(bound)}; empirical rate −ln(R(t)/R(0))/t = ${empirical === null ? 'n/a' : fmt(empirical)} < −ln(1 − ηλ0/2) = ${fmt(-log(q))} (ηλ0/2 = ${fmt(rate)}; η_eff = ${fmt(p.etaEffective)}, λ0 = ${fmt(p.lambda0)}, λ_min(H(0)) = ${fmt(measured.gramLambdaMin0 ?? NaN)})`,
       });
     }
     const T = R.length - 1;
@@ -97,7 +97,7 @@ export const CLAIM_B1: PropertyDefinition<PruningCase> = {
   id: 'CLAIM-B1',
   kind: 'claim',
   source: '[Du19]',
-  statement: `B1 at practical widths: the dense residual contracts at least at the rate ηλ0/2, R(t) ≤ (1 − ηλ0/2)^t R(0) for all t ≤ T, while H4 is violated by at most a factor ${fmt(MAX_H4_VIOLATION)} (η: the NTK-equivalent step, η/m for 'meanfield')`,
+  statement: `B1 at practical widths: the dense residual contracts at least at the rate B1 guarantees, R(t) ≤ (1 − ηλ0/2)^t R(0) for all t ≤ T (an empirical rate −ln(R(t)/R(0))/t ≥ −ln(1 − ηλ0/2) ≥ ηλ0/2), while H4 is violated by at most a factor ${fmt(MAX_H4_VIOLATION)} (η: the NTK-equivalent step, η/m for 'meanfield')`,
   arbitrary: pruningCase({ iterations: { min: 20, max: 300 } }),
   parseCase: (v) => parsePruningCase(v, 'CLAIM-B1'),
   evaluate: (c) => evaluateB1(c),

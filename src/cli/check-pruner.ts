@@ -60,7 +60,7 @@ async function importModule(path: string): Promise<unknown> {
 export async function loadPrunerModule(file: string): Promise<LoadedPruner> {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new InputError(`check-pruner: pruner module '${file}' not found (looked for ${path}); expected a JavaScript file whose ${EXPECTED}`);
+    throw new InputError(`check-pruner: pruner module '${file}' not found (looked for ${path}); pass the path of a JavaScript file that exports a Pruner { name, prune(input) }`);
   }
   let mod: unknown;
   try {

@@ -8,7 +8,7 @@
  * B4 is not void) the centred features are formed explicitly in float64 (mC·N < N² numbers) for
  * λ_min(Σ_t) and the centred norms, since ρ_t is what the B4 invariant rests on.
  */
-import { tf, type Tensor2D } from '../backend/tf';
+import { tf, tidyRead, type Tensor2D } from '../backend/tf';
 import type { NeuronFeatures } from '../pruning/types';
 import { extremeEigenvalues } from './eigen';
 
@@ -100,11 +100,11 @@ function maxPairwiseDistanceSq(features: NeuronFeatures): number {
 /** R, max_r ‖Φ_r − y‖² and max_r ‖Φ_r − u‖² from m×N×C products (no N×N Gram). */
 function factoredQuantities(features: NeuronFeatures, targets: Tensor2D): { denseResidual: number; maxDistanceToTargetSq: number; maxCentredNormSq: number } {
   const { activations: A, activationsT: AT, outWeights: V, width: N } = features;
-  const [uData, yData, normsSq, withY, withU] = tf.tidy(() => {
+  const [uData, yData, normsSq, withY, withU] = tidyRead(() => {
     const u = tf.div(tf.matMul(A, V), N);
     const innerWith = (Z: Tensor2D) => tf.sum(tf.mul(tf.matMul(AT, Z), V), 1);
     const norms = tf.mul(tf.sum(tf.square(AT), 1), tf.sum(tf.square(V), 1));
-    return [u, targets, norms, innerWith(targets), innerWith(u as Tensor2D)].map((t) => t.dataSync() as Float32Array);
+    return [u, tf.clone(targets), norms, innerWith(targets), innerWith(u as Tensor2D)];
   });
   let denseResidual = 0;
   let ySq = 0;

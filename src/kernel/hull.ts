@@ -16,7 +16,7 @@
  * Every iterate p_k gives a valid bound f_k − gap_k ≤ min f, so the reported lower bound is the best over all
  * iterates and the reported p is the iterate with the smallest f.
  */
-import { tf, type Tensor2D } from '../backend/tf';
+import { tf, tidyRead, type Tensor2D } from '../backend/tf';
 import type { NeuronFeatures } from '../pruning/types';
 import { Rng } from '../rng';
 import { checkFeatures } from './geometry';
@@ -113,11 +113,11 @@ function evaluation(residual: Float64Array, gradient: Float64Array): Evaluation 
 function backendEvaluator(features: NeuronFeatures, targets: Tensor2D | null): Evaluator {
   const { activations: A, activationsT: AT, outWeights: V, width: N } = features;
   return (p) => {
-    const [res, grad] = tf.tidy(() => {
+    const [res, grad] = tidyRead(() => {
       const phiP = tf.matMul(A, tf.mul(tf.tensor2d(Float32Array.from(p), [N, 1]), V));
       const r = targets ? tf.sub(phiP, targets) : phiP;
       const g = tf.mul(tf.sum(tf.mul(tf.matMul(AT, r as Tensor2D), V), 1), 2);
-      return [r.dataSync(), g.dataSync()];
+      return [r, g];
     });
     return evaluation(Float64Array.from(res), Float64Array.from(grad));
   };

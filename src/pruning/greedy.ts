@@ -11,7 +11,7 @@
  *  - 'rows': G[q, :] computed when q is first picked, one 1×m by m×N product (best for n ≪ N; needs
  *    no N² memory, so it is also the choice for very wide networks).
  */
-import { tf, type Tensor2D } from '../backend/tf';
+import { tf, tidyRead, type Tensor2D } from '../backend/tf';
 import type { NeuronFeatures, PruneInput, PruneResult, Pruner } from './types';
 import { lossCurve } from './subnetwork';
 import { requireAtMostWidth, validateFeatureShapes, validateTargetShape, validatePruneInput } from './validate';
@@ -111,10 +111,10 @@ function lazyGramRows(features: NeuronFeatures): GramRows {
     row(q) {
       let row = cache.get(q);
       if (!row) {
-        row = tf.tidy(() => {
+        [row] = tidyRead(() => {
           const index = tf.tensor1d([q], 'int32');
           const activationProducts = tf.matMul(tf.gather(features.activationsT, index), features.activations);
-          return tf.mul(activationProducts, tf.matMul(tf.gather(features.outWeights, index), outWeightsT)).dataSync() as Float32Array;
+          return [tf.mul(activationProducts, tf.matMul(tf.gather(features.outWeights, index), outWeightsT))];
         });
         cache.set(q, row);
       }

@@ -5,7 +5,7 @@
  * Losses are evaluated directly, ‖f_S − y‖² summed in float64 on the host from the float32
  * features: the expanded form ‖s‖²/n² − 2⟨s, y⟩/n + ‖y‖² cancels catastrophically when f_S ≈ y.
  */
-import { tf, type Tensor2D } from '../backend/tf';
+import { tf, tidyRead, type Tensor2D } from '../backend/tf';
 import type { NeuronFeatures } from './types';
 import { validateFeatureShapes, validateSelection, validateTargetShape } from './validate';
 
@@ -141,7 +141,7 @@ export function classificationAccuracy(output: Tensor2D, classes: Int32Array): n
   classes.forEach((k, j) => {
     if (k < 0 || k >= columns) throw new Error(`${op}: classes[${j}] = ${k} is not a class index in [0, ${columns})`);
   });
-  const predicted = tf.tidy(() => tf.argMax(output, 1).dataSync());
+  const [predicted] = tidyRead(() => [tf.argMax(output, 1)]);
   let correct = 0;
   for (let j = 0; j < rows; j++) if (predicted[j] === classes[j]) correct++;
   return correct / rows;

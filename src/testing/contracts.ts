@@ -17,6 +17,7 @@ import { pruneInput, withFeatures, withPretrainedCase, type PretrainedCase } fro
 import { caseRegimes } from './regimes';
 
 const { abs, max, min, floor } = Math;
+const { is } = Object;
 
 /** Small, short runs: the contracts concern the pruner, not the training. */
 const CONTRACT_CASES = pruningCase({ iterations: { min: 0, max: 30 } });
@@ -148,7 +149,7 @@ function snapshot(input: PruneInput): InputSnapshot {
 
 function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+  for (let i = 0; i < a.length; i++) if (!is(a[i], b[i])) return i;
   return -1;
 }
 
