@@ -140,16 +140,23 @@ function benchGreedy(m: number, N: number, C: number, n: number): void {
   const tensors = toTensors(ds);
   const w = initNetwork({ parameterisation: 'meanfield', width: N, inputDim: 784, outputs: C, rng: new Rng(2) });
   const features = neuronFeatures(w, tensors.x);
-  // With the full N×N Gram ('gram'), n = 1 costs the one-off precompute; the rest is n − 1 O(N) steps.
-  const one = timeIt(() => runGreedy(features, tensors.y, 1, { strategy: 'gram' }), 3);
-  const fullGram = timeIt(() => runGreedy(features, tensors.y, n, { strategy: 'gram' }), 3);
+  // Per-step time from the step callback's timestamps (the first step also pays for the precompute).
+  const stepTimes = (strategy: 'gram' | 'auto'): { total: number; precompute: number; step: number } => {
+    const stamps: number[] = [];
+    const t0 = performance.now();
+    runGreedy(features, tensors.y, n, { strategy, onStep: () => stamps.push(performance.now()) });
+    const deltas = stamps.slice(1).map((t, i) => t - stamps[i]);
+    return { total: stamps[stamps.length - 1] - t0, precompute: stamps[0] - t0, step: median(deltas) };
+  };
+  stepTimes('gram'); // warm-up
+  const gram = stepTimes('gram');
+  const auto = stepTimes('auto');
   const gramFlops = 2 * N * N * m + 2 * N * m * C;
-  record("greedy precompute (full Gram)", `m=${m} N=${N} C=${C}`, one, gramFlops, null);
-  record(`greedy step (Gram, of n=${n})`, `m=${m} N=${N} C=${C}`, (fullGram - one) / (n - 1), null, null);
-  // 'auto' picks lazy Gram rows when n ≪ N: one 1×m·m×N product per newly picked neuron.
-  const lazy = timeIt(() => runGreedy(features, tensors.y, n), 3);
-  record(`greedy selection n=${n} (auto)`, `m=${m} N=${N} C=${C}`, lazy, null, null);
-  record(`greedy selection n=${n} (full Gram)`, `m=${m} N=${N} C=${C}`, fullGram, gramFlops, null);
+  record('greedy precompute (full N×N Gram)', `m=${m} N=${N} C=${C}`, gram.precompute, gramFlops, null);
+  record(`greedy step, full Gram (median of ${n})`, `m=${m} N=${N} C=${C}`, gram.step, null, null);
+  record(`greedy selection n=${n}, full Gram`, `m=${m} N=${N} C=${C}`, gram.total, gramFlops, null);
+  record(`greedy step, lazy rows (median of ${n})`, `m=${m} N=${N} C=${C}`, auto.step, 2 * N * m + 2 * N * C, null);
+  record(`greedy selection n=${n}, auto (lazy rows)`, `m=${m} N=${N} C=${C}`, auto.total, null, null);
   disposeNeuronFeatures(features);
   tensors.dispose();
 }
@@ -171,12 +178,15 @@ function benchHullAndGeometry(m: number, N: number, C: number): void {
   const tensors = toTensors(ds);
   const w = initNetwork({ parameterisation: 'meanfield', width: N, inputDim: ds.d, outputs: C, rng: new Rng(3) });
   const features = neuronFeatures(w, tensors.x);
-  let iterations = 0;
-  const hullMs = timeIt(() => {
-    iterations = hullDistance(features, tensors.y).iterations;
-  }, 2);
   const perIteration = 4 * m * N * C;
-  record(`hull distance (${iterations} iterations)`, `m=${m} N=${N} C=${C}`, hullMs, perIteration * iterations, null);
+  for (const stopWhenDecided of [false, true]) {
+    let iterations = 0;
+    const hullMs = timeIt(() => {
+      iterations = hullDistance(features, tensors.y, { stopWhenDecided }).iterations;
+    }, 2);
+    const what = stopWhenDecided ? 'hull membership (stop when decided)' : 'hull distance (to tolerance)';
+    record(`${what}, ${iterations} it`, `m=${m} N=${N} C=${C}`, hullMs, perIteration * iterations, null);
+  }
   const geoMs = timeIt(() => featureGeometry(features, tensors.y), 2);
   record('feature geometry (D_t, D_y, ρ_t)', `m=${m} N=${N} C=${C}`, geoMs, 2 * N * N * m, null);
   disposeNeuronFeatures(features);

@@ -20,10 +20,10 @@ const TIME_LIMIT_MS = 20_000;
 const greedy = greedyPruner();
 
 describe.each([
-  [INV_B2, 12],
-  [INV_B2_PRIME, 10],
-  [INV_B4, 10],
-])('%s', (def, numRuns) => {
+  [INV_B2.id, INV_B2, 40],
+  [INV_B2_PRIME.id, INV_B2_PRIME, 25],
+  [INV_B4.id, INV_B4, 30],
+])('%s', (_id, def, numRuns) => {
   it(`${def.id}: ${def.statement} — holds for greedy on every generated case`, async () => {
     const before = tf.memory().numTensors;
     const result = await runProperty(def, { seed: FC_SEED, numRuns, timeLimitMs: TIME_LIMIT_MS, pruner: greedy, store: null });
@@ -34,6 +34,16 @@ describe.each([
     expect(result.cases.evaluated).toBe(numRuns);
     expect(result.cases.passed).toBeGreaterThanOrEqual(Math.ceil(numRuns / 2));
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('INV-B4 on a case where training brings R(t) below ρ_t²', () => {
+  it('checks the consequence y ∈ hull there (not only the support function)', async () => {
+    const c = { dataset: { m: 7, d: 8, labels: 'random' as const, seed: 534159157 }, parameterisation: 'ntk' as const, width: 8, n: 8, stepFraction: 0.27, iterations: 183 };
+    const o = await INV_B4.evaluate(c, { pruner: greedy });
+    expect(o.status).toBe('pass');
+    // tightestRatio = max √R(t)/ρ_t over the checkpoints where R(t) < ρ_t² was reached: set, and below 1.
+    expect(o.measured.tightestRatio).toBeLessThan(1);
   });
 });
 
@@ -63,5 +73,8 @@ describe('negative control', () => {
     expect(result.verdict).toBe('FAIL');
     expect(result.counterexample?.detail).toMatch(/‖f_S − y‖² = .* > R\(t\) \+ D_t²H_n\/n/);
     expect(result.counterexample?.numShrinks).toBeGreaterThan(0);
+    // Shrinking reaches the smallest case: two samples in R², and no more neurons or steps than failure needs.
+    const c = result.counterexample?.case as { dataset: { m: number; d: number }; n: number };
+    expect(c.dataset).toMatchObject({ m: 2, d: 2 });
   });
 });

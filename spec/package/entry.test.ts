@@ -1,0 +1,118 @@
+/**
+ * The library entry point as a user gets it: the package is compiled into a temporary directory (never the
+ * repo's dist/), packed with `npm pack`, unpacked into a temporary project's node_modules, then required with
+ * `require('pruneproof')` from that project and imported with types by `tsc`.
+ *
+ * Dependencies: `npm install --offline <tarball>` cannot work here — npm resolves transitive ranges to the
+ * newest versions it knows of, whose tarballs are not all in the cache (ENOTCACHED, e.g. undici-types), and
+ * the test must not touch the network. So the tarball is unpacked where npm would put it and its
+ * node_modules is a symlink to this repo's installed dependencies (the exact versions package.json pins).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+const TSC = require.resolve('typescript/bin/tsc');
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'pruneproof-entry-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function run(file: string, args: string[], cwd: string): string {
+  return execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+}
+
+/** Builds, packs and installs the package into <tmp>/consumer; returns the consumer directory. */
+function installPackedPackage(): string {
+  const pkg = join(tmp, 'pkg');
+  mkdirSync(pkg);
+  run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')], ROOT);
+  copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+  copyFileSync(join(ROOT, 'README.md'), join(pkg, 'README.md'));
+  const [{ filename }] = JSON.parse(run('npm', ['pack', pkg, '--json', '--pack-destination', tmp], tmp)) as { filename: string }[];
+  const consumer = join(tmp, 'consumer');
+  mkdirSync(join(consumer, 'node_modules'), { recursive: true });
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, dependencies: { pruneproof: `file:../${filename}` } }));
+  run('tar', ['-xzf', join(tmp, filename), '-C', join(consumer, 'node_modules')], tmp);
+  renameSync(join(consumer, 'node_modules', 'package'), join(consumer, 'node_modules', 'pruneproof'));
+  symlinkSync(join(ROOT, 'node_modules'), join(consumer, 'node_modules', 'pruneproof', 'node_modules'), 'dir');
+  return consumer;
+}
+
+const USE_FROM_JS = `
+const assert = require('node:assert');
+const pp = require('pruneproof');
+const names = ['initBackend', 'tf', 'Rng', 'generateSynthetic', 'mnistSubsets', 'validateDataset', 'readDatasetFile', 'initNetwork',
+  'trainNetwork', 'neuronFeatures', 'stabilityInfo', 'kernelSpectrum', 'featureGeometry', 'hullDistance', 'BUILTIN_PRUNERS', 'getPruner',
+  'greedyPruner', 'randomPruner', 'magnitudePruner', 'subnetworkLoss', 'lossCurve', 'selectionSummary', 'checkPruneResult', 'checkPruner',
+  'assertPrunerConforms', 'arbitraries', 'pretrainCase', 'runClaims', 'CounterexampleStore', 'checkHypotheses', 'evaluateBounds', 'tStar',
+  'deriveTStarSlopes'];
+const missing = names.filter((n) => pp[n] === undefined);
+assert.deepStrictEqual(missing, []);
+(async () => {
+  await pp.initBackend();
+  const ds = pp.generateSynthetic({ m: 5, d: 3, labels: 'teacher', seed: 1 });
+  pp.validateDataset(ds);
+  const firstN = { name: 'first-n', prune: (input) => {
+    const selection = Array.from({ length: input.n }, (_, k) => k);
+    return { selection, lossPerStep: pp.lossCurve(input.features, input.targets, selection) };
+  } };
+  const result = await pp.checkPruner(firstN, { quick: true, contractsOnly: true, store: null, timeLimitSeconds: 3 });
+  const broken = await pp.checkPruner(require(${JSON.stringify(join(ROOT, 'examples/pruners/broken-pruner.js'))}), { quick: true, contractsOnly: true, store: null, timeLimitSeconds: 3 });
+  const tStar = pp.tStar({ eta: 0.5, lambda0: 0.2, rho: 0.1, R0: 4 });
+  console.log(JSON.stringify({ lambda0: pp.kernelSpectrum(ds).lambda0, passed: result.passed, broken: broken.brokenContracts, tStar, arbitraries: Object.keys(pp.arbitraries).length }));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+const USE_FROM_TS = `
+import { arbitraries, checkPruner, greedyPruner, type Dataset, type PruneInput, type PruneResult, type Pruner, type PrunerCheckResult, type PruningCase } from 'pruneproof';
+
+const firstN: Pruner = {
+  name: 'first-n',
+  prefixConsistent: true,
+  prune(input: PruneInput): PruneResult {
+    const selection = Array.from({ length: input.n }, (_, k) => k);
+    return { selection, lossPerStep: selection.map(() => 0) };
+  },
+};
+export const result: Promise<PrunerCheckResult> = checkPruner(firstN, { quick: true, store: null });
+export const cases = arbitraries.pruningCase({ width: { min: 2, max: 10 } });
+export const simplest: PruningCase = { dataset: { m: 2, d: 2, labels: 'teacher', seed: 0 }, parameterisation: 'ntk', width: 1, n: 1, stepFraction: 0.1, iterations: 0 };
+export const builtin: Pruner = greedyPruner();
+export type Rows = Dataset['x'];
+// @ts-expect-error a Pruner needs prune(): the package's types are real, not any
+export const incomplete: Pruner = { name: 'no-prune' };
+`;
+
+describe("the package entry point: require('pruneproof') from another project", () => {
+  it('builds, packs and installs; the public API works from JavaScript and type-checks from TypeScript; the bin runs', () => {
+    const consumer = installPackedPackage();
+    const installed = join(consumer, 'node_modules', 'pruneproof');
+    expect(existsSync(join(installed, 'dist', 'src', 'index.js'))).toBe(true);
+    expect(existsSync(join(installed, 'dist', 'src', 'index.d.ts'))).toBe(true);
+    expect(existsSync(join(installed, 'spec'))).toBe(false); // only dist and the README ship
+
+    writeFileSync(join(consumer, 'use.js'), USE_FROM_JS);
+    const out = JSON.parse(run(process.execPath, ['use.js'], consumer).trim().split('\n').pop()!);
+    expect(out.lambda0).toBeGreaterThan(0);
+    expect(out.passed).toBe(true);
+    expect(out.broken).toEqual(['CONTRACT-size']);
+    expect(out.tStar).toBeGreaterThan(0);
+    expect(out.arbitraries).toBeGreaterThan(10);
+
+    writeFileSync(join(consumer, 'use.ts'), USE_FROM_TS);
+    writeFileSync(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['use.ts'] }),
+    );
+    run(process.execPath, [TSC, '-p', join(consumer, 'tsconfig.json')], consumer);
+
+    const help = run(process.execPath, [join(installed, JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).bin.pruneproof), '--help'], consumer);
+    expect(help).toContain('check-pruner');
+    expect(help).toContain('claims');
+  }, 120_000);
+});
