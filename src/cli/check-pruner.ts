@@ -4,6 +4,7 @@
  * writes reports/<run-id>/{report.md, report.json}. Exit 0 when every contract holds, 1 when one is broken,
  * 2 when the module cannot be loaded or does not export a Pruner.
  */
+import type { ClaimsFlags } from './claims';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -18,14 +19,8 @@ import { asPruner, checkPruner, describeBrokenContracts, type PrunerCheckResult 
 import { replayCommand, resultLine } from './claims';
 import { EXIT, InputError } from './errors';
 
-export interface CheckPrunerFlags {
-  quick?: boolean;
-  seed?: number;
-  out: string;
-  db?: string;
-  timeLimit?: number;
-  quiet?: boolean;
-}
+/** The same knobs as `claims`: the pruner's claim properties run through the same runner and store. */
+export type CheckPrunerFlags = ClaimsFlags;
 
 export interface LoadedPruner {
   pruner: Pruner;
