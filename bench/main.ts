@@ -18,6 +18,8 @@ import { stabilityInfo } from '../src/model/stability';
 import { trainNetwork } from '../src/model/train';
 import type { Parameterisation } from '../src/model/types';
 import { runGreedy } from '../src/pruning/greedy';
+import { getPruner } from '../src/pruning';
+import { measureCheckpoint } from '../src/experiment/measure';
 import { Rng } from '../src/rng';
 import type { Dataset } from '../src/data/types';
 
@@ -193,6 +195,33 @@ function benchHullAndGeometry(m: number, N: number, C: number): void {
   tensors.dispose();
 }
 
+/** One checkpoint of the default synthetic experiment: geometry, hull membership, three pruners, bounds. */
+async function benchCheckpoint(m: number, N: number): Promise<void> {
+  const data = generateSynthetic({ m, d: 16, labels: 'teacher', seed: 6 });
+  const tensors = toTensors(data);
+  const weights = initNetwork({ parameterisation: 'meanfield', width: N, inputDim: 16, outputs: 1, rng: new Rng(6) });
+  const ctx = {
+    data,
+    x: tensors.x,
+    y: tensors.y,
+    heldOut: null,
+    pruners: ['greedy', 'random', 'magnitude'].map(getPruner),
+    subnetworkSizes: [50, 200],
+    hullTolerance: 1e-6 * 2 * m,
+    maxKernelM: 2000,
+    seed: 1,
+    initialResidual: 1,
+  };
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await measureCheckpoint(0, 1, weights, ctx);
+    times.push(performance.now() - t0);
+  }
+  record('one checkpoint evaluation (verify default)', `m=${m} N=${N} d=16 C=1`, median(times), null, null);
+  tensors.dispose();
+}
+
 function benchMatmul(n: number): number {
   const rng = new Rng(9);
   const a = tf.tensor2d(rng.normalArray(n * n), [n, n]) as Tensor2D;
@@ -232,6 +261,7 @@ async function main(): Promise<void> {
   benchLambda0(2000, 20);
   benchHullAndGeometry(1000, 1000, 1);
   benchHullAndGeometry(2000, 1000, 10);
+  await benchCheckpoint(400, 1000);
   log('');
   log(`${'kernel'.padEnd(38)} ${'shape'.padEnd(26)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)} ${'matmul ms'.padStart(10)} ${'ratio'.padStart(6)}`);
   for (const r of rows) {
