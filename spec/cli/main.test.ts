@@ -135,3 +135,24 @@ describe('pruneproof CLI: commands that succeed', () => {
     expect(strip(doc2)).toEqual(strip(doc));
   });
 });
+
+describe('pruneproof verify: configuration layering', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildConfig } = require('../../src/cli/verify') as typeof import('../../src/cli/verify');
+  const base = { out: 'reports' };
+
+  it('the default rationale is printed for the defaults however they are spelled (--dataset mnist included)', () => {
+    const mnist = buildConfig({ ...base, dataset: 'mnist' });
+    expect(mnist.config.dataset).toEqual({ kind: 'mnist', unitNorm: true, heldOut: 1000 });
+    expect(mnist.rationale.join(' ')).toMatch(/784–200–10/);
+    expect(buildConfig({ ...base }).rationale.join(' ')).toMatch(/teacher/);
+    expect(buildConfig({ ...base, width: 500 }).rationale.join(' ')).toMatch(/supplied by the user/);
+  });
+
+  it('--raw-pixels, --labels and --d modify the dataset they apply to, and are rejected elsewhere', () => {
+    expect(buildConfig({ ...base, dataset: 'mnist', rawPixels: true }).config.dataset).toMatchObject({ kind: 'mnist', unitNorm: false });
+    expect(buildConfig({ ...base, labels: 'random', d: 8 }).config.dataset).toMatchObject({ kind: 'synthetic', labels: 'random', d: 8 });
+    expect(() => buildConfig({ ...base, dataset: 'mnist', labels: 'random' })).toThrow(/--labels and --d apply to the synthetic dataset only/);
+    expect(() => buildConfig({ ...base, rawPixels: true })).toThrow(/--raw-pixels applies to --dataset mnist only/);
+  });
+});

@@ -3,8 +3,8 @@ import type { BackendInfo } from '../backend';
 import type { LabelKind } from '../data/types';
 import { describeBackend } from '../backend';
 import { cpus } from 'node:os';
-import type { ExperimentConfig } from '../experiment/config';
-import { runId } from '../experiment/config';
+import type { DatasetConfig, ExperimentConfig } from '../experiment/config';
+import { canonicalJson, runId } from '../experiment/config';
 import { DEFAULT_MNIST, DEFAULT_SYNTHETIC, MNIST_RATIONALE, SYNTHETIC_RATIONALE, quickVariant } from '../experiment/defaults';
 import { checkConfig, mergeConfig } from '../experiment/validate-config';
 import { runExperiment } from '../experiment/verify';
@@ -42,11 +42,24 @@ export interface VerifyFlags {
   workers?: number;
 }
 
-function datasetFromFlag(value: string, flags: VerifyFlags): Partial<ExperimentConfig> {
-  if (value === 'synthetic') return { dataset: { ...(DEFAULT_SYNTHETIC.dataset as object), ...(flags.labels ? { labels: flags.labels } : {}), ...(flags.d ? { d: flags.d } : {}) } as ExperimentConfig['dataset'] };
-  if (value === 'mnist') return { dataset: { kind: 'mnist', unitNorm: !flags.rawPixels, heldOut: (DEFAULT_MNIST.dataset as { heldOut: number }).heldOut } };
-  if (value.endsWith('.json')) return { dataset: { kind: 'file', path: value } };
+/** The dataset named by --dataset, with the defaults of its kind. */
+function datasetFromFlag(value: string): DatasetConfig {
+  if (value === 'synthetic') return DEFAULT_SYNTHETIC.dataset;
+  if (value === 'mnist') return DEFAULT_MNIST.dataset;
+  if (value.endsWith('.json')) return { kind: 'file', path: value };
   throw new InputError(`--dataset: expected 'synthetic', 'mnist' or a path to a .json dataset, got '${value}'`);
+}
+
+/** --dataset (or the file's or default dataset) with --labels, --d and --raw-pixels applied to it. */
+function datasetLayer(flags: VerifyFlags, current: DatasetConfig): DatasetConfig | undefined {
+  const touched = flags.dataset || flags.labels || flags.d || flags.rawPixels;
+  if (!touched) return undefined;
+  const ds = flags.dataset ? datasetFromFlag(flags.dataset) : current;
+  if ((flags.labels || flags.d) && ds.kind !== 'synthetic') throw new InputError('--labels and --d apply to the synthetic dataset only');
+  if (flags.rawPixels && ds.kind !== 'mnist') throw new InputError('--raw-pixels applies to --dataset mnist only');
+  if (ds.kind === 'synthetic') return { ...ds, ...(flags.labels ? { labels: flags.labels } : {}), ...(flags.d ? { d: flags.d } : {}) };
+  if (ds.kind === 'mnist') return { ...ds, ...(flags.rawPixels ? { unitNorm: false } : {}) };
+  return ds;
 }
 
 /** defaults (by dataset kind) ← config file ← flags. */
@@ -55,7 +68,7 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
   const kind = flags.dataset === 'mnist' || (!flags.dataset && file.dataset?.kind === 'mnist') ? 'mnist' : 'synthetic';
   const base = kind === 'mnist' ? DEFAULT_MNIST : DEFAULT_SYNTHETIC;
   const fromFlags: Partial<ExperimentConfig> = {
-    ...(flags.dataset ? datasetFromFlag(flags.dataset, flags) : {}),
+    dataset: datasetLayer(flags, file.dataset ?? base.dataset),
     mGrid: flags.m,
     seeds: flags.seeds,
     width: flags.width,
@@ -69,16 +82,10 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
     pruners: flags.pruners,
     targetAccuracy: flags.targetAccuracy,
   };
-  if (!flags.dataset && (flags.labels || flags.d)) {
-    const ds = { ...(file.dataset ?? base.dataset) } as Record<string, unknown>;
-    if (ds.kind !== 'synthetic') throw new InputError('--labels and --d apply to the synthetic dataset only');
-    if (flags.labels) ds.labels = flags.labels;
-    if (flags.d) ds.d = flags.d;
-    fromFlags.dataset = ds as ExperimentConfig['dataset'];
-  }
-  if (flags.rawPixels && kind !== 'mnist') throw new InputError('--raw-pixels applies to --dataset mnist only');
-  let config = mergeConfig(base, file, fromFlags);
-  if (flags.quick) config = quickVariant(config);
+  const merged = mergeConfig(base, file, fromFlags);
+  // The defaults' rationale applies when the values are the defaults, however they were spelled.
+  const usesDefaults = canonicalJson(merged) === canonicalJson(base);
+  const config = flags.quick ? quickVariant(merged) : merged;
   const source = flags.config ?? 'flags';
   checkConfig(config, source);
   for (const name of config.pruners) getPruner(name);
@@ -87,8 +94,11 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
   if (distinctOnly.length && tooBig.length) {
     throw new InputError(`${source}: subnetwork size(s) ${tooBig.join(', ')} exceed the width N = ${config.width}, which ${distinctOnly.join(', ')} cannot select without replacement`);
   }
-  const usesDefaults = !flags.config && Object.values(fromFlags).every((v) => v === undefined);
-  const rationale = usesDefaults ? (kind === 'mnist' ? MNIST_RATIONALE : SYNTHETIC_RATIONALE) : ['Configuration supplied by the user (see the configuration table).'];
+  const defaultsRationale = kind === 'mnist' ? MNIST_RATIONALE : SYNTHETIC_RATIONALE;
+  const quickNote = `--quick: the default grid cut to m ∈ {${config.mGrid.join(', ')}}, ${config.seeds.length} seeds, ${config.checkpoints} checkpoints (a smoke run, not a reference result).`;
+  const rationale = usesDefaults
+    ? [...defaultsRationale, ...(flags.quick ? [quickNote] : [])]
+    : ['Configuration supplied by the user (see the configuration table); it differs from the defaults whose rationale is in the README.'];
   return { config, rationale };
 }
 
