@@ -4,8 +4,7 @@
  * be finite (ajv `strictNumbers`): NaN and ±Infinity would silently become null in JSON.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import type { Environment } from '../report/types';
-import { RUN_ID_PATTERN, VERDICTS } from '../report/schema';
+import { ENVIRONMENT_SCHEMA, RUN_ID_PATTERN, VERDICTS } from '../report/schema';
 import type { ComparisonCase, ComparisonRow, PrunerCheckSettings, PrunerComparison } from '../testing/pruner-check';
 import type { ClaimsReportDocument, PrunerReportDocument, SummaryLine } from './report';
 import type { CounterexampleRecord, PropertyRunResult, ReplayRecord } from './runner';
@@ -79,15 +78,7 @@ const propertyResult = objectOf<PropertyRunResult>({
 
 const summaryLine = objectOf<SummaryLine>({ id: nonEmpty, kind: enumOf(KINDS), verdict: enumOf(VERDICTS), cases: str, detail: str });
 
-const environment = objectOf<Environment>({
-  backend: nonEmpty,
-  backendDetail: str,
-  node: nonEmpty,
-  platform: str,
-  cpus: count,
-  packages: recordOf(str),
-  commit: nullableStr,
-});
+const environment = ENVIRONMENT_SCHEMA;
 
 const header = {
   schemaVersion: { const: 1 },

@@ -260,7 +260,8 @@ const config = objectOf<ExperimentConfig>({
   theory,
 });
 
-const environment = objectOf<Environment>({
+/** The run environment record; shared with the claims/check-pruner report schema. */
+export const ENVIRONMENT_SCHEMA = objectOf<Environment>({
   backend: nonEmpty,
   backendDetail: str,
   node: nonEmpty,
@@ -269,6 +270,7 @@ const environment = objectOf<Environment>({
   packages: recordOf(str),
   commit: { type: ['string', 'null'] },
 });
+const environment = ENVIRONMENT_SCHEMA;
 
 const expression = objectOf<ExpressionRecord>({
   id: nonEmpty,
