@@ -1,34 +1,21 @@
 /** `pruneproof check-pruner <module>`: the shipped examples, module loading errors, exit codes 0 / 1 / 2. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main';
+import { captureCliPerTest } from './capture';
 import { loadPrunerModule } from '../../src/cli/check-pruner';
 import type { PrunerReportDocument } from '../../src/claims/report';
 import { validatePropertyReport } from '../../src/claims/schema';
 
-let dir: string;
-let stdout: string[];
-let stderr: string[];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pruneproof-cli-check-'));
-  stdout = [];
-  stderr = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (stdout.push(String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (stderr.push(String(chunk)), true));
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
+const io = captureCliPerTest('pruneproof-cli-check-');
 
-const common = () => ['--quick', '--db', join(dir, 'db'), '--out', join(dir, 'reports'), '--quiet'];
+const common = () => ['--quick', '--db', join(io.dir, 'db'), '--out', join(io.dir, 'reports'), '--quiet'];
 
 function readReport(): { doc: PrunerReportDocument; md: string } {
-  const [runId] = readdirSync(join(dir, 'reports'));
-  const doc = JSON.parse(readFileSync(join(dir, 'reports', runId, 'report.json'), 'utf8')) as PrunerReportDocument;
+  const [runId] = readdirSync(join(io.dir, 'reports'));
+  const doc = JSON.parse(readFileSync(join(io.dir, 'reports', runId, 'report.json'), 'utf8')) as PrunerReportDocument;
   expect(validatePropertyReport(doc).valid).toBe(true);
-  return { doc, md: readFileSync(join(dir, 'reports', runId, 'report.md'), 'utf8') };
+  return { doc, md: readFileSync(join(io.dir, 'reports', runId, 'report.md'), 'utf8') };
 }
 
 describe('pruneproof check-pruner', () => {
@@ -41,7 +28,7 @@ describe('pruneproof check-pruner', () => {
     expect(md).toContain('**BREAKS ITS CONTRACT**: CONTRACT-size.');
     expect(md).toContain('- **What failed:** returned 2 picks for n = 1 (N = 2): a pruner must return a multiset of exactly n neurons');
     expect(md).toContain('"width": 2,\n  "n": 1,');
-    expect(stdout.join('')).toContain("Pruner 'broken-fixed-size' BREAKS ITS CONTRACT");
+    expect(io.stdout.join('')).toContain("Pruner 'broken-fixed-size' BREAKS ITS CONTRACT");
   });
 
   it('passes examples/pruners/good-pruner.js (exit 0) with claims and the comparison with greedy, random and magnitude', async () => {
@@ -56,25 +43,25 @@ describe('pruneproof check-pruner', () => {
 
   it('exit 2 with a message naming the file and what was expected: missing file, no Pruner exported, load error', async () => {
     expect(await main(['check-pruner', 'no/such/pruner.js', ...common()])).toBe(2);
-    expect(stderr.join('')).toContain(`pruneproof: error: check-pruner: pruner module 'no/such/pruner.js' not found (looked for ${resolve('no/such/pruner.js')})`);
+    expect(io.stderr.join('')).toContain(`pruneproof: error: check-pruner: pruner module 'no/such/pruner.js' not found (looked for ${resolve('no/such/pruner.js')})`);
 
-    const notAPruner = join(dir, 'not-a-pruner.js');
+    const notAPruner = join(io.dir, 'not-a-pruner.js');
     writeFileSync(notAPruner, 'module.exports = { helper() {}, version: 2 };\n');
     expect(await main(['check-pruner', notAPruner, ...common()])).toBe(2);
-    expect(stderr.join('')).toContain(`check-pruner: '${notAPruner}' does not export a Pruner: expected module.exports (or its 'default' or 'pruner' export) to be a Pruner`);
-    expect(stderr.join('')).toContain('got an object with keys [helper, version]');
+    expect(io.stderr.join('')).toContain(`check-pruner: '${notAPruner}' does not export a Pruner: expected module.exports (or its 'default' or 'pruner' export) to be a Pruner`);
+    expect(io.stderr.join('')).toContain('got an object with keys [helper, version]');
 
-    const throwing = join(dir, 'throws.js');
+    const throwing = join(io.dir, 'throws.js');
     writeFileSync(throwing, "throw new Error('cannot start');\n");
     expect(await main(['check-pruner', throwing, ...common()])).toBe(2);
-    expect(stderr.join('')).toContain(`check-pruner: could not load pruner module '${throwing}': cannot start`);
+    expect(io.stderr.join('')).toContain(`check-pruner: could not load pruner module '${throwing}': cannot start`);
   });
 
   it('finds the pruner under a default or pruner export', async () => {
-    const wrapped = join(dir, 'wrapped.js');
+    const wrapped = join(io.dir, 'wrapped.js');
     writeFileSync(wrapped, `exports.pruner = require(${JSON.stringify(resolve('examples/pruners/broken-pruner.js'))});\n`);
     expect((await loadPrunerModule(wrapped)).pruner.name).toBe('broken-fixed-size');
-    const viaDefault = join(dir, 'default.js');
+    const viaDefault = join(io.dir, 'default.js');
     writeFileSync(viaDefault, `exports.default = { name: 'd', prune() { return { selection: [0], lossPerStep: [0] }; } };\n`);
     const loaded = await loadPrunerModule(viaDefault);
     expect(loaded.pruner.name).toBe('d');

@@ -1,25 +1,12 @@
 /** `pruneproof claims`: runs every property within its budget, writes the report, replays stored counterexamples, exit codes. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
+import { captureCliPerTest } from './capture';
 import { validatePropertyReport } from '../../src/claims/schema';
 import type { ClaimsReportDocument } from '../../src/claims/report';
 
-let dir: string;
-let stdout: string[];
-let stderr: string[];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pruneproof-cli-claims-'));
-  stdout = [];
-  stderr = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (stdout.push(String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (stderr.push(String(chunk)), true));
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
+const io = captureCliPerTest('pruneproof-cli-claims-');
 
 function readReport(out: string): ClaimsReportDocument {
   const [runId] = readdirSync(out);
@@ -29,9 +16,9 @@ function readReport(out: string): ClaimsReportDocument {
 
 describe('pruneproof claims', () => {
   it('--quick: every invariant holds (exit 0), claims are reported as findings, counterexamples are stored and replayed first next time', async () => {
-    const args = ['claims', '--quick', '--time-limit', '1.5', '--seed', '42', '--db', join(dir, 'db'), '--out', join(dir, 'reports'), '--quiet'];
+    const args = ['claims', '--quick', '--time-limit', '1.5', '--seed', '42', '--db', join(io.dir, 'db'), '--out', join(io.dir, 'reports'), '--quiet'];
     expect(await main(args)).toBe(0);
-    const doc = readReport(join(dir, 'reports'));
+    const doc = readReport(join(io.dir, 'reports'));
     expect(validatePropertyReport(doc).valid).toBe(true);
     expect(doc.properties.map((p) => [p.id, p.kind])).toEqual([
       ['INV-B2', 'invariant'],
@@ -43,23 +30,23 @@ describe('pruneproof claims', () => {
     ]);
     for (const p of doc.properties.filter((q) => q.kind === 'invariant')) expect(p.verdict).toBe('PASS');
     const failedClaims = doc.properties.filter((p) => p.verdict === 'FAIL');
-    const stored = readdirSync(join(dir, 'db')).sort();
+    const stored = readdirSync(join(io.dir, 'db')).sort();
     expect(stored).toEqual(failedClaims.map((p) => `${p.id}.json`).sort());
-    expect(stdout.join('')).toMatch(/Every invariant held\. \d claim\(s\) failed on some case \(findings\)\./);
-    const md = readFileSync(join(dir, 'reports', doc.runId, 'report.md'), 'utf8');
+    expect(io.stdout.join('')).toMatch(/Every invariant held\. \d claim\(s\) failed on some case \(findings\)\./);
+    const md = readFileSync(join(io.dir, 'reports', doc.runId, 'report.md'), 'utf8');
     for (const p of failedClaims) expect(md).toContain(`### ${p.id} — FAIL (claim)`);
 
     // Second session: each stored counterexample is replayed before anything is generated.
     expect(await main(args)).toBe(0);
-    const again = readReport(join(dir, 'reports'));
+    const again = readReport(join(io.dir, 'reports'));
     for (const p of again.properties.filter((q) => failedClaims.some((f) => f.id === q.id))) {
       expect(p.replay?.status).toMatch(/still fails|now passes/);
     }
   });
 
   it('bad flags exit 2 with the flag named', async () => {
-    expect(await main(['claims', '--time-limit', '-1', '--out', dir])).toBe(2);
-    expect(stderr.join('')).toContain('--time-limit');
-    expect(await main(['claims', '--seed', 'x', '--out', dir])).toBe(2);
+    expect(await main(['claims', '--time-limit', '-1', '--out', io.dir])).toBe(2);
+    expect(io.stderr.join('')).toContain('--time-limit');
+    expect(await main(['claims', '--seed', 'x', '--out', io.dir])).toBe(2);
   });
 });

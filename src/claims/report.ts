@@ -260,16 +260,7 @@ export function renderClaimsMarkdown(doc: ClaimsReportDocument): string {
     '',
     ...doc.properties.map((r) => `- **${r.id}** (${r.kind}, ${r.source}): ${esc(r.statement)}`),
     '',
-    '## Counterexample store',
-    '',
-    ...storeSection(doc.properties, doc.settings.store),
-    '## How to replay',
-    '',
-    ...replayLines(doc.command, doc.settings.seed),
-    '## Environment',
-    '',
-    ...environmentLines(doc.environment),
-    '',
+    ...trailerSections(doc.properties, doc),
   ].join('\n');
 }
 
@@ -332,16 +323,7 @@ export function renderPrunerMarkdown(doc: PrunerReportDocument): string {
     '',
     ...[...doc.contracts, ...doc.claims].map((r) => `- **${r.id}** (${r.kind}): ${esc(r.statement)}`),
     '',
-    '## Counterexample store',
-    '',
-    ...storeSection([...doc.contracts, ...doc.claims], doc.settings.store),
-    '## How to replay',
-    '',
-    ...replayLines(doc.command, doc.settings.seed),
-    '## Environment',
-    '',
-    ...environmentLines(doc.environment),
-    '',
+    ...trailerSections([...doc.contracts, ...doc.claims], doc),
   ].join('\n');
 }
 
@@ -354,4 +336,23 @@ export async function writePropertyReport(doc: PropertyReportDocument, outDir: s
   }
   const markdown = doc.kind === 'claims' ? renderClaimsMarkdown(doc) : renderPrunerMarkdown(doc);
   return writeDirectoryAtomically(outDir, doc.runId, new Map([['report.md', markdown], ['report.json', json]]));
+}
+
+/** The sections every claims / check-pruner report ends with: the store, how to replay, the environment. */
+function trailerSections(
+  properties: Parameters<typeof storeSection>[0],
+  doc: { command: string; settings: { seed: number; store: Parameters<typeof storeSection>[1] }; environment: Parameters<typeof environmentLines>[0] },
+): string[] {
+  return [
+    '## Counterexample store',
+    '',
+    ...storeSection(properties, doc.settings.store),
+    '## How to replay',
+    '',
+    ...replayLines(doc.command, doc.settings.seed),
+    '## Environment',
+    '',
+    ...environmentLines(doc.environment),
+    '',
+  ];
 }

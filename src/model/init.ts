@@ -1,7 +1,6 @@
 import type { Rng } from '../rng';
 import type { Parameterisation, TwoLayerWeights } from './types';
-import { PARAMETERISATIONS } from './types';
-import { requirePositiveFinite, requirePositiveInteger } from './validate';
+import { requireNetworkShape, requirePositiveFinite } from './validate';
 
 export interface InitOptions {
   parameterisation: Parameterisation;
@@ -25,14 +24,7 @@ export interface InitOptions {
  */
 export function initNetwork(opts: InitOptions): TwoLayerWeights {
   const op = 'initNetwork';
-  if (!(PARAMETERISATIONS as readonly string[]).includes(opts.parameterisation)) {
-    throw new RangeError(
-      `${op}: parameterisation must be one of ${PARAMETERISATIONS.join(', ')}, got '${opts.parameterisation}'`,
-    );
-  }
-  requirePositiveInteger(opts.width, 'width', op);
-  requirePositiveInteger(opts.inputDim, 'inputDim', op);
-  requirePositiveInteger(opts.outputs, 'outputs', op);
+  requireNetworkShape(opts, op);
   const kappa = opts.kappa ?? 1;
   requirePositiveFinite(kappa, 'kappa', op);
 

@@ -22,16 +22,22 @@ export function requirePositiveFinite(value: number, field: string, op: string):
   }
 }
 
+/** Checks a network's declared parameterisation and sizes (width, inputDim, outputs ≥ 1). */
+export function requireNetworkShape(
+  shape: Pick<TwoLayerWeights, 'parameterisation' | 'width' | 'inputDim' | 'outputs'>,
+  op: string,
+): void {
+  if (!(PARAMETERISATIONS as readonly string[]).includes(shape.parameterisation)) {
+    throw new RangeError(`${op}: parameterisation must be one of ${PARAMETERISATIONS.join(', ')}, got '${shape.parameterisation}'`);
+  }
+  requirePositiveInteger(shape.width, 'width', op);
+  requirePositiveInteger(shape.inputDim, 'inputDim', op);
+  requirePositiveInteger(shape.outputs, 'outputs', op);
+}
+
 /** Checks that the arrays of a `TwoLayerWeights` match its declared sizes and hold finite numbers. */
 export function requireConsistentWeights(weights: TwoLayerWeights, op: string): void {
-  if (!(PARAMETERISATIONS as readonly string[]).includes(weights.parameterisation)) {
-    throw new RangeError(
-      `${op}: parameterisation must be one of ${PARAMETERISATIONS.join(', ')}, got '${weights.parameterisation}'`,
-    );
-  }
-  requirePositiveInteger(weights.width, 'width', op);
-  requirePositiveInteger(weights.inputDim, 'inputDim', op);
-  requirePositiveInteger(weights.outputs, 'outputs', op);
+  requireNetworkShape(weights, op);
   requireLength(weights.w, weights.width * weights.inputDim, 'w', 'width·inputDim', op);
   requireLength(weights.v, weights.width * weights.outputs, 'v', 'width·outputs', op);
   requireFinite(weights.w, 'w', op);
