@@ -19,7 +19,7 @@ import { trainNetwork } from '../src/model/train';
 import type { Parameterisation } from '../src/model/types';
 import { runGreedy } from '../src/pruning/greedy';
 import { getPruner } from '../src/pruning';
-import { measureCheckpoint } from '../src/experiment/measure';
+import { measureCheckpoint } from '../src/pipeline/measure';
 import { Rng } from '../src/rng';
 import type { Dataset } from '../src/data/types';
 
@@ -208,6 +208,8 @@ async function benchCheckpoint(m: number, N: number): Promise<void> {
     pruners: ['greedy', 'random', 'magnitude'].map(getPruner),
     subnetworkSizes: [50, 200],
     hullTolerance: 1e-6 * 2 * m,
+    hullMaxIterations: 3000,
+    ballSupport: true,
     maxKernelM: 2000,
     seed: 1,
     initialResidual: 1,

@@ -58,8 +58,8 @@ export { subnetworkLoss, lossCurve, selectionSummary, checkPruneResult } from '.
 export type { SelectionSummary } from './pruning';
 
 // Pruner regression testing and the claims as properties.
-export { checkPruner, assertPrunerConforms, asPruner, comparePruners, describeBrokenContracts, PRUNER_CLAIMS } from './testing/pruner-check';
-export type { CheckPrunerOptions, PrunerCheckResult, PrunerCheckSettings, PrunerComparison, ComparisonRow, ComparisonCase } from './testing/pruner-check';
+export { checkPruner, assertPrunerConforms, asPruner, comparePruners, describeBrokenContracts, PRUNER_CLAIMS } from './claims/pruner-check';
+export type { CheckPrunerOptions, PrunerCheckResult, PrunerCheckSettings, PrunerComparison, ComparisonRow, ComparisonCase } from './claims/pruner-check';
 export { PRUNER_CONTRACTS } from './testing/contracts';
 export * as arbitraries from './testing/arbitraries';
 export type { PruningCase, DatasetSpec, ScalingCase, PruningCaseConstraints, ScalingCaseConstraints } from './testing/arbitraries';
@@ -71,7 +71,7 @@ export { runProperty, isDefect } from './claims/runner';
 export type { PropertyRunResult, CounterexampleRecord, RunPropertyOptions } from './claims/runner';
 export { CounterexampleStore, DEFAULT_STORE_DIR } from './claims/store';
 export type { StoredCounterexample } from './claims/store';
-export type { PropertyDefinition, PropertyKind, CaseOutcome, HypothesisStatus } from './claims/types';
+export type { PropertyDefinition, PropertyKind, CaseOutcome, HypothesisStatus } from './testing/property';
 
 // Reports and configuration (types of report.json and of `verify`'s config).
 export type { ExperimentConfig } from './experiment/config';

@@ -276,3 +276,16 @@ export function tStar(params: TStarParams, options: TStarOptions = {}): number {
   if (result.value === null) throw new RangeError(`tStar: ${result.reason ?? 'not evaluable'}`);
   return result.value;
 }
+
+/**
+ * One expression of the resolved theory (overrides applied) on these inputs: the single way a check obtains
+ * a bound, a rate or a threshold, so that an override reaches every decision that uses it.
+ */
+export function evaluateExpression(theory: ResolvedTheory, id: ExpressionId, inputs: TheoryInputs): BoundValue {
+  return evaluateValue(theory, id, buildScope(inputs, theory.constants, `theory '${id}'`));
+}
+
+/** One hypothesis or condition of the resolved theory on these inputs (the relation counterpart of evaluateExpression). */
+export function evaluateRelation(theory: ResolvedTheory, id: ExpressionId, inputs: TheoryInputs): ConditionCheck {
+  return evaluateCondition(theory, id, buildScope(inputs, theory.constants, `theory '${id}'`));
+}

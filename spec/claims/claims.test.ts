@@ -7,7 +7,7 @@
 import { initBackend } from '../../src/backend';
 import { runProperty } from '../../src/claims/runner';
 import { CLAIMS, CLAIM_B1, CLAIM_B3, CLAIM_LOG_SCALING, MAX_H4_VIOLATION, logEnvelope } from '../../src/claims/theory-claims';
-import type { AnyPropertyDefinition } from '../../src/claims/types';
+import type { AnyPropertyDefinition } from '../../src/testing/property';
 import { greedyPruner } from '../../src/pruning/greedy';
 import type { PruningCase, ScalingCase } from '../../src/testing/arbitraries';
 import { pretrainCase } from '../../src/testing/pretrain';

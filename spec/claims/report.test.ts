@@ -7,10 +7,10 @@ import { claimsReportDocument, prunerReportDocument, renderClaimsMarkdown, rende
 import { validatePropertyReport } from '../../src/claims/schema';
 import { runSession } from '../../src/claims/session';
 import { CounterexampleStore } from '../../src/claims/store';
-import type { CaseOutcome, PropertyDefinition } from '../../src/claims/types';
+import type { CaseOutcome, PropertyDefinition } from '../../src/testing/property';
 import type { Environment } from '../../src/report/types';
 import { stableJson } from '../../src/report/write';
-import type { PrunerCheckResult } from '../../src/testing/pruner-check';
+import type { PrunerCheckResult } from '../../src/claims/pruner-check';
 
 const environment: Environment = { backend: 'cpu', backendDetail: 'test backend', node: 'v20', platform: 'linux x64', cpus: 2, packages: { 'fast-check': '4.10.2' }, commit: null };
 const pruner = { name: 'greedy', prune: () => ({ selection: [0], lossPerStep: [0] }) };

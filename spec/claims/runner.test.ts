@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { isDefect, runProperty, type RunPropertyOptions } from '../../src/claims/runner';
 import { CounterexampleStore } from '../../src/claims/store';
-import type { CaseOutcome, PropertyDefinition } from '../../src/claims/types';
+import type { CaseOutcome, PropertyDefinition } from '../../src/testing/property';
 import type { Pruner } from '../../src/pruning/types';
 import { FC_SEED } from './helpers';
 

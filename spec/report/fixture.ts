@@ -7,13 +7,13 @@
 import type { ExperimentConfig } from '../../src/experiment/config';
 import type {
   CheckpointMeasurement,
-  ClaimResult,
+  CheckResult,
   HypothesisResult,
-  InvariantResult,
   PrunerMeasurement,
   RunResult,
   ScalingResult,
 } from '../../src/experiment/types';
+import { aggregateChecks } from '../../src/checks/aggregate';
 import { REPORT_SCHEMA_VERSION } from '../../src/report/types';
 import type { ReportDocument } from '../../src/report/types';
 
@@ -122,8 +122,6 @@ function checkpointAt(s: RunShape, t: number, classification: boolean, hullToler
       iterations: 200,
     },
     pruners: PRUNERS.map((p) => prunerAt(s, p, residual, classification)),
-    boundB2: SIZES.map((n) => ({ n, value: residual + (s.diameter ** 2 * harmonic(n)) / n })),
-    boundB2prime: SIZES.map((n) => ({ n, value: s.diameterToTarget ** 2 / n })),
   };
 }
 
@@ -131,15 +129,16 @@ function hypothesesOf(s: RunShape): HypothesisResult[] {
   const needed = (s.m ** 6) / s.lambda0 ** 4 / 0.1 ** 3;
   const etaMax = (s.lambda0 / s.m ** 2) * 1;
   return [
-    { id: 'H1', label: '[Du19]', statement: '‖x_j‖₂ = 1', holds: true, detail: 'max_j |‖x_j‖ − 1| = 5.96e-8' },
-    { id: 'H2', label: '[Du19]', statement: '|y_j| ≤ C', holds: true, detail: 'max |y_j| = 0.93 ≤ C = 1' },
-    { id: 'H3', label: '[Du19]', statement: 'λ0 > 0', holds: true, detail: `λ0 = ${s.lambda0.toPrecision(3)}` },
+    { id: 'H1', label: '[Du19]', statement: '‖x_j‖₂ = 1', holds: true, detail: 'max_j |‖x_j‖ − 1| = 5.96e-8', factor: null },
+    { id: 'H2', label: '[Du19]', statement: '|y_j| ≤ C', holds: true, detail: 'max |y_j| = 0.93 ≤ C = 1', factor: null },
+    { id: 'H3', label: '[Du19]', statement: 'λ0 > 0', holds: true, detail: `λ0 = ${s.lambda0.toPrecision(3)}`, factor: null },
     {
       id: 'H4',
       label: '[Du19]',
       statement: 'κ = 1 and N ≥ c_N m⁶ / (λ0⁴ δ³)',
       holds: false,
       detail: `N = ${WIDTH} < ${needed.toPrecision(3)} (short by a factor ${(needed / WIDTH).toPrecision(3)})`,
+      factor: needed / WIDTH,
     },
     {
       id: 'H5',
@@ -147,6 +146,7 @@ function hypothesesOf(s: RunShape): HypothesisResult[] {
       statement: 'η ≤ c_η λ0 / m²',
       holds: ETA <= etaMax,
       detail: `η = ${ETA} vs c_η λ0/m² = ${etaMax.toPrecision(3)}`,
+      factor: ETA <= etaMax ? null : ETA / etaMax,
     },
   ];
 }
@@ -158,38 +158,39 @@ function tStarOf(s: RunShape): RunResult['tStar'] {
     etaConfigured: Math.log(s.r0 / s.rho ** 2) / rate,
     etaH5: Math.log(s.r0 / s.rho ** 2) / -Math.log(1 - (etaH5 * s.lambda0) / 2),
     upperForm: (2 / (ETA * s.lambda0)) * Math.log((s.m * 1.5) / (0.1 * s.rho ** 2)),
+    rho0: Math.log(s.r0 / s.rho ** 2) / -Math.log(1 - (ETA * s.lambda0) / 2),
     rhoUsed: s.rho,
     note: 'ρ taken at t = 0',
   };
 }
 
-function claimsOf(s: RunShape, checkpoints: CheckpointMeasurement[], violated: string[]): ClaimResult[] {
+function check(id: string, kind: CheckResult['kind'], statement: string, verdict: CheckResult['verdict'], detail: string, violated: string[], checked = 1): CheckResult {
+  return {
+    id,
+    kind,
+    provenance: kind === 'claim' ? '[R]' : '[FW]',
+    statement,
+    verdict,
+    detail,
+    checked: verdict === 'PASS' || verdict === 'FAIL' ? checked : 0,
+    vacuous: verdict === 'VACUOUS' ? checked : 0,
+    undecided: 0,
+    failures: verdict === 'FAIL' ? [{ t: 100, n: 32, detail }] : [],
+    tightness: verdict === 'PASS' ? 0.5 : null,
+    violatedHypotheses: kind === 'claim' ? violated : [],
+  };
+}
+
+function checksOf(s: RunShape, checkpoints: CheckpointMeasurement[], violated: string[]): CheckResult[] {
   const last = checkpoints[checkpoints.length - 1];
   const b1Rate = (ETA * s.lambda0) / 2;
   const measured = last.contractionRate ?? 0;
   const b3Fails = s.m > 16 && s.seed === 2;
   return [
-    {
-      id: 'B1-rate',
-      statement: 'empirical contraction rate ≥ ηλ0/2',
-      verdict: measured >= b1Rate ? 'PASS' : 'FAIL',
-      detail: `rate ${measured.toPrecision(3)} vs ηλ0/2 = ${b1Rate.toPrecision(3)} at t = ${last.t}`,
-      violatedHypotheses: violated,
-    },
-    {
-      id: 'B3-threshold',
-      statement: 'greedy loss within B2′ once t ≥ T*(m)',
-      verdict: b3Fails ? 'FAIL' : 'PASS',
-      detail: b3Fails ? `at t = ${last.t}, n = 32: loss 0.052 > B2′ 0.041` : 'holds at every checkpoint ≥ T*',
-      violatedHypotheses: violated,
-    },
-  ];
-}
-
-function invariantsOf(checkpoints: CheckpointMeasurement[]): InvariantResult[] {
-  return [
-    { id: 'B2', statement: 'greedy ‖f_S − y‖² ≤ R(t) + D_t² H_n/n', checked: checkpoints.length * SIZES.length, failures: [] },
-    { id: 'B4', statement: 'R(t) < ρ_t² implies y ∈ hull', checked: checkpoints.length, failures: [] },
+    check('INV-B2', 'invariant', 'greedy ‖f_S − y‖² ≤ R(t) + D_t² H_n/n', 'PASS', 'holds', [], checkpoints.length * SIZES.length),
+    check('INV-B4', 'invariant', 'R(t) < ρ_t² implies y ∈ hull', 'PASS', 'holds', [], checkpoints.length),
+    check('CLAIM-B1', 'claim', 'empirical contraction rate ≥ ηλ0/2', measured >= b1Rate ? 'PASS' : 'VACUOUS', `rate ${measured.toPrecision(3)} vs ηλ0/2 = ${b1Rate.toPrecision(3)} at t = ${last.t}`, violated),
+    check('CLAIM-B3-loss', 'claim', 'greedy loss within B2′ once t ≥ T*(m)', b3Fails ? 'FAIL' : 'PASS', b3Fails ? `at t = ${last.t}, n = 32: loss 0.052 > B2′ 0.041` : 'holds at every checkpoint ≥ T*', violated),
   ];
 }
 
@@ -234,8 +235,7 @@ function runOf(m: number, seed: number, times: number[], classification: boolean
       tCritAccuracy,
     },
     tightness: tCritLargest !== null && tStar.etaConfigured ? tCritLargest / tStar.etaConfigured : null,
-    claims: claimsOf(s, checkpoints, violated),
-    invariants: invariantsOf(checkpoints),
+    checks: checksOf(s, checkpoints, violated),
     seconds: 0.5 + m / 100,
   };
 }
@@ -306,18 +306,7 @@ export function buildReportFixture(options: FixtureOptions = {}): ReportDocument
     scalingOf('t_in', runs, (r) => r.critical.tIn, -20),
     scalingOf(`t_crit(n=${largest})`, runs, (r) => r.critical.tCrit[r.critical.tCrit.length - 1].t, 0),
   ];
-  const failures = (id: string) => runs.filter((r) => r.claims.some((c) => c.id === id && c.verdict === 'FAIL')).length;
-  const aggregatedClaim = (id: string, statement: string): ClaimResult => ({
-    id,
-    statement,
-    verdict: failures(id) > 0 ? 'FAIL' : 'PASS',
-    detail: `fails in ${failures(id)} of ${runs.length} runs`,
-    violatedHypotheses: [...new Set(runs.flatMap((r) => r.hypotheses.filter((h) => h.holds === false).map((h) => h.id)))],
-  });
-  const claims = [
-    aggregatedClaim('B1-rate', 'empirical contraction rate ≥ ηλ0/2'),
-    aggregatedClaim('B3-threshold', 'greedy loss within B2′ once t ≥ T*(m)'),
-  ];
+  const checks = aggregateChecks(runs);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId: `${config.name}-0123456789`,
@@ -363,16 +352,12 @@ export function buildReportFixture(options: FixtureOptions = {}): ReportDocument
     ],
     summary: [
       { check: 'B2: greedy loss ≤ R(t) + D_t² H_n/n', kind: 'invariant', verdict: 'PASS', detail: `${runs.length * 12} checks, 0 failures` },
-      ...claims.map((c) => ({ check: `${c.id}: ${c.statement}`, kind: 'claim' as const, verdict: c.verdict, detail: c.detail })),
+      ...checks.map((c) => ({ check: `${c.id}: ${c.statement}`, kind: c.kind, verdict: c.verdict, detail: c.detail })),
       { check: `t_crit(n=${largest}) against m`, kind: 'scaling', verdict: 'inconclusive', detail: 'only 2 distinct m' },
     ],
     runs,
     scaling,
-    claims,
-    invariants: [
-      { id: 'B2', statement: 'greedy ‖f_S − y‖² ≤ R(t) + D_t² H_n/n', checked: runs.length * 12, failures: [] },
-      { id: 'B4', statement: 'R(t) < ρ_t² implies y ∈ hull', checked: runs.length * 4, failures: [] },
-    ],
+    checks,
     derivation: [
       {
         statement: 'dT*/d(ln m) at fixed η, λ0, ρ',

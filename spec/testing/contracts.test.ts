@@ -16,7 +16,7 @@ import {
   CONTRACT_VALID_MULTISET,
   PRUNER_CONTRACTS,
 } from '../../src/testing/contracts';
-import type { PropertyDefinition } from '../../src/claims/types';
+import type { PropertyDefinition } from '../../src/testing/property';
 import type { PruningCase } from '../../src/testing/arbitraries';
 import { FC_SEED } from '../claims/helpers';
 

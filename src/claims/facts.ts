@@ -6,7 +6,7 @@ import { checkHypotheses, formatNumber } from '../../theory';
 import type { Dataset } from '../data/types';
 import type { PretrainedCase } from '../testing/pretrain';
 import { caseRegimes } from '../testing/regimes';
-import type { CaseOutcome, CaseStatus, HypothesisStatus } from './types';
+import type { CaseOutcome, CaseStatus, HypothesisStatus } from '../testing/property';
 
 // Bound once: under jest every global lookup costs ~1 µs (see src/data/synthetic.ts).
 const { abs, sqrt, max } = Math;

@@ -10,11 +10,11 @@ import { writeDirectoryAtomically } from '../report/atomic';
 import { esc, fmt, table } from '../report/format';
 import type { Environment } from '../report/types';
 import { stableJson } from '../report/write';
-import type { PrunerCheckResult, PrunerCheckSettings, PrunerComparison } from '../testing/pruner-check';
+import type { PrunerCheckResult, PrunerCheckSettings, PrunerComparison } from './pruner-check';
 import type { PropertyRunResult } from './runner';
 import { validatePropertyReport } from './schema';
 import type { SessionResult, SessionSettings } from './session';
-import type { PropertyKind } from './types';
+import type { PropertyKind } from '../testing/property';
 
 export const PROPERTY_REPORT_SCHEMA_VERSION = 1;
 

@@ -9,7 +9,7 @@ import { canonicalJson } from '../experiment/config';
 import type { Verdict } from '../experiment/types';
 import type { Pruner } from '../pruning/types';
 import type { CounterexampleStore } from './store';
-import type { AnyPropertyDefinition, CaseOutcome, HypothesisStatus, PropertyKind, PropertySource } from './types';
+import type { AnyPropertyDefinition, CaseOutcome, HypothesisStatus, PropertyKind, PropertySource } from '../testing/property';
 
 export interface RunPropertyOptions {
   /** fast-check seed. */

@@ -5,11 +5,11 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { ENVIRONMENT_SCHEMA, RUN_ID_PATTERN, VERDICTS } from '../report/schema';
-import type { ComparisonCase, ComparisonRow, PrunerCheckSettings, PrunerComparison } from '../testing/pruner-check';
+import type { ComparisonCase, ComparisonRow, PrunerCheckSettings, PrunerComparison } from './pruner-check';
 import type { ClaimsReportDocument, PrunerReportDocument, SummaryLine } from './report';
 import type { CounterexampleRecord, PropertyRunResult, ReplayRecord } from './runner';
 import type { SessionSettings } from './session';
-import type { HypothesisStatus, PropertyKind, PropertySource } from './types';
+import type { HypothesisStatus, PropertyKind, PropertySource } from '../testing/property';
 
 type Schema = Record<string, unknown>;
 type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];

@@ -4,14 +4,14 @@
  */
 import { greedyPruner } from '../pruning/greedy';
 import type { Pruner } from '../pruning/types';
-import { INVARIANTS } from './invariants';
+import { CLAIM_PROPERTIES, INVARIANT_PROPERTIES } from './properties';
 import { runProperty, type PropertyRunResult } from './runner';
 import type { CounterexampleStore } from './store';
-import { CLAIMS } from './theory-claims';
-import type { AnyPropertyDefinition } from './types';
+import { CLAIM_LOG_SCALING } from './scaling-claim';
+import type { AnyPropertyDefinition } from '../testing/property';
 
 /** The theory's properties: invariants (must hold) and claims (may fail outside their hypotheses). */
-export const THEORY_PROPERTIES: readonly AnyPropertyDefinition[] = [...INVARIANTS, ...CLAIMS];
+export const THEORY_PROPERTIES: readonly AnyPropertyDefinition[] = [...INVARIANT_PROPERTIES, ...CLAIM_PROPERTIES, CLAIM_LOG_SCALING];
 
 export const DEFAULT_SEED = 42;
 /** Seconds per property: quick sessions fit six properties in about a minute. */

@@ -15,7 +15,7 @@ import { prunerReportDocument, writePropertyReport } from '../claims/report';
 import { CounterexampleStore, DEFAULT_STORE_DIR } from '../claims/store';
 import type { Pruner } from '../pruning/types';
 import { environmentInfo } from '../report/environment';
-import { asPruner, checkPruner, describeBrokenContracts, type PrunerCheckResult } from '../testing/pruner-check';
+import { asPruner, checkPruner, describeBrokenContracts, type PrunerCheckResult } from '../claims/pruner-check';
 import { replayCommand, resultLine } from './claims';
 import { EXIT, InputError } from './errors';
 

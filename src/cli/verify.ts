@@ -11,6 +11,7 @@ import { runExperiment } from '../experiment/verify';
 import { getPruner } from '../pruning';
 import { environmentInfo } from '../report/environment';
 import type { ReportDocument } from '../report/types';
+import { assembleReport } from '../report/assemble';
 import { writeReport } from '../report/write';
 import { readConfigFile } from './config-file';
 import { EXIT, InputError } from './errors';
@@ -127,13 +128,10 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
     `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${config.eta}`,
   );
   const pruners = config.pruners.map(getPruner);
-  const doc = await runExperiment(config, {
+  const result = await runExperiment(config, {
     pruners,
     workers,
     backend: backend.name,
-    environment: environmentInfo(backend),
-    command: commandLine(),
-    rationale,
     onProgress: (p) => {
       progress.update({ fraction: p.overall, label: `${p.run}/${p.runs} runs done; m=${p.m} seed=${p.seed} ${p.phase} ${p.done}/${p.total}` });
     },
@@ -142,10 +140,11 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
       progress.log(`  run ${i + 1}/${total} m=${run.m} seed=${run.seed}: ${run.seconds.toFixed(1)} s, t_in=${run.critical.tIn ?? '—'} ${crit}`);
     },
   });
+  const doc = assembleReport(config, result, { environment: environmentInfo(backend), command: commandLine(), rationale });
   const { dir } = await writeReport(doc, flags.out);
   printSummary(doc, dir, (s) => process.stdout.write(`${s}\n`));
-  const brokenInvariant = doc.invariants.some((i) => i.failures.length > 0);
-  const failedClaim = doc.claims.some((c) => c.verdict === 'FAIL');
+  const brokenInvariant = doc.checks.some((c) => c.kind === 'invariant' && c.verdict === 'FAIL');
+  const failedClaim = doc.checks.some((c) => c.kind === 'claim' && c.verdict === 'FAIL');
   if (brokenInvariant) {
     process.stderr.write('pruneproof verify: an invariant broke — this is a bug in pruneproof or in a pruner (exit 1)\n');
     return EXIT.failed;

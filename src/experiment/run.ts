@@ -2,22 +2,18 @@
  * One (m, seed) run: config → data → pre-train → measure at each checkpoint → critical times →
  * hypotheses, claims and invariants. Data flows one way; nothing here writes files.
  */
-import { tf, type Tensor2D } from '../backend/tf';
 import type { Dataset } from '../data/types';
-import { toTensors } from '../data/tensors';
 import { validateDataset } from '../data/validate';
-import { kernelSpectrum } from '../kernel/gram';
-import { initNetwork } from '../model/init';
-import { stabilityInfo } from '../model/stability';
-import { logSpacedCheckpoints, trainNetwork } from '../model/train';
+import { logSpacedCheckpoints } from '../model/train';
 import type { Pruner } from '../pruning/types';
-import { Rng } from '../rng';
-import { checkHypotheses, evaluateBounds, type TheoryInputs } from '../../theory';
+import { evaluateBounds, resolveTheory, type TheoryOverrides } from '../../theory';
+import { evaluateChecks, thresholdSchedule, tStarAtRho0 } from '../checks';
+import { pretrain } from '../pipeline/pretrain';
+import { maxAbs, maxNormDeviation } from '../pipeline/host';
+import { measureRun, type MeasuredRun } from '../pipeline/run';
 import type { ExperimentConfig } from './config';
-import { checkClaims, checkInvariants, type RunFacts } from './checks';
 import { firstTimeFromWhichHolds } from './critical';
-import { measureCheckpoint, type CheckpointOutcome } from './measure';
-import type { CheckpointMeasurement, CriticalTimes, HypothesisResult, RunResult } from './types';
+import type { CheckpointMeasurement, CriticalTimes, RunResult } from './types';
 
 export interface RunProgress {
   phase: 'kernel' | 'train' | 'measure';
@@ -34,146 +30,125 @@ export interface RunInput {
   onProgress?: (p: RunProgress) => void;
 }
 
+/** Iteration cap of the hull solver per checkpoint; it stops as soon as membership is certified either way. */
+const HULL_MAX_ITERATIONS = 3000;
+
+/** The run's theory overrides, with the κ the network was actually initialised with. */
+export function runOverrides(config: ExperimentConfig): TheoryOverrides {
+  return { ...config.theory, constants: { ...config.theory.constants, kappa: config.kappa } } as TheoryOverrides;
+}
+
+/** config → data → pre-train → measure every checkpoint (one pipeline, src/pipeline). */
+async function measure(input: RunInput): Promise<{ measured: MeasuredRun; lambdaMaxInfinity: number | null; stability: { lambdaMaxH0: number; limit: number } }> {
+  const { config, data, seed } = input;
+  input.onProgress?.({ phase: 'kernel', done: 0, total: 1 });
+  const run = pretrain({
+    data,
+    parameterisation: config.parameterisation,
+    width: config.width,
+    kappa: config.kappa,
+    seed,
+    step: { eta: config.eta },
+    iterations: config.iterations,
+    checkpoints: logSpacedCheckpoints(config.iterations, config.checkpoints),
+    batchSize: config.batchSize,
+    lambda0: data.m <= config.maxKernelM ? 'certified' : 'skip',
+    onDivergence: 'throw',
+    onTrainProgress: (done, total) => {
+      if (done % 50 === 0 || done === total) input.onProgress?.({ phase: 'train', done, total });
+    },
+  });
+  try {
+    const measured = await measureRun(run, {
+      pruners: input.pruners,
+      subnetworkSizes: config.subnetworkSizes,
+      hullTolerance: config.hullTolerance * 2 * data.m,
+      hullMaxIterations: HULL_MAX_ITERATIONS,
+      maxKernelM: config.maxKernelM,
+      ballSupport: true,
+      heldOut: input.heldOut,
+      theory: runOverrides(config),
+      onCheckpoint: (done, total) => input.onProgress?.({ phase: 'measure', done, total }),
+    });
+    return { measured, lambdaMaxInfinity: run.lambdaMaxInfinity, stability: run.stability };
+  } finally {
+    run.dispose();
+  }
+}
+
+/** One (m, seed) run: measurements → checks → critical times. Nothing here writes files. */
 export async function runOne(input: RunInput): Promise<RunResult> {
   const { config, data, seed } = input;
   const started = performance.now();
   const labelBound = config.theory.constants?.C ?? 1;
   const unitNorm = !(config.dataset.kind === 'mnist' && !config.dataset.unitNorm);
   validateDataset(data, { requireUnitNorm: unitNorm, labelBound });
-
-  input.onProgress?.({ phase: 'kernel', done: 0, total: 1 });
-  const spectrum = data.m <= config.maxKernelM ? kernelSpectrum(data) : null;
-  const initial = initNetwork({
-    parameterisation: config.parameterisation,
-    width: config.width,
-    inputDim: data.d,
-    outputs: data.outputs,
-    kappa: config.kappa,
-    rng: new Rng(seed).fork('init'),
-  });
-  const tensors = toTensors(data);
-  const heldOut = input.heldOut ? { x: tf.tensor2d(input.heldOut.x, [input.heldOut.m, input.heldOut.d]) as Tensor2D, classes: input.heldOut.classes! } : null;
-  try {
-    const stability = stabilityInfo(initial, tensors);
-    const checkpoints = logSpacedCheckpoints(config.iterations, config.checkpoints);
-    const trained = trainNetwork(initial, tensors, {
-      eta: config.eta,
-      iterations: config.iterations,
-      checkpoints,
-      stability,
-      ...(config.batchSize !== null ? { batch: { size: config.batchSize, rng: new Rng(seed).fork('sgd') } } : {}),
-      onProgress: (done, total) => {
-        if (done % 50 === 0 || done === total) input.onProgress?.({ phase: 'train', done, total });
-      },
-    });
-    const initialResidual = trained.residuals[0];
-    const targetNormSq = sumSquares(data.y);
-    const hullTolerance = config.hullTolerance * 2 * data.m;
-    const outcomes: CheckpointOutcome[] = [];
-    for (const [i, cp] of trained.checkpoints.entries()) {
-      input.onProgress?.({ phase: 'measure', done: i, total: trained.checkpoints.length });
-      outcomes.push(
-        await measureCheckpoint(cp.t, cp.residual, cp.weights, {
-          data,
-          x: tensors.x,
-          y: tensors.y,
-          heldOut,
-          pruners: input.pruners,
-          subnetworkSizes: config.subnetworkSizes,
-          hullTolerance,
-          maxKernelM: config.maxKernelM,
-          seed,
-          initialResidual,
-          hullStart: outcomes[outcomes.length - 1]?.hullWeights,
-        }),
-      );
-    }
-    const records = outcomes.map((o) => o.record);
-    const first = records[0];
-    const last = records[records.length - 1];
-    const nMax = Math.max(...config.subnetworkSizes);
-    const etaEffective = config.parameterisation === 'ntk' ? config.eta : config.eta / data.m;
-    const theoryInputs: TheoryInputs = {
+  const { measured, lambdaMaxInfinity, stability } = await measure(input);
+  const overrides = runOverrides(config);
+  const theory = resolveTheory(overrides);
+  const records = measured.checkpoints.map((c) => c.record);
+  const schedule = thresholdSchedule(measured, theory);
+  const last = records[records.length - 1];
+  const nMax = Math.max(...config.subnetworkSizes);
+  const bounds = evaluateBounds(
+    {
       m: data.m,
       N: config.width,
-      eta: etaEffective,
-      ...(spectrum ? { lambda0: spectrum.lambda0 } : {}),
+      eta: measured.etaEffective,
+      ...(measured.lambda0 !== null ? { lambda0: measured.lambda0 } : {}),
       d: data.d,
       n: nMax,
       t: last.t,
       outputs: data.outputs,
-      R0: initialResidual,
+      R0: measured.initialResidual,
       Rt: last.residual,
-      rho: first.rho,
+      rho: schedule[schedule.length - 1]?.rhoMin ?? 0,
       D: last.diameter,
       Dy: last.diameterToTarget,
       epsilon: config.epsilon,
-      normMax: maxNormDeviation(data),
+      normMax: maxNormDeviation(data.x, data.m, data.d),
       yMax: maxAbs(data.y),
-    } as TheoryInputs;
-    // The theory checks must see the κ the network was actually initialised with.
-    const overrides = { ...config.theory, constants: { ...config.theory.constants, kappa: config.kappa } } as Parameters<typeof checkHypotheses>[1];
-    const hypotheses: HypothesisResult[] = checkHypotheses(theoryInputs, overrides).map((h) => ({
-      id: h.id,
-      label: h.label,
-      statement: h.statement,
-      holds: h.holds,
-      detail: h.holds === null && h.reason ? `${h.detail} (${h.reason})` : h.detail,
-    }));
-    const bounds = evaluateBounds(theoryInputs, overrides);
-    const tStar = {
-      etaConfigured: finiteOrNull(bounds.tStar.etaConfigured.exact.value),
-      etaH5: finiteOrNull(bounds.tStar.etaH5.exact.value),
-      upperForm: finiteOrNull(bounds.tStar.etaConfigured.upper.value),
-      rhoUsed: first.rho,
-      note: tStarNote(bounds.tStar.etaConfigured.exact.value, bounds.tStar.etaConfigured.exact.reason, first.ballVoid),
-    };
-    const facts: RunFacts = {
-      m: data.m,
-      outputs: data.outputs,
-      targetNormSq,
-      eta: etaEffective,
-      lambda0: spectrum?.lambda0 ?? null,
-      initialResidual,
-      subnetworkSizes: config.subnetworkSizes,
-      epsilon: config.epsilon,
-      hullTolerance,
-      tStar: bounds.tStar.etaConfigured.exact.value,
-    };
-    const critical = criticalTimes(records, config);
-    const largestN = critical.tCrit.find((c) => c.n === nMax)?.t ?? null;
-    return {
-      m: data.m,
-      seed,
-      dataset: data.name,
-      eta: config.eta,
-      etaEffective,
-      lambda0: spectrum?.lambda0 ?? null,
-      lambdaMaxInfinity: spectrum?.lambdaMax ?? null,
-      lambdaMaxH0: stability.lambdaMaxH0,
-      stabilityLimit: stability.limit,
-      initialResidual,
-      residualCurve: Array.from(trained.residuals),
-      tStar,
-      hypotheses,
-      checkpoints: records,
-      critical,
-      tightness: largestN !== null && tStar.etaConfigured !== null && tStar.etaConfigured > 0 ? largestN / tStar.etaConfigured : null,
-      claims: checkClaims(records, facts, hypotheses),
-      invariants: checkInvariants(outcomes, facts),
-      seconds: (performance.now() - started) / 1000,
-    };
-  } finally {
-    tensors.dispose();
-    heldOut?.x.dispose();
-  }
+    },
+    overrides,
+  );
+  const rhoMin = schedule[schedule.length - 1]?.rhoMin ?? 0;
+  const tStar = {
+    etaConfigured: finiteOrNull(bounds.tStar.etaConfigured.exact.value),
+    etaH5: finiteOrNull(bounds.tStar.etaH5.exact.value),
+    upperForm: finiteOrNull(bounds.tStar.etaConfigured.upper.value),
+    rho0: finiteOrNull(tStarAtRho0(measured, theory)),
+    rhoUsed: rhoMin,
+    note: tStarNote(bounds.tStar.etaConfigured.exact.value, bounds.tStar.etaConfigured.exact.reason, records[0].ballVoid),
+  };
+  const critical = criticalTimes(records, config);
+  const largestN = critical.tCrit.find((c) => c.n === nMax)?.t ?? null;
+  return {
+    m: data.m,
+    seed,
+    dataset: data.name,
+    eta: config.eta,
+    etaEffective: measured.etaEffective,
+    lambda0: measured.lambda0,
+    lambdaMaxInfinity,
+    lambdaMaxH0: stability.lambdaMaxH0,
+    stabilityLimit: stability.limit,
+    initialResidual: measured.initialResidual,
+    residualCurve: Array.from(measured.residuals ?? []),
+    tStar,
+    hypotheses: measured.hypotheses,
+    checkpoints: records,
+    critical,
+    tightness: largestN !== null && tStar.etaConfigured !== null && tStar.etaConfigured > 0 ? largestN / tStar.etaConfigured : null,
+    checks: evaluateChecks(measured, theory),
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 function tStarNote(value: number | null, reason: string | undefined, ballVoid: boolean): string {
   if (ballVoid) return 'B4 void at t = 0 (N ≤ mC): no ball inside the hull, T* = ∞';
   if (value === null) return `T* not computable: ${reason ?? 'missing inputs'}`;
   if (!Number.isFinite(value)) return `T* = ∞${reason ? `: ${reason}` : ''}`;
-  return 'T* from measured R(0), λ0 and ρ_0 with η as configured';
+  return 'T* from measured R(0), λ0 and ρ_min = min over checkpoints of ρ_t, with η as configured';
 }
 
 function criticalTimes(records: CheckpointMeasurement[], config: ExperimentConfig): CriticalTimes {
@@ -197,26 +172,4 @@ function criticalTimes(records: CheckpointMeasurement[], config: ExperimentConfi
 
 function finiteOrNull(v: number | null): number | null {
   return v === null || Number.isNaN(v) ? null : v === Infinity ? null : v;
-}
-
-function sumSquares(a: Float32Array): number {
-  let s = 0;
-  for (const v of a) s += v * v;
-  return s;
-}
-
-function maxAbs(a: Float32Array): number {
-  let s = 0;
-  for (const v of a) s = Math.max(s, Math.abs(v));
-  return s;
-}
-
-function maxNormDeviation(ds: Dataset): number {
-  let worst = 0;
-  for (let j = 0; j < ds.m; j++) {
-    let s = 0;
-    for (let k = 0; k < ds.d; k++) s += ds.x[j * ds.d + k] ** 2;
-    worst = Math.max(worst, Math.abs(Math.sqrt(s) - 1));
-  }
-  return worst;
 }

@@ -1,21 +1,17 @@
 /**
- * The whole `verify` experiment: every (seed, m) run, then the scaling fits, the aggregated claims and
- * invariants, and the summary verdict table. Returns the report document; writing it is the report
- * module's job.
+ * The whole `verify` experiment: every (seed, m) run (inline or on worker threads), then the scaling fits and
+ * the checks aggregated over runs. Assembling and writing the report is the report module's job.
  */
-import { EXPRESSION_IDS, EXPRESSIONS, allExpressionsLatex, deriveTStarSlopes, resolveTheory } from '../../theory';
+import { aggregateChecks } from '../checks/aggregate';
 import type { BackendName } from '../backend';
 import type { Pruner } from '../pruning/types';
 import { runInWorkers, workerScript } from './pool';
 import type { WorkerJob } from './worker';
 import type { ExperimentConfig } from './config';
-import { runId } from './config';
 import { datasetsForSeed } from './datasets';
 import { runOne, type RunProgress } from './run';
 import { fitScaling, type ScalingPoint } from './scaling';
-import type { ClaimResult, InvariantResult, RunResult, ScalingResult, Verdict } from './types';
-import type { Environment, ExpressionRecord, ReportDocument, SummaryRow } from '../report/types';
-import { REPORT_SCHEMA_VERSION } from '../report/types';
+import type { CheckResult, RunResult, ScalingResult } from './types';
 
 export interface ExperimentProgress extends RunProgress {
   /** Runs finished so far, and in all. */
@@ -63,18 +59,28 @@ export interface ExperimentOptions {
   workers?: number;
   /** The backend each worker initialises (the one this process runs on). */
   backend?: BackendName;
-  environment: Environment;
-  command: string;
-  rationale: string[];
   onProgress?: (p: ExperimentProgress) => void;
   onRunDone?: (run: RunResult, index: number, total: number) => void;
 }
 
-export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions): Promise<ReportDocument> {
+/** What an experiment found: the runs in grid order, the scaling fits and the checks over all runs. */
+export interface ExperimentResult {
+  runs: RunResult[];
+  scaling: ScalingResult[];
+  checks: CheckResult[];
+  wallSeconds: number;
+}
+
+export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions): Promise<ExperimentResult> {
   const started = performance.now();
   const workers = options.workers ?? 1;
   const runs = workers > 1 && options.backend && workerScript() ? await runParallel(config, options, workers, options.backend) : await runInline(config, options);
-  return assembleReport(config, runs, options, (performance.now() - started) / 1000);
+  return concludeExperiment(config, runs, (performance.now() - started) / 1000);
+}
+
+/** Everything after the runs: pure, so it can be tested (and a stored sweep merged) on recorded runs. */
+export function concludeExperiment(config: ExperimentConfig, runs: RunResult[], wallSeconds: number): ExperimentResult {
+  return { runs, scaling: scalingResults(config, runs), checks: aggregateChecks(runs), wallSeconds };
 }
 
 /** Seed-major, m-minor: the order of runs in the report, whatever order they were computed in. */
@@ -122,50 +128,8 @@ async function runInline(config: ExperimentConfig, options: ExperimentOptions): 
   return runs;
 }
 
-/** Everything after the runs: pure, so it can be tested on recorded runs. */
-export function assembleReport(config: ExperimentConfig, runs: RunResult[], options: Omit<ExperimentOptions, 'pruners'>, wallSeconds: number): ReportDocument {
-  const scaling = scalingResults(config, runs);
-  const claims = aggregateClaims(runs);
-  const invariants = aggregateInvariants(runs);
-  const slopes = deriveTStarSlopes(config.theory as Parameters<typeof deriveTStarSlopes>[0]);
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    runId: runId(config),
-    createdAt: new Date().toISOString(),
-    command: options.command,
-    config,
-    configRationale: options.rationale,
-    environment: options.environment,
-    wallSeconds,
-    expressions: expressionRecords(config),
-    summary: summaryRows(claims, invariants, scaling),
-    runs,
-    scaling,
-    claims,
-    invariants,
-    derivation: [slopes.upperFixedEta, slopes.exactFixedEta, slopes.upperEtaH5].map((s) => ({
-      statement: s.description,
-      result: `dT*/d(ln m) = ${s.derivative}${s.constantInLnM ? ' (constant in m: T* is linear in ln m)' : ' (depends on m: T* is not logarithmic in m)'}`,
-      latex: s.latex,
-    })),
-  };
-}
-
-function expressionRecords(config: ExperimentConfig): ExpressionRecord[] {
-  const overrides = config.theory as Parameters<typeof resolveTheory>[0];
-  const theory = resolveTheory(overrides);
-  const latex = allExpressionsLatex(overrides);
-  return EXPRESSION_IDS.map((id) => ({
-    id,
-    label: EXPRESSIONS[id].label,
-    statement: EXPRESSIONS[id].statement,
-    expression: theory.expressions[id].def.expr,
-    latex: latex[id],
-    overridden: theory.expressions[id].overridden,
-  }));
-}
-
-function scalingResults(config: ExperimentConfig, runs: RunResult[]): ScalingResult[] {
+/** The scaling fits of every critical time against m. */
+export function scalingResults(config: ExperimentConfig, runs: RunResult[]): ScalingResult[] {
   const series = (quantity: string, pick: (r: RunResult) => number | null): ScalingResult => {
     const points: ScalingPoint[] = [];
     const unreached: { m: number; seed: number }[] = [];
@@ -186,51 +150,3 @@ function scalingResults(config: ExperimentConfig, runs: RunResult[]): ScalingRes
   return out;
 }
 
-/** A claim over all runs: FAIL if any run FAILed (the first counterexample is kept), PASS if any passed, else N/A. */
-function aggregateClaims(runs: RunResult[]): ClaimResult[] {
-  const ids = [...new Set(runs.flatMap((r) => r.claims.map((c) => c.id)))];
-  return ids.map((id) => {
-    const perRun = runs.map((r) => ({ r, c: r.claims.find((c) => c.id === id)! })).filter((x) => x.c);
-    const count = (v: Verdict) => perRun.filter((x) => x.c.verdict === v).length;
-    const failed = perRun.find((x) => x.c.verdict === 'FAIL');
-    const passed = perRun.find((x) => x.c.verdict === 'PASS');
-    const tally = `${count('PASS')} PASS, ${count('FAIL')} FAIL, ${count('NOT APPLICABLE')} N/A over ${perRun.length} runs`;
-    const verdict: Verdict = failed ? 'FAIL' : passed ? 'PASS' : 'NOT APPLICABLE';
-    const example = failed ?? passed ?? perRun[0];
-    return {
-      id,
-      statement: example.c.statement,
-      verdict,
-      detail: `${tally}; ${failed ? 'counterexample' : 'e.g.'} m = ${example.r.m}, seed = ${example.r.seed}: ${example.c.detail}`,
-      violatedHypotheses: [...new Set(perRun.flatMap((x) => x.c.violatedHypotheses))],
-    };
-  });
-}
-
-function aggregateInvariants(runs: RunResult[]): InvariantResult[] {
-  const ids = [...new Set(runs.flatMap((r) => r.invariants.map((i) => i.id)))];
-  return ids.map((id) => {
-    const all = runs.flatMap((r) => r.invariants.filter((i) => i.id === id).map((i) => ({ r, i })));
-    return {
-      id,
-      statement: all[0].i.statement,
-      checked: all.reduce((s, x) => s + x.i.checked, 0),
-      failures: all.flatMap((x) => x.i.failures.map((f) => ({ ...f, detail: `m = ${x.r.m}, seed = ${x.r.seed}: ${f.detail}` }))),
-    };
-  });
-}
-
-function summaryRows(claims: ClaimResult[], invariants: InvariantResult[], scaling: ScalingResult[]): SummaryRow[] {
-  const rows: SummaryRow[] = [];
-  for (const s of scaling) rows.push({ check: `scaling of ${s.quantity} with m`, kind: 'scaling', verdict: s.verdict, detail: s.reason });
-  for (const c of claims) {
-    const hyps = c.violatedHypotheses.length ? ` [hypotheses violated: ${c.violatedHypotheses.join(', ')}]` : '';
-    rows.push({ check: `${c.id}: ${c.statement}`, kind: 'claim', verdict: c.verdict, detail: c.detail + hyps });
-  }
-  for (const i of invariants) {
-    const verdict: Verdict = i.checked === 0 ? 'NOT APPLICABLE' : i.failures.length ? 'FAIL' : 'PASS';
-    const detail = i.failures.length ? `${i.failures.length} of ${i.checked} checks failed; first: ${i.failures[0].detail}` : `${i.checked} checks`;
-    rows.push({ check: `${i.id}: ${i.statement}`, kind: 'invariant', verdict, detail });
-  }
-  return rows;
-}

@@ -9,7 +9,7 @@
  * λ_min(Σ_t) and the centred norms, since ρ_t is what the B4 invariant rests on.
  */
 import { tf, tidyRead, type Tensor2D } from '../backend/tf';
-import type { NeuronFeatures } from '../pruning/types';
+import type { NeuronFeatures } from '../model/types';
 import { extremeEigenvalues } from './eigen';
 
 export interface FeatureGeometry {

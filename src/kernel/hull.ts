@@ -17,7 +17,7 @@
  * iterates and the reported p is the iterate with the smallest f.
  */
 import { tf, tidyRead, type Tensor2D } from '../backend/tf';
-import type { NeuronFeatures } from '../pruning/types';
+import type { NeuronFeatures } from '../model/types';
 import { Rng } from '../rng';
 import { checkFeatures } from './geometry';
 

@@ -1,5 +1,5 @@
 import { tf, type Tensor2D } from '../backend/tf';
-import type { NeuronFeatures } from '../pruning/types';
+import type { NeuronFeatures } from '../model/types';
 import { forward } from './backprop';
 import { disposeResident, uploadWeights } from './resident';
 import { neuronScale, type TwoLayerWeights } from './types';

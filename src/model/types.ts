@@ -1,3 +1,4 @@
+import type { Tensor2D } from '../backend/tf';
 /**
  * The two-layer ReLU network of THEORY.md §1, f(x) = (1/N) Σ_r φ_r(x), in one of two
  * parameterisations:
@@ -26,4 +27,21 @@ export interface TwoLayerWeights {
 /** √N for 'ntk', 1 for 'meanfield': φ_r(x) = neuronScale · v_r · ReLU(w_rᵀx). */
 export function neuronScale(weights: Pick<TwoLayerWeights, 'parameterisation' | 'width'>): number {
   return weights.parameterisation === 'ntk' ? Math.sqrt(weights.width) : 1;
+}
+
+/**
+ * The neuron functions of a two-layer network evaluated on the training inputs, in factored form:
+ * Φ_r = activations[:, r] ⊗ outWeights[r, :] ∈ R^{m×C}. The dense output is the centroid
+ * u = (1/N) Σ_r Φ_r. Φ is never materialised (it would be m·N·C numbers).
+ */
+export interface NeuronFeatures {
+  /** ReLU(X Wᵀ), m×N. */
+  activations: Tensor2D;
+  /** Transpose of `activations`, N×m (kept because transposed matmuls are slow on wasm). */
+  activationsT: Tensor2D;
+  /** Effective output weights neuronScale·v_r, N×C. */
+  outWeights: Tensor2D;
+  m: number;
+  width: number;
+  outputs: number;
 }

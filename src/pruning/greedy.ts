@@ -239,8 +239,12 @@ export function greedyPruner(options: GreedyOptions = {}): Pruner {
       const op = `prune (${name})`;
       validatePruneInput(input, op);
       if (!withReplacement) requireAtMostWidth(input.n, input.features.width, op);
-      const selection = runGreedy(input.features, input.targets, input.n, options);
-      return { selection, lossPerStep: lossCurve(input.features, input.targets, selection) };
+      const pickScores: number[] = [];
+      const selection = runGreedy(input.features, input.targets, input.n, {
+        ...options,
+        onStep: ({ scores, pick }) => pickScores.push(scores[pick]),
+      });
+      return { selection, lossPerStep: lossCurve(input.features, input.targets, selection), pickScores };
     },
   };
 }

@@ -1,22 +1,7 @@
 import type { Tensor2D } from '../backend/tf';
-import type { TwoLayerWeights } from '../model/types';
+import type { NeuronFeatures, TwoLayerWeights } from '../model/types';
 
-/**
- * The neuron functions of a two-layer network evaluated on the training inputs, in factored form:
- * Φ_r = activations[:, r] ⊗ outWeights[r, :] ∈ R^{m×C}. The dense output is the centroid
- * u = (1/N) Σ_r Φ_r. Φ is never materialised (it would be m·N·C numbers).
- */
-export interface NeuronFeatures {
-  /** ReLU(X Wᵀ), m×N. */
-  activations: Tensor2D;
-  /** Transpose of `activations`, N×m (kept because transposed matmuls are slow on wasm). */
-  activationsT: Tensor2D;
-  /** Effective output weights neuronScale·v_r, N×C. */
-  outWeights: Tensor2D;
-  m: number;
-  width: number;
-  outputs: number;
-}
+export type { NeuronFeatures } from '../model/types';
 
 export interface PruneInput {
   features: NeuronFeatures;
@@ -38,6 +23,12 @@ export interface PruneResult {
    * with f_{S_k} = (1/k) Σ_{r∈S_k} Φ_r.
    */
   lossPerStep: number[];
+  /**
+   * Optional, for greedy forward selection: score_r = ‖Φ_r‖² + 2⟨Φ_r, s_k − (k+1)y⟩ of each pick as the
+   * pruner computed it. The INV-greedy-identity check predicts every prefix loss from these scores through
+   * the scoring identity (THEORY.md §2) and compares it with the loss measured on the selected subnetwork.
+   */
+  pickScores?: number[];
 }
 
 /** A pruning method. User pruners implement this interface (see README). */

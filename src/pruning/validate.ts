@@ -133,5 +133,9 @@ export function checkPruneResult(result: unknown, input: PruneInput, prunerName 
       throw new Error(`${who} returned lossPerStep[${i}] = ${describe(loss)}, expected a finite non-negative number`);
     }
   });
-  return { selection: [...selection], lossPerStep: [...lossPerStep] };
+  const pickScores = raw.pickScores === undefined ? undefined : toNumberArray(raw.pickScores, 'pickScores', prunerName);
+  if (pickScores && pickScores.length !== n) {
+    throw new Error(`${who} returned pickScores of length ${pickScores.length}, expected n = ${n}`);
+  }
+  return { selection: [...selection], lossPerStep: [...lossPerStep], ...(pickScores ? { pickScores: [...pickScores] } : {}) };
 }

@@ -2,7 +2,7 @@
  * report.md: the human-readable conformance report. The verdict table comes first; everything after
  * it says how the verdicts were reached (configuration, hypotheses, bounds, measurements, fits).
  */
-import type { CheckpointMeasurement, ClaimResult, FitResult, InvariantResult, RunResult, ScalingResult } from '../experiment/types';
+import type { CheckpointMeasurement, CheckResult, FitResult, RunResult, ScalingResult } from '../experiment/types';
 import type { DatasetConfig } from '../experiment/config';
 import {
   GREEDY,
@@ -36,8 +36,7 @@ export const SECTION_HEADINGS = [
   'Critical times',
   'Pruner comparison',
   'Scaling fits',
-  'Claims',
-  'Invariants',
+  'Checks',
 ] as const;
 
 type Section = (typeof SECTION_HEADINGS)[number];
@@ -274,16 +273,10 @@ function checkpointTable(doc: ReportDocument, group: RunGroup): string {
     'dist²(y, hull) (solver gap)',
     'y ∈ hull',
     ...sizes.map((n) => `greedy L (n=${n})`),
-    `greedy ÷ B2 (n=${nMax})`,
   ];
   const rows = checkpointTimes(group.runs).map((t) => {
     const cs = checkpointsAt(group.runs, t);
     const rate = meanOf(cs.map((c) => c.contractionRate));
-    const greedyOverB2 = cs.map((c) => {
-      const loss = subnetworkAt(c, GREEDY, nMax)?.loss;
-      const bound = c.boundB2.find((b) => b.n === nMax)?.value;
-      return loss !== undefined && bound !== undefined && bound > 0 ? (loss * 2 * group.m) / bound : null;
-    });
     return [
       String(t),
       fmt(meanOf(cs.map((c) => c.residual))),
@@ -297,7 +290,6 @@ function checkpointTable(doc: ReportDocument, group: RunGroup): string {
       hullCell(cs),
       `${cs.filter((c) => c.hull.inside).length}/${cs.length}`,
       ...sizes.map((n) => fmt(meanOf(cs.map((c) => subnetworkAt(c, GREEDY, n)?.loss)))),
-      fmt(meanOf(greedyOverB2)),
     ];
   });
   return table(header, rows);
@@ -453,59 +445,55 @@ function scalingSection(doc: ReportDocument): string {
   ].join('\n\n');
 }
 
-function claimRow(c: ClaimResult): string[] {
-  return [esc(c.id), esc(c.statement), verdictText(c.verdict), esc(c.detail), c.violatedHypotheses.length > 0 ? list(c.violatedHypotheses) : 'none'];
+function premisesCell(c: CheckResult): string {
+  return c.violatedHypotheses.length > 0 ? list(c.violatedHypotheses) : 'none';
 }
 
-function claimsSection(doc: ReportDocument): string {
-  const counterexamples = sortedRuns(doc).flatMap((r) =>
-    r.claims
-      .filter((c) => c.verdict === 'FAIL')
-      .map((c) => [esc(c.id), String(r.m), String(r.seed), esc(c.detail), c.violatedHypotheses.length > 0 ? list(c.violatedHypotheses) : 'none']),
+function checkRow(c: CheckResult): string[] {
+  const counts = `${c.checked} / ${c.vacuous} / ${c.undecided}`;
+  return [esc(c.id), esc(c.statement), verdictText(c.verdict), counts, fmt(c.tightness), esc(c.detail), c.kind === 'claim' ? premisesCell(c) : '—'];
+}
+
+function failureRows(doc: ReportDocument, kind: CheckResult['kind']): string[][] {
+  const perRun = sortedRuns(doc).flatMap((r) =>
+    r.checks
+      .filter((c) => c.kind === kind)
+      .flatMap((c) => c.failures.map((f) => [esc(c.id), String(r.m), String(r.seed), String(f.t), f.n === undefined ? '—' : String(f.n), esc(f.detail)])),
   );
+  if (perRun.length > 0 || doc.runs.length > 0) return perRun;
+  // Aggregated failures without a run attached (e.g. from property tests over generated cases).
+  return doc.checks
+    .filter((c) => c.kind === kind)
+    .flatMap((c) => c.failures.map((f) => [esc(c.id), '—', '—', String(f.t), f.n === undefined ? '—' : String(f.n), esc(f.detail)]));
+}
+
+function checksBlock(doc: ReportDocument, kind: CheckResult['kind']): string {
+  const checks = doc.checks.filter((c) => c.kind === kind);
+  const failures = failureRows(doc, kind);
+  const listed = failures.slice(0, MAX_LISTED_FAILURES);
+  const more = failures.length > listed.length ? [`… ${failures.length - listed.length} more failures in report.json.`] : [];
+  const header = ['check', 'statement', 'verdict', 'decided / could not fail / undecided', 'largest measured ÷ bound', 'detail', 'premises violated'];
   return [
-    heading('Claims'),
-    'Claims may fail outside their hypotheses: a failure is a finding, shown with the hypotheses the run violated.',
-    doc.claims.length > 0
-      ? table(['claim', 'statement', 'verdict', 'detail', 'violated hypotheses'], doc.claims.map(claimRow))
-      : 'No claims were checked.',
-    '### Counterexamples',
-    counterexamples.length > 0
-      ? table(['claim', 'm', 'seed', 'where and by how much', 'violated hypotheses'], counterexamples)
-      : 'No claim failed in any run.',
+    checks.length > 0 ? table(header, checks.map(checkRow)) : `No ${kind}s were checked.`,
+    ...(failures.length > 0
+      ? [`### ${kind === 'claim' ? 'Counterexamples' : 'Invariant failures'}`, table([kind, 'm', 'seed', 't', 'n', 'detail'], listed), ...more]
+      : [`No ${kind} failed in any run.`]),
   ].join('\n\n');
 }
 
-function invariantFailureRows(doc: ReportDocument): string[][] {
-  const perRun = sortedRuns(doc).flatMap((r) =>
-    r.invariants.flatMap((inv) =>
-      inv.failures.map((f) => [esc(inv.id), String(r.m), String(r.seed), String(f.t), f.n === undefined ? '—' : String(f.n), esc(f.detail)]),
-    ),
-  );
-  if (perRun.length > 0) return perRun;
-  // Aggregated failures without a run attached (e.g. from property tests over generated cases).
-  return doc.invariants.flatMap((inv: InvariantResult) =>
-    inv.failures.map((f) => [esc(inv.id), '—', '—', String(f.t), f.n === undefined ? '—' : String(f.n), esc(f.detail)]),
-  );
-}
-
-function invariantsSection(doc: ReportDocument): string {
-  const rows = doc.invariants.map((inv) => [
-    esc(inv.id),
-    esc(inv.statement),
-    String(inv.checked),
-    inv.failures.length === 0 ? '0' : `**${inv.failures.length}**`,
-  ]);
-  const failures = invariantFailureRows(doc);
-  const listed = failures.slice(0, MAX_LISTED_FAILURES);
-  const more = failures.length > listed.length ? [`… ${failures.length - listed.length} more failures in report.json.`] : [];
+function checksSection(doc: ReportDocument): string {
   return [
-    heading('Invariants'),
-    'Invariants must hold in every case: a failure is a bug in pruneproof.',
-    rows.length > 0 ? table(['invariant', 'statement', 'checked', 'failures'], rows) : 'No invariants were checked.',
-    ...(failures.length > 0
-      ? ['### Failures', table(['invariant', 'm', 'seed', 't', 'n', 'detail'], listed), ...more]
-      : ['No invariant failed.']),
+    heading('Checks'),
+    'Every check comes from one registry (src/checks) and takes its bounds from the theory module, overrides applied. ' +
+      'A comparison counts as decided only when it could have failed; comparisons that could not fail (e.g. a bound at or ' +
+      'above D_y², the largest loss any subnetwork can have) are counted apart, and a check with no decided comparison is ' +
+      'VACUOUS, never PASS. UNDECIDED: below the arithmetic\'s precision floor, or hull membership not certified.',
+    '## Invariants',
+    'Invariants must hold in every case: a failure is a bug in pruneproof or in the pruner under test.',
+    checksBlock(doc, 'invariant'),
+    '## Claims',
+    'Claims may fail outside their hypotheses: a failure is a finding, shown with the premises the run violated.',
+    checksBlock(doc, 'claim'),
   ].join('\n\n');
 }
 
@@ -526,8 +514,7 @@ export function renderMarkdown(doc: ReportDocument): string {
     criticalSection(doc),
     prunerSection(doc),
     scalingSection(doc),
-    claimsSection(doc),
-    invariantsSection(doc),
+    checksSection(doc),
   ];
   return `${sections.join('\n\n')}\n`;
 }

@@ -10,12 +10,11 @@ import { LABEL_KINDS } from '../data/types';
 import { PARAMETERISATIONS } from '../model/types';
 import type { DatasetConfig, ExperimentConfig, TheoryOverridesConfig } from '../experiment/config';
 import type {
+  CheckResult,
   CheckpointMeasurement,
-  ClaimResult,
   CriticalTimes,
   FitResult,
   HypothesisResult,
-  InvariantResult,
   PrunerMeasurement,
   RunResult,
   ScalingResult,
@@ -33,7 +32,7 @@ type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never
 /** Compile-time check that a runtime list names every member of a string union. */
 type Exhaustive<Union, List extends readonly unknown[]> = Exclude<Union, List[number]> extends never ? List : never;
 
-export const VERDICTS = ['PASS', 'FAIL', 'NOT APPLICABLE'] as const satisfies readonly Verdict[];
+export const VERDICTS = ['PASS', 'FAIL', 'VACUOUS', 'UNDECIDED', 'NOT APPLICABLE'] as const satisfies readonly Verdict[];
 export const SCALING_VERDICTS = [
   'consistent with logarithmic scaling',
   'better explained by a power law',
@@ -73,7 +72,6 @@ function objectOf<T>(properties: { [K in keyof T]-?: Schema }, optional: readonl
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
-const sizeValue = objectOf<{ n: number; value: number }>({ n: positiveInt, value: num });
 const timeAtSize = objectOf<CriticalTimes['tCrit'][number]>({ n: positiveInt, t: nullableCount });
 const mSeed = objectOf<ScalingResult['unreached'][number]>({ m: positiveInt, seed: int });
 
@@ -109,8 +107,6 @@ const checkpoint = objectOf<CheckpointMeasurement>({
   ballVoid: bool,
   hull,
   pruners: arrayOf(pruner),
-  boundB2: arrayOf(sizeValue),
-  boundB2prime: arrayOf(sizeValue),
 });
 
 const hypothesis = objectOf<HypothesisResult>({
@@ -119,26 +115,25 @@ const hypothesis = objectOf<HypothesisResult>({
   statement: str,
   holds: { type: ['boolean', 'null'] },
   detail: str,
+  factor: nullableNum,
 });
 
-const claim = objectOf<ClaimResult>({
+const checkFailure = objectOf<CheckResult['failures'][number]>({ t: count, n: positiveInt, detail: str }, ['n']);
+
+/** One check's result (src/checks), per run and aggregated over runs. */
+export const CHECK_RESULT_SCHEMA: Schema = objectOf<CheckResult>({
   id: nonEmpty,
+  kind: enumOf(['invariant', 'claim']),
+  provenance: enumOf(['[Du19]', '[FW]', '[R]']),
   statement: str,
   verdict: enumOf(VERDICTS),
   detail: str,
-  violatedHypotheses: arrayOf(str),
-});
-
-const invariantFailure = objectOf<InvariantResult['failures'][number]>(
-  { t: count, n: positiveInt, detail: str },
-  ['n'],
-);
-
-const invariant = objectOf<InvariantResult>({
-  id: nonEmpty,
-  statement: str,
   checked: count,
-  failures: arrayOf(invariantFailure),
+  vacuous: count,
+  undecided: count,
+  failures: arrayOf(checkFailure),
+  tightness: nullableNum,
+  violatedHypotheses: arrayOf(str),
 });
 
 const critical = objectOf<CriticalTimes>({
@@ -152,6 +147,7 @@ const tStar = objectOf<RunResult['tStar']>({
   etaConfigured: nullableNum,
   etaH5: nullableNum,
   upperForm: nullableNum,
+  rho0: nullableNum,
   rhoUsed: nonNegative,
   note: str,
 });
@@ -173,8 +169,7 @@ const run = objectOf<RunResult>({
   checkpoints: arrayOf(checkpoint, 1),
   critical,
   tightness: nullableNum,
-  claims: arrayOf(claim),
-  invariants: arrayOf(invariant),
+  checks: arrayOf(CHECK_RESULT_SCHEMA),
   seconds: nonNegative,
 });
 
@@ -310,8 +305,7 @@ export const REPORT_SCHEMA: Schema = {
     summary: arrayOf(summaryRow, 1),
     runs: arrayOf(run),
     scaling: arrayOf(scaling),
-    claims: arrayOf(claim),
-    invariants: arrayOf(invariant),
+    checks: arrayOf(CHECK_RESULT_SCHEMA),
     derivation: arrayOf(derivationStep),
   }),
 };

@@ -1,8 +1,9 @@
 /** The conformance report document: what report.json holds and report.md/plots render. */
 import type { ExperimentConfig } from '../experiment/config';
-import type { ClaimResult, InvariantResult, RunResult, ScalingResult, Verdict } from '../experiment/types';
+import type { CheckResult, RunResult, ScalingResult, Verdict } from '../experiment/types';
 
-export const REPORT_SCHEMA_VERSION = 1;
+/** 2: one `checks` list from the check registry (VACUOUS and UNDECIDED verdicts) instead of claims + invariants. */
+export const REPORT_SCHEMA_VERSION = 2;
 
 export interface Environment {
   backend: string;
@@ -31,7 +32,7 @@ export interface SummaryRow {
   /** What was checked, e.g. "B3: greedy loss within B2′ once t ≥ T*(m)". */
   check: string;
   kind: 'invariant' | 'claim' | 'scaling';
-  verdict: Verdict | 'consistent with logarithmic scaling' | 'better explained by a power law' | 'inconclusive';
+  verdict: Verdict | ScalingResult['verdict'];
   detail: string;
 }
 
@@ -51,9 +52,8 @@ export interface ReportDocument {
   summary: SummaryRow[];
   runs: RunResult[];
   scaling: ScalingResult[];
-  /** Claims and invariants aggregated over all runs (each run also keeps its own). */
-  claims: ClaimResult[];
-  invariants: InvariantResult[];
+  /** Every check of the registry aggregated over all runs (each run also keeps its own). */
+  checks: CheckResult[];
   /** Symbolic derivation of dT*(m)/d(ln m), from the theory module. */
   derivation: { statement: string; result: string; latex: string }[];
 }

@@ -11,7 +11,7 @@
 import { tf } from '../backend/tf';
 import { lossCurve } from '../pruning/subnetwork';
 import type { PruneInput, Pruner } from '../pruning/types';
-import type { CaseOutcome, PropertyContext, PropertyDefinition } from '../claims/types';
+import type { CaseOutcome, PropertyContext, PropertyDefinition } from './property';
 import { parsePruningCase, pruningCase, type PruningCase } from './arbitraries/pruning-case';
 import { pruneInput, withFeatures, withPretrainedCase, type PretrainedCase } from './pretrain';
 import { caseRegimes } from './regimes';

@@ -4,21 +4,15 @@
  * geometry, distance to the hull and a pruner's measured subnetwork. All randomness comes from the case's
  * seed through `Rng`, so a case replays bit for bit on the same backend.
  */
-import type { DataTensors } from '../data/tensors';
-import { toTensors } from '../data/tensors';
-import type { Dataset } from '../data/types';
 import { featureGeometry, type FeatureGeometry } from '../kernel/geometry';
-import { kernelSpectrum } from '../kernel/gram';
 import { hullDistance } from '../kernel/hull';
 import { disposeNeuronFeatures, neuronFeatures } from '../model/features';
-import { initNetwork } from '../model/init';
-import { stabilityInfo, type StabilityInfo } from '../model/stability';
-import { DivergenceError, logSpacedCheckpoints, trainNetwork, type Checkpoint } from '../model/train';
-import type { TwoLayerWeights } from '../model/types';
+import { logSpacedCheckpoints } from '../model/train';
+import type { NeuronFeatures, TwoLayerWeights } from '../model/types';
 import { subnetworkLoss } from '../pruning/subnetwork';
-import type { NeuronFeatures, PruneInput, Pruner } from '../pruning/types';
+import type { PruneInput, Pruner } from '../pruning/types';
 import { checkPruneResult } from '../pruning/validate';
-import { Rng } from '../rng';
+import { pretrain, type PretrainedRun, type PretrainSpec } from '../pipeline/pretrain';
 import { buildDataset } from './arbitraries/dataset-spec';
 import { parsePruningCase, type PruningCase } from './arbitraries/pruning-case';
 
@@ -31,34 +25,11 @@ export interface PretrainOptions {
   lambda0?: boolean;
 }
 
-export interface DivergenceInfo {
-  step: number;
-  residual: number;
-  message: string;
-}
+export type { DivergenceInfo } from '../pipeline/pretrain';
 
-export interface PretrainedCase {
+/** A generated case pre-trained by the one pipeline (src/pipeline/pretrain.ts). */
+export interface PretrainedCase extends PretrainedRun {
   readonly case: PruningCase;
-  readonly data: Dataset;
-  /** The dataset on the backend (x, xᵀ, y); freed by `dispose`. */
-  readonly tensors: DataTensors;
-  /** λ0 = λ_min(H∞); null when not computed or H∞ is numerically singular (H3 fails). */
-  readonly lambda0: number | null;
-  readonly initial: TwoLayerWeights;
-  readonly stability: StabilityInfo;
-  /** The configured step η (in the units of the parameterisation): stepFraction × stability.limit. */
-  readonly eta: number;
-  /**
-   * The NTK-equivalent step that B1 and T* use: η for 'ntk', η/m for 'meanfield' (GD on L = R/(2m) with
-   * step ηN moves u by (η/m)·H(t)(u − y); see RunResult.etaEffective).
-   */
-  readonly etaEffective: number;
-  readonly initialResidual: number;
-  /** R(t) for t = 0..T; null when GD diverged (the checkpoints before divergence are kept). */
-  readonly residuals: Float64Array | null;
-  readonly checkpoints: Checkpoint[];
-  readonly divergence: DivergenceInfo | null;
-  dispose(): void;
 }
 
 const DEFAULT_CHECKPOINTS = 6;
@@ -68,68 +39,25 @@ function planCheckpoints(T: number, opts: PretrainOptions): number[] {
   return logSpacedCheckpoints(T, Math.max(2, opts.checkpointCount ?? DEFAULT_CHECKPOINTS));
 }
 
-function safeLambda0(data: Dataset): number | null {
-  try {
-    return kernelSpectrum(data, { certify: false }).lambda0;
-  } catch {
-    return null; // H∞ singular: parallel inputs, H3 fails
-  }
+/** The pipeline's spec for a generated case: η a fraction of the stability limit, divergence recorded. */
+export function caseSpec(c: PruningCase, opts: PretrainOptions = {}): PretrainSpec {
+  return {
+    data: buildDataset(c.dataset),
+    parameterisation: c.parameterisation,
+    width: c.width,
+    seed: c.dataset.seed,
+    step: { fractionOfLimit: c.stepFraction },
+    iterations: c.iterations,
+    checkpoints: planCheckpoints(c.iterations, opts),
+    lambda0: opts.lambda0 === false ? 'skip' : 'estimate',
+    onDivergence: 'record',
+  };
 }
 
 /** Pre-trains the network of `c`; the caller must `dispose()` the result (or use `withPretrainedCase`). */
 export function pretrainCase(c: PruningCase, opts: PretrainOptions = {}): PretrainedCase {
   parsePruningCase(c, 'pretrainCase'); // a hand-written case gets the same checks as a stored one
-  const data = buildDataset(c.dataset);
-  const lambda0 = opts.lambda0 === false ? null : safeLambda0(data);
-  const initial = initNetwork({
-    parameterisation: c.parameterisation,
-    width: c.width,
-    inputDim: data.d,
-    outputs: data.outputs,
-    rng: new Rng(c.dataset.seed).fork('init'),
-  });
-  const tensors = toTensors(data);
-  try {
-    const stability = stabilityInfo(initial, tensors);
-    // K(0) = 0 (no neuron active anywhere) gives an infinite limit: any step is stable, and none moves u.
-    const eta = Number.isFinite(stability.limit) ? c.stepFraction * stability.limit : c.stepFraction;
-    const etaEffective = c.parameterisation === 'ntk' ? eta : eta / data.m;
-    const checkpoints: Checkpoint[] = [];
-    let residuals: Float64Array | null = null;
-    let divergence: DivergenceInfo | null = null;
-    try {
-      const trained = trainNetwork(initial, tensors, {
-        eta,
-        iterations: c.iterations,
-        checkpoints: planCheckpoints(c.iterations, opts),
-        stability,
-        onCheckpoint: (cp) => checkpoints.push(cp),
-      });
-      residuals = trained.residuals;
-    } catch (e) {
-      if (!(e instanceof DivergenceError)) throw e;
-      divergence = { step: e.step, residual: e.residual, message: e.message };
-    }
-    const initialResidual = residuals?.[0] ?? checkpoints[0]?.residual ?? NaN;
-    return {
-      case: c,
-      data,
-      tensors,
-      lambda0,
-      initial,
-      stability,
-      eta,
-      etaEffective,
-      initialResidual,
-      residuals,
-      checkpoints,
-      divergence,
-      dispose: () => tensors.dispose(),
-    };
-  } catch (e) {
-    tensors.dispose();
-    throw e;
-  }
+  return Object.assign(pretrain(caseSpec(c, opts)), { case: c });
 }
 
 /** Runs `fn` on the pre-trained case and frees its tensors afterwards, whatever happens. */
@@ -193,7 +121,7 @@ export interface MeasuredSelection {
 
 /** The input a pruner sees for this case at these features (seed: the case's seed). */
 export function pruneInput(p: PretrainedCase, features: NeuronFeatures, weights: TwoLayerWeights, n = p.case.n): PruneInput {
-  return { features, targets: p.tensors.y, weights, n, seed: p.case.dataset.seed };
+  return { features, targets: p.tensors.y, weights, n, seed: p.spec.seed };
 }
 
 /** Runs `pruner`, checks its result's contract, and measures the selected subnetwork (never trusting the pruner's own losses). */

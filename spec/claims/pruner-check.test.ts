@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { initBackend } from '../../src/backend';
 import { greedyPruner } from '../../src/pruning/greedy';
 import type { Pruner } from '../../src/pruning/types';
-import { asPruner, assertPrunerConforms, checkPruner, describeBrokenContracts } from '../../src/testing/pruner-check';
+import { asPruner, assertPrunerConforms, checkPruner, describeBrokenContracts } from '../../src/claims/pruner-check';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const goodPruner = require('../../examples/pruners/good-pruner.js') as Pruner;

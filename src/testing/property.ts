@@ -5,6 +5,7 @@
  */
 import type fc from 'fast-check';
 import type { Pruner } from '../pruning/types';
+import type { ResolvedTheory } from '../../theory';
 
 export type PropertyKind = 'invariant' | 'claim' | 'contract';
 
@@ -41,6 +42,8 @@ export interface CaseOutcome {
 export interface PropertyContext {
   /** The pruner under test (greedy for the theory's own properties). */
   pruner: Pruner;
+  /** The theory with the session's overrides applied (default: the theory as stated). */
+  theory?: ResolvedTheory;
 }
 
 export interface PropertyDefinition<C = unknown> {

@@ -1,0 +1,22 @@
+/**
+ * The check registry: every invariant and claim of THEORY.md §6 that a measured run can be checked against, in
+ * report order. `verify`, `claims` and `check-pruner` all evaluate these records, so an id means one computation.
+ */
+import type { ResolvedTheory } from '../../theory';
+import type { MeasuredRun } from '../pipeline/run';
+import { CLAIMS } from './claims';
+import { INVARIANTS } from './invariants';
+import type { CheckDefinition, CheckResult } from './types';
+
+export const CHECKS: readonly CheckDefinition[] = [...INVARIANTS, ...CLAIMS];
+
+export function getCheck(id: string): CheckDefinition {
+  const check = CHECKS.find((c) => c.id === id);
+  if (!check) throw new RangeError(`unknown check '${id}' (known: ${CHECKS.map((c) => c.id).join(', ')})`);
+  return check;
+}
+
+/** Every registered check on one run, with the run's resolved theory (overrides applied). */
+export function evaluateChecks(run: MeasuredRun, theory: ResolvedTheory): CheckResult[] {
+  return CHECKS.map((check) => check.evaluate(run, theory));
+}
