@@ -77,7 +77,7 @@ export type { PropertyDefinition, PropertyKind, CaseOutcome, HypothesisStatus } 
 export type { ExperimentConfig } from './experiment/config';
 export type { ReportDocument } from './report/types';
 export type { RunResult, Verdict } from './experiment/types';
-export type { ClaimsReportDocument, PrunerReportDocument } from './claims/report';
+export type { ClaimsReportDocument, PrunerReportDocument } from './report/claims';
 
 // Theory.
 export { checkHypotheses, evaluateBounds, tStar, deriveTStarSlopes } from '../theory';

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { claimsReportDocument, prunerReportDocument, renderClaimsMarkdown, renderPrunerMarkdown, writePropertyReport } from '../../src/claims/report';
-import { validatePropertyReport } from '../../src/claims/schema';
+import { claimsReportDocument, prunerReportDocument, renderClaimsMarkdown, renderPrunerMarkdown, writePropertyReport } from '../../src/report/claims';
+import { validatePropertyReport } from '../../src/report/claims-schema';
 import { runSession } from '../../src/claims/session';
 import { CounterexampleStore } from '../../src/claims/store';
 import type { CaseOutcome, PropertyDefinition } from '../../src/testing/property';

@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main';
 import { captureCliPerTest } from './capture';
 import { loadPrunerModule } from '../../src/cli/check-pruner';
-import type { PrunerReportDocument } from '../../src/claims/report';
-import { validatePropertyReport } from '../../src/claims/schema';
+import type { PrunerReportDocument } from '../../src/report/claims';
+import { validatePropertyReport } from '../../src/report/claims-schema';
 
 const io = captureCliPerTest('pruneproof-cli-check-');
 

@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { captureCliPerTest } from './capture';
-import { validatePropertyReport } from '../../src/claims/schema';
-import type { ClaimsReportDocument } from '../../src/claims/report';
+import { validatePropertyReport } from '../../src/report/claims-schema';
+import type { ClaimsReportDocument } from '../../src/report/claims';
 
 const io = captureCliPerTest('pruneproof-cli-claims-');
 

@@ -112,22 +112,21 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| power | t = c·m^α | c = 9, alpha = 0.6 |');
   });
 
-  it('shows each failing claim’s counterexample (m, seed, where) with the violated hypotheses', () => {
+  it('shows each failing claim’s counterexample (m, seed, where) with the violated premises', () => {
     const rows = tableAfter(md, '### Counterexamples');
-    expect(rows.join('\n')).toContain('| B3-threshold | 32 | 2 | at t = 100, n = 32: loss 0.052 > B2′ 0.041 | H4, H5 |');
+    expect(rows.join('\n')).toContain('| CLAIM-B3-loss | 32 | 2 | 100 | 32 | at t = 100, n = 32: loss 0.052 > B2′ 0.041 |');
     const passing = structuredClone(doc);
-    for (const r of passing.runs) for (const c of r.claims) c.verdict = 'PASS';
+    for (const r of passing.runs) for (const c of r.checks) if (c.kind === 'claim') [c.verdict, c.failures] = ['PASS', []];
     expect(renderMarkdown(passing)).toContain('No claim failed in any run.');
   });
 
-  it('lists invariant failures with m, seed, t and n', () => {
+  it('lists invariant failures with m, seed, t and n, and counts vacuous comparisons apart', () => {
     const broken = structuredClone(doc);
-    broken.runs[3].invariants[0].failures.push({ t: 20, n: 8, detail: 'loss 0.5 > bound 0.4' });
-    broken.invariants[0].failures.push({ t: 20, n: 8, detail: 'loss 0.5 > bound 0.4' });
+    broken.runs[3].checks[0].failures.push({ t: 20, n: 8, detail: 'loss 0.5 > bound 0.4' });
     const text = renderMarkdown(broken);
-    expect(text).toContain('| B2 | 32 | 2 | 20 | 8 | loss 0.5 > bound 0.4 |');
-    expect(text).toMatch(/\| B2 \| .* \| 48 \| \*\*1\*\* \|/);
-    expect(md).toContain('No invariant failed.');
+    expect(text).toContain('| INV-B2 | 32 | 2 | 20 | 8 | loss 0.5 > bound 0.4 |');
+    expect(md).toContain('No invariant failed in any run.');
+    expect(md).toContain('decided / could not fail / undecided');
   });
 
   it('keeps tables intact when data strings contain pipes, newlines or markdown characters', () => {

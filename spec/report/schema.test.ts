@@ -18,7 +18,7 @@ function expectInvalid(doc: unknown, ...fragments: RegExp[]): string[] {
 describe('report schema', () => {
   it('is versioned by schemaVersion and names draft-07', () => {
     expect(REPORT_SCHEMA.$schema).toBe('http://json-schema.org/draft-07/schema#');
-    expect(String(REPORT_SCHEMA.$id)).toContain('report-v1');
+    expect(String(REPORT_SCHEMA.$id)).toContain('report-v2');
   });
 
   it('accepts the regression and the classification fixtures, in memory and after a JSON round trip', () => {
@@ -59,10 +59,10 @@ describe('report schema', () => {
   it('rejects a verdict string outside the enums, naming the allowed values', () => {
     const doc = copy(buildReportFixture());
     doc.summary[0].verdict = 'PASSED' as never;
-    expectInvalid(doc, /\/summary\/0\/verdict/, /PASS \| FAIL \| NOT APPLICABLE/);
+    expectInvalid(doc, /\/summary\/0\/verdict/, /PASS \| FAIL \| VACUOUS \| UNDECIDED \| NOT APPLICABLE/);
     const claim = copy(buildReportFixture());
-    claim.runs[1].claims[0].verdict = 'pass' as never;
-    expectInvalid(claim, /\/runs\/1\/claims\/0\/verdict/);
+    claim.runs[1].checks[0].verdict = 'pass' as never;
+    expectInvalid(claim, /\/runs\/1\/checks\/0\/verdict/);
     const scaling = copy(buildReportFixture());
     scaling.scaling[0].verdict = 'logarithmic' as never;
     expectInvalid(scaling, /\/scaling\/0\/verdict/);
@@ -91,8 +91,8 @@ describe('report schema', () => {
 
   it('rejects wrong types, unknown fields, a wrong schema version and an unsafe run id', () => {
     const version = copy(buildReportFixture());
-    (version as { schemaVersion: number }).schemaVersion = 2;
-    expectInvalid(version, /\/schemaVersion: must be 1/);
+    (version as { schemaVersion: number }).schemaVersion = 1;
+    expectInvalid(version, /\/schemaVersion: must be 2/);
     const extra = copy(buildReportFixture());
     (extra.runs[0] as unknown as Record<string, unknown>).lambdaZero = 1;
     expectInvalid(extra, /\/runs\/0: unexpected field 'lambdaZero'/);

@@ -57,7 +57,7 @@ describe('writeReport', () => {
     expect(parsed).toEqual(doc);
     expect(validateReport(parsed)).toEqual({ valid: true, errors: [] });
     expect(text).toBe(stableJson(doc));
-    expect(text.split('\n')[1]).toBe('  "claims": [');
+    expect(text.split('\n')[1]).toBe('  "checks": [');
     expect(stableJson(reverseKeys(doc))).toBe(text);
   });
 

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { canonicalJson } from '../experiment/config';
 import type { Verdict } from '../experiment/types';
 import type { Pruner } from '../pruning/types';
+import type { ResolvedTheory } from '../../theory';
 import type { CounterexampleStore } from './store';
 import type { AnyPropertyDefinition, CaseOutcome, HypothesisStatus, PropertyKind, PropertySource } from '../testing/property';
 
@@ -22,7 +23,17 @@ export interface RunPropertyOptions {
   store?: CounterexampleStore | null;
   /** Overrides the property's kind (B2 and B2′ are claims for pruners other than greedy). */
   kind?: PropertyKind;
+  /** A PASS needs at least this many applicable cases that passed (default MIN_APPLICABLE_CASES). */
+  minApplicable?: number;
+  /** The theory with the session's overrides (default: as stated). */
+  theory?: ResolvedTheory;
 }
+
+/**
+ * Fewer passing applicable cases than this and a property is UNDECIDED, not PASS: a handful of cases in scope
+ * is too little evidence for a universally quantified statement. Fixed a priori.
+ */
+export const MIN_APPLICABLE_CASES = 20;
 
 export interface CounterexampleRecord {
   /** The shrunk case, as the property's arbitrary produces it. */
@@ -57,6 +68,8 @@ export interface PropertyRunResult {
   verdict: Verdict;
   seed: number;
   numRuns: number;
+  /** Passing applicable cases a PASS needs (fewer: UNDECIDED). */
+  minApplicable: number;
   /** Cases evaluated before the first failure (shrinking attempts are not counted). */
   cases: { evaluated: number; passed: number; notApplicable: number; failed: number };
   shrinkEvaluations: number;
@@ -122,7 +135,7 @@ function predicateFor(def: AnyPropertyDefinition, options: RunPropertyOptions, t
   return async (c: unknown): Promise<void> => {
     let result: CaseOutcome;
     try {
-      result = await def.evaluate(c, { pruner: options.pruner });
+      result = await def.evaluate(c, { pruner: options.pruner, ...(options.theory ? { theory: options.theory } : {}) });
     } catch (e) {
       tally.failures.set(canonicalJson(c), { outcome: null, error: errorText(e) });
       if (tally.failing) tally.shrinkEvaluations++;
@@ -180,9 +193,10 @@ function counterexampleOf(details: fc.RunDetails<[unknown]>, tally: Tally, repla
   };
 }
 
-function verdictOf(counterexample: CounterexampleRecord | null, tally: Tally): Verdict {
+function verdictOf(counterexample: CounterexampleRecord | null, tally: Tally, minApplicable: number): Verdict {
   if (counterexample) return 'FAIL';
-  return tally.passed > 0 ? 'PASS' : 'NOT APPLICABLE';
+  if (tally.passed >= minApplicable) return 'PASS';
+  return tally.passed > 0 ? 'UNDECIDED' : 'NOT APPLICABLE';
 }
 
 async function updateStore(def: AnyPropertyDefinition, options: RunPropertyOptions, counterexample: CounterexampleRecord | null, replay: Replay): Promise<ReplayRecord | null> {
@@ -250,7 +264,8 @@ export async function runProperty(def: AnyPropertyDefinition, options: RunProper
     source: def.source,
     statement: def.statement,
     pruner: options.pruner.name,
-    verdict: error ? 'FAIL' : verdictOf(counterexample, tally),
+    verdict: error ? 'FAIL' : verdictOf(counterexample, tally, options.minApplicable ?? MIN_APPLICABLE_CASES),
+    minApplicable: options.minApplicable ?? MIN_APPLICABLE_CASES,
     seed: options.seed,
     numRuns: options.numRuns,
     cases: { evaluated: tally.evaluated, passed: tally.passed, notApplicable: tally.notApplicable, failed: counterexample ? 1 : 0 },

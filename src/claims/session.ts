@@ -2,6 +2,7 @@
  * A claims session: every property of THEORY.md §6 (invariants first, then claims) run with its own time
  * budget, replaying stored counterexamples first. Invariant failures are bugs; claim failures are findings.
  */
+import { resolveTheory, type TheoryOverrides } from '../../theory';
 import { greedyPruner } from '../pruning/greedy';
 import type { Pruner } from '../pruning/types';
 import { CLAIM_PROPERTIES, INVARIANT_PROPERTIES } from './properties';
@@ -30,6 +31,8 @@ export interface SessionOptions {
   pruner?: Pruner;
   /** Properties to run (default THEORY_PROPERTIES). */
   properties?: readonly AnyPropertyDefinition[];
+  /** Theory overrides (constants, expressions): every bound the properties compare against uses them. */
+  theory?: TheoryOverrides;
   /** Called before each property (for progress output). */
   onStart?: (def: AnyPropertyDefinition, index: number, total: number) => void;
   onResult?: (result: PropertyRunResult) => void;
@@ -73,6 +76,7 @@ export async function runSession(opts: SessionOptions = {}): Promise<SessionResu
       timeLimitMs: settings.timeLimitSeconds * 1000,
       pruner,
       store: opts.store ?? null,
+      theory: resolveTheory(opts.theory),
     });
     results.push(result);
     opts.onResult?.(result);

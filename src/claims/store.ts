@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stableJson } from '../report/write';
-import { writeFileAtomically } from '../report/atomic';
+import { writeFileAtomically } from '../files/atomic';
 
 export const DEFAULT_STORE_DIR = '.pruneproof/counterexamples';
 export const STORE_SCHEMA_VERSION = 1;

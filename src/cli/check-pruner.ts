@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BackendInfo } from '../backend';
 import { describeBackend } from '../backend';
-import { prunerReportDocument, writePropertyReport } from '../claims/report';
+import { prunerReportDocument, writePropertyReport } from '../report/claims';
 import { CounterexampleStore, DEFAULT_STORE_DIR } from '../claims/store';
 import type { Pruner } from '../pruning/types';
 import { environmentInfo } from '../report/environment';

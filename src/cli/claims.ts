@@ -6,12 +6,14 @@
  */
 import type { BackendInfo } from '../backend';
 import { describeBackend } from '../backend';
-import { claimsReportDocument, writePropertyReport } from '../claims/report';
+import { claimsReportDocument, writePropertyReport } from '../report/claims';
 import { isDefect, type PropertyRunResult } from '../claims/runner';
 import { runSession, type SessionResult } from '../claims/session';
 import { CounterexampleStore, DEFAULT_STORE_DIR } from '../claims/store';
 import { environmentInfo } from '../report/environment';
 import { EXIT } from './errors';
+import { readConfigFile } from './config-file';
+import type { TheoryOverrides } from '../../theory';
 
 export interface ClaimsFlags {
   quick?: boolean;
@@ -22,6 +24,8 @@ export interface ClaimsFlags {
   /** Seconds per property. */
   timeLimit?: number;
   quiet?: boolean;
+  /** A config file whose `theory` section (constant and expression overrides) the properties use. */
+  config?: string;
 }
 
 /** The command line that reproduces this session (the store may have changed since). */
@@ -30,7 +34,8 @@ export function replayCommand(name: string, parts: Array<string | false | undefi
 }
 
 export function resultLine(r: PropertyRunResult): string {
-  const what = r.error ?? r.counterexample?.detail ?? `${r.cases.passed} passed, ${r.cases.notApplicable} not applicable of ${r.cases.evaluated}`;
+  const coverage = `${r.cases.passed} applicable passed (PASS needs ${r.minApplicable}), ${r.cases.notApplicable} not applicable of ${r.cases.evaluated}`;
+  const what = r.error ?? r.counterexample?.detail ?? coverage;
   const short = what.length > 140 ? `${what.slice(0, 137)}...` : what;
   return `${r.verdict.padEnd(14)} ${r.kind.padEnd(9)} ${r.id.padEnd(26)} ${short}`;
 }
@@ -51,7 +56,9 @@ export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): P
   const storeDir = flags.db ?? DEFAULT_STORE_DIR;
   const store = new CounterexampleStore(storeDir);
   log(`pruneproof claims: ${describeBackend(backend)}; counterexample store ${store.dir}`);
+  const theory = flags.config ? readConfigFile(flags.config).theory : undefined;
   const session = await runSession({
+    ...(theory ? { theory: theory as TheoryOverrides } : {}),
     quick: flags.quick,
     seed: flags.seed,
     timeLimitSeconds: flags.timeLimit,
@@ -61,6 +68,7 @@ export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): P
   });
   const command = replayCommand('claims', [
     flags.quick && '--quick',
+    flags.config && `--config ${flags.config}`,
     `--seed ${session.settings.seed}`,
     `--time-limit ${session.settings.timeLimitSeconds}`,
     `--db ${storeDir}`,

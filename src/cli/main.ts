@@ -95,6 +95,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('claims')
     .description('THEORY.md §6 invariants and claims as fast-check properties with shrinking; writes reports/<run-id>/')
     .option('--quick', 'fewer runs and 8 s per property (about a minute)')
+    .option('--config <file>', "config file whose 'theory' overrides the properties' bounds use")
     .option('--seed <int>', 'fast-check seed', integer('--seed'))
     .option('--out <dir>', 'reports directory', 'reports')
     .option('--db <dir>', 'counterexample store, replayed first (default .pruneproof/counterexamples)')

@@ -3,6 +3,8 @@
  * config-file fields and the run id (readable prefix + hash of its canonical JSON).
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../files/json';
+export { canonicalJson } from '../files/json';
 import type { LabelKind } from '../data/types';
 import type { Parameterisation } from '../model/types';
 
@@ -52,18 +54,6 @@ export interface ExperimentConfig {
   /** λ0 and H(t) are computed only up to this m (an m×m eigenproblem). */
   maxKernelM: number;
   theory: TheoryOverridesConfig;
-}
-
-/** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Run id = readable prefix + first 10 hex digits of the SHA-256 of the canonical config. */

@@ -4,7 +4,9 @@
  * at any step leaves neither a half-written report nor the temporary directory behind, and an
  * existing report of the same run id is replaced only once the new one is complete.
  */
-import { writeDirectoryAtomically } from './atomic';
+import { writeDirectoryAtomically } from '../files/atomic';
+import { stableJson } from '../files/json';
+export { stableJson } from '../files/json';
 import { renderMarkdown } from './markdown';
 import { renderPlots } from './plots';
 import { validateReport } from './schema';
@@ -17,25 +19,6 @@ export interface WriteReportOptions {
 
 const MAX_REPORTED_ERRORS = 20;
 const PLOT_FILE = /^[a-z0-9][a-z0-9-]*\.svg$/;
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    // fromEntries defines own properties, so a key such as "__proto__" (possible in a config's
-    // constant or expression overrides) is kept rather than treated as the prototype.
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => [k, sortKeys(v)]);
-    return Object.fromEntries(entries);
-  }
-  return value;
-}
-
-/** JSON with object keys sorted and 2-space indentation, so two runs' report.json diff cleanly. */
-export function stableJson(value: unknown): string {
-  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
-}
 
 function assertValid(doc: unknown, what: string): void {
   const { valid, errors } = validateReport(doc);

@@ -13,6 +13,7 @@ export { pruningCase, parsePruningCase, parseDatasetSpec, PRUNING_CASE_DEFAULTS,
 export type { PruningCase, PruningCaseConstraints } from './arbitraries/pruning-case';
 export { mGrid, doublingGrid, M_GRID_DEFAULTS } from './arbitraries/m-grid';
 export type { MGridConstraints } from './arbitraries/m-grid';
+export { theoremCase, THEOREM_REGIME } from './arbitraries/theorem-case';
 export { scalingCase, parseScalingCase, caseAtM, SCALING_DEFAULTS } from './arbitraries/scaling-case';
 export type { ScalingCase, ScalingCaseConstraints } from './arbitraries/scaling-case';
 export type { IntRange } from './arbitraries/range';

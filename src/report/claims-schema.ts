@@ -4,11 +4,11 @@
  * be finite (ajv `strictNumbers`): NaN and ±Infinity would silently become null in JSON.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { ENVIRONMENT_SCHEMA, RUN_ID_PATTERN, VERDICTS } from '../report/schema';
-import type { ComparisonCase, ComparisonRow, PrunerCheckSettings, PrunerComparison } from './pruner-check';
-import type { ClaimsReportDocument, PrunerReportDocument, SummaryLine } from './report';
-import type { CounterexampleRecord, PropertyRunResult, ReplayRecord } from './runner';
-import type { SessionSettings } from './session';
+import { ENVIRONMENT_SCHEMA, RUN_ID_PATTERN, VERDICTS } from './schema';
+import type { ComparisonCase, ComparisonRow, PrunerCheckSettings, PrunerComparison } from '../claims/pruner-check';
+import type { ClaimsReportDocument, PrunerReportDocument, SummaryLine } from './claims-types';
+import type { CounterexampleRecord, PropertyRunResult, ReplayRecord } from '../claims/runner';
+import type { SessionSettings } from '../claims/session';
 import type { HypothesisStatus, PropertyKind, PropertySource } from '../testing/property';
 
 type Schema = Record<string, unknown>;
@@ -65,6 +65,7 @@ const propertyResult = objectOf<PropertyRunResult>({
   verdict: enumOf(VERDICTS),
   seed: int,
   numRuns: count,
+  minApplicable: count,
   cases: objectOf<PropertyRunResult['cases']>({ evaluated: count, passed: count, notApplicable: count, failed: count }),
   shrinkEvaluations: count,
   interrupted: bool,

@@ -1,67 +1,23 @@
 /**
  * Reports of `pruneproof claims` and `pruneproof check-pruner`: a JSON document (validated against
- * schema.ts, keys sorted by `stableJson`) and its markdown rendering, written atomically into
+ * claims-schema.ts, keys sorted by `stableJson`) and its markdown rendering, written atomically into
  * `<out>/<run-id>/{report.md, report.json}`. The run id is a readable prefix plus a hash of the settings.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../experiment/config';
-import type { Verdict } from '../experiment/types';
-import { writeDirectoryAtomically } from '../report/atomic';
-import { esc, fmt, table } from '../report/format';
-import type { Environment } from '../report/types';
-import { stableJson } from '../report/write';
-import type { PrunerCheckResult, PrunerCheckSettings, PrunerComparison } from './pruner-check';
-import type { PropertyRunResult } from './runner';
-import { validatePropertyReport } from './schema';
-import type { SessionResult, SessionSettings } from './session';
+import type { PrunerCheckResult, PrunerCheckSettings, PrunerComparison } from '../claims/pruner-check';
 import type { PropertyKind } from '../testing/property';
+import type { PropertyRunResult } from '../claims/runner';
+import type { SessionResult } from '../claims/session';
+import { canonicalJson } from '../files/json';
+import { writeDirectoryAtomically } from '../files/atomic';
+import { validatePropertyReport } from './claims-schema';
+import { PROPERTY_REPORT_SCHEMA_VERSION, type ClaimsReportDocument, type PrunerReportDocument, type PropertyReportDocument, type SummaryLine } from './claims-types';
+import { esc, fmt, table } from './format';
+import type { Environment } from './types';
+import { stableJson } from './write';
 
-export const PROPERTY_REPORT_SCHEMA_VERSION = 1;
-
-export interface SummaryLine {
-  id: string;
-  kind: PropertyKind;
-  verdict: Verdict;
-  /** "passed / not applicable / evaluated". */
-  cases: string;
-  detail: string;
-}
-
-interface ReportHeader {
-  schemaVersion: typeof PROPERTY_REPORT_SCHEMA_VERSION;
-  runId: string;
-  /** ISO time the run finished. */
-  createdAt: string;
-  /** The command line that produced the report. */
-  command: string;
-  environment: Environment;
-  wallSeconds: number;
-}
-
-export interface ClaimsReportDocument extends ReportHeader {
-  kind: 'claims';
-  settings: SessionSettings;
-  summary: SummaryLine[];
-  properties: PropertyRunResult[];
-}
-
-export interface PrunerReportDocument extends ReportHeader {
-  kind: 'check-pruner';
-  /** The module file the pruner was loaded from (null when checked in-process). */
-  module: string | null;
-  pruner: { name: string; prefixConsistent: boolean };
-  /** Every contract met. */
-  passed: boolean;
-  brokenContracts: string[];
-  skipped: string | null;
-  settings: PrunerCheckSettings;
-  summary: SummaryLine[];
-  contracts: PropertyRunResult[];
-  claims: PropertyRunResult[];
-  comparison: PrunerComparison | null;
-}
-
-export type PropertyReportDocument = ClaimsReportDocument | PrunerReportDocument;
+export { PROPERTY_REPORT_SCHEMA_VERSION } from './claims-types';
+export type { ClaimsReportDocument, PrunerReportDocument, PropertyReportDocument, SummaryLine } from './claims-types';
 
 export interface ReportMeta {
   command: string;
