@@ -1,6 +1,6 @@
 /**
  * Synthetic regression data satisfying THEORY.md §1: inputs on the unit sphere S^{d−1},
- * labels with max |y| ≤ 1 (C = 1). Inputs and labels come from separate forks of the seed
+ * labels with max |y| ≤ 1 (C = 1), nested across m like the inputs. Inputs and labels come from separate forks of the seed
  * ('inputs', 'labels'), so e.g. switching the label kind leaves the inputs unchanged.
  */
 import { Rng } from '../rng';
@@ -110,26 +110,30 @@ function sphereInputs(rng: Rng, m: number, d: number): Float32Array {
   return x;
 }
 
-/** Redraws of a teacher that is zero on every input; each happens with probability ≤ 2^−m. */
-const MAX_TEACHER_DRAWS = 64;
-
 /**
- * y_j = Σ_r a_r ReLU(w_rᵀx_j) with w_r ~ N(0, I_d), a_r = ±1, then scaled so max_j |y_j| = 1.
- * A teacher whose units are all inactive on the m inputs (likely for width 1 and tiny m) has
- * no scale; it is redrawn from the same stream, so the result stays a function of the seed.
+ * y_j = Σ_r a_r ReLU(w_rᵀx_j) / Σ_r ‖w_r‖ with w_r ~ N(0, I_d), a_r = ±1. The scale Σ_r ‖w_r‖ bounds |y| by 1 on
+ * the whole sphere and depends only on the teacher (the seed), never on the sample: labels are nested across m
+ * as the inputs are, and the label energy per sample does not shrink as m grows (a per-sample max would).
  */
 function teacherLabels(rng: Rng, x: Float32Array, m: number, d: number, width: number): Float64Array {
-  for (let draw = 0; draw < MAX_TEACHER_DRAWS; draw++) {
-    const y = evaluateRandomTeacher(rng, x, m, d, width);
-    const scale = y.reduce((mx, v) => Math.max(mx, Math.abs(v)), 0);
-    if (scale > 0) return y.map((v) => v / scale);
-  }
-  throw new RangeError(`generateSynthetic: ${MAX_TEACHER_DRAWS} random teachers were all zero on the ${m} inputs`);
+  const teacher = randomTeacher(rng, d, width);
+  const scale = teacher.w.reduce((s, w) => s + Math.sqrt(w.reduce((q, v) => q + v * v, 0)), 0);
+  return evaluateTeacher(teacher, x, m, d).map((v) => v / scale);
 }
 
-function evaluateRandomTeacher(rng: Rng, x: Float32Array, m: number, d: number, width: number): Float64Array {
+interface Teacher {
+  w: Float64Array[];
+  a: number[];
+}
+
+function randomTeacher(rng: Rng, d: number, width: number): Teacher {
   const w = Array.from({ length: width }, () => gaussian(rng, d));
   const a = Array.from({ length: width }, () => rng.sign());
+  return { w, a };
+}
+
+function evaluateTeacher({ w, a }: Teacher, x: Float32Array, m: number, d: number): Float64Array {
+  const width = w.length;
   const y = new Float64Array(m);
   for (let j = 0; j < m; j++) {
     let out = 0;
