@@ -111,7 +111,7 @@ describe('generateSynthetic', () => {
     );
   });
 
-  it("'teacher' labels lie in [−1, 1] with a scale fixed by the teacher, not by the sample (|y| ≤ Σ_r ‖w_r‖ on the sphere)", () => {
+  it("'teacher' labels lie in [−1, 1], scaled by the teacher's maximum over a fixed reference sample, not per m", () => {
     fc.assert(
       fc.property(optionsArb, (opts) => {
         const ds = generateSynthetic({ ...opts, labels: 'teacher' });

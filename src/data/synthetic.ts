@@ -38,8 +38,7 @@ export function generateSynthetic(opts: SyntheticOptions): Dataset {
   switch (opts.labels) {
     case 'teacher': {
       const width = opts.teacherWidth ?? DEFAULT_TEACHER_WIDTH;
-      x = sphereInputs(inputRng, m, d);
-      y = teacherLabels(labelRng, x, m, d, width);
+      ({ x, y } = teacherLabels(labelRng, inputRng, m, d, width));
       detail = `width=${width}`;
       break;
     }
@@ -111,14 +110,20 @@ function sphereInputs(rng: Rng, m: number, d: number): Float32Array {
 }
 
 /**
- * y_j = Σ_r a_r ReLU(w_rᵀx_j) / Σ_r ‖w_r‖ with w_r ~ N(0, I_d), a_r = ±1. The scale Σ_r ‖w_r‖ bounds |y| by 1 on
- * the whole sphere and depends only on the teacher (the seed), never on the sample: labels are nested across m
- * as the inputs are, and the label energy per sample does not shrink as m grows (a per-sample max would).
+ * Teacher labels are scaled by the teacher's largest |output| over a fixed reference sample: the first
+ * TEACHER_REFERENCE_INPUTS inputs of the same seeded input stream (the first m of which are the data). The scale
+ * depends on the teacher and the seed only, so labels are nested across m like the inputs and max |y| ≤ 1 for every
+ * m up to the reference size; a per-sample maximum would shrink the label energy as m grows.
  */
-function teacherLabels(rng: Rng, x: Float32Array, m: number, d: number, width: number): Float64Array {
+export const TEACHER_REFERENCE_INPUTS = 16384;
+
+function teacherLabels(rng: Rng, inputRng: Rng, m: number, d: number, width: number): { x: Float32Array; y: Float64Array } {
   const teacher = randomTeacher(rng, d, width);
-  const scale = teacher.w.reduce((s, w) => s + Math.sqrt(w.reduce((q, v) => q + v * v, 0)), 0);
-  return evaluateTeacher(teacher, x, m, d).map((v) => v / scale);
+  const reference = Math.max(m, TEACHER_REFERENCE_INPUTS);
+  const all = sphereInputs(inputRng, reference, d);
+  const outputs = evaluateTeacher(teacher, all, reference, d);
+  const scale = outputs.reduce((mx, v) => Math.max(mx, Math.abs(v)), 0) || 1;
+  return { x: all.slice(0, m * d), y: outputs.slice(0, m).map((v) => v / scale) };
 }
 
 interface Teacher {
