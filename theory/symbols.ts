@@ -1,5 +1,5 @@
 /**
- * The symbols a theory expression may use. Names follow /work/shared/THEORY.md; every symbol is
+ * The symbols a theory expression may use. Names follow docs/THEORY.md; every symbol is
  * either a named constant (theory/constants.ts) or a number the experiment measured or configured
  * (`TheoryInputs`). Expressions that use any other name are rejected (theory/config.ts), because
  * mathjs would otherwise silently read e.g. `m` as the unit "metre".
