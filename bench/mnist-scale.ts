@@ -6,7 +6,9 @@
  *   npm run build && node dist/bench/mnist-scale.js [--m 1000,10000,60000] [--width 200,1000]
  *       [--parameterisation meanfield,ntk] [--steps 2] [--phases step,stability,checkpoint] [--backend wasm]
  *
- * One JSON line per shape on stdout. Peak RSS of the whole process: run under /usr/bin/time -v.
+ * One JSON line per shape on stdout: wall ms and CPU ms (user + system of this process). The wasm engine is
+ * single-threaded, so on a shared machine the CPU time is the better estimate of the idle wall time.
+ * Peak RSS of the whole process: run under /usr/bin/time -v.
  */
 import { initBackend, describeBackend, parseBackendName } from '../src/backend';
 import { tf } from '../src/backend/tf';
@@ -27,6 +29,11 @@ function listArg(name: string, fallback: string): string[] {
 }
 
 const ms = (t0: number) => Math.round(performance.now() - t0);
+/** CPU ms of this process since `c0` (a process.cpuUsage() reading). */
+const cpuMs = (c0: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(c0);
+  return Math.round((c.user + c.system) / 1000);
+};
 const mb = (bytes: number) => Math.round(bytes / 1e6);
 
 /** Stand-in for the stability estimate when only the step is timed (it only words divergence messages). */
@@ -68,20 +75,25 @@ async function main(): Promise<void> {
         let stability = UNCHECKED;
         if (phases.has('stability')) {
           t0 = performance.now();
+          const c0 = process.cpuUsage();
           stability = stabilityInfo(w0, tensors);
           row.stabilityMs = ms(t0);
+          row.stabilityCpuMs = cpuMs(c0);
           row.stabilityProducts = stability.iterations + 1;
         }
         const eta = parameterisation === 'ntk' ? 1e-3 : 1;
         // One step first (kernels compile, buffers allocate), then `steps` timed steps.
         trainNetwork(w0, tensors, { eta, iterations: 1, checkpoints: [0], stability });
         t0 = performance.now();
+        const c1 = process.cpuUsage();
         const trained = trainNetwork(w0, tensors, { eta, iterations: steps, checkpoints: [steps], stability });
         row.stepMs = Math.round((performance.now() - t0) / steps);
+        row.stepCpuMs = Math.round(cpuMs(c1) / steps);
         if (phases.has('checkpoint')) {
           const last = trained.checkpoints[trained.checkpoints.length - 1];
           const held = { x: tf.tensor2d(heldOut.x, [heldOut.m, heldOut.d]) as Tensor2D, classes: heldOut.classes! };
           t0 = performance.now();
+          const c2 = process.cpuUsage();
           const outcome = await measureCheckpoint(last.t, last.residual, last.weights, {
             data,
             x: tensors.x,
@@ -95,6 +107,7 @@ async function main(): Promise<void> {
             initialResidual: trained.residuals[0],
           });
           row.checkpointMs = ms(t0);
+          row.checkpointCpuMs = cpuMs(c2);
           row.hullIterations = outcome.record.hull.iterations;
           row.prunerMs = Object.fromEntries(outcome.record.pruners.map((p) => [p.pruner, Math.round(p.ms)]));
           held.x.dispose();

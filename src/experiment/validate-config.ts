@@ -5,7 +5,7 @@
 import Ajv from 'ajv';
 import type { ExperimentConfig } from './config';
 import { LABEL_KINDS } from '../data/types';
-import { MNIST_MIN_M, MNIST_TRAIN_SIZE } from '../data/mnist';
+import { MNIST_MIN_M, MNIST_TEST_SIZE, MNIST_TRAIN_SIZE } from '../data/mnist';
 import { PARAMETERISATIONS } from '../model/types';
 import { parseTheoryOverrides } from '../../theory';
 
@@ -34,7 +34,7 @@ const DATASET_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['kind', 'unitNorm', 'heldOut'],
-      properties: { kind: { const: 'mnist' }, unitNorm: { type: 'boolean' }, heldOut: { type: 'integer', minimum: 0 } },
+      properties: { kind: { const: 'mnist' }, unitNorm: { type: 'boolean' }, heldOut: { type: 'integer', minimum: 0, maximum: MNIST_TEST_SIZE } },
     },
     {
       type: 'object',
