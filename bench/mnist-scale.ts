@@ -100,7 +100,7 @@ async function main(): Promise<void> {
             y: tensors.y,
             heldOut: held,
             pruners: ['greedy', 'random', 'magnitude'].map(getPruner),
-            subnetworkSizes: [20, 100],
+            subnetworkSizes: [...new Set([20, 100].map((n) => Math.min(n, width)))],
             hullTolerance: 1e-6 * 2 * m,
             maxKernelM: 2000,
             seed: 1,
