@@ -59,7 +59,9 @@ async function main(): Promise<void> {
   let t0 = performance.now();
   loadMnistTrainingSet();
   loadMnistTestSet();
-  console.log(JSON.stringify({ phase: 'load IDX (60k train + 10k test)', ms: ms(t0), rssMB: mb(process.memoryUsage().rss) }));
+  console.log(
+    JSON.stringify({ phase: 'load IDX (60k train + 10k test)', ms: ms(t0), rssMB: mb(process.memoryUsage().rss) }),
+  );
   const heldOut = mnistHeldOut({ count: 1000, seed: 1 });
   for (const m of sizes) {
     t0 = performance.now();
@@ -71,7 +73,14 @@ async function main(): Promise<void> {
     for (const width of widths) {
       for (const parameterisation of parameterisations) {
         const row: Record<string, unknown> = { m, N: width, parameterisation, subsetMs, tensorsMs };
-        const w0 = initNetwork({ parameterisation, width, inputDim: data.d, outputs: data.outputs, kappa: 1, rng: new Rng(1).fork('init') });
+        const w0 = initNetwork({
+          parameterisation,
+          width,
+          inputDim: data.d,
+          outputs: data.outputs,
+          kappa: 1,
+          rng: new Rng(1).fork('init'),
+        });
         let stability = UNCHECKED;
         if (phases.has('stability')) {
           t0 = performance.now();

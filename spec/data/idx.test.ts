@@ -24,7 +24,11 @@ function errorOf(fn: () => unknown): Error {
 
 describe('parseIdxUbyte', () => {
   it('reads the sizes and the values (row-major) of rank-1 and rank-3 files', () => {
-    expect(parseIdxUbyte(idxBytes([3], [7, 0, 255]), 'l', 1)).toEqual({ file: 'l', dims: [3], data: Uint8Array.from([7, 0, 255]) });
+    expect(parseIdxUbyte(idxBytes([3], [7, 0, 255]), 'l', 1)).toEqual({
+      file: 'l',
+      dims: [3],
+      data: Uint8Array.from([7, 0, 255]),
+    });
     const values = Array.from({ length: 2 * 3 * 2 }, (_, k) => k * 10);
     const cube = parseIdxUbyte(idxBytes([2, 3, 2], values), 'c', 3);
     expect(cube.dims).toEqual([2, 3, 2]);
@@ -42,7 +46,9 @@ describe('parseIdxUbyte', () => {
     const rank3 = idxBytes([1, 1, 1], [5]);
     expect(() => parseIdxUbyte(rank3, 'f.idx', 1)).toThrow(/^f\.idx: magic number 0x00000803, expected 0x00000801/);
     const floats = idxBytes([1], [0, 0, 0, 0], 0x0d);
-    expect(() => parseIdxUbyte(floats, 'g.idx', 1)).toThrow(/^g\.idx: magic number 0x00000d01, expected 0x00000801 \(unsigned-byte/);
+    expect(() => parseIdxUbyte(floats, 'g.idx', 1)).toThrow(
+      /^g\.idx: magic number 0x00000d01, expected 0x00000801 \(unsigned-byte/,
+    );
     expect(() => parseIdxUbyte(Buffer.from('{"not": "idx"}'), 'h.json', 1)).toThrow(/^h\.json: magic number/);
   });
 
@@ -51,8 +57,12 @@ describe('parseIdxUbyte', () => {
     expect(() => parseIdxUbyte(full.subarray(0, full.length - 1), 'cut', 3)).toThrow(
       /^cut: truncated: 23 bytes, but its header \(sizes 2×2×2\) needs 24$/,
     );
-    expect(() => parseIdxUbyte(Buffer.concat([full, Buffer.from([0])]), 'long', 3)).toThrow(/^long: longer than its header says: 25 bytes/);
-    expect(() => parseIdxUbyte(full.subarray(0, 10), 'stub', 3)).toThrow(/^stub: 10 bytes, shorter than an IDX header of rank 3 \(16 bytes\)/);
+    expect(() => parseIdxUbyte(Buffer.concat([full, Buffer.from([0])]), 'long', 3)).toThrow(
+      /^long: longer than its header says: 25 bytes/,
+    );
+    expect(() => parseIdxUbyte(full.subarray(0, 10), 'stub', 3)).toThrow(
+      /^stub: 10 bytes, shorter than an IDX header of rank 3 \(16 bytes\)/,
+    );
   });
 
   it('raises DatasetError, which the CLI reports as bad input (exit 2)', () => {

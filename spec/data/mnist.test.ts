@@ -104,7 +104,10 @@ describe('loadMnistTrainingSet / loadMnistTestSet', () => {
     expect([train.count, test.count]).toEqual([MNIST_TRAIN_SIZE, MNIST_TEST_SIZE]);
     expect(train.pixels).toHaveLength(MNIST_TRAIN_SIZE * d);
     expect(test.pixels).toHaveLength(MNIST_TEST_SIZE * d);
-    for (const [pool, expected] of [[train, TRAIN_CLASS_COUNTS], [test, TEST_CLASS_COUNTS]] as const) {
+    for (const [pool, expected] of [
+      [train, TRAIN_CLASS_COUNTS],
+      [test, TEST_CLASS_COUNTS],
+    ] as const) {
       const counts = new Array<number>(10).fill(0);
       pool.labels.forEach((c) => counts[c]++);
       expect(counts).toEqual(expected);
@@ -118,12 +121,12 @@ describe('loadMnistTrainingSet / loadMnistTestSet', () => {
     expect(shared).toEqual([]);
   });
 
-  it('keep the files\' bytes (1 byte per pixel), not a float copy: 47 MB for the training set', () => {
+  it("keep the files' bytes (1 byte per pixel), not a float copy: 47 MB for the training set", () => {
     expect(train.pixels).toBeInstanceOf(Uint8Array);
     expect(train.pixels.byteLength).toBe(47_040_000);
   });
 
-  it('look like handwritten digits: the mean image is blank at the border and inked in the centre; 1s use the least ink', () => {
+  it('look like digits: the mean image is blank at the border and inked in the centre; 1s use the least ink', () => {
     const mean = new Float64Array(d);
     const ink = new Array<number>(10).fill(0);
     for (let i = 0; i < train.count; i++) {
@@ -195,8 +198,11 @@ describe('readMnistFiles', () => {
     expect(e.message).toBe(`cannot read the IDX file ${labels}: no such file`);
   });
 
-  it('rejects files that are valid IDX but not the expected split: swapped files, wrong count, mismatched labels', () => {
-    const swapped = testFiles({ images: packaged('t10k-labels-idx1-ubyte'), labels: packaged('t10k-images-idx3-ubyte') });
+  it('rejects valid IDX files of the wrong split: swapped files, wrong count, mismatched labels', () => {
+    const swapped = testFiles({
+      images: packaged('t10k-labels-idx1-ubyte'),
+      labels: packaged('t10k-images-idx3-ubyte'),
+    });
     expect(errorOf(swapped).message).toMatch(/t10k-labels-idx1-ubyte: magic number 0x00000801, expected 0x00000803/);
     expect(errorOf(testFiles({ count: MNIST_TRAIN_SIZE })).message).toMatch(
       /t10k-images-idx3-ubyte: holds 10000×28×28 pixels, expected 60000×28×28 \(test copy\)$/,
@@ -207,7 +213,7 @@ describe('readMnistFiles', () => {
     );
   });
 
-  it('rejects a label outside 0..9, naming the file and the label\'s index', () => {
+  it("rejects a label outside 0..9, naming the file and the label's index", () => {
     const labels = path.join(dir, 'corrupt-labels-idx1-ubyte');
     const copy = Buffer.from(fs.readFileSync(packaged('t10k-labels-idx1-ubyte')));
     copy[8 + 1234] = 10;
@@ -227,7 +233,7 @@ describe('mnistSubsets', () => {
     expect(rawSubsets[0].name).toBe('mnist(m=10,seed=1,raw)');
   });
 
-  it('is class-balanced: a class with digits to spare has at least max count − 1 (water-filling above m = 54,210)', () => {
+  it('is class-balanced: a class with digits to spare has ≥ max count − 1 (water-filling above m = 54,210)', () => {
     for (const ds of subsets) {
       expect(balanceViolations(classCounts(ds), TRAIN_CLASS_COUNTS)).toEqual([]);
       expect(classCounts(ds).reduce((a, b) => a + b, 0)).toBe(ds.m);
@@ -253,7 +259,7 @@ describe('mnistSubsets', () => {
     expect(bytes(subsets[at(1000)].x.subarray(0, 40 * d)).equals(bytes(b.x))).toBe(true);
   });
 
-  it('property: for any seed and sizes m1 < m2 in [10, 60000], S(m1) is the first m1 rows of S(m2) and both are class-balanced', () => {
+  it('property: for any seed and m1 < m2 in [10, 60000], S(m1) = the first m1 rows of S(m2), both balanced', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.integer({ min: MNIST_CLASSES, max: MNIST_TRAIN_SIZE }), { minLength: 2, maxLength: 2 }),
@@ -273,7 +279,7 @@ describe('mnistSubsets', () => {
     );
   });
 
-  it('draws distinct real training images, each labelled with its own digit; m = 60,000 is every training digit once', () => {
+  it('draws distinct training images with their own labels; m = 60,000 is every training digit once', () => {
     for (const ds of [rawSubsets[at(1000)], rawSubsets[at(60000)]]) {
       const seen = new Set<number>();
       const mislabelled: number[] = [];
@@ -287,7 +293,7 @@ describe('mnistSubsets', () => {
     }
   });
 
-  it('smaller subsets are views of the largest one\'s arrays (one copy of the pixels in memory)', () => {
+  it("smaller subsets are views of the largest one's arrays (one copy of the pixels in memory)", () => {
     const largest = subsets[at(60000)];
     for (const ds of subsets) {
       expect(ds.x.buffer).toBe(largest.x.buffer);
@@ -316,7 +322,7 @@ describe('mnistSubsets', () => {
     expect(inconsistent).toBe(0);
   });
 
-  it('normalises inputs to unit norm (|‖x_j‖ − 1| ≤ 1e-6: float32 rounding of a float64 division) along the raw image direction', () => {
+  it('scales inputs to unit norm (|‖x_j‖ − 1| ≤ 1e-6) along the raw image direction', () => {
     const unit = subsets[at(10000)];
     const raw = rawSubsets[at(10000)];
     let worstNormError = 0;
@@ -341,7 +347,9 @@ describe('mnistSubsets', () => {
   }, 120_000);
 
   it('rejects sizes that are not integers in [10, 60000], and an empty size list', () => {
-    expect(() => mnistSubsets({ sizes: [5], seed: 1 })).toThrow(/mnistSubsets: size m = 5 is invalid; m must be an integer in \[10, 60000\]/);
+    expect(() => mnistSubsets({ sizes: [5], seed: 1 })).toThrow(
+      /mnistSubsets: size m = 5 is invalid; m must be an integer in \[10, 60000\]/,
+    );
     expect(() => mnistSubsets({ sizes: [100, 60001], seed: 1 })).toThrow(/size m = 60001 is invalid/);
     expect(() => mnistSubsets({ sizes: [12.5], seed: 1 })).toThrow(/size m = 12.5 is invalid/);
     expect(() => mnistSubsets({ sizes: [], seed: 1 })).toThrow(/sizes must be a non-empty array/);
@@ -361,7 +369,7 @@ describe('mnistHeldOut', () => {
     expect(all.name).toBe('mnist-test(count=10000,seed=3,raw)');
   });
 
-  it('comes from the test file (each digit a test image with its label, each once) and never equals a training digit', () => {
+  it('comes from the test file (each a test image with its label, once) and never equals a training digit', () => {
     const seen = new Set<number>();
     const notFromTestFile: number[] = [];
     const trainingDigits: number[] = [];
@@ -389,7 +397,9 @@ describe('mnistHeldOut', () => {
   });
 
   it('rejects counts that are not integers in [1, 10000]', () => {
-    expect(() => mnistHeldOut({ count: 0, seed: 1 })).toThrow(/mnistHeldOut: count = 0 is invalid; it must be an integer in \[1, 10000\]/);
+    expect(() => mnistHeldOut({ count: 0, seed: 1 })).toThrow(
+      /mnistHeldOut: count = 0 is invalid; it must be an integer in \[1, 10000\]/,
+    );
     expect(() => mnistHeldOut({ count: 10001, seed: 1 })).toThrow(/count = 10001 is invalid/);
     expect(() => mnistHeldOut({ count: 2.5, seed: 1 })).toThrow(/count = 2.5 is invalid/);
   });

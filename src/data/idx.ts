@@ -41,7 +41,8 @@ export function parseIdxUbyte(bytes: Uint8Array, file: string, rank: number): Id
     throw new DatasetError(`${file}: ${msg}`);
   };
   const headerLength = 4 + 4 * rank;
-  if (bytes.length < headerLength) fail(`${bytes.length} bytes, shorter than an IDX header of rank ${rank} (${headerLength} bytes)`);
+  if (bytes.length < headerLength)
+    fail(`${bytes.length} bytes, shorter than an IDX header of rank ${rank} (${headerLength} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   const expectedMagic = (IDX_UBYTE << 8) | rank;

