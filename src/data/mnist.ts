@@ -16,7 +16,7 @@
  * class quotas are monotone in m.
  */
 import { Rng } from '../rng';
-import { readIdxUbyte } from './idx';
+import { readIdxUbyte, readIdxUbyteDims } from './idx';
 import type { Dataset } from './types';
 import { DatasetError } from './validate';
 
@@ -74,13 +74,13 @@ let testPool: MnistPool | null = null;
 
 /** The 60,000 official MNIST training digits, loaded once per process. */
 export function loadMnistTrainingSet(): MnistPool {
-  trainingPool ??= readMnistFiles(packagedFiles('train', MNIST_TRAIN_SIZE, 'official MNIST training set'));
+  trainingPool ??= readMnistFiles(trainingFiles());
   return trainingPool;
 }
 
 /** The 10,000 official MNIST test digits, loaded once per process. */
 export function loadMnistTestSet(): MnistPool {
-  testPool ??= readMnistFiles(packagedFiles('t10k', MNIST_TEST_SIZE, 'official MNIST test set, t10k'));
+  testPool ??= readMnistFiles(testFiles());
   return testPool;
 }
 
@@ -133,21 +133,43 @@ export function mnistHeldOut(opts: MnistHeldOutOptions): Dataset {
 export function readMnistFiles(files: MnistFiles): MnistPool {
   const images = readIdxUbyte(files.images, 3);
   const labels = readIdxUbyte(files.labels, 1);
-  const [count, rows, cols] = images.dims;
+  checkMnistDims(files, images.dims, labels.dims);
+  const bad = labels.data.findIndex((c) => c >= MNIST_CLASSES);
+  if (bad >= 0) throw new DatasetError(`${files.labels}: label ${bad} is ${labels.data[bad]}, not a digit 0..9`);
+  return { count: files.count, pixels: images.data, labels: labels.data, source: files.source };
+}
+
+/**
+ * Checks the four packaged IDX files from their headers and lengths only (no pixels read, nothing kept):
+ * a missing, truncated or foreign file is a DatasetError before any computation starts.
+ */
+export function checkMnistInstallation(): void {
+  for (const files of [trainingFiles(), testFiles()]) {
+    checkMnistDims(files, readIdxUbyteDims(files.images, 3), readIdxUbyteDims(files.labels, 1));
+  }
+}
+
+function checkMnistDims(files: MnistFiles, imageDims: number[], labelDims: number[]): void {
+  const [count, rows, cols] = imageDims;
   if (count !== files.count || rows !== MNIST_SIDE || cols !== MNIST_SIDE) {
     throw new DatasetError(
-      `${files.images}: holds ${images.dims.join('×')} pixels, ` +
+      `${files.images}: holds ${imageDims.join('×')} pixels, ` +
         `expected ${files.count}×${MNIST_SIDE}×${MNIST_SIDE} (${files.source})`,
     );
   }
-  if (labels.dims[0] !== count) {
+  if (labelDims[0] !== count) {
     throw new DatasetError(
-      `${files.labels}: holds ${labels.dims[0]} labels, expected ${count} (one per image of ${files.images})`,
+      `${files.labels}: holds ${labelDims[0]} labels, expected ${count} (one per image of ${files.images})`,
     );
   }
-  const bad = labels.data.findIndex((c) => c >= MNIST_CLASSES);
-  if (bad >= 0) throw new DatasetError(`${files.labels}: label ${bad} is ${labels.data[bad]}, not a digit 0..9`);
-  return { count, pixels: images.data, labels: labels.data, source: files.source };
+}
+
+function trainingFiles(): MnistFiles {
+  return packagedFiles('train', MNIST_TRAIN_SIZE, 'official MNIST training set');
+}
+
+function testFiles(): MnistFiles {
+  return packagedFiles('t10k', MNIST_TEST_SIZE, 'official MNIST test set, t10k');
 }
 
 function packagedFiles(prefix: 'train' | 't10k', count: number, description: string): MnistFiles {
