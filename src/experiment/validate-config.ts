@@ -5,6 +5,7 @@
 import Ajv from 'ajv';
 import type { ExperimentConfig } from './config';
 import { LABEL_KINDS } from '../data/types';
+import { MNIST_MIN_M, MNIST_TEST_SIZE, MNIST_TRAIN_SIZE } from '../data/mnist';
 import { PARAMETERISATIONS } from '../model/types';
 import { parseTheoryOverrides } from '../../theory';
 
@@ -33,7 +34,7 @@ const DATASET_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['kind', 'unitNorm', 'heldOut'],
-      properties: { kind: { const: 'mnist' }, unitNorm: { type: 'boolean' }, heldOut: { type: 'integer', minimum: 0 } },
+      properties: { kind: { const: 'mnist' }, unitNorm: { type: 'boolean' }, heldOut: { type: 'integer', minimum: 0, maximum: MNIST_TEST_SIZE } },
     },
     {
       type: 'object',
@@ -107,7 +108,9 @@ export function checkConfig(config: ExperimentConfig, source: string): Experimen
   if (new Set(config.mGrid).size !== config.mGrid.length) fail(`mGrid has repeated values (${config.mGrid.join(', ')})`);
   if (new Set(config.seeds).size !== config.seeds.length) fail(`seeds has repeated values (${config.seeds.join(', ')})`);
   if (config.dataset.kind === 'mnist') {
-    for (const m of config.mGrid) if (m < 10 || m > 10000) fail(`mGrid value ${m} is outside the MNIST range [10, 10000]`);
+    for (const m of config.mGrid) {
+      if (m < MNIST_MIN_M || m > MNIST_TRAIN_SIZE) fail(`mGrid value ${m} is outside the MNIST range [${MNIST_MIN_M}, ${MNIST_TRAIN_SIZE}]`);
+    }
   }
   if (config.batchSize !== null) {
     for (const m of config.mGrid) if (config.batchSize > m) fail(`batchSize ${config.batchSize} exceeds m = ${m} in mGrid`);

