@@ -72,18 +72,27 @@ export interface ExperimentOptions {
 
 export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions): Promise<ReportDocument> {
   const started = performance.now();
-  const workers = options.workers ?? 1;
-  const runs = workers > 1 && options.backend && workerScript() ? await runParallel(config, options, workers, options.backend) : await runInline(config, options);
+  const runs = await computeRuns(config, options, jobList(config));
   return assembleReport(config, runs, options, (performance.now() - started) / 1000);
 }
 
+/**
+ * Computes the given jobs (any subset of jobList(config): a shard, or the runs a store lacks) and returns
+ * their results in the order of `jobs`. A run depends only on (config, m, seed), never on the other jobs.
+ */
+export async function computeRuns(config: ExperimentConfig, options: ExperimentOptions, jobs: WorkerJob[]): Promise<RunResult[]> {
+  const workers = Math.min(options.workers ?? 1, jobs.length);
+  const local = jobs.map((job, index) => ({ ...job, index }));
+  if (workers > 1 && options.backend && workerScript()) return runParallel(config, options, workers, options.backend, local);
+  return runInline(config, options, local);
+}
+
 /** Seed-major, m-minor: the order of runs in the report, whatever order they were computed in. */
-function jobList(config: ExperimentConfig): WorkerJob[] {
+export function jobList(config: ExperimentConfig): WorkerJob[] {
   return config.seeds.flatMap((seed, i) => config.mGrid.map((m, j) => ({ index: i * config.mGrid.length + j, m, seed })));
 }
 
-async function runParallel(config: ExperimentConfig, options: ExperimentOptions, workers: number, backend: BackendName): Promise<RunResult[]> {
-  const jobs = jobList(config);
+async function runParallel(config: ExperimentConfig, options: ExperimentOptions, workers: number, backend: BackendName, jobs: WorkerJob[]): Promise<RunResult[]> {
   const tracker = new ProgressTracker(jobs);
   let done = 0;
   return runInWorkers(config, backend, jobs, workers, {
@@ -98,25 +107,25 @@ async function runParallel(config: ExperimentConfig, options: ExperimentOptions,
   });
 }
 
-async function runInline(config: ExperimentConfig, options: ExperimentOptions): Promise<RunResult[]> {
+async function runInline(config: ExperimentConfig, options: ExperimentOptions, jobs: WorkerJob[]): Promise<RunResult[]> {
   const runs: RunResult[] = [];
-  const total = config.seeds.length * config.mGrid.length;
-  const tracker = new ProgressTracker(jobList(config));
-  for (const seed of config.seeds) {
-    const data = datasetsForSeed(config.dataset, config.mGrid, seed);
-    for (const m of config.mGrid) {
-      const index = runs.length;
+  const total = jobs.length;
+  const tracker = new ProgressTracker(jobs);
+  for (const seed of [...new Set(jobs.map((j) => j.seed))]) {
+    const seedJobs = jobs.filter((j) => j.seed === seed);
+    const data = datasetsForSeed(config.dataset, seedJobs.map((j) => j.m), seed);
+    for (const { m, index } of seedJobs) {
       const run = await runOne({
         config,
         data: data.byM.get(m)!,
         heldOut: data.heldOut,
         seed,
         pruners: options.pruners,
-        onProgress: (p) => options.onProgress?.({ ...p, run: index, runs: total, m, seed, overall: tracker.update(index, p) }),
+        onProgress: (p) => options.onProgress?.({ ...p, run: runs.length, runs: total, m, seed, overall: tracker.update(index, p) }),
       });
       tracker.finish(index);
-      runs.push(run);
-      options.onRunDone?.(run, index, total);
+      runs[index] = run;
+      options.onRunDone?.(run, runs.filter(Boolean).length - 1, total);
     }
   }
   return runs;
