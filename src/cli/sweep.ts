@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../experiment/config';
 import { RunStore, DEFAULT_STORE_DIR } from '../store/run-store';
 import { parseShard, type Shard } from '../store/shard';
-import { runSweep, SweepProgress, type SweepOptions, type SweepOutcome } from '../store/sweep';
+import { runSweep, SweepInterrupted, SweepProgress, type SweepOptions, type SweepOutcome } from '../store/sweep';
 import type { ExperimentOptions } from '../experiment/verify';
 import { InputError } from './errors';
 
@@ -56,16 +56,30 @@ export async function sweepWithResume(
   extra: Pick<SweepOptions, 'context' | 'fresh' | 'shard'>,
 ): Promise<SweepOutcome> {
   const progress = new SweepProgress();
-  const onSignal = (signal: keyof typeof SIGNAL_EXIT) => {
-    void progress.settle().finally(() => {
-      process.stderr.write(`\ninterrupted: ${progress.stored} of ${progress.total} runs stored; run the same command to resume\n`);
-      process.exit(SIGNAL_EXIT[signal]);
-    });
+  const abort = new AbortController();
+  let exiting: Promise<never> | null = null;
+  const onSignal = (signal: keyof typeof SIGNAL_EXIT): void => {
+    if (exiting) process.exit(SIGNAL_EXIT[signal]); // a second signal: stop now (a temporary file is ignored later)
+    abort.abort();
+    // Workers keep computing until the process ends, so exit as soon as the finished runs have landed.
+    exiting = progress.settle().then(
+      () => {
+        process.stderr.write(`\ninterrupted: ${progress.stored} of ${progress.total} runs stored; run the same command to resume\n`);
+        process.exit(SIGNAL_EXIT[signal]);
+      },
+      (e: unknown) => {
+        process.stderr.write(`\ninterrupted; storing a finished run failed: ${(e as Error).message}\n`);
+        process.exit(SIGNAL_EXIT[signal]);
+      },
+    );
   };
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => onSignal(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
-    return await runSweep(config, { ...options, store, ...extra }, progress);
+    return await runSweep(config, { ...options, store, ...extra, signal: abort.signal }, progress);
+  } catch (e) {
+    if (e instanceof SweepInterrupted && exiting) return await exiting;
+    throw e;
   } finally {
     for (const [signal, handler] of handlers) process.off(signal, handler);
   }

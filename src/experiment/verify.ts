@@ -68,6 +68,8 @@ export interface ExperimentOptions {
   rationale: string[];
   onProgress?: (p: ExperimentProgress) => void;
   onRunDone?: (run: RunResult, index: number, total: number) => void;
+  /** Once aborted, no further run starts (inline); the runs finished so far are returned. */
+  signal?: AbortSignal;
 }
 
 export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions): Promise<ReportDocument> {
@@ -115,6 +117,9 @@ async function runInline(config: ExperimentConfig, options: ExperimentOptions, j
     const seedJobs = jobs.filter((j) => j.seed === seed);
     const data = datasetsForSeed(config.dataset, seedJobs.map((j) => j.m), seed);
     for (const { m, index } of seedJobs) {
+      // A run never yields to the event loop; yielding here lets signals and finished writes in between runs.
+      await new Promise((next) => setImmediate(next));
+      if (options.signal?.aborted) return runs;
       const run = await runOne({
         config,
         data: data.byM.get(m)!,

@@ -65,6 +65,17 @@ export interface SweepOutcome {
   report: ReportDocument | null;
 }
 
+/** Thrown when the sweep stopped early on its abort signal: the finished runs are stored, nothing else. */
+export class SweepInterrupted extends Error {
+  override name = 'SweepInterrupted';
+  constructor(
+    readonly stored: number,
+    readonly total: number,
+  ) {
+    super(`interrupted: ${stored} of ${total} runs stored; run the same command to resume`);
+  }
+}
+
 /** Counts and pending writes of a running sweep, so a signal handler can wait for them and say where it stopped. */
 export class SweepProgress {
   total = 0;
@@ -108,6 +119,7 @@ export async function runSweep(config: ExperimentConfig, options: SweepOptions, 
     missing.map(({ job }) => job),
   );
   await progress.settle();
+  if (options.signal?.aborted) throw new SweepInterrupted(progress.stored, progress.total);
   computed.forEach((run, k) => (runs[missing[k].i] = storedForm(run)));
   const report = options.shard ? null : assembleReport(config, runs as RunResult[], options, (performance.now() - started) / 1000);
   return { total: jobs.length, reused, computed: missing.length, report };
