@@ -39,7 +39,9 @@ describe('pruneproof diff', () => {
     expect(json.code).toBe(EXIT.failed);
     const parsed = JSON.parse(json.out);
     expect(parsed.verdictChanged).toBe(true);
-    expect(parsed.comparisons[0].diff.verdictChanges).toEqual([{ check: row.check, kind: 'invariant', before: 'PASS', after: 'FAIL' }]);
+    expect(parsed.comparisons[0].diff.verdictChanges).toEqual([
+      { check: row.check, kind: 'invariant', before: 'PASS', after: 'FAIL' },
+    ]);
   });
 
   it('two run stores of the same sweep: compared sweep by sweep, exit 0', async () => {
@@ -61,19 +63,48 @@ describe('diffReports', () => {
     quantity: 't_in',
     points,
     unreached: [],
-    fits: [{ model: 'log' as const, params: { a: 0, b }, rss: 0, aic: 0, heldOutError: null, intervals: { b: interval } }],
+    fits: [
+      { model: 'log' as const, params: { a: 0, b }, rss: 0, aic: 0, heldOutError: null, intervals: { b: interval } },
+    ],
     verdict: 'inconclusive' as const,
     reason: '',
   });
 
-  it('a fit parameter moves only when it leaves the other report’s interval; critical ranges move when disjoint', () => {
+  it('a fit parameter moves only outside the other interval; critical ranges move when disjoint', () => {
     const a = copy(report);
     const b = copy(report);
-    a.scaling = [scaling(2, [1, 3], [{ m: 10, seed: 1, t: 5 }, { m: 10, seed: 2, t: 8 }])];
-    b.scaling = [scaling(2.5, [1.5, 3.5], [{ m: 10, seed: 1, t: 7 }, { m: 10, seed: 2, t: 9 }])];
+    a.scaling = [
+      scaling(
+        2,
+        [1, 3],
+        [
+          { m: 10, seed: 1, t: 5 },
+          { m: 10, seed: 2, t: 8 },
+        ],
+      ),
+    ];
+    b.scaling = [
+      scaling(
+        2.5,
+        [1.5, 3.5],
+        [
+          { m: 10, seed: 1, t: 7 },
+          { m: 10, seed: 2, t: 9 },
+        ],
+      ),
+    ];
     expect(diffReports(a, b).fitMoves).toEqual([]);
     expect(diffReports(a, b).criticalMoves).toEqual([]);
-    b.scaling = [scaling(4, [3.5, 4.5], [{ m: 10, seed: 1, t: 20 }, { m: 10, seed: 2, t: 30 }])];
+    b.scaling = [
+      scaling(
+        4,
+        [3.5, 4.5],
+        [
+          { m: 10, seed: 1, t: 20 },
+          { m: 10, seed: 2, t: 30 },
+        ],
+      ),
+    ];
     const d = diffReports(a, b);
     expect(d.fitMoves.map((f) => [f.param, f.before, f.after])).toEqual([['b', 2, 4]]);
     expect(d.criticalMoves.map((c) => [c.m, c.before.range, c.after.range])).toEqual([[10, [5, 8], [20, 30]]]);

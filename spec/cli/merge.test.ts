@@ -17,7 +17,16 @@ describe('pruneproof merge', () => {
   const shards = () => join(dir, 'shards');
 
   it('a shard stores only its runs (i mod K = k, seed-major grid order) and writes no report', async () => {
-    const shard = await cli(['verify', ...TINY_SWEEP, '--shard', '0/2', '--store', shards(), '--out', join(dir, 'no-report')]);
+    const shard = await cli([
+      'verify',
+      ...TINY_SWEEP,
+      '--shard',
+      '0/2',
+      '--store',
+      shards(),
+      '--out',
+      join(dir, 'no-report'),
+    ]);
     expect(shard.code).toBe(EXIT.ok);
     expect(shard.err).toMatch(/shard 0\/2: 0 of 2 runs reused/);
     expect(storeFiles(shards())).toHaveLength(2);
@@ -39,7 +48,14 @@ describe('pruneproof merge', () => {
     await cli(['verify', ...TINY_SWEEP, '--shard', '1/2', '--store', shards(), '--out', join(dir, 'no-report')]);
     const merge = await cli(['merge', shards(), ...CONFIG_FLAGS, '--out', join(dir, 'merged')]);
     expect(merge.code).toBe(EXIT.ok);
-    const unsharded = await cli(['verify', ...TINY_SWEEP, '--store', join(dir, 'unsharded-store'), '--out', join(dir, 'unsharded')]);
+    const unsharded = await cli([
+      'verify',
+      ...TINY_SWEEP,
+      '--store',
+      join(dir, 'unsharded-store'),
+      '--out',
+      join(dir, 'unsharded'),
+    ]);
     expect(unsharded.code).toBe(EXIT.ok);
     const [merged, reference] = [readOnlyReport(join(dir, 'merged')), readOnlyReport(join(dir, 'unsharded'))];
     expect(merged.summary.map((r) => r.verdict)).toEqual(reference.summary.map((r) => r.verdict));

@@ -5,13 +5,32 @@ import { main } from '../../src/cli/main';
 import type { ReportDocument } from '../../src/report/types';
 
 /** 4 runs of a second or so each: m ∈ {10, 20} × seeds {1, 2}. */
-export const TINY_SWEEP = ['--quick', '--m', '10,20', '--seeds', '1,2', '--width', '20', '--iterations', '20', '--n', '4,8', '--quiet', '--workers', '1'];
+export const TINY_SWEEP = [
+  '--quick',
+  '--m',
+  '10,20',
+  '--seeds',
+  '1,2',
+  '--width',
+  '20',
+  '--iterations',
+  '20',
+  '--n',
+  '4,8',
+  '--quiet',
+  '--workers',
+  '1',
+];
 
 export async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const so = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const se = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  const so = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const se = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
   try {
     return { code: await main(args), out, err };
   } finally {
@@ -34,7 +53,11 @@ const TIMING = new Set(['createdAt', 'wallSeconds', 'command', 'seconds', 'ms', 
 export function withoutTimings(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTimings);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !TIMING.has(k)).map(([k, v]) => [k, withoutTimings(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !TIMING.has(k))
+        .map(([k, v]) => [k, withoutTimings(v)]),
+    );
   }
   return value;
 }

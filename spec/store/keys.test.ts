@@ -18,11 +18,23 @@ const base: RunKeyInputs = {
 
 /** One change to a field that determines a run's numbers. */
 const runAffectingChange: fc.Arbitrary<Partial<ExperimentConfig>> = fc.oneof(
-  fc.integer({ min: 2, max: 5000 }).filter((v) => v !== DEFAULT_SYNTHETIC.width).map((width) => ({ width })),
-  fc.double({ min: 1e-3, max: 10, noNaN: true }).filter((v) => v !== DEFAULT_SYNTHETIC.eta).map((eta) => ({ eta })),
-  fc.integer({ min: 1, max: 9999 }).filter((v) => v !== DEFAULT_SYNTHETIC.iterations).map((iterations) => ({ iterations })),
+  fc
+    .integer({ min: 2, max: 5000 })
+    .filter((v) => v !== DEFAULT_SYNTHETIC.width)
+    .map((width) => ({ width })),
+  fc
+    .double({ min: 1e-3, max: 10, noNaN: true })
+    .filter((v) => v !== DEFAULT_SYNTHETIC.eta)
+    .map((eta) => ({ eta })),
+  fc
+    .integer({ min: 1, max: 9999 })
+    .filter((v) => v !== DEFAULT_SYNTHETIC.iterations)
+    .map((iterations) => ({ iterations })),
   fc.constantFrom('greedy', 'random', 'magnitude').map((p) => ({ pruners: [p] })),
-  fc.double({ min: 1e-6, max: 1, noNaN: true }).filter((v) => v !== DEFAULT_SYNTHETIC.epsilon).map((epsilon) => ({ epsilon })),
+  fc
+    .double({ min: 1e-6, max: 1, noNaN: true })
+    .filter((v) => v !== DEFAULT_SYNTHETIC.epsilon)
+    .map((epsilon) => ({ epsilon })),
   fc.constant({ parameterisation: 'ntk' as const }),
   fc.constant({ targetAccuracy: 0.9 }),
   fc.constant({ theory: { constants: { delta: 0.05 } } }),
@@ -50,8 +62,14 @@ describe('run keys', () => {
 
   it('the key changes with m, seed, engine, backend, version, code, packages and data', () => {
     const variants: Partial<RunKeyInputs>[] = [
-      { m: 51 }, { seed: 2 }, { engine: 'onnx' }, { backend: 'cpu' }, { version: '0.2.0' }, { code: 'abd' },
-      { packages: { '@tensorflow/tfjs': '4.23.0' } }, { data: 'd1' },
+      { m: 51 },
+      { seed: 2 },
+      { engine: 'onnx' },
+      { backend: 'cpu' },
+      { version: '0.2.0' },
+      { code: 'abd' },
+      { packages: { '@tensorflow/tfjs': '4.23.0' } },
+      { data: 'd1' },
     ];
     const keys = new Set([runKey(base), ...variants.map((v) => runKey({ ...base, ...v }))]);
     expect(keys.size).toBe(variants.length + 1);

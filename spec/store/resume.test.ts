@@ -12,7 +12,21 @@ import { cli, readOnlyReport, storeFiles, withoutTimings } from './helpers';
 
 const ROOT = resolve(__dirname, '../..');
 /** Long enough per run (a few hundred GD steps) that the signal lands mid-sweep. */
-const SWEEP = ['--quick', '--m', '10,20', '--seeds', '1,2', '--width', '20', '--iterations', '300', '--n', '4,8', '--workers', '1'];
+const SWEEP = [
+  '--quick',
+  '--m',
+  '10,20',
+  '--seeds',
+  '1,2',
+  '--width',
+  '20',
+  '--iterations',
+  '300',
+  '--n',
+  '4,8',
+  '--workers',
+  '1',
+];
 
 let dir: string;
 beforeAll(() => {
@@ -23,10 +37,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs the CLI from the sources in a child; sends `signal` once stderr shows the first finished run. */
 function interruptedVerify(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; err: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['-r', join(__dirname, 'ts-hook.js'), join(ROOT, 'src/cli/main.ts'), 'verify', ...args], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', join(__dirname, 'ts-hook.js'), join(ROOT, 'src/cli/main.ts'), 'verify', ...args],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let err = '';
     let sent = false;
     child.stderr.on('data', (chunk: Buffer) => {
@@ -42,7 +60,7 @@ function interruptedVerify(args: string[], signal: NodeJS.Signals): Promise<{ co
 }
 
 describe('interrupt and resume', () => {
-  it('SIGINT after the first stored run: exit 130, no report; the same command resumes to the uninterrupted report', async () => {
+  it('SIGINT after the first stored run: exit 130, no report; rerunning resumes to the same report', async () => {
     const args = [...SWEEP, '--store', join(dir, 'store'), '--out', join(dir, 'out')];
     const interrupted = await interruptedVerify(args, 'SIGINT');
     expect(interrupted.code).toBe(130);
@@ -59,13 +77,26 @@ describe('interrupt and resume', () => {
     expect(resumed.err).toContain(`${stored} of 4 runs reused`);
     expect(resumed.err).toContain(`${4 - stored} computed and stored`);
 
-    const reference = await cli(['verify', ...SWEEP, '--quiet', '--store', join(dir, 'reference-store'), '--out', join(dir, 'reference')]);
+    const reference = await cli([
+      'verify',
+      ...SWEEP,
+      '--quiet',
+      '--store',
+      join(dir, 'reference-store'),
+      '--out',
+      join(dir, 'reference'),
+    ]);
     expect(reference.code).toBe(EXIT.ok);
-    expect(withoutTimings(readOnlyReport(join(dir, 'out')))).toEqual(withoutTimings(readOnlyReport(join(dir, 'reference'))));
+    expect(withoutTimings(readOnlyReport(join(dir, 'out')))).toEqual(
+      withoutTimings(readOnlyReport(join(dir, 'reference'))),
+    );
   }, 180_000);
 
   it('SIGTERM exits 143 with the same message', async () => {
-    const result = await interruptedVerify([...SWEEP, '--store', join(dir, 'store-term'), '--out', join(dir, 'out-term')], 'SIGTERM');
+    const result = await interruptedVerify(
+      [...SWEEP, '--store', join(dir, 'store-term'), '--out', join(dir, 'out-term')],
+      'SIGTERM',
+    );
     expect(result.code).toBe(143);
     expect(result.err).toMatch(/interrupted: \d of 4 runs stored; run the same command to resume/);
   }, 180_000);

@@ -20,7 +20,17 @@ const inputs = (seed: number): RunKeyInputs => ({
 
 /** The fields the store checks, plus a marker; the store treats the rest of a RunResult as opaque. */
 const run = (seed: number): RunResult =>
-  ({ m: 10, seed, dataset: 'x', critical: { tIn: 3, tCrit: [], tCritAccuracy: [] }, claims: [], invariants: [], checkpoints: [], hypotheses: [], tStar: {} }) as unknown as RunResult;
+  ({
+    m: 10,
+    seed,
+    dataset: 'x',
+    critical: { tIn: 3, tCrit: [], tCritAccuracy: [] },
+    claims: [],
+    invariants: [],
+    checkpoints: [],
+    hypotheses: [],
+    tStar: {},
+  }) as unknown as RunResult;
 
 let dir: string;
 let warnings: string[];

@@ -6,7 +6,9 @@ describe('shards', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 200 }), (count, runs) => {
         for (let i = 0; i < runs; i++) {
-          const owners = Array.from({ length: count }, (_, index) => index).filter((index) => inShard(i, { index, count }));
+          const owners = Array.from({ length: count }, (_, index) => index).filter((index) =>
+            inShard(i, { index, count }),
+          );
           expect(owners).toEqual([i % count]);
         }
       }),
@@ -19,12 +21,20 @@ describe('shards', () => {
   });
 
   it('auto: a Slurm array task, counted from SLURM_ARRAY_TASK_MIN', () => {
-    expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3' })).toEqual({ index: 2, count: 3 });
-    expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '1' })).toEqual({ index: 2, count: 3 });
+    expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3' })).toEqual({
+      index: 2,
+      count: 3,
+    });
+    expect(
+      parseShard('auto', { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '1' }),
+    ).toEqual({ index: 2, count: 3 });
   });
 
   it('auto: a Kubernetes Indexed Job pod needs PRUNEPROOF_SHARD_COUNT', () => {
-    expect(parseShard('auto', { JOB_COMPLETION_INDEX: '0', PRUNEPROOF_SHARD_COUNT: '2' })).toEqual({ index: 0, count: 2 });
+    expect(parseShard('auto', { JOB_COMPLETION_INDEX: '0', PRUNEPROOF_SHARD_COUNT: '2' })).toEqual({
+      index: 0,
+      count: 2,
+    });
     expect(() => parseShard('auto', { JOB_COMPLETION_INDEX: '0' })).toThrow(/PRUNEPROOF_SHARD_COUNT/);
     expect(() => parseShard('auto', {})).toThrow(/SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX/);
     expect(() => parseShard('auto', { JOB_COMPLETION_INDEX: '2', PRUNEPROOF_SHARD_COUNT: '2' })).toThrow(/0 ≤ k < K/);

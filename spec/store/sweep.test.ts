@@ -14,7 +14,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('verify with a run store', () => {
   const store = () => join(dir, 'store');
-  const verify = (out: string, ...extra: string[]) => cli(['verify', ...TINY_SWEEP, '--store', store(), '--out', join(dir, out), ...extra]);
+  const verify = (out: string, ...extra: string[]) =>
+    cli(['verify', ...TINY_SWEEP, '--store', store(), '--out', join(dir, out), ...extra]);
 
   it('stores every run, then reuses them all and says so; the report is the same', async () => {
     const first = await verify('first');
@@ -23,7 +24,9 @@ describe('verify with a run store', () => {
     expect(storeFiles(store())).toHaveLength(4);
     const second = await verify('second');
     expect(second.err).toMatch(/4 of 4 runs reused/);
-    expect(withoutTimings(readOnlyReport(join(dir, 'second')))).toEqual(withoutTimings(readOnlyReport(join(dir, 'first'))));
+    expect(withoutTimings(readOnlyReport(join(dir, 'second')))).toEqual(
+      withoutTimings(readOnlyReport(join(dir, 'first'))),
+    );
   });
 
   it('a corrupt store file is reported, recomputed and replaced; the report is unchanged', async () => {
@@ -36,7 +39,9 @@ describe('verify with a run store', () => {
     const reread: string[] = [];
     expect(new RunStore(store(), (w) => reread.push(w)).entries()).toHaveLength(4);
     expect(reread).toEqual([]);
-    expect(withoutTimings(readOnlyReport(join(dir, 'corrupt')))).toEqual(withoutTimings(readOnlyReport(join(dir, 'first'))));
+    expect(withoutTimings(readOnlyReport(join(dir, 'corrupt')))).toEqual(
+      withoutTimings(readOnlyReport(join(dir, 'first'))),
+    );
   });
 
   it('--fresh recomputes every run', async () => {

@@ -29,13 +29,15 @@ function readReport(file: string): ReportDocument {
   return doc as ReportDocument;
 }
 
-type Side = { kind: 'report'; path: string; report: ReportDocument } | { kind: 'store'; path: string; sweeps: StoredSweep[] };
+type Side =
+  { kind: 'report'; path: string; report: ReportDocument } | { kind: 'store'; path: string; sweeps: StoredSweep[] };
 
 function load(path: string): Side {
   const full = resolve(path);
   if (!existsSync(full)) throw new InputError(`diff: ${path} does not exist`);
   if (!statSync(full).isDirectory()) return { kind: 'report', path, report: readReport(full) };
-  if (existsSync(join(full, 'report.json'))) return { kind: 'report', path, report: readReport(join(full, 'report.json')) };
+  if (existsSync(join(full, 'report.json')))
+    return { kind: 'report', path, report: readReport(join(full, 'report.json')) };
   if (looksLikeStore(full)) {
     const sweeps = storedSweeps(new RunStore(full, (s) => process.stderr.write(`pruneproof diff: ${s}\n`)));
     if (sweeps.length === 0) throw new InputError(`diff: the run store ${path} holds no trustworthy run`);
@@ -57,28 +59,43 @@ function pairSweeps(a: StoredSweep[], b: StoredSweep[]): { pairs: Pairing[]; unp
   const unpaired: string[] = [];
   const used = new Set<StoredSweep>();
   for (const x of a) {
-    const y = b.find((s) => !used.has(s) && canonicalJson(s.shared.config) === canonicalJson(x.shared.config)) ?? (a.length === 1 && b.length === 1 ? b[0] : undefined);
+    const y =
+      b.find((s) => !used.has(s) && canonicalJson(s.shared.config) === canonicalJson(x.shared.config)) ??
+      (a.length === 1 && b.length === 1 ? b[0] : undefined);
     const label = `sweep of ${x.report.runs.length} runs (code ${x.shared.code}, backend ${x.shared.backend})`;
     if (!y) unpaired.push(`${label}: no sweep of the same config in B`);
     else {
       used.add(y);
-      pairs.push({ label: `${label} vs ${y.report.runs.length} runs (code ${y.shared.code}, backend ${y.shared.backend})`, diff: diffReports(x.report, y.report) });
+      pairs.push({
+        label: `${label} vs ${y.report.runs.length} runs (code ${y.shared.code}, backend ${y.shared.backend})`,
+        diff: diffReports(x.report, y.report),
+      });
     }
   }
-  for (const y of b) if (!used.has(y)) unpaired.push(`sweep of ${y.report.runs.length} runs in B (code ${y.shared.code}): no sweep of the same config in A`);
+  for (const y of b)
+    if (!used.has(y))
+      unpaired.push(
+        `sweep of ${y.report.runs.length} runs in B (code ${y.shared.code}): no sweep of the same config in A`,
+      );
   return { pairs, unpaired };
 }
 
 export async function diffCommand(a: string, b: string, flags: DiffFlags): Promise<number> {
   const [x, y] = [load(a), load(b)];
-  if (x.kind !== y.kind) throw new InputError(`diff: ${a} is a ${x.kind} but ${b} is a ${y.kind}; compare two reports or two run stores`);
+  if (x.kind !== y.kind)
+    throw new InputError(`diff: ${a} is a ${x.kind} but ${b} is a ${y.kind}; compare two reports or two run stores`);
   const { pairs, unpaired } =
     x.kind === 'report' && y.kind === 'report'
-      ? { pairs: [{ label: `${x.report.runId} vs ${y.report.runId}`, diff: diffReports(x.report, y.report) }], unpaired: [] }
+      ? {
+          pairs: [{ label: `${x.report.runId} vs ${y.report.runId}`, diff: diffReports(x.report, y.report) }],
+          unpaired: [],
+        }
       : pairSweeps((x as Extract<Side, { kind: 'store' }>).sweeps, (y as Extract<Side, { kind: 'store' }>).sweeps);
   const changed = pairs.some((p) => p.diff.verdictChanges.length > 0);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ a, b, verdictChanged: changed, comparisons: pairs, unpaired }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ a, b, verdictChanged: changed, comparisons: pairs, unpaired }, null, 2)}\n`,
+    );
   } else {
     const out = (s: string) => process.stdout.write(`${s}\n`);
     out(`pruneproof diff ${a} → ${b}`);

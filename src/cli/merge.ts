@@ -20,11 +20,24 @@ import { buildConfig, commandLine, exitCodeOf, printSummary, type VerifyFlags } 
 export type MergeFlags = Omit<VerifyFlags, 'store' | 'fresh' | 'shard' | 'workers'>;
 
 /** For a run the store lacks: the stored runs of the same config, m and seed that differ in another key input. */
-function nearMisses(entries: StoreEntry[], config: RunKeyInputs['config'], m: number, seed: number, backend: string): string[] {
-  const same = entries.filter((e) => e.inputs.m === m && e.inputs.seed === seed && canonicalJson(e.inputs.config) === canonicalJson(config));
+function nearMisses(
+  entries: StoreEntry[],
+  config: RunKeyInputs['config'],
+  m: number,
+  seed: number,
+  backend: string,
+): string[] {
+  const same = entries.filter(
+    (e) => e.inputs.m === m && e.inputs.seed === seed && canonicalJson(e.inputs.config) === canonicalJson(config),
+  );
   return same.map((e) => {
     const i = e.inputs;
-    const differs = [i.backend !== backend ? `backend ${i.backend}` : '', `engine ${i.engine}`, `version ${i.version}`, `code ${i.code}`];
+    const differs = [
+      i.backend !== backend ? `backend ${i.backend}` : '',
+      `engine ${i.engine}`,
+      `version ${i.version}`,
+      `code ${i.code}`,
+    ];
     return differs.filter(Boolean).join(', ');
   });
 }
@@ -40,11 +53,15 @@ export async function mergeCommand(storeDir: string, flags: MergeFlags, backend:
     const entries = store.entries();
     const lines = missing.map(({ m, seed }) => {
       const near = nearMisses(entries, runConfigOf(config), m, seed, backend.name);
-      return `  m = ${m}, seed = ${seed}${near.length ? ` (stored only with other key inputs: ${near.join('; ')})` : ''}`;
+      const hint = near.length ? ` (stored only with other key inputs: ${near.join('; ')})` : '';
+      return `  m = ${m}, seed = ${seed}${hint}`;
     });
     throw new InputError(
-      [`the store ${store.dir} lacks ${missing.length} of ${runs.length} runs of ${runId(config)}:`, ...lines,
-        'run the missing shards (or verify with the same flags and --store) first'].join('\n'),
+      [
+        `the store ${store.dir} lacks ${missing.length} of ${runs.length} runs of ${runId(config)}:`,
+        ...lines,
+        'run the missing shards (or verify with the same flags and --store) first',
+      ].join('\n'),
     );
   }
   const doc = assembleReport(

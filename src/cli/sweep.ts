@@ -64,7 +64,9 @@ export async function sweepWithResume(
     // Workers keep computing until the process ends, so exit as soon as the finished runs have landed.
     exiting = progress.settle().then(
       () => {
-        process.stderr.write(`\ninterrupted: ${progress.stored} of ${progress.total} runs stored; run the same command to resume\n`);
+        process.stderr.write(
+          `\ninterrupted: ${progress.stored} of ${progress.total} runs stored; run the same command to resume\n`,
+        );
         process.exit(SIGNAL_EXIT[signal]);
       },
       (e: unknown) => {

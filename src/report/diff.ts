@@ -61,7 +61,8 @@ function verdictChanges(a: ReportDocument, b: ReportDocument): { changes: Verdic
   return { changes, unchanged };
 }
 
-const outside = (v: number, interval: [number, number] | undefined): boolean => interval !== undefined && (v < interval[0] || v > interval[1]);
+const outside = (v: number, interval: [number, number] | undefined): boolean =>
+  interval !== undefined && (v < interval[0] || v > interval[1]);
 
 /** A parameter moved when either estimate lies outside the other report's bootstrap interval. */
 function fitMoves(a: ScalingResult[], b: ScalingResult[]): FitMove[] {
@@ -103,7 +104,9 @@ function criticalMoves(a: ScalingResult[], b: ScalingResult[]): CriticalMove[] {
   for (const sa of a) {
     const sb = b.find((s) => s.quantity === sa.quantity);
     if (!sb) continue;
-    const ms = [...new Set([...sa.points, ...sa.unreached, ...sb.points, ...sb.unreached].map((p) => p.m))].sort((x, y) => x - y);
+    const ms = [...new Set([...sa.points, ...sa.unreached, ...sb.points, ...sb.unreached].map((p) => p.m))].sort(
+      (x, y) => x - y,
+    );
     for (const m of ms) {
       const before = criticalRange(sa, m);
       const after = criticalRange(sb, m);
@@ -117,24 +120,38 @@ function criticalMoves(a: ScalingResult[], b: ScalingResult[]): CriticalMove[] {
 
 export function diffReports(a: ReportDocument, b: ReportDocument): ReportDiff {
   const { changes, unchanged } = verdictChanges(a, b);
-  return { verdictChanges: changes, fitMoves: fitMoves(a.scaling, b.scaling), criticalMoves: criticalMoves(a.scaling, b.scaling), unchangedChecks: unchanged };
+  return {
+    verdictChanges: changes,
+    fitMoves: fitMoves(a.scaling, b.scaling),
+    criticalMoves: criticalMoves(a.scaling, b.scaling),
+    unchangedChecks: unchanged,
+  };
 }
 
-const num = (v: number): string => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toPrecision(4));
+const num = (v: number): string =>
+  Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toPrecision(4);
 const interval = (i: [number, number] | null): string => (i ? `[${num(i[0])}, ${num(i[1])}]` : '(no interval)');
-const range = (r: CriticalRange): string =>
-  `${r.range ? (r.range[0] === r.range[1] ? `${r.range[0]}` : `${r.range[0]}–${r.range[1]}`) : 'never'}${r.unreached ? ` (${r.unreached} unreached)` : ''}`;
+function range(r: CriticalRange): string {
+  const [low, high] = r.range ?? [null, null];
+  const span = low === null ? 'never' : low === high ? `${low}` : `${low}–${high}`;
+  return r.unreached ? `${span} (${r.unreached} unreached)` : span;
+}
 
 /** The differences as text lines, for the terminal. */
 export function formatDiff(diff: ReportDiff): string[] {
   const lines: string[] = [];
   lines.push(`verdicts changed: ${diff.verdictChanges.length} (${diff.unchangedChecks} checks unchanged)`);
-  for (const c of diff.verdictChanges) lines.push(`  ${c.kind.padEnd(9)} ${c.check}: ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`);
+  for (const c of diff.verdictChanges)
+    lines.push(`  ${c.kind.padEnd(9)} ${c.check}: ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`);
   lines.push(`scaling-fit parameters beyond the other report's 95% interval: ${diff.fitMoves.length}`);
   for (const f of diff.fitMoves) {
-    lines.push(`  ${f.quantity} ${f.model} ${f.param}: ${num(f.before)} ${interval(f.beforeInterval)} → ${num(f.after)} ${interval(f.afterInterval)}`);
+    lines.push(
+      `  ${f.quantity} ${f.model} ${f.param}: ` +
+        `${num(f.before)} ${interval(f.beforeInterval)} → ${num(f.after)} ${interval(f.afterInterval)}`,
+    );
   }
   lines.push(`critical times whose range over seeds moved: ${diff.criticalMoves.length}`);
-  for (const c of diff.criticalMoves) lines.push(`  ${c.quantity} at m = ${c.m}: ${range(c.before)} → ${range(c.after)}`);
+  for (const c of diff.criticalMoves)
+    lines.push(`  ${c.quantity} at m = ${c.m}: ${range(c.before)} → ${range(c.after)}`);
   return lines;
 }

@@ -53,7 +53,10 @@ function hashArray(hash: ReturnType<typeof createHash>, label: string, values: A
 /** Hash of the bytes a run trains (and evaluates held-out accuracy) on. */
 export function dataFingerprint(data: Dataset, heldOut: Dataset | null): string {
   const hash = createHash('sha256');
-  for (const [label, ds] of [['train', data], ['heldOut', heldOut]] as const) {
+  for (const [label, ds] of [
+    ['train', data],
+    ['heldOut', heldOut],
+  ] as const) {
     if (ds === null) {
       hash.update(`${label}:none;`);
       continue;
@@ -111,9 +114,15 @@ let cachedVersion: string | null = null;
 /** pruneproof's version from its package.json (found from dist/src/store or src/store). */
 export function pruneproofVersion(): string {
   if (cachedVersion !== null) return cachedVersion;
-  for (const up of [['..', '..'], ['..', '..', '..']]) {
+  for (const up of [
+    ['..', '..'],
+    ['..', '..', '..'],
+  ]) {
     try {
-      const pkg = JSON.parse(readFileSync(join(__dirname, ...up, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(join(__dirname, ...up, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'pruneproof' && typeof pkg.version === 'string') return (cachedVersion = pkg.version);
     } catch {
       // not at this level

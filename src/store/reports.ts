@@ -26,7 +26,9 @@ function sweepReport(shared: StoredSweep['shared'], entries: StoreEntry[], label
   const config: ExperimentConfig = { name: label, mGrid, seeds, ...shared.config };
   const byRun = new Map(entries.map((e) => [`${e.inputs.m}/${e.inputs.seed}`, e.run]));
   // Grid order (seed-major, m-minor), as verify assembles; a run absent from the store is simply absent.
-  const runs = seeds.flatMap((seed) => mGrid.map((m) => byRun.get(`${m}/${seed}`))).filter((r): r is RunResult => r !== undefined);
+  const runs = seeds
+    .flatMap((seed) => mGrid.map((m) => byRun.get(`${m}/${seed}`)))
+    .filter((r): r is RunResult => r !== undefined);
   const environment: Environment = {
     backend: shared.backend,
     backendDetail: `${shared.engine}/${shared.backend}`,
@@ -36,7 +38,12 @@ function sweepReport(shared: StoredSweep['shared'], entries: StoreEntry[], label
     packages: shared.packages,
     commit: null,
   };
-  return assembleReport(config, runs, { environment, command: `(assembled from run store ${label})`, rationale: [] }, 0);
+  return assembleReport(
+    config,
+    runs,
+    { environment, command: `(assembled from run store ${label})`, rationale: [] },
+    0,
+  );
 }
 
 export function storedSweeps(store: RunStore): StoredSweep[] {

@@ -33,12 +33,23 @@ export interface StoreEntry {
 const KEY_FILE = /^[0-9a-f]{64}\.json$/;
 
 /** Fields every RunResult has; a file without them is not a run, whatever its key says. */
-const RUN_FIELDS = ['m', 'seed', 'dataset', 'critical', 'claims', 'invariants', 'checkpoints', 'hypotheses', 'tStar'] as const;
+const RUN_FIELDS = [
+  'm',
+  'seed',
+  'dataset',
+  'critical',
+  'claims',
+  'invariants',
+  'checkpoints',
+  'hypotheses',
+  'tStar',
+] as const;
 
 function problemWith(parsed: unknown, fileKey: string): string | null {
   const doc = parsed as Partial<StoredRunFile> | null;
   if (!doc || typeof doc !== 'object') return 'not a JSON object';
-  if (doc.format !== STORE_FORMAT || doc.formatVersion !== STORE_FORMAT_VERSION) return `not a ${STORE_FORMAT} v${STORE_FORMAT_VERSION} file`;
+  if (doc.format !== STORE_FORMAT || doc.formatVersion !== STORE_FORMAT_VERSION)
+    return `not a ${STORE_FORMAT} v${STORE_FORMAT_VERSION} file`;
   if (!doc.inputs || typeof doc.inputs !== 'object') return 'no key inputs';
   if (doc.key !== fileKey || runKey(doc.inputs) !== fileKey) return 'its key inputs do not hash to its file name';
   const run = doc.run as Record<string, unknown> | undefined;
@@ -86,7 +97,9 @@ export class RunStore {
   /** Every trustworthy run in the store (untrustworthy files are reported and skipped). */
   entries(): StoreEntry[] {
     if (!existsSync(this.dir)) return [];
-    const names = readdirSync(this.dir).filter((n) => KEY_FILE.test(n)).sort();
+    const names = readdirSync(this.dir)
+      .filter((n) => KEY_FILE.test(n))
+      .sort();
     return names.map((n) => this.readFile(n)).filter((e): e is StoreEntry => e !== null);
   }
 

@@ -24,7 +24,8 @@ export function shardFromEnvironment(env: NodeJS.ProcessEnv): Shard {
   const slurmId = nonNegativeInt(env.SLURM_ARRAY_TASK_ID);
   if (slurmId !== null) {
     const count = nonNegativeInt(env.SLURM_ARRAY_TASK_COUNT) ?? nonNegativeInt(env.PRUNEPROOF_SHARD_COUNT);
-    if (count === null) throw new ConfigError('--shard auto: SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not');
+    if (count === null)
+      throw new ConfigError('--shard auto: SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not');
     const min = nonNegativeInt(env.SLURM_ARRAY_TASK_MIN) ?? 0;
     return checkShard({ index: slurmId - min, count }, `SLURM_ARRAY_TASK_ID=${slurmId} (min ${min}) of ${count}`);
   }
@@ -32,11 +33,19 @@ export function shardFromEnvironment(env: NodeJS.ProcessEnv): Shard {
   if (k8sIndex !== null) {
     const count = nonNegativeInt(env.PRUNEPROOF_SHARD_COUNT);
     if (count === null) {
-      throw new ConfigError('--shard auto: JOB_COMPLETION_INDEX is set but PRUNEPROOF_SHARD_COUNT is not (set it to the Job\'s completions)');
+      throw new ConfigError(
+        "--shard auto: JOB_COMPLETION_INDEX is set but PRUNEPROOF_SHARD_COUNT is not (set it to the Job's completions)",
+      );
     }
-    return checkShard({ index: k8sIndex, count }, `JOB_COMPLETION_INDEX=${k8sIndex} of PRUNEPROOF_SHARD_COUNT=${count}`);
+    return checkShard(
+      { index: k8sIndex, count },
+      `JOB_COMPLETION_INDEX=${k8sIndex} of PRUNEPROOF_SHARD_COUNT=${count}`,
+    );
   }
-  throw new ConfigError('--shard auto: none of SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX is set (not a Slurm array task or Indexed Job pod)');
+  throw new ConfigError(
+    '--shard auto: none of SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX is set ' +
+      '(not a Slurm array task or Indexed Job pod)',
+  );
 }
 
 function checkShard(shard: Shard, source: string): Shard {

@@ -25,7 +25,11 @@ export interface RunContext {
 export const DEFAULT_ENGINE = 'tfjs';
 
 /** The key inputs of every run of the grid, in grid order (the data of each seed is generated once). */
-export function keyInputsFor(config: ExperimentConfig, context: RunContext, jobs: WorkerJob[] = jobList(config)): RunKeyInputs[] {
+export function keyInputsFor(
+  config: ExperimentConfig,
+  context: RunContext,
+  jobs: WorkerJob[] = jobList(config),
+): RunKeyInputs[] {
   const fixed = {
     config: runConfigOf(config),
     engine: context.engine ?? DEFAULT_ENGINE,
@@ -95,7 +99,11 @@ export class SweepProgress {
   }
 }
 
-export async function runSweep(config: ExperimentConfig, options: SweepOptions, progress = new SweepProgress()): Promise<SweepOutcome> {
+export async function runSweep(
+  config: ExperimentConfig,
+  options: SweepOptions,
+  progress = new SweepProgress(),
+): Promise<SweepOutcome> {
   const started = performance.now();
   const jobs = jobList(config).filter((j) => inShard(j.index, options.shard ?? null));
   const inputs = keyInputsFor(config, options.context, jobs);
@@ -121,7 +129,9 @@ export async function runSweep(config: ExperimentConfig, options: SweepOptions, 
   await progress.settle();
   if (options.signal?.aborted) throw new SweepInterrupted(progress.stored, progress.total);
   computed.forEach((run, k) => (runs[missing[k].i] = storedForm(run)));
-  const report = options.shard ? null : assembleReport(config, runs as RunResult[], options, (performance.now() - started) / 1000);
+  const report = options.shard
+    ? null
+    : assembleReport(config, runs as RunResult[], options, (performance.now() - started) / 1000);
   return { total: jobs.length, reused, computed: missing.length, report };
 }
 
