@@ -87,7 +87,10 @@ CONF
   /usr/sbin/slurmd
   remember_pid "$conf/slurmd.pid" slurmd
   for _ in $(seq 1 60); do
-    if sinfo -h -o '%T' 2> /dev/null | grep -qx idle; then say "single-node cluster up: $(sinfo -h -o '%N %c CPUs %T')"; return 0; fi
+    if sinfo -h -o '%T' 2> /dev/null | grep -qx idle; then
+      say "single-node cluster up: $(sinfo -h -o '%N %c CPUs %T')"
+      return 0
+    fi
     sleep 1
   done
   say "the node did not become idle; slurmctld log:"
@@ -95,16 +98,22 @@ CONF
   exit 1
 }
 
-if controller_answers; then say "using the running Slurm cluster: $(sinfo -h -o '%P %N %T' | head -3 | tr '\n' ' ')"; else start_cluster; fi
+if controller_answers; then
+  say "using the running Slurm cluster: $(sinfo -h -o '%P %N %T' | head -3 | tr '\n' ' ')"
+else
+  start_cluster
+fi
 
 # A small config; --quick on top, as a user would run it.
 cat > "$work/config.json" << 'JSON'
-{ "name": "slurm-test", "mGrid": [20, 40], "seeds": [1, 2], "width": 100, "iterations": 200, "subnetworkSizes": [10, 20] }
+{ "name": "slurm-test", "mGrid": [20, 40], "seeds": [1, 2], "width": 100, "iterations": 200,
+  "subnetworkSizes": [10, 20] }
 JSON
 flags=(--quick --quiet)
 cd "$work"
 say "submitting 2 shards + merge: examples/slurm/submit.sh config.json store 2 ${flags[*]}"
-ids=$(PRUNEPROOF_OUT="$work/merged" PRUNEPROOF="$cli" "$repo/examples/slurm/submit.sh" config.json store 2 "${flags[@]}")
+ids=$(PRUNEPROOF_OUT="$work/merged" PRUNEPROOF="$cli" \
+  "$repo/examples/slurm/submit.sh" config.json store 2 "${flags[@]}")
 say "$ids"
 array=$(echo "$ids" | awk '{print $2}')
 merge=$(echo "$ids" | awk '{print $4}')
@@ -127,7 +136,8 @@ say "array job $array and merge job $merge COMPLETED"
 for f in "$work"/pruneproof-*.out; do say "--- $(basename "$f")"; sed 's/^/    /' "$f"; done
 
 say "unsharded reference: pruneproof verify --config config.json ${flags[*]}"
-$cli verify --config config.json "${flags[@]}" --store "$work/unsharded-store" --out "$work/unsharded" --workers 1 > /dev/null
+$cli verify --config config.json "${flags[@]}" --store "$work/unsharded-store" --out "$work/unsharded" \
+  --workers 1 > /dev/null
 
 node - "$work/merged" "$work/unsharded" << 'NODE'
 const fs = require('fs');
@@ -146,7 +156,8 @@ console.log(`test:slurm: merged report ${merged.runId}, ${merged.runs.length} ru
 for (const line of verdicts(merged)) console.log(`    ${line}`);
 const sameVerdicts = JSON.stringify(verdicts(merged)) === JSON.stringify(verdicts(unsharded));
 const sameNumbers = JSON.stringify(strip(merged)) === JSON.stringify(strip(unsharded));
-console.log(`test:slurm: verdicts equal to the unsharded run: ${sameVerdicts}; numbers equal (timings aside): ${sameNumbers}`);
+console.log(`test:slurm: verdicts equal to the unsharded run: ${sameVerdicts}; ` +
+  `numbers equal (timings aside): ${sameNumbers}`);
 process.exit(sameVerdicts && sameNumbers ? 0 : 1);
 NODE
 say "PASS"

@@ -21,12 +21,17 @@ case "$shards" in '' | *[!0-9]* | 0) echo "$0: K must be a positive integer, got
 [ -f "$config" ] || { echo "$0: no config file $config" >&2; exit 2; }
 out=$(realpath -m "${PRUNEPROOF_OUT:-runs}")
 if [ -z "${PRUNEPROOF:-}" ]; then
-  if command -v pruneproof > /dev/null; then PRUNEPROOF=pruneproof; else PRUNEPROOF="node $(realpath "$here/../..")/dist/src/cli/main.js"; fi
+  if command -v pruneproof > /dev/null; then
+    PRUNEPROOF=pruneproof
+  else
+    PRUNEPROOF="node $(realpath "$here/../..")/dist/src/cli/main.js"
+  fi
 fi
 export PRUNEPROOF
 mkdir -p "$store"
 read -r -a extra <<< "${SBATCH_FLAGS:-}"
-array=$(sbatch --parsable "${extra[@]}" --export=ALL --array=0-$((shards - 1)) "$here/sweep.sbatch" "$config" "$store" "$@")
+array=$(sbatch --parsable "${extra[@]}" --export=ALL --array=0-$((shards - 1)) \
+  "$here/sweep.sbatch" "$config" "$store" "$@")
 array=${array%%;*}
 merge=$(sbatch --parsable "${extra[@]}" --export=ALL --dependency=afterok:"$array" --kill-on-invalid-dep=yes \
   "$here/merge.sbatch" "$config" "$store" "$out" "$@")
