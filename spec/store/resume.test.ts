@@ -11,7 +11,7 @@ import { EXIT } from '../../src/cli/errors';
 import { cli, readOnlyReport, storeFiles, withoutTimings } from './helpers';
 
 const ROOT = resolve(__dirname, '../..');
-/** Long enough per run (a few hundred GD steps) that the signal lands mid-sweep. */
+/** Long enough per run (120 GD steps) that the signal lands mid-sweep. */
 const SWEEP = [
   '--quick',
   '--m',
