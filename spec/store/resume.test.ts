@@ -21,7 +21,7 @@ const SWEEP = [
   '--width',
   '20',
   '--iterations',
-  '300',
+  '120',
   '--n',
   '4,8',
   '--workers',
