@@ -25,6 +25,7 @@ cleanup() {
     if kill -0 "$pid" 2> /dev/null; then
       say "stopping PID $pid ($(ps -o comm= -p "$pid" 2> /dev/null || echo '?'))"
       kill "$pid" 2> /dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2> /dev/null || break; sleep 0.2; done
     fi
   done
   exit $code
