@@ -113,6 +113,7 @@ async function runInline(config: ExperimentConfig, options: ExperimentOptions, j
   const runs: RunResult[] = [];
   const total = jobs.length;
   const tracker = new ProgressTracker(jobs);
+  let finished = 0;
   for (const seed of [...new Set(jobs.map((j) => j.seed))]) {
     const seedJobs = jobs.filter((j) => j.seed === seed);
     const data = datasetsForSeed(config.dataset, seedJobs.map((j) => j.m), seed);
@@ -126,11 +127,11 @@ async function runInline(config: ExperimentConfig, options: ExperimentOptions, j
         heldOut: data.heldOut,
         seed,
         pruners: options.pruners,
-        onProgress: (p) => options.onProgress?.({ ...p, run: runs.length, runs: total, m, seed, overall: tracker.update(index, p) }),
+        onProgress: (p) => options.onProgress?.({ ...p, run: finished, runs: total, m, seed, overall: tracker.update(index, p) }),
       });
       tracker.finish(index);
       runs[index] = run;
-      options.onRunDone?.(run, runs.filter(Boolean).length - 1, total);
+      options.onRunDone?.(run, finished++, total);
     }
   }
   return runs;
