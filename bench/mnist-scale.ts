@@ -19,7 +19,7 @@ import { stabilityInfo, type StabilityInfo } from '../src/model/stability';
 import { trainNetwork } from '../src/model/train';
 import type { Parameterisation } from '../src/model/types';
 import { getPruner } from '../src/pruning';
-import { measureCheckpoint } from '../src/experiment/measure';
+import { measureCheckpoint } from '../src/pipeline/measure';
 import { Rng } from '../src/rng';
 import type { Tensor2D } from '../src/backend/tf';
 
@@ -111,6 +111,8 @@ async function main(): Promise<void> {
             pruners: ['greedy', 'random', 'magnitude'].map(getPruner),
             subnetworkSizes: [...new Set([20, 100].map((n) => Math.min(n, width)))],
             hullTolerance: 1e-6 * 2 * m,
+            hullMaxIterations: 3000,
+            ballSupport: true,
             maxKernelM: 2000,
             seed: 1,
             initialResidual: trained.residuals[0],

@@ -32,7 +32,7 @@ const ds = generateSynthetic({ m: 12, d: 5, labels: 'teacher', seed: 1 });
 writeFileSync(dataPath, JSON.stringify(datasetToJson(ds)));
 writeFileSync(weightsPath, JSON.stringify(weightsToJson(initNetwork({ parameterisation: 'meanfield', width: 30, inputDim: 5, outputs: 1, rng: new Rng(2) }))));
 
-const TINY = ['--m', '12,16,20', '--seeds', '1', '--width', '40', '--n', '4,8', '--iterations', '60', '--checkpoints', '4', '--eta', '0.5', '--quiet', '--workers', '1'];
+const TINY = ['--m', '12,16,20', '--seeds', '1', '--width', '40', '--n', '4,8', '--iterations', '60', '--checkpoints', '4', '--eta', '0.5', '--quiet', '--workers', '1', '--store', join(dir, 'store')];
 
 describe('pruneproof CLI: bad input exits 2 with a message naming what is wrong', () => {
   it.each([
@@ -127,7 +127,7 @@ describe('pruneproof CLI: commands that succeed', () => {
     expect(doc.runs).toHaveLength(3);
     expect(doc.environment.backend).toBeTruthy();
     // Same seed and config → the same numbers.
-    const again = await cli(['verify', ...TINY, '--out', join(dir, 'again')]);
+    const again = await cli(['verify', ...TINY, '--fresh', '--out', join(dir, 'again')]);
     expect(again.code).toBe(EXIT.ok);
     const doc2 = JSON.parse(readFileSync(join(dir, 'again', runDir, 'report.json'), 'utf8'));
     const strip = (d: { runs: { seconds: number; checkpoints: { pruners: { ms: number }[] }[] }[] }) =>

@@ -13,6 +13,11 @@ import { intList, integer, oneOf, positiveInt, positiveNumber, stringList } from
 import { verifyCommand, type VerifyFlags } from './verify';
 import { claimsCommand, type ClaimsFlags } from './claims';
 import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
+import { mergeCommand, type MergeFlags } from './merge';
+import { diffCommand, type DiffFlags } from './diff';
+
+/** verify flags that make no sense for merge (it computes nothing and reads the store it is given). */
+const MERGE_SKIPS = new Set(['--store', '--fresh', '--shard', '--workers']);
 
 const backendOption = () =>
   new Option('--backend <name>', 'force a tfjs backend (default: tensorflow → wasm → cpu; env PRUNEPROOF_BACKEND)').choices([...BACKEND_NAMES, 'auto']);
@@ -54,7 +59,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--pruners <list>', 'pruners to run, e.g. greedy,random,magnitude', stringList('--pruners'))
     .option('--target-accuracy <x>', 'accuracy target for the accuracy-based t_crit (MNIST)', positiveNumber('--target-accuracy'))
     .option('--raw-pixels', 'MNIST: keep [0,1] pixels instead of unit-norm inputs (H1 then fails)')
-    .option('--out <dir>', 'reports directory', 'reports')
+    .option('--out <dir>', 'reports directory (default runs/, gitignored; committed references: npm run reference)', 'runs')
+    .option('--force', 'replace an existing report of the same run id (otherwise exit 2, before computing)')
+    .option('--store <dir>', 'run store: finished (m, seed) runs are kept here and reused (default .pruneproof/store)')
+    .option('--fresh', 'recompute every run, ignoring stored ones (fresh runs are still stored)')
+    .option('--shard <k/K|auto>', 'compute only runs i with i mod K = k, store them, write no report (auto: Slurm array / k8s Indexed Job)')
     .option('--quick', 'a minute-long smoke run of the same pipeline')
     .option('--strict', 'exit 1 when a claim FAILs (default: claims are findings, exit 0)')
     .option('--quiet', 'no progress output')
@@ -63,6 +72,28 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (opts: VerifyFlags & { backend?: BackendName | 'auto' }) => {
       const backend = await backendFor(opts, false);
       setExit(await verifyCommand(opts, backend));
+    });
+
+  // merge takes verify's config flags, so it names the same config (and run keys) as the shards' verify.
+  const verifyOptions = program.commands.find((c) => c.name() === 'verify')!.options;
+  const merge = program
+    .command('merge')
+    .description('assemble the report of a sharded sweep from a run store; exit 2 naming any missing (m, seed)')
+    .argument('<store>', 'run store directory the shards wrote (verify --shard k/K --store DIR)');
+  for (const option of verifyOptions) if (!MERGE_SKIPS.has(option.long ?? '')) merge.addOption(option);
+  merge.action(async (store: string, opts: MergeFlags & { backend?: BackendName | 'auto' }) => {
+    const backend = await backendFor(opts, false);
+    setExit(await mergeCommand(store, opts, backend));
+  });
+
+  program
+    .command('diff')
+    .description('compare two reports (report.json or its directory) or two run stores; exit 1 when a verdict changed')
+    .argument('<a>', 'the earlier report.json, report directory or run store')
+    .argument('<b>', 'the later one')
+    .option('--json', 'print the differences as JSON')
+    .action(async (a: string, b: string, opts: DiffFlags) => {
+      setExit(await diffCommand(a, b, opts));
     });
 
   program

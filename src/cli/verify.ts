@@ -8,17 +8,19 @@ import { canonicalJson, runId } from '../experiment/config';
 import { checkMnistInstallation } from '../data/mnist';
 import { DEFAULT_MNIST, DEFAULT_SYNTHETIC, MNIST_RATIONALE, SYNTHETIC_RATIONALE, quickVariant } from '../experiment/defaults';
 import { checkConfig, mergeConfig } from '../experiment/validate-config';
-import { runExperiment } from '../experiment/verify';
 import { getPruner } from '../pruning';
 import { environmentInfo } from '../report/environment';
 import type { ReportDocument } from '../report/types';
-import { assembleReport } from '../report/assemble';
+import type { ExperimentProgress } from '../experiment/verify';
+
+import type { RunResult } from '../experiment/types';
 import { writeReport } from '../report/write';
 import { readConfigFile } from './config-file';
 import { EXIT, InputError } from './errors';
 import { ProgressReporter } from './progress';
+import { refuseOverwrite, shardFrom, storeFrom, sweepWithResume, type StoreFlags } from './sweep';
 
-export interface VerifyFlags {
+export interface VerifyFlags extends StoreFlags {
   config?: string;
   dataset?: string;
   labels?: LabelKind;
@@ -104,11 +106,11 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
   return { config, rationale };
 }
 
-function commandLine(): string {
+export function commandLine(): string {
   return ['pruneproof', ...process.argv.slice(2)].join(' ');
 }
 
-function printSummary(doc: ReportDocument, dir: string, log: (s: string) => void): void {
+export function printSummary(doc: ReportDocument, dir: string, log: (s: string) => void): void {
   log('');
   log(`Summary (${doc.runId})`);
   const width = Math.max(...doc.summary.map((r) => r.verdict.length));
@@ -130,30 +132,46 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   progress.log(
     `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${config.eta}`,
   );
+  const shard = shardFrom(flags);
+  if (!shard) refuseOverwrite(flags.out, runId(config), flags.force);
+  const store = storeFrom(flags, (s) => process.stderr.write(`pruneproof verify: ${s}\n`));
   const pruners = config.pruners.map(getPruner);
-  const result = await runExperiment(config, {
+  const options = {
     pruners,
     workers,
     backend: backend.name,
-    onProgress: (p) => {
+    environment: environmentInfo(backend),
+    command: commandLine(),
+    rationale,
+    onProgress: (p: ExperimentProgress) => {
       progress.update({ fraction: p.overall, label: `${p.run}/${p.runs} runs done; m=${p.m} seed=${p.seed} ${p.phase} ${p.done}/${p.total}` });
     },
-    onRunDone: (run, i, total) => {
+    onRunDone: (run: RunResult, i: number, total: number) => {
       const crit = run.critical.tCrit.map((c) => `t_crit(n=${c.n})=${c.t ?? '—'}`).join(' ');
       progress.log(`  run ${i + 1}/${total} m=${run.m} seed=${run.seed}: ${run.seconds.toFixed(1)} s, t_in=${run.critical.tIn ?? '—'} ${crit}`);
     },
-  });
-  const doc = assembleReport(config, result, { environment: environmentInfo(backend), command: commandLine(), rationale });
+  };
+  const outcome = await sweepWithResume(config, options, store, { context: { backend: backend.name }, fresh: flags.fresh, shard });
+  const where = shard ? `shard ${shard.index}/${shard.count}: ` : '';
+  // Not progress but part of the result (which numbers were computed now), so printed even with --quiet.
+  process.stderr.write(`pruneproof verify: ${where}${outcome.reused} of ${outcome.total} runs reused from ${store.dir}, ${outcome.computed} computed and stored\n`);
+  if (!outcome.report) return EXIT.ok;
+  const doc = outcome.report;
   const { dir } = await writeReport(doc, flags.out);
   printSummary(doc, dir, (s) => process.stdout.write(`${s}\n`));
+  return exitCodeOf(doc, flags.strict, 'pruneproof verify');
+}
+
+/** 1 when an invariant broke, or a claim FAILed under --strict; else 0 (said on stderr). */
+export function exitCodeOf(doc: ReportDocument, strict: boolean | undefined, command: string): number {
   const brokenInvariant = doc.checks.some((c) => c.kind === 'invariant' && c.verdict === 'FAIL');
   const failedClaim = doc.checks.some((c) => c.kind === 'claim' && c.verdict === 'FAIL');
   if (brokenInvariant) {
-    process.stderr.write('pruneproof verify: an invariant broke — this is a bug in pruneproof or in a pruner (exit 1)\n');
+    process.stderr.write(`${command}: an invariant broke — this is a bug in pruneproof or in a pruner (exit 1)\n`);
     return EXIT.failed;
   }
-  if (failedClaim && flags.strict) {
-    process.stderr.write('pruneproof verify: a claim FAILed and --strict is set (exit 1)\n');
+  if (failedClaim && strict) {
+    process.stderr.write(`${command}: a claim FAILed and --strict is set (exit 1)\n`);
     return EXIT.failed;
   }
   return EXIT.ok;

@@ -61,6 +61,8 @@ export interface ExperimentOptions {
   backend?: BackendName;
   onProgress?: (p: ExperimentProgress) => void;
   onRunDone?: (run: RunResult, index: number, total: number) => void;
+  /** Once aborted, no further run starts (inline); the runs finished so far are returned. */
+  signal?: AbortSignal;
 }
 
 /** What an experiment found: the runs in grid order, the scaling fits and the checks over all runs. */
@@ -73,8 +75,7 @@ export interface ExperimentResult {
 
 export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions): Promise<ExperimentResult> {
   const started = performance.now();
-  const workers = options.workers ?? 1;
-  const runs = workers > 1 && options.backend && workerScript() ? await runParallel(config, options, workers, options.backend) : await runInline(config, options);
+  const runs = await computeRuns(config, options, jobList(config));
   return concludeExperiment(config, runs, (performance.now() - started) / 1000);
 }
 
@@ -83,13 +84,23 @@ export function concludeExperiment(config: ExperimentConfig, runs: RunResult[], 
   return { runs, scaling: scalingResults(config, runs), checks: aggregateChecks(runs), wallSeconds };
 }
 
+/**
+ * Computes the given jobs (any subset of jobList(config): a shard, or the runs a store lacks) and returns
+ * their results in the order of `jobs`. A run depends only on (config, m, seed), never on the other jobs.
+ */
+export async function computeRuns(config: ExperimentConfig, options: ExperimentOptions, jobs: WorkerJob[]): Promise<RunResult[]> {
+  const workers = Math.min(options.workers ?? 1, jobs.length);
+  const local = jobs.map((job, index) => ({ ...job, index }));
+  if (workers > 1 && options.backend && workerScript()) return runParallel(config, options, workers, options.backend, local);
+  return runInline(config, options, local);
+}
+
 /** Seed-major, m-minor: the order of runs in the report, whatever order they were computed in. */
-function jobList(config: ExperimentConfig): WorkerJob[] {
+export function jobList(config: ExperimentConfig): WorkerJob[] {
   return config.seeds.flatMap((seed, i) => config.mGrid.map((m, j) => ({ index: i * config.mGrid.length + j, m, seed })));
 }
 
-async function runParallel(config: ExperimentConfig, options: ExperimentOptions, workers: number, backend: BackendName): Promise<RunResult[]> {
-  const jobs = jobList(config);
+async function runParallel(config: ExperimentConfig, options: ExperimentOptions, workers: number, backend: BackendName, jobs: WorkerJob[]): Promise<RunResult[]> {
   const tracker = new ProgressTracker(jobs);
   let done = 0;
   return runInWorkers(config, backend, jobs, workers, {
@@ -104,25 +115,29 @@ async function runParallel(config: ExperimentConfig, options: ExperimentOptions,
   });
 }
 
-async function runInline(config: ExperimentConfig, options: ExperimentOptions): Promise<RunResult[]> {
+async function runInline(config: ExperimentConfig, options: ExperimentOptions, jobs: WorkerJob[]): Promise<RunResult[]> {
   const runs: RunResult[] = [];
-  const total = config.seeds.length * config.mGrid.length;
-  const tracker = new ProgressTracker(jobList(config));
-  for (const seed of config.seeds) {
-    const data = datasetsForSeed(config.dataset, config.mGrid, seed);
-    for (const m of config.mGrid) {
-      const index = runs.length;
+  const total = jobs.length;
+  const tracker = new ProgressTracker(jobs);
+  let finished = 0;
+  for (const seed of [...new Set(jobs.map((j) => j.seed))]) {
+    const seedJobs = jobs.filter((j) => j.seed === seed);
+    const data = datasetsForSeed(config.dataset, seedJobs.map((j) => j.m), seed);
+    for (const { m, index } of seedJobs) {
+      // A run never yields to the event loop; yielding here lets signals and finished writes in between runs.
+      await new Promise((next) => setImmediate(next));
+      if (options.signal?.aborted) return runs;
       const run = await runOne({
         config,
         data: data.byM.get(m)!,
         heldOut: data.heldOut,
         seed,
         pruners: options.pruners,
-        onProgress: (p) => options.onProgress?.({ ...p, run: index, runs: total, m, seed, overall: tracker.update(index, p) }),
+        onProgress: (p) => options.onProgress?.({ ...p, run: finished, runs: total, m, seed, overall: tracker.update(index, p) }),
       });
       tracker.finish(index);
-      runs.push(run);
-      options.onRunDone?.(run, index, total);
+      runs[index] = run;
+      options.onRunDone?.(run, finished++, total);
     }
   }
   return runs;

@@ -1,0 +1,157 @@
+/**
+ * What changed between two reports (e.g. of two commits): verdicts per check, scaling-fit parameters that
+ * left the other report's 95% interval, and critical times whose range over seeds moved at some m.
+ * Pure: both reports in, a description of their differences out.
+ */
+import type { ScalingResult } from '../experiment/types';
+import type { ReportDocument } from './types';
+
+export interface VerdictChange {
+  check: string;
+  kind: string;
+  /** null: the check is absent from that report. */
+  before: string | null;
+  after: string | null;
+}
+
+export interface FitMove {
+  quantity: string;
+  model: 'log' | 'power';
+  param: string;
+  before: number;
+  after: number;
+  beforeInterval: [number, number] | null;
+  afterInterval: [number, number] | null;
+}
+
+/** The critical times of one quantity at one m, over the seeds. */
+export interface CriticalRange {
+  /** [min, max] over the seeds where the time was reached; null when none reached it. */
+  range: [number, number] | null;
+  reached: number;
+  unreached: number;
+}
+
+export interface CriticalMove {
+  quantity: string;
+  m: number;
+  before: CriticalRange;
+  after: CriticalRange;
+}
+
+export interface ReportDiff {
+  verdictChanges: VerdictChange[];
+  fitMoves: FitMove[];
+  criticalMoves: CriticalMove[];
+  /** Checks present in both with the same verdict. */
+  unchangedChecks: number;
+}
+
+function verdictChanges(a: ReportDocument, b: ReportDocument): { changes: VerdictChange[]; unchanged: number } {
+  const before = new Map(a.summary.map((r) => [r.check, r]));
+  const after = new Map(b.summary.map((r) => [r.check, r]));
+  const changes: VerdictChange[] = [];
+  let unchanged = 0;
+  for (const check of [...new Set([...before.keys(), ...after.keys()])]) {
+    const x = before.get(check);
+    const y = after.get(check);
+    if (x && y && x.verdict === y.verdict) unchanged++;
+    else changes.push({ check, kind: (x ?? y)!.kind, before: x?.verdict ?? null, after: y?.verdict ?? null });
+  }
+  return { changes, unchanged };
+}
+
+const outside = (v: number, interval: [number, number] | undefined): boolean =>
+  interval !== undefined && (v < interval[0] || v > interval[1]);
+
+/** A parameter moved when either estimate lies outside the other report's bootstrap interval. */
+function fitMoves(a: ScalingResult[], b: ScalingResult[]): FitMove[] {
+  const moves: FitMove[] = [];
+  for (const sa of a) {
+    const sb = b.find((s) => s.quantity === sa.quantity);
+    for (const fa of sa.fits) {
+      const fb = sb?.fits.find((f) => f.model === fa.model);
+      if (!fb) continue;
+      for (const param of Object.keys(fa.params)) {
+        const [x, y] = [fa.params[param], fb.params[param]];
+        if (y === undefined) continue;
+        if (outside(y, fa.intervals[param]) || outside(x, fb.intervals[param])) {
+          moves.push({
+            quantity: sa.quantity,
+            model: fa.model,
+            param,
+            before: x,
+            after: y,
+            beforeInterval: fa.intervals[param] ?? null,
+            afterInterval: fb.intervals[param] ?? null,
+          });
+        }
+      }
+    }
+  }
+  return moves;
+}
+
+function criticalRange(s: ScalingResult | undefined, m: number): CriticalRange {
+  const ts = (s?.points ?? []).filter((p) => p.m === m).map((p) => p.t);
+  const unreached = (s?.unreached ?? []).filter((p) => p.m === m).length;
+  return { range: ts.length ? [Math.min(...ts), Math.max(...ts)] : null, reached: ts.length, unreached };
+}
+
+/** Moved: reached at some m on one side only, or the ranges over seeds do not overlap. */
+function criticalMoves(a: ScalingResult[], b: ScalingResult[]): CriticalMove[] {
+  const moves: CriticalMove[] = [];
+  for (const sa of a) {
+    const sb = b.find((s) => s.quantity === sa.quantity);
+    if (!sb) continue;
+    const ms = [...new Set([...sa.points, ...sa.unreached, ...sb.points, ...sb.unreached].map((p) => p.m))].sort(
+      (x, y) => x - y,
+    );
+    for (const m of ms) {
+      const before = criticalRange(sa, m);
+      const after = criticalRange(sb, m);
+      const [x, y] = [before.range, after.range];
+      const moved = (x === null) !== (y === null) || (x !== null && y !== null && (x[1] < y[0] || y[1] < x[0]));
+      if (moved) moves.push({ quantity: sa.quantity, m, before, after });
+    }
+  }
+  return moves;
+}
+
+export function diffReports(a: ReportDocument, b: ReportDocument): ReportDiff {
+  const { changes, unchanged } = verdictChanges(a, b);
+  return {
+    verdictChanges: changes,
+    fitMoves: fitMoves(a.scaling, b.scaling),
+    criticalMoves: criticalMoves(a.scaling, b.scaling),
+    unchangedChecks: unchanged,
+  };
+}
+
+const num = (v: number): string =>
+  Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toPrecision(4);
+const interval = (i: [number, number] | null): string => (i ? `[${num(i[0])}, ${num(i[1])}]` : '(no interval)');
+function range(r: CriticalRange): string {
+  const [low, high] = r.range ?? [null, null];
+  const span = low === null ? 'never' : low === high ? `${low}` : `${low}–${high}`;
+  return r.unreached ? `${span} (${r.unreached} unreached)` : span;
+}
+
+/** The differences as text lines, for the terminal. */
+export function formatDiff(diff: ReportDiff): string[] {
+  const lines: string[] = [];
+  lines.push(`verdicts changed: ${diff.verdictChanges.length} (${diff.unchangedChecks} checks unchanged)`);
+  for (const c of diff.verdictChanges)
+    lines.push(`  ${c.kind.padEnd(9)} ${c.check}: ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`);
+  lines.push(`scaling-fit parameters beyond the other report's 95% interval: ${diff.fitMoves.length}`);
+  for (const f of diff.fitMoves) {
+    lines.push(
+      `  ${f.quantity} ${f.model} ${f.param}: ` +
+        `${num(f.before)} ${interval(f.beforeInterval)} → ${num(f.after)} ${interval(f.afterInterval)}`,
+    );
+  }
+  lines.push(`critical times whose range over seeds moved: ${diff.criticalMoves.length}`);
+  for (const c of diff.criticalMoves)
+    lines.push(`  ${c.quantity} at m = ${c.m}: ${range(c.before)} → ${range(c.after)}`);
+  return lines;
+}
