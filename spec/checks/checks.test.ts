@@ -35,7 +35,7 @@ async function measured(c: PruningCase, pruners: Pruner[] = [greedyPruner()], ch
 
 const theory = resolveTheory();
 /** A mean-field case where y starts outside the hull, T*(m) lies inside the run, and B2, B2′ can fail (found by search). */
-const inScope = small({ parameterisation: 'meanfield', dataset: { m: 8, d: 4, seed: 1 }, width: 120, n: 6, stepFraction: 0.9, iterations: 300 });
+const inScope = small({ parameterisation: 'meanfield', dataset: { m: 5, d: 3, seed: 3 }, width: 60, n: 6, stepFraction: 0.9, iterations: 300 });
 
 describe('the registry', () => {
   it('holds each check once, with the ids verify, claims and check-pruner share', () => {
@@ -96,15 +96,15 @@ describe('every PASS must be able to fail', () => {
     expect(r.checked).toBeGreaterThan(0);
   });
 
-  it('CLAIM-B1 FAILs on m = 2, N = 1 at the first t where R leaves the envelope (re-derived from the residuals)', async () => {
-    const run = await measured(small({}));
+  it('CLAIM-B1 FAILs on a mean-field case (outside [Du19]) at the first t where R leaves the envelope (re-derived)', async () => {
+    const run = await measured(inScope);
     const r = CLAIM_B1.evaluate(run, theory);
     expect(r.verdict).toBe('FAIL');
     const q = 1 - (run.etaEffective * run.lambda0!) / 2;
     const R = run.residuals!;
     const first = Array.from(R).findIndex((x, t) => t > 0 && x > q ** t * R[0] * (1 + 1e-4));
     expect(r.failures[0].t).toBe(first);
-    expect(r.violatedHypotheses).toEqual(expect.arrayContaining(['H4', 'H5']));
+    expect(r.violatedHypotheses).toEqual(expect.arrayContaining(['H4', 'outside [Du19]: both layers trained']));
   });
 
   it('a mean-field B1 lists "outside [Du19]: both layers trained" among its violated premises', async () => {
