@@ -14,7 +14,7 @@ beforeAll(async () => {
 const ctx = { pruner: greedyPruner() };
 
 describe('CLAIM-log-scaling (t_crit grows no faster than logarithmically)', () => {
-  const base: ScalingCase = { mGrid: [4, 8], d: 3, labels: 'teacher', seed: 417453428, parameterisation: 'meanfield', width: 20, n: 6, stepFraction: 0.1, iterations: 100, epsilon: 0.02 };
+  const base: ScalingCase = { mGrid: [4, 8], d: 3, labels: 'random', seed: 417453428, parameterisation: 'meanfield', width: 20, n: 6, stepFraction: 0.1, iterations: 100, epsilon: 0.02 };
 
   it('the envelope t_crit(m₀)·(1 + ln(m/m₀)) contains every log law a + b·ln m with a, b ≥ 0 (m₀ ≥ 3), not m¹', () => {
     expect(logEnvelope(19, 4, 8)).toBeCloseTo(19 * (1 + Math.log(2)), 12);

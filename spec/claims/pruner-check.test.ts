@@ -72,7 +72,7 @@ describe('checkPruner on the shipped examples', () => {
     expect(result.prefixConsistent).toBe(true);
     expect(result.contracts.map((r) => r.verdict)).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS']);
     // B2, B2′, B3 are claims for a pruner other than greedy: their verdicts are findings, not asserted here.
-    expect(result.claims.map((r) => [r.id, r.kind])).toEqual([['INV-B2', 'claim'], ['INV-B2-prime', 'claim'], ['CLAIM-B3', 'claim']]);
+    expect(result.claims.map((r) => [r.id, r.kind])).toEqual([['INV-B2', 'claim'], ['INV-B2-prime', 'claim'], ['CLAIM-B3-loss', 'claim']]);
     expect(result.claims.every((r) => r.error === null && r.cases.evaluated > 0)).toBe(true);
     const comparison = result.comparison!;
     expect(comparison.pruners).toEqual(['stochastic-greedy', 'greedy', 'random', 'magnitude']);

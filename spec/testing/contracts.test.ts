@@ -41,7 +41,7 @@ describe.each(['greedy', 'greedy-norep', 'random', 'magnitude'])('built-in prune
   it('meets every contract on generated pre-trained cases (valid multiset, size n, deterministic, no mutation, honest losses, prefix)', async () => {
     const pruner = { ...getPruner(name), prefixConsistent: true };
     for (const def of PRUNER_CONTRACTS) {
-      const r = await check(def, pruner, 20);
+      const r = await check(def, pruner, 30);
       expect({ id: def.id, verdict: r.verdict, detail: r.counterexample?.detail }).toEqual({ id: def.id, verdict: 'PASS', detail: undefined });
     }
   }, PRUNER_CONTRACTS.length * TIME_LIMIT_MS);

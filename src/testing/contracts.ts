@@ -234,7 +234,7 @@ function contract(id: string, statement: string, check: Parameters<typeof contra
     arbitrary: CONTRACT_CASES,
     parseCase: (v) => parsePruningCase(v, id),
     evaluate: contractEvaluator(check),
-    runs: { quick: 25, full: 100 },
+    runs: { quick: 30, full: 100 },
     usesPruner: true,
   };
 }
