@@ -4,3 +4,4 @@ export { assess, decideFrom, AICC_MARGIN, MIN_DISTINCT_M } from './decide';
 export { calibrate, anchoredLaws, simulate, confusion, MIN_POWER, MAX_FALSE_RATE, VERDICT_LABELS } from './calibrate';
 export { MODEL_SPECS, modelSpec, predict, LAW_VERDICT } from './models';
 export * from './types';
+export { SCALING_ANALYSIS_SCHEMA, validateScalingAnalysis } from './schema';
