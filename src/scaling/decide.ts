@@ -114,8 +114,20 @@ function bestBy<T>(items: readonly T[], score: (t: T) => number): T | null {
   return best;
 }
 
-/** AICc margin and held-out prediction together. */
-export function decideFrom(fitted: readonly FittedModel[]): Decision {
+/**
+ * a + c·m^α as α → 0 and a − c·m^−β as β → 0 both become a + b·ln m (with c ~ b/α). A fit that ends at that
+ * bound is the log law with one parameter too many, not evidence for another class; left in, it would
+ * cap how far a true log law can ever lead (≈ the AICc cost of one parameter) and split held-out ties.
+ */
+export function reducesToLog(f: Pick<FittedModel, 'spec' | 'fit'>): boolean {
+  const e = f.spec.exponent;
+  if (!e || f.spec.model === 'power' || e.min <= 0) return false;
+  return f.fit.params[e.name] <= e.min * 1.05;
+}
+
+/** AICc margin and held-out prediction together; fits that reduce to the log law take no part. */
+export function decideFrom(all: readonly FittedModel[]): Decision {
+  const fitted = all.filter((f) => !reducesToLog(f));
   const winner = bestBy(fitted, (f) => f.aicc);
   if (!winner) return inconclusive('no model could be fitted');
   const rivals = fitted.filter((f) => f.spec.law !== winner.spec.law);

@@ -174,7 +174,7 @@ export function fitCensored(spec: ModelSpec, data: readonly PreparedObservation[
   const x0 = [...start.vector, Math.log(Math.max(startSigma * 0.7, floor * 2))];
   const steps = x0.map((v, i) => (i === p ? 0.3 : Math.abs(v) > 1e-8 ? 0.1 * Math.abs(v) : 0.1));
   if (exponent) steps[p - 1] = Math.min(0.1, (exponent.max - exponent.min) / 10);
-  const best = nelderMead(objective, x0, { steps, tolerance: 1e-7, restarts: 2 });
+  const best = nelderMead(objective, x0, { steps, tolerance: 1e-5, restarts: 1 });
   return finish(spec, best.x.slice(0, p), Math.exp(best.x[p]), data);
 }
 
@@ -184,7 +184,7 @@ export function fitCensored(spec: ModelSpec, data: readonly PreparedObservation[
  * of it. That skips the simplex for finely resolved times; the likelihood reported is still the exact
  * interval likelihood at that point, so models stay comparable.
  */
-const NARROW = 0.25;
+const NARROW = 0.5;
 
 function narrowIntervalSigma(data: readonly PreparedObservation[], rss: number): number | null {
   if (data.some((d) => d.kind === 'censored')) return null;
