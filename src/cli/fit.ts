@@ -18,6 +18,9 @@ export interface FitFlags {
   plot?: string;
   seed?: number;
   json?: boolean;
+  /** Calibration simulations per law and bootstrap resamples per model (defaults 200 each). */
+  simulations?: number;
+  resamples?: number;
 }
 
 export interface Measurements {
@@ -111,7 +114,11 @@ function readMeasurements(path: string): Measurements {
 /** Runs the analysis; prints markdown (or JSON with --json); writes the SVG with --plot. */
 export async function fitCommand(flags: FitFlags): Promise<ScalingAnalysis> {
   const { quantity, observations } = readMeasurements(flags.data);
-  const analysis = analyseScaling(quantity, observations, { seed: flags.seed ?? 0 });
+  const analysis = analyseScaling(quantity, observations, {
+    seed: flags.seed ?? 0,
+    simulations: flags.simulations,
+    resamples: flags.resamples,
+  });
   if (flags.plot) await writeFileAtomically(flags.plot, await renderScalingPlot(analysis));
   process.stdout.write(flags.json ? `${JSON.stringify(analysis, null, 2)}\n` : scalingSectionMarkdown(analysis));
   return analysis;

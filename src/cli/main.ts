@@ -130,6 +130,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--plot <file>', 'also write an SVG plot (log–log and semi-log)')
     .option('--seed <int>', 'seed of the bootstrap and the calibration', integer('--seed'), 0)
     .option('--json', 'print the analysis as JSON (default: markdown)')
+    .option('--simulations <int>', 'calibration simulations per law (default 200)', positiveInt('--simulations'))
+    .option('--resamples <int>', 'bootstrap resamples per model (default 200)', positiveInt('--resamples'))
     .action(async (opts: FitFlags) => {
       await fitCommand(opts);
     });

@@ -95,6 +95,8 @@ export function confusion(laws: readonly SimulatedLaw[], design: Design, simulat
 }
 
 interface TargetRates {
+  /** The law whose detection rate is the power. */
+  ownLaw: string | null;
   power: number;
   falseRate: number;
   worstLaw: string | null;
@@ -122,7 +124,7 @@ export function targetRates(
   laws.forEach((l, i) => {
     if (l.law !== law && rates[i][column] > falseRate) [falseRate, worstLaw] = [rates[i][column], l.id];
   });
-  return { power, falseRate, worstLaw };
+  return { ownLaw: own.length > 0 ? own[0].l.id : null, power, falseRate, worstLaw };
 }
 
 function alphaDistance(law: SimulatedLaw, fittedAlpha: number | null): number {
@@ -152,7 +154,24 @@ function extendedGrid(design: Design, extraPoints: number): Design {
 const SEED_CANDIDATES = [3, 5, 8, 12, 20, 30];
 const MAX_EXTRA_GRID_POINTS = 6;
 
-/** Smallest seeds per m, and smallest extended largest m, whose simulations make the target adequate. */
+/** Smallest candidate that passes, by bisection over candidates ordered so that larger ones pass more easily. */
+function firstPassing<T>(candidates: readonly T[], passes: (c: T) => boolean): T | null {
+  if (candidates.length === 0 || !passes(candidates[candidates.length - 1])) return null;
+  let lo = -1; // candidates[lo] fails (or none checked)
+  let hi = candidates.length - 1; // candidates[hi] passes
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (passes(candidates[mid])) hi = mid;
+    else lo = mid;
+  }
+  return candidates[hi];
+}
+
+/**
+ * Smallest seeds per m, and smallest extended largest m, whose simulations make the target adequate. The
+ * caller passes only the laws that decide it (the target's own and the one most often mistaken for it), and
+ * candidates are bisected: a small search whose answer is "about".
+ */
 export function searchAdvice(
   laws: readonly SimulatedLaw[],
   design: Design,
@@ -161,16 +180,16 @@ export function searchAdvice(
   simulations: number,
   seed: number,
 ): { seedsPerM: number | null; maxM: number | null } {
-  const passes = (candidate: Design): boolean =>
-    adequate(targetRates(laws, confusion(laws, candidate, simulations, seed), target, fittedAlpha));
+  const passes = (candidate: Design): boolean => {
+    const rates = confusion(laws, candidate, simulations, seed);
+    return adequate(targetRates(laws, rates, target, fittedAlpha));
+  };
   const current = Math.max(...design.grid.map((g) => g.seeds));
-  const seedsPerM = SEED_CANDIDATES.filter((k) => k > current).find((k) => passes(moreSeeds(design, k))) ?? null;
-  let maxM: number | null = null;
-  for (let extra = 1; extra <= MAX_EXTRA_GRID_POINTS && maxM === null; extra++) {
-    const candidate = extendedGrid(design, extra);
-    if (passes(candidate)) maxM = candidate.grid[candidate.grid.length - 1].m;
-  }
-  return { seedsPerM, maxM };
+  const seedOptions = SEED_CANDIDATES.filter((k) => k > current);
+  const seedsPerM = firstPassing(seedOptions, (k) => passes(moreSeeds(design, k)));
+  const extensions = Array.from({ length: MAX_EXTRA_GRID_POINTS }, (_, i) => extendedGrid(design, i + 1));
+  const extended = firstPassing(extensions, passes);
+  return { seedsPerM, maxM: extended ? extended.grid[extended.grid.length - 1].m : null };
 }
 
 function adviceText(
@@ -220,7 +239,8 @@ export function calibrate(input: CalibrationInput): Calibration {
   const ok = adequate(r);
   let advice: Calibration['advice'] = null;
   if (!ok && input.advise !== false) {
-    const found = searchAdvice(laws, design, target, fittedAlpha, Math.max(50, Math.round(simulations / 2)), seed);
+    const deciding = laws.filter((l) => l.id === r.ownLaw || l.id === r.worstLaw);
+    const found = searchAdvice(deciding, design, target, fittedAlpha, Math.max(40, Math.round(simulations / 4)), seed);
     advice = { ...found, text: adviceText(target, r, found, design) };
   }
   return {

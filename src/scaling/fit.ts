@@ -14,6 +14,7 @@ import type { TimeObservation } from './types';
 /** An observation in the form the likelihood reads. */
 export interface PreparedObservation {
   m: number;
+  lnM: number;
   kind: 'exact' | 'interval' | 'censored';
   lo: number;
   hi: number;
@@ -25,10 +26,10 @@ export function prepare(observations: readonly TimeObservation[]): PreparedObser
   return observations.map((o) => {
     if (o.lo === null || o.hi === null) {
       const T = o.censoredAt ?? NaN;
-      return { m: o.m, kind: 'censored', lo: T, hi: Infinity, pseudo: T };
+      return { m: o.m, lnM: Math.log(o.m), kind: 'censored', lo: T, hi: Infinity, pseudo: T };
     }
     const kind = o.lo === o.hi ? 'exact' : 'interval';
-    return { m: o.m, kind, lo: o.lo, hi: o.hi, pseudo: (o.lo + o.hi) / 2 };
+    return { m: o.m, lnM: Math.log(o.m), kind, lo: o.lo, hi: o.hi, pseudo: (o.lo + o.hi) / 2 };
   });
 }
 
@@ -117,19 +118,11 @@ function sigmaFloor(data: readonly PreparedObservation[]): number {
   return 1e-6 * (scale > 0 ? scale : 1);
 }
 
-function meanAt(spec: ModelSpec, vector: readonly number[], m: number): number {
-  const exponent = spec.exponent ? vector[spec.linear.length] : 0;
-  const basis = spec.basis(m, exponent);
-  let sum = 0;
-  for (let j = 0; j < basis.length; j++) sum += vector[j] * basis[j];
-  return sum;
-}
-
 /** Log-likelihood of the observations under mean vector and σ. */
 export function logLikelihood(spec: ModelSpec, vector: readonly number[], sigma: number, data: readonly PreparedObservation[]): number {
   let total = 0;
   for (const d of data) {
-    const mu = meanAt(spec, vector, d.m);
+    const mu = spec.mean(vector, d.lnM);
     if (d.kind === 'exact') total += logDensity(d.lo, mu, sigma);
     else if (d.kind === 'censored') total += logUpperTail((d.lo - mu) / sigma);
     else if (d.hi - d.lo < 1e-6 * sigma) total += logDensity((d.lo + d.hi) / 2, mu, sigma) + Math.log(d.hi - d.lo);
@@ -167,7 +160,7 @@ export function fitCensored(spec: ModelSpec, data: readonly PreparedObservation[
     if (exponent && (x[p - 1] < exponent.min || x[p - 1] > exponent.max)) return Infinity;
     const sigma = Math.exp(x[p]);
     if (!(sigma >= floor)) return Infinity;
-    const value = -logLikelihood(spec, x.slice(0, p), sigma, data);
+    const value = -logLikelihood(spec, x, sigma, data); // x[p] (ln σ) is past the mean's parameters
     return Number.isNaN(value) ? Infinity : value;
   };
   // σ from the pseudo-values overstates the noise when intervals are wide; start a little lower.

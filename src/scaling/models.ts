@@ -2,7 +2,9 @@
  * The four laws t(m). Each is linear in its coefficients given at most one exponent, which lets a fit
  * profile the coefficients out by least squares and search the exponent alone for its starting point.
  * Exponent ranges keep the families distinct: a + c·m^α with α ∈ ℝ would contain the saturating law
- * (α < 0) and, as α → 0, the log law, so offset power takes α > 0 and saturating β > 0.
+ * (α < 0) and, as α → 0, the log law, so offset power takes α ≥ 0.1 and saturating β ≥ 0.1: below that,
+ * over the ≤ 3 decades of m one can afford, the curve differs from a + b·ln m by less than its noise, and a fit
+ * that ends at the bound is read as the log law (decide.ts, reducesToLog).
  */
 import type { LawClass, ScalingModel } from './types';
 
@@ -16,6 +18,8 @@ export interface ModelSpec {
   exponent: { name: string; min: number; max: number } | null;
   /** Basis functions at m for the exponent value (ignored when the model has none). */
   basis(m: number, exponent: number): number[];
+  /** t at ln m for the parameter vector [coefficients…, exponent?] (the likelihood's hot path, no arrays). */
+  mean(v: readonly number[], lnM: number): number;
 }
 
 export const MODEL_SPECS: readonly ModelSpec[] = [
@@ -26,6 +30,7 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     linear: ['a', 'b'],
     exponent: null,
     basis: (m) => [1, Math.log(m)],
+    mean: (v, lnM) => v[0] + v[1] * lnM,
   },
   {
     model: 'power',
@@ -34,22 +39,25 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     linear: ['c'],
     exponent: { name: 'alpha', min: -3, max: 3 },
     basis: (m, alpha) => [m ** alpha],
+    mean: (v, lnM) => v[0] * Math.exp(v[1] * lnM),
   },
   {
     model: 'offset-power',
     law: 'power',
     formula: 't = a + c·m^α',
     linear: ['a', 'c'],
-    exponent: { name: 'alpha', min: 0.02, max: 3 },
+    exponent: { name: 'alpha', min: 0.1, max: 3 },
     basis: (m, alpha) => [1, m ** alpha],
+    mean: (v, lnM) => v[0] + v[1] * Math.exp(v[2] * lnM),
   },
   {
     model: 'saturating',
     law: 'saturating',
     formula: 't = a − c·m^−β',
     linear: ['a', 'c'],
-    exponent: { name: 'beta', min: 0.02, max: 3 },
+    exponent: { name: 'beta', min: 0.1, max: 3 },
     basis: (m, beta) => [1, -(m ** -beta)],
+    mean: (v, lnM) => v[0] - v[1] * Math.exp(-v[2] * lnM),
   },
 ];
 
