@@ -51,28 +51,55 @@ describe('pruneproof fit', () => {
   });
 
   const BAD: [string, unknown, RegExp][] = [
-    ['m ≤ 0', { ...GOOD, points: [...GOOD.points.slice(0, 3), { m: 0, seed: 1, t: 3 }] }, /points\[3\]\.m: expected a number > 0/],
-    ['lo > hi', { ...GOOD, points: [{ m: 5, seed: 1, t: null, lo: 9, hi: 4 }, ...GOOD.points] }, /points\[0\]\.lo: lo = 9 is greater than hi = 4/],
-    ['NaN as a string', { ...GOOD, points: [...GOOD.points, { m: 5, seed: 9, t: 'NaN' }] }, /points\[8\]\.t: expected a finite number/],
+    [
+      'm ≤ 0',
+      { ...GOOD, points: [...GOOD.points.slice(0, 3), { m: 0, seed: 1, t: 3 }] },
+      /points\[3\]\.m: expected a number > 0/,
+    ],
+    [
+      'lo > hi',
+      { ...GOOD, points: [{ m: 5, seed: 1, t: null, lo: 9, hi: 4 }, ...GOOD.points] },
+      /points\[0\]\.lo: lo = 9 is greater than hi = 4/,
+    ],
+    [
+      'NaN as a string',
+      { ...GOOD, points: [...GOOD.points, { m: 5, seed: 9, t: 'NaN' }] },
+      /points\[8\]\.t: expected a finite number/,
+    ],
     ['fewer than 2 points', { ...GOOD, points: [GOOD.points[0]] }, /points: need at least 2 points, got 1/],
     ['missing t', { ...GOOD, points: [{ m: 5, seed: 1 }, ...GOOD.points] }, /points\[0\]\.t: missing/],
-    ['missing censoredAt', { ...GOOD, points: [{ m: 5, seed: 1, t: null }, ...GOOD.points] }, /points\[0\]\.censoredAt: missing/],
-    ['unknown field', { ...GOOD, points: [{ m: 5, seed: 1, t: 2, sd: 1 }, ...GOOD.points] }, /points\[0\]\.sd: unknown field/],
+    [
+      'missing censoredAt',
+      { ...GOOD, points: [{ m: 5, seed: 1, t: null }, ...GOOD.points] },
+      /points\[0\]\.censoredAt: missing/,
+    ],
+    [
+      'unknown field',
+      { ...GOOD, points: [{ m: 5, seed: 1, t: 2, sd: 1 }, ...GOOD.points] },
+      /points\[0\]\.sd: unknown field/,
+    ],
     ['unknown top-level field', { ...GOOD, units: 'iterations' }, /units: unknown field/],
     ['missing quantity', { points: GOOD.points }, /quantity: expected a non-empty string/],
-    ['duplicate (m, seed)', { ...GOOD, points: [...GOOD.points, { m: 100, seed: 1, t: 3 }] }, /points\[8\]: same \(m = 100, seed = 1\) as points\[0\]/],
+    [
+      'duplicate (m, seed)',
+      { ...GOOD, points: [...GOOD.points, { m: 100, seed: 1, t: 3 }] },
+      /points\[8\]: same \(m = 100, seed = 1\) as points\[0\]/,
+    ],
     ['not JSON', '{"quantity": "t", "points": [NaN]}', /not valid JSON/],
   ];
 
-  it.each(BAD)('bad input (%s): exit 2, the field named, no stack trace, nothing written', async (_, value, message) => {
-    const plot = join(io.dir, 'never.svg');
-    expect(await main(['fit', '--data', writeData(value), '--plot', plot])).toBe(2);
-    const err = io.stderr.join('');
-    expect(err).toMatch(message);
-    expect(err).not.toMatch(/\n\s+at /);
-    expect(io.stdout.join('')).toBe('');
-    expect(existsSync(plot)).toBe(false);
-  });
+  it.each(BAD)(
+    'bad input (%s): exit 2, the field named, no stack trace, nothing written',
+    async (_, value, message) => {
+      const plot = join(io.dir, 'never.svg');
+      expect(await main(['fit', '--data', writeData(value), '--plot', plot])).toBe(2);
+      const err = io.stderr.join('');
+      expect(err).toMatch(message);
+      expect(err).not.toMatch(/\n\s+at /);
+      expect(io.stdout.join('')).toBe('');
+      expect(existsSync(plot)).toBe(false);
+    },
+  );
 
   it('a missing file: exit 2 naming --data', async () => {
     expect(await main(['fit', '--data', join(io.dir, 'nope.json')])).toBe(2);

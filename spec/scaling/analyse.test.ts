@@ -67,7 +67,9 @@ describe('analyseScaling: calibrated verdicts', () => {
     expect(c.adequate).toBe(true);
     expect(c.power).toBeGreaterThanOrEqual(0.8);
     expect(c.falseRate).toBeLessThanOrEqual(0.1);
-    expect(s.fits.find((f) => f.model === 'log')!.intervals.b[0]).toBeLessThan(s.fits.find((f) => f.model === 'log')!.params.b);
+    expect(s.fits.find((f) => f.model === 'log')!.intervals.b[0]).toBeLessThan(
+      s.fits.find((f) => f.model === 'log')!.params.b,
+    );
     expect(validateScalingAnalysis(JSON.parse(JSON.stringify(s))).errors).toEqual([]);
   });
 
@@ -79,7 +81,12 @@ describe('analyseScaling: calibrated verdicts', () => {
 
   it('the stated power is what independent data sets show: the verdict on fresh log-law data sets matches it', () => {
     // Calibration says P(log | log law) ≥ 0.8 on this design; fresh draws from that law should agree.
-    const s = analyseScaling('t', simulate(laws[0], design, new Rng(21)), { seed: 2, resamples: 10, simulations: 60, advise: false });
+    const s = analyseScaling('t', simulate(laws[0], design, new Rng(21)), {
+      seed: 2,
+      resamples: 10,
+      simulations: 60,
+      advise: false,
+    });
     const stated = s.calibration!.power;
     let hits = 0;
     const runs = 40;

@@ -11,7 +11,11 @@ function censoredLogData(seed: number): { data: TimeObservation[]; censored: num
   for (const m of [50, 100, 200, 400, 800, 1600, 3200]) {
     for (let s = 0; s < 20; s++) {
       const t = a + b * Math.log(m) + sigma * rng.normal();
-      data.push(t > T ? { m, seed: s, lo: null, hi: null, censoredAt: T } : { m, seed: s, lo: Math.floor(t), hi: Math.floor(t) + 1 });
+      data.push(
+        t > T
+          ? { m, seed: s, lo: null, hi: null, censoredAt: T }
+          : { m, seed: s, lo: Math.floor(t), hi: Math.floor(t) + 1 },
+      );
     }
   }
   return { data, censored: data.filter((d) => d.lo === null).length };

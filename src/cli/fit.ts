@@ -46,7 +46,8 @@ const nonNegative = (v: unknown, where: string) => finiteNumber(v, where, (x) =>
 
 function unknownFields(value: Record<string, unknown>, allowed: Set<string>, where: string): void {
   const extra = Object.keys(value).find((k) => !allowed.has(k));
-  if (extra !== undefined) throw new InputError(`${where}.${extra}: unknown field (allowed: ${[...allowed].join(', ')})`);
+  if (extra !== undefined)
+    throw new InputError(`${where}.${extra}: unknown field (allowed: ${[...allowed].join(', ')})`);
 }
 
 function parsePoint(p: unknown, where: string): TimeObservation {
@@ -64,14 +65,16 @@ function parsePoint(p: unknown, where: string): TimeObservation {
     const lo = nonNegative(p.lo, `${where}.lo`);
     const hi = nonNegative(p.hi, `${where}.hi`);
     if (lo > hi) throw new InputError(`${where}.lo: lo = ${lo} is greater than hi = ${hi}`);
-    if (t !== null && (t < lo || t > hi)) throw new InputError(`${where}.t: t = ${t} lies outside [lo, hi] = [${lo}, ${hi}]`);
+    if (t !== null && (t < lo || t > hi))
+      throw new InputError(`${where}.t: t = ${t} lies outside [lo, hi] = [${lo}, ${hi}]`);
     return { m, seed, lo, hi };
   }
   if (t !== null) {
     if ('censoredAt' in p) throw new InputError(`${where}.censoredAt: only for runs with t null (never reached)`);
     return { m, seed, lo: t, hi: t };
   }
-  if (!('censoredAt' in p)) throw new InputError(`${where}.censoredAt: missing (t is null: give censoredAt, or lo and hi)`);
+  if (!('censoredAt' in p))
+    throw new InputError(`${where}.censoredAt: missing (t is null: give censoredAt, or lo and hi)`);
   return { m, seed, lo: null, hi: null, censoredAt: nonNegative(p.censoredAt, `${where}.censoredAt`) };
 }
 
@@ -89,7 +92,8 @@ export function parseMeasurements(value: unknown, source: string): Measurements 
   observations.forEach((o, i) => {
     const key = `${o.m}/${o.seed}`;
     const first = seen.get(key);
-    if (first !== undefined) throw new InputError(`points[${i}]: same (m = ${o.m}, seed = ${o.seed}) as points[${first}]`);
+    if (first !== undefined)
+      throw new InputError(`points[${i}]: same (m = ${o.m}, seed = ${o.seed}) as points[${first}]`);
     seen.set(key, i);
   });
   return { quantity: value.quantity, observations };

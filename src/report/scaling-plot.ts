@@ -22,9 +22,7 @@ function observationRows(s: ScalingAnalysis): { measured: Row[]; censored: Row[]
 }
 
 function curveRows(s: ScalingAnalysis): Row[] {
-  return s.fits.flatMap((f) =>
-    f.curve.map((p) => ({ law: f.formula, m: p.m, t: p.t, lo: p.lo, hi: p.hi })),
-  );
+  return s.fits.flatMap((f) => f.curve.map((p) => ({ law: f.formula, m: p.m, t: p.t, lo: p.lo, hi: p.hi })));
 }
 
 function panel(s: ScalingAnalysis, logY: boolean): Record<string, unknown> {
@@ -47,7 +45,12 @@ function panel(s: ScalingAnalysis, logY: boolean): Record<string, unknown> {
         mark: { type: 'area', opacity: 0.15 },
         encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color },
       },
-      { data: { values: curves }, transform: positive, mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y, color } },
+      {
+        data: { values: curves },
+        transform: positive,
+        mark: { type: 'line', strokeWidth: 1.8 },
+        encoding: { x, y, color },
+      },
       {
         data: { values: measured },
         transform: logY ? [{ filter: 'datum.lo > 0' }] : [],

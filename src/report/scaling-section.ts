@@ -27,8 +27,14 @@ function fitsTable(s: ScalingAnalysis): string {
     f.heldOut ? `${fmt(f.heldOut.error)} (predicted ${fmt(f.heldOut.prediction)})` : '—',
   ]);
   const heldOutM = s.fits.find((f) => f.heldOut)?.heldOut?.m;
-  const header = ['law', 'parameters [95 % bootstrap over seeds within m]', 'σ', 'AICc', 'ΔAICc',
-    `held-out error at m = ${heldOutM ?? 'largest'}`];
+  const header = [
+    'law',
+    'parameters [95 % bootstrap over seeds within m]',
+    'σ',
+    'AICc',
+    'ΔAICc',
+    `held-out error at m = ${heldOutM ?? 'largest'}`,
+  ];
   return table(header, rows);
 }
 
@@ -41,9 +47,12 @@ function calibrationBlock(s: ScalingAnalysis): string {
   if (!c) return '';
   const d = c.design;
   const grid = d.grid.map((g) => `${g.m}×${g.seeds}`).join(', ');
-  const resolution = d.resolution.relative > 0
-    ? `${fmt(d.resolution.relative * 100)} % of t`
-    : d.resolution.absolute > 0 ? `${fmt(d.resolution.absolute)}` : 'exact';
+  const resolution =
+    d.resolution.relative > 0
+      ? `${fmt(d.resolution.relative * 100)} % of t`
+      : d.resolution.absolute > 0
+        ? `${fmt(d.resolution.absolute)}`
+        : 'exact';
   const short = (label: string) => label.replace('consistent with ', '').replace('better explained by a ', '');
   const rows = c.laws.map((law, i) => [law.id, ...c.rates[i].map(percent)]);
   const lines = [
@@ -72,7 +81,8 @@ export function scalingSectionMarkdown(s: ScalingAnalysis): string {
       `interval, ${n.censored} censored (never reached).`,
   ];
   if (s.fits.length > 0) parts.push('', fitsTable(s));
-  if (s.skipped.length > 0) parts.push('', `Not fitted: ${s.skipped.map((k) => `${k.model} (${k.reason})`).join('; ')}.`);
+  if (s.skipped.length > 0)
+    parts.push('', `Not fitted: ${s.skipped.map((k) => `${k.model} (${k.reason})`).join('; ')}.`);
   const calibration = calibrationBlock(s);
   if (calibration) parts.push('', calibration);
   return `${parts.join('\n')}\n`;

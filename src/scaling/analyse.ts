@@ -41,7 +41,8 @@ export function validateObservations(observations: readonly TimeObservation[]): 
       }
       return;
     }
-    if (!Number.isFinite(o.lo) || o.lo < 0) throw new RangeError(`${where}.lo: must be a finite number ≥ 0, got ${o.lo}`);
+    if (!Number.isFinite(o.lo) || o.lo < 0)
+      throw new RangeError(`${where}.lo: must be a finite number ≥ 0, got ${o.lo}`);
     if (!Number.isFinite(o.hi)) throw new RangeError(`${where}.hi: must be a finite number, got ${o.hi}`);
     if (o.lo > o.hi) throw new RangeError(`${where}.lo: lo = ${o.lo} > hi = ${o.hi}`);
     if (o.censoredAt !== undefined) throw new RangeError(`${where}.censoredAt: only for runs without a time`);
@@ -58,7 +59,10 @@ function sameObservation(a: TimeObservation, b: TimeObservation): boolean {
  * measured: keeping every copy would count each point several times (doubling AICc margins, zero-width
  * bootstrap). They collapse to one observation per m.
  */
-function collapseIdenticalSeeds(observations: readonly TimeObservation[]): { kept: TimeObservation[]; note: string | null } {
+function collapseIdenticalSeeds(observations: readonly TimeObservation[]): {
+  kept: TimeObservation[];
+  note: string | null;
+} {
   const byM = new Map<number, TimeObservation[]>();
   for (const o of observations) byM.set(o.m, [...(byM.get(o.m) ?? []), o]);
   const repeated = [...byM.values()].filter((g) => g.length > 1);
@@ -68,7 +72,9 @@ function collapseIdenticalSeeds(observations: readonly TimeObservation[]): { kep
   const kept = [...byM.values()].map((g) => g[0]);
   return {
     kept,
-    note: `every seed gives the same value at each m, so the ${observations.length} runs count as ${kept.length} points`,
+    note:
+      `every seed gives the same value at each m, so the ${observations.length} runs ` +
+      `count as ${kept.length} points`,
   };
 }
 
@@ -117,13 +123,22 @@ function inferDesign(observations: readonly TimeObservation[], best: FittedModel
   return {
     grid,
     resolution: options.design?.resolution ?? inferResolution(observations),
-    censorAt: options.design?.censorAt !== undefined ? options.design.censorAt : censoredAt.length ? Math.max(...censoredAt) : null,
+    censorAt:
+      options.design?.censorAt !== undefined
+        ? options.design.censorAt
+        : censoredAt.length
+          ? Math.max(...censoredAt)
+          : null,
     sigma: useAcross ? across : best.fit.sigma,
     sigmaSource: useAcross ? 'across seeds' : 'model residual',
   };
 }
 
-function modelFits(fitted: readonly FittedModel[], observations: readonly TimeObservation[], options: ScalingOptions): ModelFit[] {
+function modelFits(
+  fitted: readonly FittedModel[],
+  observations: readonly TimeObservation[],
+  options: ScalingOptions,
+): ModelFit[] {
   const data = prepare(observations);
   const rng = new Rng(options.seed ?? 0).fork('bootstrap');
   return fitted.map((f) => {
@@ -156,7 +171,10 @@ function calibrationFor(
   const t0 = predict(best.spec, best.fit.params, m0);
   const t1 = predict(best.spec, best.fit.params, m1);
   if (!(Number.isFinite(t0) && Number.isFinite(t1) && t1 > t0)) {
-    return `the best fit (${best.spec.model}) does not grow from m = ${m0} to m = ${m1}, so no growth law can be calibrated`;
+    return (
+      `the best fit (${best.spec.model}) does not grow from m = ${m0} to m = ${m1}, ` +
+      'so no growth law can be calibrated'
+    );
   }
   const powerFit = fitted.filter((f) => f.spec.law === 'power').sort((a, b) => a.aicc - b.aicc)[0];
   return calibrate({
@@ -171,14 +189,16 @@ function calibrationFor(
 }
 
 function calibratedStatement(decided: ScalingVerdict, c: Calibration): { verdict: ScalingVerdict; reason: string } {
-  const rates = `power ${percent(c.power)}, false-verdict rate ${percent(c.falseRate)}${c.worstLaw ? ` (${c.worstLaw})` : ''}`;
+  const worst = c.worstLaw ? ` (${c.worstLaw})` : '';
+  const rates = `power ${percent(c.power)}, false-verdict rate ${percent(c.falseRate)}${worst}`;
   if (decided === 'inconclusive') {
     return { verdict: 'inconclusive', reason: c.adequate ? '' : ` Design: ${c.advice?.text ?? rates}.` };
   }
   if (c.adequate) return { verdict: decided, reason: ` Calibrated on this design: ${rates}.` };
   return {
     verdict: 'inconclusive',
-    reason: ` The procedure says "${decided}", but calibration does not back it (${rates}; needs power ≥ 80 %, ` +
+    reason:
+      ` The procedure says "${decided}", but calibration does not back it (${rates}; needs power ≥ 80 %, ` +
       `false rate ≤ 10 %): inconclusive: ${c.advice?.text ?? 'this design cannot separate the laws'}.`,
   };
 }

@@ -38,11 +38,21 @@ export function anchoredLaws(m0: number, t0: number, m1: number, t1: number): Si
   const laws: SimulatedLaw[] = [{ id: 'log', law: 'log', model: 'log', params: { a: t0 - b * Math.log(m0), b } }];
   for (const alpha of POWER_ALPHAS) {
     const c = rise / (m1 ** alpha - m0 ** alpha);
-    laws.push({ id: `power α=${alpha}`, law: 'power', model: 'offset-power', params: { a: t0 - c * m0 ** alpha, c, alpha } });
+    laws.push({
+      id: `power α=${alpha}`,
+      law: 'power',
+      model: 'offset-power',
+      params: { a: t0 - c * m0 ** alpha, c, alpha },
+    });
   }
   const beta = SATURATING_BETA;
   const c = rise / (m0 ** -beta - m1 ** -beta);
-  laws.push({ id: `saturating β=${beta}`, law: 'saturating', model: 'saturating', params: { a: t0 + c * m0 ** -beta, c, beta } });
+  laws.push({
+    id: `saturating β=${beta}`,
+    law: 'saturating',
+    model: 'saturating',
+    params: { a: t0 + c * m0 ** -beta, c, beta },
+  });
   return laws;
 }
 
@@ -81,7 +91,12 @@ export function simulate(law: SimulatedLaw, design: Design, rng: Rng): TimeObser
 }
 
 /** rates[i][j]: share of simulations of laws[i] that the procedure labels VERDICT_LABELS[j]. */
-export function confusion(laws: readonly SimulatedLaw[], design: Design, simulations: number, seed: number): number[][] {
+export function confusion(
+  laws: readonly SimulatedLaw[],
+  design: Design,
+  simulations: number,
+  seed: number,
+): number[][] {
   const designKey = design.grid.map((g) => `${g.m}x${g.seeds}`).join(',');
   return laws.map((law) => {
     const rng = new Rng(seed).fork(`calibration ${law.id} ${designKey}`);
@@ -199,9 +214,10 @@ function adviceText(
   design: Design,
 ): string {
   const law = VERDICT_LAW[target] ?? 'log';
-  const what = rates.worstLaw && rates.falseRate > MAX_FALSE_RATE
-    ? `this design cannot separate ${law} from ${rates.worstLaw}`
-    : `this design detects a true ${law} law in only ${percent(rates.power)} of simulations`;
+  const what =
+    rates.worstLaw && rates.falseRate > MAX_FALSE_RATE
+      ? `this design cannot separate ${law} from ${rates.worstLaw}`
+      : `this design detects a true ${law} law in only ${percent(rates.power)} of simulations`;
   const options = [
     found.seedsPerM !== null ? `about ${found.seedsPerM} seeds per m` : null,
     found.maxM !== null ? `m up to ${found.maxM}` : null,
@@ -209,9 +225,10 @@ function adviceText(
   const largest = design.grid[design.grid.length - 1].m;
   const ratio = design.grid.length > 1 ? (largest / design.grid[0].m) ** (1 / (design.grid.length - 1)) : 10;
   const cap = Math.round(largest * ratio ** MAX_EXTRA_GRID_POINTS);
-  const how = options.length > 0
-    ? `${options.join(' or ')} would`
-    : `neither ${SEED_CANDIDATES[SEED_CANDIDATES.length - 1]} seeds per m nor m up to ${cap} would (simulated)`;
+  const how =
+    options.length > 0
+      ? `${options.join(' or ')} would`
+      : `neither ${SEED_CANDIDATES[SEED_CANDIDATES.length - 1]} seeds per m nor m up to ${cap} would (simulated)`;
   return `${what}; ${how}`;
 }
 
@@ -257,4 +274,3 @@ export function calibrate(input: CalibrationInput): Calibration {
     advice,
   };
 }
-

@@ -4,7 +4,15 @@
  * least AICC_MARGIN, AND its prediction at the largest m, refitted without that m, is at least as close
  * to the observations there as every other class's. Either signal alone → inconclusive.
  */
-import { aicc, fitCensored, informativeMs, prepare, unfittableReason, type CoreFit, type PreparedObservation } from './fit';
+import {
+  aicc,
+  fitCensored,
+  informativeMs,
+  prepare,
+  unfittableReason,
+  type CoreFit,
+  type PreparedObservation,
+} from './fit';
 import { LAW_VERDICT, MODEL_SPECS, meanParameterCount, predict, type ModelSpec } from './models';
 import type { Decision, HeldOutPrediction, ScalingModel, TimeObservation } from './types';
 
@@ -140,7 +148,8 @@ export function decideFrom(all: readonly FittedModel[]): Decision {
     heldOutBest: heldOutBest?.spec.model ?? null,
   };
   if (!rival) return inconclusive('only one law class could be fitted', base);
-  const aiccText = `AICc ${winner.spec.model} ${fmtNumber(winner.aicc)} vs ${rival.spec.model} ${fmtNumber(rival.aicc)}`;
+  const aiccText =
+    `AICc ${winner.spec.model} ${fmtNumber(winner.aicc)} vs ` + `${rival.spec.model} ${fmtNumber(rival.aicc)}`;
   if (rival.aicc - winner.aicc < AICC_MARGIN) {
     return inconclusive(`AICc within ${AICC_MARGIN}: ${aiccText}`, base);
   }
@@ -161,6 +170,7 @@ export function decideFrom(all: readonly FittedModel[]): Decision {
   if (winner.heldOut.error > rivalHeld.heldOut!.error + tieWidth) {
     return inconclusive(`AICc and held-out prediction disagree: ${aiccText}; ${heldText}`, base);
   }
-  const tie = winner.heldOut.error > rivalHeld.heldOut!.error ? ` (a tie: within its standard error ${fmtNumber(tieWidth)})` : '';
+  const tie =
+    winner.heldOut.error > rivalHeld.heldOut!.error ? ` (a tie: within its standard error ${fmtNumber(tieWidth)})` : '';
   return { verdict: LAW_VERDICT[winner.spec.law], ...base, reason: `${aiccText}; ${heldText}${tie}` };
 }

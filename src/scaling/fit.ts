@@ -81,7 +81,10 @@ function profile(spec: ModelSpec, data: readonly PreparedObservation[], exponent
 }
 
 /** Least-squares start: coefficients profiled out, exponent by a scan then golden-section refinement. */
-function leastSquaresStart(spec: ModelSpec, data: readonly PreparedObservation[]): { vector: number[]; rss: number } | null {
+function leastSquaresStart(
+  spec: ModelSpec,
+  data: readonly PreparedObservation[],
+): { vector: number[]; rss: number } | null {
   if (!spec.exponent) {
     const fit = profile(spec, data, 0);
     return fit && { vector: fit.coef, rss: fit.rss };
@@ -119,7 +122,12 @@ function sigmaFloor(data: readonly PreparedObservation[]): number {
 }
 
 /** Log-likelihood of the observations under mean vector and σ. */
-export function logLikelihood(spec: ModelSpec, vector: readonly number[], sigma: number, data: readonly PreparedObservation[]): number {
+export function logLikelihood(
+  spec: ModelSpec,
+  vector: readonly number[],
+  sigma: number,
+  data: readonly PreparedObservation[],
+): number {
   let total = 0;
   for (const d of data) {
     const mu = spec.mean(vector, d.lnM);

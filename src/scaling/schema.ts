@@ -57,7 +57,12 @@ const observation = objectOf<TimeObservation>(
   ['censoredAt'],
 );
 
-const heldOut = objectOf<HeldOutPrediction>({ m: positive, count: { type: 'integer', minimum: 1 }, prediction: num, error: nonNegative });
+const heldOut = objectOf<HeldOutPrediction>({
+  m: positive,
+  count: { type: 'integer', minimum: 1 },
+  prediction: num,
+  error: nonNegative,
+});
 const curvePoint = objectOf<CurvePoint>({ m: positive, t: num, lo: num, hi: num });
 
 /** Each fit's params and intervals name exactly its model's parameters. */
