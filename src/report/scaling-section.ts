@@ -27,9 +27,12 @@ function fitsTable(s: ScalingAnalysis): string {
     f.heldOut ? `${fmt(f.heldOut.error)} (predicted ${fmt(f.heldOut.prediction)})` : '—',
   ]);
   const heldOutM = s.fits.find((f) => f.heldOut)?.heldOut?.m;
+  const oneRunPerM = s.fits.every((f) => Object.keys(f.intervals).length === 0);
   const header = [
     'law',
-    'parameters [95 % bootstrap over seeds within m]',
+    oneRunPerM
+      ? 'parameters (one run per m: no bootstrap interval)'
+      : 'parameters [95 % bootstrap over seeds within m]',
     'σ',
     'AICc',
     'ΔAICc',

@@ -141,8 +141,11 @@ function modelFits(
 ): ModelFit[] {
   const data = prepare(observations);
   const rng = new Rng(options.seed ?? 0).fork('bootstrap');
+  // With one run per m, resampling seeds within m can only redraw the same data: no interval is given.
+  const oneRunPerM = new Set(data.map((d) => d.m)).size === data.length;
   return fitted.map((f) => {
-    const boot = bootstrapModel(f.spec, data, f.fit.params, options.resamples ?? 200, rng.fork(f.spec.model));
+    const resamples = oneRunPerM ? 0 : (options.resamples ?? 200);
+    const boot = bootstrapModel(f.spec, data, f.fit.params, resamples, rng.fork(f.spec.model));
     return {
       model: f.spec.model,
       formula: f.spec.formula,

@@ -39,7 +39,10 @@ export function curveGrid(ms: readonly number[], count = 32): number[] {
   return Array.from({ length: count }, (_, i) => Math.exp(lo + ((hi - lo) * i) / (count - 1)));
 }
 
-/** 95 % percentile intervals of every parameter and of the curve, over seed-within-m resamples. */
+/**
+ * 95 % percentile intervals of every parameter and of the curve, over seed-within-m resamples; a parameter
+ * with no successful refit (e.g. resamples = 0) gets no interval and the band collapses onto the curve.
+ */
 export function bootstrapModel(
   spec: ModelSpec,
   data: readonly PreparedObservation[],
@@ -64,7 +67,7 @@ export function bootstrapModel(
   const intervals: Record<string, [number, number]> = {};
   for (const name of Object.keys(params)) {
     const values = samples[name];
-    intervals[name] = values && values.length > 0 ? interval(values) : [params[name], params[name]];
+    if (values && values.length > 0) intervals[name] = interval(values);
   }
   const curve = grid.map((m, i) => {
     const t = predict(spec, params, m);

@@ -81,15 +81,15 @@ function fitSchema(): Schema {
   });
   const byModel = MODEL_SPECS.map((spec) => {
     const names = [...spec.linear, ...(spec.exponent ? [spec.exponent.name] : [])];
-    const exactly = (values: Schema): Schema => ({
+    const exactly = (values: Schema, required: string[]): Schema => ({
       type: 'object',
       properties: Object.fromEntries(names.map((n) => [n, values])),
-      required: names,
+      required,
       additionalProperties: false,
     });
     return {
       if: { type: 'object', properties: { model: { const: spec.model } } },
-      then: { type: 'object', properties: { params: exactly(num), intervals: exactly(pair) } },
+      then: { type: 'object', properties: { params: exactly(num, names), intervals: exactly(pair, []) } },
     };
   });
   return { ...base, allOf: byModel };

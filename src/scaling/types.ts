@@ -53,7 +53,7 @@ export interface ModelFit {
   aicc: number;
   /** null when the fit without the largest m has too few distinct m for this model. */
   heldOut: HeldOutPrediction | null;
-  /** Bootstrap (seeds resampled within each m) 95 % percentile intervals of every parameter. */
+  /** Bootstrap (seeds resampled within each m) 95 % percentile intervals; empty with one run per m. */
   intervals: Record<string, [number, number]>;
   /** The curve over the observed m range, with its bootstrap band (for plots). */
   curve: CurvePoint[];
