@@ -1,8 +1,9 @@
 /**
  * The decision procedure, shared by real data and by every calibration simulation. A verdict needs two
  * signals to agree (README): the AICc-best model beats the best model of every other law class by at
- * least AICC_MARGIN, AND its prediction at the largest m, refitted without that m, is at least as close
- * to the observations there as every other class's. Either signal alone → inconclusive.
+ * least AICC_MARGIN, AND its law class predicts the largest m, refitted without that m, at least as well
+ * as every other class (best model of each class; a difference within the standard error of the held-out
+ * mean is a tie). Either signal alone → inconclusive.
  */
 import {
   aicc,
@@ -153,24 +154,29 @@ export function decideFrom(all: readonly FittedModel[]): Decision {
   if (rival.aicc - winner.aicc < AICC_MARGIN) {
     return inconclusive(`AICc within ${AICC_MARGIN}: ${aiccText}`, base);
   }
-  const rivalHeld = bestBy(
-    rivals.filter((f) => f.heldOut !== null),
-    (f) => f.heldOut!.error,
-  );
-  if (!winner.heldOut || !rivalHeld) {
+  // Held-out is compared class against class: a flexible winner (a + c·m^α refitted on the smaller m) can
+  // extrapolate wildly while the plain power law of the same class predicts well.
+  const withHeld = (models: readonly FittedModel[]) =>
+    bestBy(
+      models.filter((f) => f.heldOut !== null),
+      (f) => f.heldOut!.error,
+    );
+  const ownHeld = withHeld(fitted.filter((f) => f.spec.law === winner.spec.law));
+  const rivalHeld = withHeld(rivals);
+  if (!ownHeld || !rivalHeld) {
     return inconclusive(`${aiccText}, but no held-out prediction at the largest m to confirm it`, base);
   }
-  const m = winner.heldOut.m;
+  const own = ownHeld.heldOut!;
+  const other = rivalHeld.heldOut!;
   const heldText =
-    `held-out error at m = ${m}: ${winner.spec.model} ${fmtNumber(winner.heldOut.error)}, ` +
-    `${rivalHeld.spec.model} ${fmtNumber(rivalHeld.heldOut!.error)}`;
+    `held-out error at m = ${own.m}: ${ownHeld.spec.model} ${fmtNumber(own.error)}, ` +
+    `${rivalHeld.spec.model} ${fmtNumber(other.error)}`;
   // A rival predicting better by less than the standard error of the held-out mean is a tie, not a
   // disagreement (a near-log saturating law otherwise wins half of the ties against a true log law).
-  const tieWidth = winner.fit.sigma / Math.sqrt(winner.heldOut.count);
-  if (winner.heldOut.error > rivalHeld.heldOut!.error + tieWidth) {
+  const tieWidth = winner.fit.sigma / Math.sqrt(own.count);
+  if (own.error > other.error + tieWidth) {
     return inconclusive(`AICc and held-out prediction disagree: ${aiccText}; ${heldText}`, base);
   }
-  const tie =
-    winner.heldOut.error > rivalHeld.heldOut!.error ? ` (a tie: within its standard error ${fmtNumber(tieWidth)})` : '';
+  const tie = own.error > other.error ? ` (a tie: within its standard error ${fmtNumber(tieWidth)})` : '';
   return { verdict: LAW_VERDICT[winner.spec.law], ...base, reason: `${aiccText}; ${heldText}${tie}` };
 }
