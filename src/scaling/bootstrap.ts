@@ -56,7 +56,7 @@ export function bootstrapModel(
   const curves: number[][] = grid.map(() => []);
   for (let b = 0; b < resamples; b++) {
     const fit = fitCensored(spec, resampleWithinM(groups, rng));
-    if (!fit) continue;
+    if (!fit || !Object.values(fit.params).every(Number.isFinite)) continue;
     for (const [name, v] of Object.entries(fit.params)) (samples[name] ??= []).push(v);
     grid.forEach((m, i) => curves[i].push(predict(spec, fit.params, m)));
   }
