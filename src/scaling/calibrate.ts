@@ -236,6 +236,11 @@ export function percent(rate: number): string {
   return `${Math.round(rate * 100)} %`;
 }
 
+/** The advice is "about": a quarter of the simulations (at least 50, at most all) per candidate design. */
+function adviceSimulations(simulations: number): number {
+  return Math.min(simulations, Math.max(50, Math.round(simulations / 4)));
+}
+
 export interface CalibrationInput {
   design: Design;
   anchors: { m0: number; t0: number; m1: number; t1: number };
@@ -257,7 +262,7 @@ export function calibrate(input: CalibrationInput): Calibration {
   let advice: Calibration['advice'] = null;
   if (!ok && input.advise !== false) {
     const deciding = laws.filter((l) => l.id === r.ownLaw || l.id === r.worstLaw);
-    const found = searchAdvice(deciding, design, target, fittedAlpha, Math.max(40, Math.round(simulations / 4)), seed);
+    const found = searchAdvice(deciding, design, target, fittedAlpha, adviceSimulations(simulations), seed);
     advice = { ...found, text: adviceText(target, r, found, design) };
   }
   return {
