@@ -13,6 +13,7 @@ import { intList, integer, oneOf, positiveInt, positiveNumber, stringList } from
 import { verifyCommand, type VerifyFlags } from './verify';
 import { claimsCommand, type ClaimsFlags } from './claims';
 import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
+import { fitCommand, type FitFlags } from './fit';
 import { mergeCommand, type MergeFlags } from './merge';
 import { diffCommand, type DiffFlags } from './diff';
 
@@ -152,6 +153,19 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (module: string, opts: CheckPrunerFlags & { backend?: BackendName | 'auto' }) => {
       const backend = await backendFor(opts, false);
       setExit(await checkPrunerCommand(module, opts, backend));
+    });
+
+  program
+    .command('fit')
+    .description('fit log, power, offset-power and saturating laws to t(m) with censoring; calibrated verdict')
+    .requiredOption('--data <file>', 'measurements JSON {"quantity", "points": [{"m", "seed", "t", "lo"?, "hi"?, "censoredAt"?}]}')
+    .option('--plot <file>', 'also write an SVG plot (log–log and semi-log)')
+    .option('--seed <int>', 'seed of the bootstrap and the calibration', integer('--seed'), 0)
+    .option('--json', 'print the analysis as JSON (default: markdown)')
+    .option('--simulations <int>', 'calibration simulations per law (default 200)', positiveInt('--simulations'))
+    .option('--resamples <int>', 'bootstrap resamples per model (default 200)', positiveInt('--resamples'))
+    .action(async (opts: FitFlags) => {
+      await fitCommand(opts);
     });
 
   return program;

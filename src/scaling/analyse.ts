@@ -1,0 +1,257 @@
+/**
+ * The scaling analysis of one critical time against m: validation, the censored fits of the four laws,
+ * the decision (AICc margin and held-out prediction), the bootstrap over seeds within m, and the calibration
+ * that decides whether this design may state the decision's verdict at all.
+ */
+import { Rng } from '../rng';
+import { bootstrapModel } from './bootstrap';
+import { calibrate, percent } from './calibrate';
+import { assess, fmtNumber, type FittedModel } from './decide';
+import { prepare } from './fit';
+import { LAW_VERDICT, predict } from './models';
+import type { Calibration, Design, ModelFit, ScalingAnalysis, ScalingVerdict, TimeObservation } from './types';
+
+export interface ScalingOptions {
+  /** One seed drives the bootstrap and the calibration (default 0). */
+  seed?: number;
+  /** Bootstrap resamples per model (default 200). */
+  resamples?: number;
+  /** Calibration simulations per law (default 200). */
+  simulations?: number;
+  /** What the run's design is known to be; inferred from the observations where not given. */
+  design?: Partial<Pick<Design, 'resolution' | 'censorAt'>>;
+  /** Search for a design that would suffice when this one does not (default true). */
+  advise?: boolean;
+}
+
+/** Checks the observations; throws RangeError naming the index and field of the first bad one. */
+export function validateObservations(observations: readonly TimeObservation[]): void {
+  const seen = new Set<string>();
+  observations.forEach((o, i) => {
+    const where = `observations[${i}]`;
+    if (!(Number.isFinite(o.m) && o.m > 0)) throw new RangeError(`${where}.m: must be a finite number > 0, got ${o.m}`);
+    if (!Number.isInteger(o.seed)) throw new RangeError(`${where}.seed: must be an integer, got ${o.seed}`);
+    const key = `${o.m}/${o.seed}`;
+    if (seen.has(key)) throw new RangeError(`${where}: duplicate (m = ${o.m}, seed = ${o.seed})`);
+    seen.add(key);
+    if (o.lo === null || o.hi === null) {
+      if (o.lo !== o.hi) throw new RangeError(`${where}: lo and hi must both be numbers or both null`);
+      if (!(Number.isFinite(o.censoredAt) && o.censoredAt! >= 0)) {
+        throw new RangeError(`${where}.censoredAt: a censored run needs a finite censoredAt ≥ 0`);
+      }
+      return;
+    }
+    if (!Number.isFinite(o.lo) || o.lo < 0)
+      throw new RangeError(`${where}.lo: must be a finite number ≥ 0, got ${o.lo}`);
+    if (!Number.isFinite(o.hi)) throw new RangeError(`${where}.hi: must be a finite number, got ${o.hi}`);
+    if (o.lo > o.hi) throw new RangeError(`${where}.lo: lo = ${o.lo} > hi = ${o.hi}`);
+    if (o.censoredAt !== undefined) throw new RangeError(`${where}.censoredAt: only for runs without a time`);
+  });
+  if (observations.length < 2) throw new RangeError(`observations: need ≥ 2, got ${observations.length}`);
+}
+
+function sameObservation(a: TimeObservation, b: TimeObservation): boolean {
+  return a.lo === b.lo && a.hi === b.hi && a.censoredAt === b.censoredAt;
+}
+
+/**
+ * When every m with several seeds shows the same value for all of them, the seeds do not vary what is
+ * measured: keeping every copy would count each point several times (doubling AICc margins, zero-width
+ * bootstrap). They collapse to one observation per m.
+ */
+function collapseIdenticalSeeds(observations: readonly TimeObservation[]): {
+  kept: TimeObservation[];
+  note: string | null;
+} {
+  const byM = new Map<number, TimeObservation[]>();
+  for (const o of observations) byM.set(o.m, [...(byM.get(o.m) ?? []), o]);
+  const repeated = [...byM.values()].filter((g) => g.length > 1);
+  if (repeated.length === 0 || !repeated.every((g) => g.every((o) => sameObservation(o, g[0])))) {
+    return { kept: [...observations], note: null };
+  }
+  const kept = [...byM.values()].map((g) => g[0]);
+  return {
+    kept,
+    note:
+      `every seed gives the same value at each m, so the ${observations.length} runs ` +
+      `count as ${kept.length} points`,
+  };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Interval width the runs were measured with: absolute if the widths are alike, relative if they grow. */
+export function inferResolution(observations: readonly TimeObservation[]): Design['resolution'] {
+  const intervals = observations.filter((o) => o.lo !== null && o.hi !== null && o.hi > o.lo);
+  if (intervals.length === 0) return { absolute: 0, relative: 0 };
+  const widths = intervals.map((o) => o.hi! - o.lo!);
+  if (Math.max(...widths) > 2 * Math.min(...widths)) {
+    return { absolute: 0, relative: median(intervals.map((o) => (2 * (o.hi! - o.lo!)) / (o.hi! + o.lo!))) };
+  }
+  return { absolute: median(widths), relative: 0 };
+}
+
+/** Pooled standard deviation across seeds within each m (interval midpoints; censored runs left out). */
+export function acrossSeedSigma(observations: readonly TimeObservation[]): number | null {
+  const byM = new Map<number, number[]>();
+  for (const o of observations) {
+    if (o.lo === null || o.hi === null) continue;
+    byM.set(o.m, [...(byM.get(o.m) ?? []), (o.lo + o.hi) / 2]);
+  }
+  let sum = 0;
+  let dof = 0;
+  for (const values of byM.values()) {
+    if (values.length < 2) continue;
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    sum += values.reduce((s, v) => s + (v - mean) ** 2, 0);
+    dof += values.length - 1;
+  }
+  return dof > 0 ? Math.sqrt(sum / dof) : null;
+}
+
+function inferDesign(observations: readonly TimeObservation[], best: FittedModel, options: ScalingOptions): Design {
+  const counts = new Map<number, number>();
+  for (const o of observations) counts.set(o.m, (counts.get(o.m) ?? 0) + 1);
+  const grid = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([m, seeds]) => ({ m, seeds }));
+  const censoredAt = observations.filter((o) => o.censoredAt !== undefined).map((o) => o.censoredAt!);
+  const across = acrossSeedSigma(observations);
+  const useAcross = across !== null && across > 0;
+  return {
+    grid,
+    resolution: options.design?.resolution ?? inferResolution(observations),
+    censorAt:
+      options.design?.censorAt !== undefined
+        ? options.design.censorAt
+        : censoredAt.length
+          ? Math.max(...censoredAt)
+          : null,
+    sigma: useAcross ? across : best.fit.sigma,
+    sigmaSource: useAcross ? 'across seeds' : 'model residual',
+  };
+}
+
+function modelFits(
+  fitted: readonly FittedModel[],
+  observations: readonly TimeObservation[],
+  options: ScalingOptions,
+): ModelFit[] {
+  const data = prepare(observations);
+  const rng = new Rng(options.seed ?? 0).fork('bootstrap');
+  // With one run per m, resampling seeds within m can only redraw the same data: no interval is given.
+  const oneRunPerM = new Set(data.map((d) => d.m)).size === data.length;
+  return fitted.map((f) => {
+    const resamples = oneRunPerM ? 0 : (options.resamples ?? 200);
+    const boot = bootstrapModel(f.spec, data, f.fit.params, resamples, rng.fork(f.spec.model));
+    return {
+      model: f.spec.model,
+      formula: f.spec.formula,
+      params: f.fit.params,
+      sigma: f.fit.sigma,
+      logLikelihood: f.fit.logLikelihood,
+      k: f.k,
+      aicc: f.aicc,
+      heldOut: f.heldOut,
+      intervals: boot.intervals,
+      curve: boot.curve,
+    };
+  });
+}
+
+function calibrationFor(
+  observations: readonly TimeObservation[],
+  fitted: readonly FittedModel[],
+  verdict: ScalingVerdict,
+  options: ScalingOptions,
+): Calibration | string {
+  const best = fitted.reduce((a, b) => (b.aicc < a.aicc ? b : a));
+  const ms = observations.map((o) => o.m);
+  const m0 = Math.min(...ms);
+  const m1 = Math.max(...ms);
+  const t0 = predict(best.spec, best.fit.params, m0);
+  const t1 = predict(best.spec, best.fit.params, m1);
+  if (!(Number.isFinite(t0) && Number.isFinite(t1) && t1 > t0)) {
+    return (
+      `the best fit (${best.spec.model}) does not grow from m = ${m0} to m = ${m1}, ` +
+      'so no growth law can be calibrated'
+    );
+  }
+  const powerFit = fitted.filter((f) => f.spec.law === 'power').sort((a, b) => a.aicc - b.aicc)[0];
+  return calibrate({
+    design: inferDesign(observations, best, options),
+    anchors: { m0, t0, m1, t1 },
+    target: verdict === 'inconclusive' ? LAW_VERDICT.log : verdict,
+    fittedAlpha: powerFit ? powerFit.fit.params.alpha : null,
+    simulations: options.simulations ?? 200,
+    seed: options.seed ?? 0,
+    advise: options.advise,
+  });
+}
+
+function calibratedStatement(decided: ScalingVerdict, c: Calibration): { verdict: ScalingVerdict; reason: string } {
+  const worst = c.worstLaw ? ` (${c.worstLaw})` : '';
+  const rates = `power ${percent(c.power)}, false-verdict rate ${percent(c.falseRate)}${worst}`;
+  if (decided === 'inconclusive') {
+    return { verdict: 'inconclusive', reason: c.adequate ? '' : ` Design: ${c.advice?.text ?? rates}.` };
+  }
+  if (c.adequate) return { verdict: decided, reason: ` Calibrated on this design: ${rates}.` };
+  return {
+    verdict: 'inconclusive',
+    reason:
+      ` The procedure says "${decided}", but calibration does not back it (${rates}; needs power ≥ 80 %, ` +
+      `false rate ≤ 10 %): inconclusive: ${c.advice?.text ?? 'this design cannot separate the laws'}.`,
+  };
+}
+
+/** The whole analysis of one quantity. Throws RangeError on invalid observations. */
+export function analyseScaling(
+  quantity: string,
+  observations: readonly TimeObservation[],
+  options: ScalingOptions = {},
+): ScalingAnalysis {
+  validateObservations(observations);
+  const { kept, note } = collapseIdenticalSeeds(observations);
+  const { fitted, skipped, decision } = assess(kept);
+  const censored = kept.filter((o) => o.lo === null).length;
+  const exact = kept.filter((o) => o.lo !== null && o.lo === o.hi).length;
+  const counts = {
+    observations: kept.length,
+    distinctM: new Set(kept.map((o) => o.m)).size,
+    exact,
+    interval: kept.length - censored - exact,
+    censored,
+  };
+  const notePrefix = note ? `${note}. ` : '';
+  let calibration: Calibration | null = null;
+  let verdict: ScalingVerdict = 'inconclusive';
+  let reason = `${notePrefix}${decision.reason}.`;
+  const eligible = fitted.length > 0 && decision.aiccBest !== null;
+  if (eligible) {
+    const c = calibrationFor(kept, fitted, decision.verdict, options);
+    if (typeof c === 'string') {
+      reason += ` No verdict: ${c}.`;
+    } else {
+      calibration = c;
+      const stated = calibratedStatement(decision.verdict, c);
+      verdict = stated.verdict;
+      reason += stated.reason;
+    }
+  }
+  return {
+    quantity,
+    observations: kept,
+    counts,
+    fits: modelFits(fitted, kept, options),
+    skipped,
+    decision,
+    calibration,
+    verdict,
+    reason: reason.replace(/\.\./g, '.'),
+    seed: options.seed ?? 0,
+  };
+}
+
+export { fmtNumber };

@@ -1,0 +1,281 @@
+/**
+ * Calibration: what the decision procedure says on this design when the truth is known. Laws of each class
+ * are drawn through the same two anchor points as the data (the best fit at the smallest and largest m),
+ * simulated with the design's seeds, noise, interval resolution and censoring, and decided by the same
+ * procedure. A verdict may be stated only when the design labels its own law correctly often enough
+ * (power ≥ MIN_POWER) and labels every other law that way rarely enough (false rate ≤ MAX_FALSE_RATE).
+ */
+import { Rng } from '../rng';
+import { assess } from './decide';
+import { modelSpec, predict } from './models';
+import type { Calibration, Design, LawClass, ScalingVerdict, SimulatedLaw, TimeObservation } from './types';
+
+/** Fixed before any result was seen; never tuned. */
+export const MIN_POWER = 0.8;
+export const MAX_FALSE_RATE = 0.1;
+export const POWER_ALPHAS = [0.25, 0.5, 1] as const;
+/** Exponent of the simulated saturating law: 90 % of its rise done over two decades. */
+export const SATURATING_BETA = 0.5;
+
+export const VERDICT_LABELS: ScalingVerdict[] = [
+  'consistent with logarithmic scaling',
+  'better explained by a power law',
+  'better explained by a saturating law',
+  'inconclusive',
+];
+
+const VERDICT_LAW: Record<ScalingVerdict, LawClass | null> = {
+  'consistent with logarithmic scaling': 'log',
+  'better explained by a power law': 'power',
+  'better explained by a saturating law': 'saturating',
+  inconclusive: null,
+};
+
+/** Laws of every class through (m0, t0) and (m1, t1). */
+export function anchoredLaws(m0: number, t0: number, m1: number, t1: number): SimulatedLaw[] {
+  const rise = t1 - t0;
+  const b = rise / Math.log(m1 / m0);
+  const laws: SimulatedLaw[] = [{ id: 'log', law: 'log', model: 'log', params: { a: t0 - b * Math.log(m0), b } }];
+  for (const alpha of POWER_ALPHAS) {
+    const c = rise / (m1 ** alpha - m0 ** alpha);
+    laws.push({
+      id: `power α=${alpha}`,
+      law: 'power',
+      model: 'offset-power',
+      params: { a: t0 - c * m0 ** alpha, c, alpha },
+    });
+  }
+  const beta = SATURATING_BETA;
+  const c = rise / (m0 ** -beta - m1 ** -beta);
+  laws.push({
+    id: `saturating β=${beta}`,
+    law: 'saturating',
+    model: 'saturating',
+    params: { a: t0 + c * m0 ** -beta, c, beta },
+  });
+  return laws;
+}
+
+/** The interval a run with time t reports under the design's resolution (exact when the resolution is 0). */
+function measure(t: number, design: Design): { lo: number; hi: number } {
+  const { absolute, relative } = design.resolution;
+  const time = Math.max(t, 0);
+  if (relative > 0 && relative < 2 && time > 0 && relative * time >= absolute) {
+    const ratio = (1 + relative / 2) / (1 - relative / 2);
+    const lo = ratio ** Math.floor(Math.log(time) / Math.log(ratio));
+    return { lo, hi: lo * ratio };
+  }
+  if (absolute > 0) {
+    const lo = Math.floor(time / absolute) * absolute;
+    return { lo, hi: lo + absolute };
+  }
+  return { lo: time, hi: time };
+}
+
+/** One simulated data set of the design under a law. */
+export function simulate(law: SimulatedLaw, design: Design, rng: Rng): TimeObservation[] {
+  const spec = modelSpec(law.model);
+  const out: TimeObservation[] = [];
+  for (const { m, seeds } of design.grid) {
+    const mean = predict(spec, law.params, m);
+    for (let seed = 0; seed < seeds; seed++) {
+      const t = mean + design.sigma * rng.normal();
+      if (design.censorAt !== null && t > design.censorAt) {
+        out.push({ m, seed, lo: null, hi: null, censoredAt: design.censorAt });
+      } else {
+        out.push({ m, seed, ...measure(t, design) });
+      }
+    }
+  }
+  return out;
+}
+
+/** rates[i][j]: share of simulations of laws[i] that the procedure labels VERDICT_LABELS[j]. */
+export function confusion(
+  laws: readonly SimulatedLaw[],
+  design: Design,
+  simulations: number,
+  seed: number,
+): number[][] {
+  const designKey = design.grid.map((g) => `${g.m}x${g.seeds}`).join(',');
+  return laws.map((law) => {
+    const rng = new Rng(seed).fork(`calibration ${law.id} ${designKey}`);
+    const counts = VERDICT_LABELS.map(() => 0);
+    for (let s = 0; s < simulations; s++) {
+      const verdict = assess(simulate(law, design, rng)).decision.verdict;
+      counts[VERDICT_LABELS.indexOf(verdict)]++;
+    }
+    return counts.map((c) => c / simulations);
+  });
+}
+
+interface TargetRates {
+  /** The law whose detection rate is the power. */
+  ownLaw: string | null;
+  power: number;
+  falseRate: number;
+  worstLaw: string | null;
+}
+
+/**
+ * Power: the share of the target's own law labelled as it (for a power law, the simulated α nearest the
+ * fitted one). False rate: the largest share of a law of another class labelled as the target.
+ */
+export function targetRates(
+  laws: readonly SimulatedLaw[],
+  rates: readonly number[][],
+  target: ScalingVerdict,
+  fittedAlpha: number | null,
+): TargetRates {
+  const law = VERDICT_LAW[target];
+  const column = VERDICT_LABELS.indexOf(target);
+  const own = laws
+    .map((l, i) => ({ l, i }))
+    .filter(({ l }) => l.law === law)
+    .sort((x, y) => alphaDistance(x.l, fittedAlpha) - alphaDistance(y.l, fittedAlpha));
+  const power = own.length > 0 ? rates[own[0].i][column] : 0;
+  let falseRate = 0;
+  let worstLaw: string | null = null;
+  laws.forEach((l, i) => {
+    if (l.law !== law && rates[i][column] > falseRate) [falseRate, worstLaw] = [rates[i][column], l.id];
+  });
+  return { ownLaw: own.length > 0 ? own[0].l.id : null, power, falseRate, worstLaw };
+}
+
+function alphaDistance(law: SimulatedLaw, fittedAlpha: number | null): number {
+  return fittedAlpha === null || law.params.alpha === undefined ? 0 : Math.abs(law.params.alpha - fittedAlpha);
+}
+
+export function adequate(r: TargetRates): boolean {
+  return r.power >= MIN_POWER && r.falseRate <= MAX_FALSE_RATE;
+}
+
+/** Candidate designs: more seeds at every m, or the m grid extended at its own log spacing. */
+function moreSeeds(design: Design, seeds: number): Design {
+  return { ...design, grid: design.grid.map((g) => ({ m: g.m, seeds: Math.max(g.seeds, seeds) })) };
+}
+
+function extendedGrid(design: Design, extraPoints: number): Design {
+  const ms = design.grid.map((g) => g.m);
+  const ratio = ms.length > 1 ? (ms[ms.length - 1] / ms[0]) ** (1 / (ms.length - 1)) : 10;
+  const seeds = Math.max(...design.grid.map((g) => g.seeds));
+  const extra = Array.from({ length: extraPoints }, (_, i) => ({
+    m: Math.round(ms[ms.length - 1] * ratio ** (i + 1)),
+    seeds,
+  }));
+  return { ...design, grid: [...design.grid, ...extra] };
+}
+
+const SEED_CANDIDATES = [3, 5, 8, 12, 20, 30];
+const MAX_EXTRA_GRID_POINTS = 6;
+
+/** Smallest candidate that passes, by bisection over candidates ordered so that larger ones pass more easily. */
+function firstPassing<T>(candidates: readonly T[], passes: (c: T) => boolean): T | null {
+  if (candidates.length === 0 || !passes(candidates[candidates.length - 1])) return null;
+  let lo = -1; // candidates[lo] fails (or none checked)
+  let hi = candidates.length - 1; // candidates[hi] passes
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (passes(candidates[mid])) hi = mid;
+    else lo = mid;
+  }
+  return candidates[hi];
+}
+
+/**
+ * Smallest seeds per m, and smallest extended largest m, whose simulations make the target adequate. The
+ * caller passes only the laws that decide it (the target's own and the one most often mistaken for it), and
+ * candidates are bisected: a small search whose answer is "about".
+ */
+export function searchAdvice(
+  laws: readonly SimulatedLaw[],
+  design: Design,
+  target: ScalingVerdict,
+  fittedAlpha: number | null,
+  simulations: number,
+  seed: number,
+): { seedsPerM: number | null; maxM: number | null } {
+  const passes = (candidate: Design): boolean => {
+    const rates = confusion(laws, candidate, simulations, seed);
+    return adequate(targetRates(laws, rates, target, fittedAlpha));
+  };
+  const current = Math.max(...design.grid.map((g) => g.seeds));
+  const seedOptions = SEED_CANDIDATES.filter((k) => k > current);
+  const seedsPerM = firstPassing(seedOptions, (k) => passes(moreSeeds(design, k)));
+  const extensions = Array.from({ length: MAX_EXTRA_GRID_POINTS }, (_, i) => extendedGrid(design, i + 1));
+  const extended = firstPassing(extensions, passes);
+  return { seedsPerM, maxM: extended ? extended.grid[extended.grid.length - 1].m : null };
+}
+
+function adviceText(
+  target: ScalingVerdict,
+  rates: TargetRates,
+  found: { seedsPerM: number | null; maxM: number | null },
+  design: Design,
+): string {
+  const law = VERDICT_LAW[target] ?? 'log';
+  const what =
+    rates.worstLaw && rates.falseRate > MAX_FALSE_RATE
+      ? `this design cannot separate ${law} from ${rates.worstLaw}`
+      : `this design detects a true ${law} law in only ${percent(rates.power)} of simulations`;
+  const options = [
+    found.seedsPerM !== null ? `about ${found.seedsPerM} seeds per m` : null,
+    found.maxM !== null ? `m up to ${found.maxM}` : null,
+  ].filter((s): s is string => s !== null);
+  const largest = design.grid[design.grid.length - 1].m;
+  const ratio = design.grid.length > 1 ? (largest / design.grid[0].m) ** (1 / (design.grid.length - 1)) : 10;
+  const cap = Math.round(largest * ratio ** MAX_EXTRA_GRID_POINTS);
+  const how =
+    options.length > 0
+      ? `${options.join(' or ')} would`
+      : `neither ${SEED_CANDIDATES[SEED_CANDIDATES.length - 1]} seeds per m nor m up to ${cap} would (simulated)`;
+  return `${what}; ${how}`;
+}
+
+export function percent(rate: number): string {
+  return `${Math.round(rate * 100)} %`;
+}
+
+/** The advice is "about": a quarter of the simulations (at least 50, at most all) per candidate design. */
+function adviceSimulations(simulations: number): number {
+  return Math.min(simulations, Math.max(50, Math.round(simulations / 4)));
+}
+
+export interface CalibrationInput {
+  design: Design;
+  anchors: { m0: number; t0: number; m1: number; t1: number };
+  /** The verdict to calibrate (the decision's, or the log verdict when the decision is inconclusive). */
+  target: ScalingVerdict;
+  fittedAlpha: number | null;
+  simulations: number;
+  seed: number;
+  /** Search for a design that would suffice when this one does not (default true). */
+  advise?: boolean;
+}
+
+export function calibrate(input: CalibrationInput): Calibration {
+  const { design, anchors, target, fittedAlpha, simulations, seed } = input;
+  const laws = anchoredLaws(anchors.m0, anchors.t0, anchors.m1, anchors.t1);
+  const rates = confusion(laws, design, simulations, seed);
+  const r = targetRates(laws, rates, target, fittedAlpha);
+  const ok = adequate(r);
+  let advice: Calibration['advice'] = null;
+  if (!ok && input.advise !== false) {
+    const deciding = laws.filter((l) => l.id === r.ownLaw || l.id === r.worstLaw);
+    const found = searchAdvice(deciding, design, target, fittedAlpha, adviceSimulations(simulations), seed);
+    advice = { ...found, text: adviceText(target, r, found, design) };
+  }
+  return {
+    design,
+    simulationsPerLaw: simulations,
+    laws,
+    labels: VERDICT_LABELS,
+    rates,
+    target,
+    power: r.power,
+    falseRate: r.falseRate,
+    worstLaw: r.worstLaw,
+    adequate: ok,
+    advice,
+  };
+}
