@@ -27,6 +27,8 @@ export interface VerifyFlags {
   n?: number[];
   epsilon?: number;
   eta?: number;
+  /** η = r × the per-run stability limit. */
+  etaRel?: number;
   iterations?: number;
   batchSize?: number;
   checkpoints?: number;
@@ -75,6 +77,7 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
     subnetworkSizes: flags.n,
     epsilon: flags.epsilon,
     eta: flags.eta,
+    etaRelative: flags.etaRel,
     iterations: flags.iterations,
     batchSize: flags.batchSize,
     checkpoints: flags.checkpoints,

@@ -55,9 +55,10 @@ export async function runOne(input: RunInput): Promise<RunResult> {
   const heldOut = input.heldOut ? { x: tf.tensor2d(input.heldOut.x, [input.heldOut.m, input.heldOut.d]) as Tensor2D, classes: input.heldOut.classes! } : null;
   try {
     const stability = stabilityInfo(initial, tensors);
+    const eta = stepSize(config, stability.limit);
     const checkpoints = logSpacedCheckpoints(config.iterations, config.checkpoints);
     const trained = trainNetwork(initial, tensors, {
-      eta: config.eta,
+      eta,
       iterations: config.iterations,
       checkpoints,
       stability,
@@ -92,7 +93,7 @@ export async function runOne(input: RunInput): Promise<RunResult> {
     const first = records[0];
     const last = records[records.length - 1];
     const nMax = Math.max(...config.subnetworkSizes);
-    const etaEffective = config.parameterisation === 'ntk' ? config.eta : config.eta / data.m;
+    const etaEffective = config.parameterisation === 'ntk' ? eta : eta / data.m;
     const theoryInputs: TheoryInputs = {
       m: data.m,
       N: config.width,
@@ -146,7 +147,7 @@ export async function runOne(input: RunInput): Promise<RunResult> {
       m: data.m,
       seed,
       dataset: data.name,
-      eta: config.eta,
+      eta,
       etaEffective,
       lambda0: spectrum?.lambda0 ?? null,
       lambdaMaxInfinity: spectrum?.lambdaMax ?? null,
@@ -167,6 +168,15 @@ export async function runOne(input: RunInput): Promise<RunResult> {
     tensors.dispose();
     heldOut?.x.dispose();
   }
+}
+
+/** The step size of this run: η as configured, or r × the measured stability limit when etaRelative = r. */
+function stepSize(config: ExperimentConfig, stabilityLimit: number): number {
+  if (config.etaRelative === undefined) return config.eta;
+  if (!Number.isFinite(stabilityLimit)) {
+    throw new RangeError(`etaRelative: the stability limit is ${stabilityLimit} (K(0) = 0: no neuron is active), so r × limit is no step size`);
+  }
+  return config.etaRelative * stabilityLimit;
 }
 
 function tStarNote(value: number | null, reason: string | undefined, ballVoid: boolean): string {
