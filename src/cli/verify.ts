@@ -127,7 +127,7 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   const workers = Math.min(flags.workers ?? cpus().length, config.mGrid.length * config.seeds.length);
   const training = config.batchSize === null ? 'GD' : `SGD (batch ${config.batchSize})`;
   progress.log(
-    `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${config.eta}`,
+    `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${config.etaRelative === undefined ? config.eta : `${config.etaRelative} × stability limit`}`,
   );
   const pruners = config.pruners.map(getPruner);
   const doc = await runExperiment(config, {
