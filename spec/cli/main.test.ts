@@ -38,6 +38,7 @@ describe('pruneproof CLI: bad input exits 2 with a message naming what is wrong'
   it.each([
     [['verify', '--m', '10,abc'], /--m: expected a comma-separated list of integers/],
     [['verify', '--width', '0'], /--width: expected a positive integer/],
+    [['verify', '--eta-rel', '1.5'], /etaRelative must be < 1/],
     [['verify', '--parameterisation', 'lazy'], /argument 'lazy' is invalid/],
     [['verify', '--config', join(dir, 'missing.json')], /cannot read config file .*missing\.json: ENOENT/],
     [['verify', '--dataset', 'imagenet'], /--dataset: expected 'synthetic', 'mnist' or a path/],
@@ -133,6 +134,23 @@ describe('pruneproof CLI: commands that succeed', () => {
     const strip = (d: { runs: { seconds: number; checkpoints: { pruners: { ms: number }[] }[] }[] }) =>
       d.runs.map((r) => ({ ...r, seconds: 0, checkpoints: r.checkpoints.map((c) => ({ ...c, pruners: c.pruners.map((p) => ({ ...p, ms: 0 })) })) }));
     expect(strip(doc2)).toEqual(strip(doc));
+  });
+
+  it('verify --eta-rel r trains each run at η = r × its own measured stability limit', async () => {
+    const out = join(dir, 'eta-rel');
+    const { code } = await cli(['verify', ...TINY, '--eta-rel', '0.25', '--out', out]);
+    expect(code).toBe(EXIT.ok);
+    const [runDir] = readdirSync(out);
+    const doc = JSON.parse(readFileSync(join(out, runDir, 'report.json'), 'utf8'));
+    expect(validateReport(doc)).toEqual({ valid: true, errors: [] });
+    expect(doc.config.etaRelative).toBe(0.25);
+    for (const run of doc.runs) {
+      expect(run.eta).toBeCloseTo(0.25 * run.stabilityLimit, 10);
+      // meanfield trains on L = R/(2m) with step ηN, i.e. on ½R with step η/m (THEORY.md §3).
+      expect(run.etaEffective).toBeCloseTo(run.eta / run.m, 10);
+    }
+    // The limit differs across m, so the step does too: this is what --eta-rel is for.
+    expect(new Set(doc.runs.map((r: { eta: number }) => r.eta)).size).toBe(doc.runs.length);
   });
 });
 

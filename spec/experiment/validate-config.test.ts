@@ -13,6 +13,8 @@ describe('experiment config validation', () => {
     [{ width: 0 }, /\/width must be >= 1/],
     [{ width: 2.5 }, /\/width must be integer/],
     [{ eta: -1 }, /\/eta must be > 0/],
+    [{ etaRelative: 0 }, /\/etaRelative must be > 0/],
+    [{ etaRelative: 1 }, /\/etaRelative must be < 1/],
     [{ mGrid: [1, 100] }, /\/mGrid\/0 must be >= 2/],
     [{ subnetworkSizes: [0] }, /\/subnetworkSizes\/0 must be >= 1/],
     [{ parameterisation: 'lazy' }, /\/parameterisation must be equal to one of the allowed values/],

@@ -6,7 +6,7 @@
  * never reached the target before censoredAt. Every field is checked before anything is computed.
  */
 import { readFileSync } from 'node:fs';
-import { writeFileAtomically } from '../report/atomic';
+import { writeFileAtomically } from '../files/atomic';
 import { renderScalingPlot } from '../report/scaling-plot';
 import { scalingSectionMarkdown } from '../report/scaling-section';
 import { analyseScaling } from '../scaling';

@@ -53,6 +53,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--n <list>', 'subnetwork sizes, e.g. 10,50', intList('--n'))
     .option('--epsilon <x>', 'target normalised subnetwork loss ε', positiveNumber('--epsilon'))
     .option('--eta <x>', 'GD step size η', positiveNumber('--eta'))
+    .option('--eta-rel <r>', 'η = r × the stability limit measured for each m (0 < r < 1); overrides --eta', positiveNumber('--eta-rel'))
     .option('--iterations <int>', 'pre-training iterations T', positiveInt('--iterations'))
     .option('--batch-size <int>', 'minibatch SGD with this batch size (default: full-batch GD)', positiveInt('--batch-size'))
     .option('--checkpoints <int>', 'number of log-spaced checkpoints', positiveInt('--checkpoints'))

@@ -31,6 +31,8 @@ export interface VerifyFlags extends StoreFlags {
   n?: number[];
   epsilon?: number;
   eta?: number;
+  /** η = r × the per-run stability limit. */
+  etaRel?: number;
   iterations?: number;
   batchSize?: number;
   checkpoints?: number;
@@ -79,6 +81,7 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
     subnetworkSizes: flags.n,
     epsilon: flags.epsilon,
     eta: flags.eta,
+    etaRelative: flags.etaRel,
     iterations: flags.iterations,
     batchSize: flags.batchSize,
     checkpoints: flags.checkpoints,
@@ -130,7 +133,7 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   const workers = Math.min(flags.workers ?? cpus().length, config.mGrid.length * config.seeds.length);
   const training = config.batchSize === null ? 'GD' : `SGD (batch ${config.batchSize})`;
   progress.log(
-    `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${config.eta}`,
+    `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${config.etaRelative === undefined ? config.eta : `${config.etaRelative} × stability limit`}`,
   );
   const shard = shardFrom(flags);
   if (!shard) refuseOverwrite(flags.out, runId(config), flags.force);

@@ -33,8 +33,13 @@ export interface ExperimentConfig {
   width: number;
   /** Initial weight scale κ: w_r(0) ~ N(0, κ² I). */
   kappa: number;
-  /** GD step size η (same for every m, so T*(m) is compared at fixed η). */
+  /** GD step size η (same for every m, so T*(m) is compared at fixed η); ignored when etaRelative is set. */
   eta: number;
+  /**
+   * When set to r: η = r × the measured stability limit of that run (2/λ_max(H(0)) for 'ntk',
+   * 2m/(N·λ_max(K(0))) for 'meanfield'), so every m trains at the same fraction of its largest stable step.
+   */
+  etaRelative?: number;
   /** Pre-training iterations T (the last checkpoint). */
   iterations: number;
   /** null: full-batch GD (the theory's setting); a number: minibatch SGD with this batch size. */

@@ -58,6 +58,8 @@ export const CONFIG_SCHEMA = {
     width: positiveInt,
     kappa: positiveNumber,
     eta: positiveNumber,
+    // r ≥ 1 is at or beyond the linearised stability limit: GD diverges by construction.
+    etaRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
     iterations: positiveInt,
     batchSize: { anyOf: [{ type: 'null' }, positiveInt] },
     checkpoints: { type: 'integer', minimum: 2 },

@@ -129,7 +129,7 @@ function configurationSection(doc: ReportDocument): string {
     ['parameterisation', c.parameterisation],
     ['width N', String(c.width)],
     ['initial scale κ', String(c.kappa)],
-    ['step size η', String(c.eta)],
+    ['step size η', c.etaRelative === undefined ? String(c.eta) : `${c.etaRelative} × the stability limit of each run (per m)`],
     ['iterations T', String(c.iterations)],
     ['training', c.batchSize === null ? 'full-batch GD' : `minibatch SGD, batch size ${c.batchSize}`],
     ['checkpoints (log-spaced in [0, T])', String(c.checkpoints)],

@@ -243,6 +243,7 @@ const config = objectOf<ExperimentConfig>({
   width: positiveInt,
   kappa: { type: 'number', exclusiveMinimum: 0 },
   eta: { type: 'number', exclusiveMinimum: 0 },
+  etaRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
   iterations: count,
   batchSize: { type: ['integer', 'null'], minimum: 1 },
   checkpoints: positiveInt,
@@ -253,7 +254,7 @@ const config = objectOf<ExperimentConfig>({
   hullTolerance: nonNegative,
   maxKernelM: count,
   theory,
-});
+}, ['etaRelative']);
 
 /** The run environment record; shared with the claims/check-pruner report schema. */
 export const ENVIRONMENT_SCHEMA = objectOf<Environment>({
