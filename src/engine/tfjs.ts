@@ -1,0 +1,40 @@
+/** The reference engine: today's tfjs code path (src/model/train.ts) behind the Engine interface. */
+import { initBackend } from '../backend';
+import { tf } from '../backend/tf';
+import { toTensors } from '../data/tensors';
+import { trainNetwork, type TrainOptions, type TrainResult } from '../model/train';
+import type { TwoLayerWeights } from '../model/types';
+import { EngineUnavailableError, type Engine, type EngineData, type EngineDescription, type EngineOptions } from './types';
+import { requireEngineData } from './validate';
+
+export async function createTfjsEngine(opts: EngineOptions = {}): Promise<Engine> {
+  if (opts.precision === 'float64') {
+    throw new EngineUnavailableError('tfjs', 'tfjs has no float64 (its tensors are float32); use --engine onnx');
+  }
+  let info;
+  try {
+    info = await initBackend();
+  } catch (e) {
+    throw new EngineUnavailableError('tfjs', e instanceof Error ? e.message : String(e));
+  }
+  const description: EngineDescription = {
+    name: 'tfjs',
+    version: tf.version.tfjs,
+    threads: info.threads ?? 1,
+    precision: 'float32',
+    backend: info.name,
+  };
+  return {
+    description,
+    async train(initial: TwoLayerWeights, data: EngineData, options: TrainOptions): Promise<TrainResult> {
+      requireEngineData(data, initial, 'train (tfjs)');
+      const tensors = toTensors({ ...data, name: 'engine', classes: null });
+      try {
+        return trainNetwork(initial, tensors, options);
+      } finally {
+        tensors.dispose();
+      }
+    },
+    async dispose(): Promise<void> {},
+  };
+}
