@@ -65,3 +65,25 @@ describe('trainOnEngine', () => {
     await engine.dispose();
   });
 });
+
+describe('engine.train bookkeeping matches trainNetwork', () => {
+  it.each([0, 1, 13])('T = %i: same checkpoint times (default log-spaced), progress calls and callback order on both engines', async (T) => {
+    const { dataset, data, weights } = problem('meanfield', { m: 8, d: 3, width: 12, outputs: 2 }, 3);
+    data.dispose();
+    const trace = async (name: 'onnx' | 'tfjs') => {
+      const events: string[] = [];
+      const engine = await selectEngine(name, { threads: 1 });
+      const result = await engine.train(weights, dataset, {
+        eta: 0.2,
+        iterations: T,
+        onCheckpoint: (c) => events.push(`checkpoint ${c.t}`),
+        onProgress: (done, total) => events.push(`progress ${done}/${total}`),
+      });
+      await engine.dispose();
+      expect(result.residuals).toHaveLength(T + 1);
+      expect(result.checkpoints[result.checkpoints.length - 1].weights).toBe(result.final);
+      return events;
+    };
+    expect(await trace('onnx')).toEqual(await trace('tfjs'));
+  });
+});

@@ -116,13 +116,14 @@ class OnnxEngine implements Engine {
       values.forEach((value, i) => {
         residuals[t + i] = value;
         run.check(t + i, value, residuals[0]);
+        // As in trainNetwork: the checkpoint is reported once R(t) is known, before later R are checked.
+        if (i === 0 && snapshot) {
+          const checkpoint = { t, weights: snapshot, residual: value };
+          checkpoints.push(checkpoint);
+          opts.onCheckpoint?.(checkpoint);
+        }
+        if (i < chunk) opts.onProgress?.(t + i + 1, plan.iterations);
       });
-      if (snapshot) {
-        const checkpoint = { t, weights: snapshot, residual: residuals[t] };
-        checkpoints.push(checkpoint);
-        opts.onCheckpoint?.(checkpoint);
-      }
-      for (let i = 1; i <= chunk; i++) opts.onProgress?.(t + i, plan.iterations);
       if (chunk === 0) break;
       t += chunk;
     }
