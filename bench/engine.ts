@@ -63,26 +63,31 @@ export function benchData(m: number, d: number, C: number, seed: number): Engine
   return { m, d, outputs: C, x, y };
 }
 
-/** Median ms per GD step over `repeats` calls of `steps` steps (after one warm-up call). */
+/**
+ * Median ms per GD step over `repeats` calls of `steps` steps (after one warm-up call); with `cpu`, the
+ * process CPU ms per step instead (less sensitive to other load on a shared machine; 1-thread runs only).
+ */
 export async function msPerStep(
   engine: Engine,
   p: Parameterisation,
   shape: Required<KernelShape>,
   steps: number,
   repeats: number,
-  everyStepCheckpointed = false,
+  options: { everyStepCheckpointed?: boolean; cpu?: boolean } = {},
 ): Promise<number> {
   const { m, d, N, C } = shape;
   const data = benchData(m, d, C, 1);
   const initial = initNetwork({ parameterisation: p, width: N, inputDim: d, outputs: C, rng: new Rng(1) });
-  const checkpoints = everyStepCheckpointed ? Array.from({ length: steps + 1 }, (_, t) => t) : [0];
+  const checkpoints = options.everyStepCheckpointed ? Array.from({ length: steps + 1 }, (_, t) => t) : [0];
   const opts = { eta: 1e-3, iterations: steps, checkpoints, stability: BENCH_STABILITY, divergenceFactor: 1e30 };
   await engine.train(initial, data, opts);
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await engine.train(initial, data, opts);
-    times.push((performance.now() - t0) / steps);
+    const cpu = process.cpuUsage(cpu0);
+    times.push((options.cpu ? (cpu.user + cpu.system) / 1000 : performance.now() - t0) / steps);
   }
   return median(times);
 }
@@ -135,16 +140,30 @@ export async function twoWorkersMsPerStep(p: Parameterisation, shape: Required<K
   return median(perWorker) / 2;
 }
 
-/** The NumPy NTK step (bench/numpy_step.py), OpenBLAS core-type overrides unset (env README). */
-export function numpyStepMs(C: number): number | string {
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const script = join(__dirname, '..', '..', 'bench', 'numpy_step.py');
-  const out = spawnSync('python3', [script, String(C)], { encoding: 'utf8', env });
-  const ms = Number(out.stdout.trim());
-  return out.status === 0 && Number.isFinite(ms) ? ms : `numpy unavailable (${(out.stderr || String(out.error)).split('\n')[0]})`;
+/**
+ * The NumPy NTK step (bench/numpy_step.py), OpenBLAS core-type overrides unset (env README): median wall ms
+ * with OpenBLAS's default threads, and CPU ms per step with one thread.
+ */
+export function numpyStep(C: number): { wallMs: number; cpuMs1Thread: number } | string {
+  const run = (threads: number | null): number[] | string => {
+    const env = { ...process.env };
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+    if (threads !== null) env.OPENBLAS_NUM_THREADS = String(threads);
+    const script = join(__dirname, '..', '..', 'bench', 'numpy_step.py');
+    const out = spawnSync('python3', [script, String(C)], { encoding: 'utf8', env });
+    const values = out.stdout.trim().split(/\s+/).map(Number);
+    if (out.status === 0 && values.length === 2 && values.every(Number.isFinite)) return values;
+    return `numpy unavailable (${(out.stderr || String(out.error)).trim().split('\n').pop()})`;
+  };
+  const all = run(null);
+  const one = run(1);
+  if (typeof all === 'string') return all;
+  if (typeof one === 'string') return one;
+  return { wallMs: all[0], cpuMs1Thread: one[1] };
 }
+
+const CPU_ROW = 'GD step (ntk), CPU ms, 1 thread';
 
 export const GD_SHAPES: Required<KernelShape>[] = [
   { m: 1000, d: 784, N: 1000, C: 1 },
@@ -181,9 +200,16 @@ export async function benchEngines(names: ('onnx' | 'tfjs')[], threads: number |
         rows.push({ name: `GD step (${p})`, engine: name, shape, medianMs: ms, gflops: stepFlops(p, shape.m, shape.d, shape.N, shape.C) / (ms * 1e6) });
       }
     }
+    const oneThread = name === 'onnx' ? await createOnnxEngine({ threads: 1 }) : engine;
+    for (const shape of GD_SHAPES) {
+      log(`  ${name}: CPU time per NTK step, 1 thread, C=${shape.C}`);
+      const cpuMs = await msPerStep(oneThread, 'ntk', shape, name === 'onnx' ? 2 * MAX_UNROLL : 4, 3, { cpu: true });
+      rows.push({ name: CPU_ROW, engine: name, shape, medianMs: cpuMs, gflops: null });
+    }
+    if (oneThread !== engine) await oneThread.dispose();
     if (name === 'onnx') {
       const shape = GD_SHAPES[0];
-      const oneStepRuns = await msPerStep(engine, 'ntk', shape, 16, 3, true);
+      const oneStepRuns = await msPerStep(engine, 'ntk', shape, 16, 3, { everyStepCheckpointed: true });
       rows.push({ name: 'GD step (ntk), one step per session.run', engine: name, shape, medianMs: oneStepRuns, gflops: null });
       const copy = await copyRoundTripMs(shape.N, shape.d, shape.C, desc.threads);
       rows.push({ name: 'JS↔ORT round trip of W, v (Identity graph)', engine: name, shape, medianMs: copy, gflops: null });
@@ -209,14 +235,24 @@ export async function benchEngines(names: ('onnx' | 'tfjs')[], threads: number |
   }
   log('  numpy: NTK step');
   for (const shape of GD_SHAPES) {
-    const numpy = numpyStepMs(shape.C);
+    const numpy = numpyStep(shape.C);
     if (typeof numpy === 'string') {
       notes.push(numpy);
       break;
     }
-    rows.push({ name: 'GD step (ntk), NumPy peer', engine: 'numpy', shape, medianMs: numpy, gflops: stepFlops('ntk', shape.m, shape.d, shape.N, shape.C) / (numpy * 1e6) });
+    const flops = stepFlops('ntk', shape.m, shape.d, shape.N, shape.C);
+    rows.push({ name: 'GD step (ntk), NumPy peer', engine: 'numpy', shape, medianMs: numpy.wallMs, gflops: flops / (numpy.wallMs * 1e6) });
+    rows.push({ name: 'GD step (ntk), NumPy, CPU ms, 1 thread', engine: 'numpy', shape, medianMs: numpy.cpuMs1Thread, gflops: null });
     const ours = rows.find((r) => r.engine === 'onnx' && r.name === 'GD step (ntk)' && r.shape.C === shape.C);
-    if (ours) notes.push(`NumPy / onnx NTK step at C = ${shape.C}: ${numpy.toFixed(1)} / ${ours.medianMs.toFixed(1)} ms = ${(numpy / ours.medianMs).toFixed(2)}×`);
+    if (ours) {
+      const ratio = (numpy.wallMs / ours.medianMs).toFixed(2);
+      notes.push(`NumPy / onnx NTK step at C = ${shape.C}, wall: ${numpy.wallMs.toFixed(1)} / ${ours.medianMs.toFixed(1)} ms = ${ratio}×`);
+    }
+    const oursCpu = rows.find((r) => r.engine === 'onnx' && r.name === CPU_ROW && r.shape.C === shape.C);
+    if (oursCpu) {
+      const ratio = (numpy.cpuMs1Thread / oursCpu.medianMs).toFixed(2);
+      notes.push(`NumPy / onnx NTK step at C = ${shape.C}, CPU ms on 1 thread: ${numpy.cpuMs1Thread.toFixed(1)} / ${oursCpu.medianMs.toFixed(1)} = ${ratio}×`);
+    }
   }
   return { rows, notes, engines };
 }
