@@ -112,7 +112,10 @@ export async function copyRoundTripMs(N: number, d: number, C: number, threads: 
     onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph }),
   ).finish();
   const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads });
-  const feeds = { W: new ort.Tensor(new Float32Array(N * d), [N, d]), V: new ort.Tensor(new Float32Array(N * C), [N, C]) };
+  const feeds = {
+    W: new ort.Tensor(new Float32Array(N * d), [N, d]),
+    V: new ort.Tensor(new Float32Array(N * C), [N, C]),
+  };
   const times: number[] = [];
   for (let i = 0; i < 21; i++) {
     const t0 = performance.now();
@@ -124,7 +127,11 @@ export async function copyRoundTripMs(N: number, d: number, C: number, threads: 
 }
 
 /** Per-step ms of two workers, each one 1-thread onnx session, running at once (throughput per step). */
-export async function twoWorkersMsPerStep(p: Parameterisation, shape: Required<KernelShape>, steps: number): Promise<number> {
+export async function twoWorkersMsPerStep(
+  p: Parameterisation,
+  shape: Required<KernelShape>,
+  steps: number,
+): Promise<number> {
   const script = join(__dirname, 'thread-split-worker.js');
   const perWorker = await Promise.all(
     [0, 1].map(
@@ -177,7 +184,11 @@ export interface EngineBench {
 }
 
 /** All engine kernels: GD steps on every engine that loads, copy cost, thread split, NumPy ratio. */
-export async function benchEngines(names: ('onnx' | 'tfjs')[], threads: number | undefined, log: (s: string) => void): Promise<EngineBench> {
+export async function benchEngines(
+  names: ('onnx' | 'tfjs')[],
+  threads: number | undefined,
+  log: (s: string) => void,
+): Promise<EngineBench> {
   const rows: KernelRow[] = [];
   const notes: string[] = [];
   const engines: EngineBench['engines'] = [];
@@ -197,7 +208,13 @@ export async function benchEngines(names: ('onnx' | 'tfjs')[], threads: number |
         log(`  ${name}: GD step ${p} C=${shape.C}`);
         const ms = await msPerStep(engine, p, shape, name === 'onnx' ? 4 * MAX_UNROLL : 4, 3);
         if (name === 'onnx' && p === 'ntk' && shape.C === 1) onnxNtkMs = ms;
-        rows.push({ name: `GD step (${p})`, engine: name, shape, medianMs: ms, gflops: stepFlops(p, shape.m, shape.d, shape.N, shape.C) / (ms * 1e6) });
+        rows.push({
+          name: `GD step (${p})`,
+          engine: name,
+          shape,
+          medianMs: ms,
+          gflops: stepFlops(p, shape.m, shape.d, shape.N, shape.C) / (ms * 1e6),
+        });
       }
     }
     const oneThread = name === 'onnx' ? await createOnnxEngine({ threads: 1 }) : engine;
@@ -210,13 +227,27 @@ export async function benchEngines(names: ('onnx' | 'tfjs')[], threads: number |
     if (name === 'onnx') {
       const shape = GD_SHAPES[0];
       const oneStepRuns = await msPerStep(engine, 'ntk', shape, 16, 3, { everyStepCheckpointed: true });
-      rows.push({ name: 'GD step (ntk), one step per session.run', engine: name, shape, medianMs: oneStepRuns, gflops: null });
+      rows.push({
+        name: 'GD step (ntk), one step per session.run',
+        engine: name,
+        shape,
+        medianMs: oneStepRuns,
+        gflops: null,
+      });
       const copy = await copyRoundTripMs(shape.N, shape.d, shape.C, desc.threads);
-      rows.push({ name: 'JS↔ORT round trip of W, v (Identity graph)', engine: name, shape, medianMs: copy, gflops: null });
+      rows.push({
+        name: 'JS↔ORT round trip of W, v (Identity graph)',
+        engine: name,
+        shape,
+        medianMs: copy,
+        gflops: null,
+      });
       if (onnxNtkMs !== null) {
+        const perRun = ((100 * copy) / onnxNtkMs).toFixed(1);
+        const unrolled = ((100 * copy) / MAX_UNROLL / onnxNtkMs).toFixed(2);
         notes.push(
-          `copies: one W,v round trip costs ${copy.toFixed(2)} ms = ${((100 * copy) / onnxNtkMs).toFixed(1)} % of an NTK step ` +
-            `when one step runs per session.run, ${((100 * copy) / MAX_UNROLL / onnxNtkMs).toFixed(2)} % with ${MAX_UNROLL} unrolled steps per run`,
+          `copies: one W,v round trip costs ${copy.toFixed(2)} ms = ${perRun} % of an NTK step when one step runs ` +
+            `per session.run, ${unrolled} % with ${MAX_UNROLL} unrolled steps per run`,
         );
       }
     }
@@ -226,11 +257,19 @@ export async function benchEngines(names: ('onnx' | 'tfjs')[], threads: number |
     log('  onnx: thread split');
     const shape = GD_SHAPES[0];
     const split = await twoWorkersMsPerStep('ntk', shape, 4 * MAX_UNROLL);
-    rows.push({ name: 'GD step (ntk), 2 workers × 1 thread, per step', engine: 'onnx', shape, medianMs: split, gflops: stepFlops('ntk', 1000, 784, 1000, 1) / (split * 1e6) });
+    rows.push({
+      name: 'GD step (ntk), 2 workers × 1 thread, per step',
+      engine: 'onnx',
+      shape,
+      medianMs: split,
+      gflops: stepFlops('ntk', 1000, 784, 1000, 1) / (split * 1e6),
+    });
     const single = onnxNtkMs ?? NaN;
+    const threads = engines.find((e) => e.name === 'onnx')?.threads;
+    const winner = single <= split ? 'one multi-threaded run' : 'one thread per worker';
     notes.push(
-      `thread split: one run on ${engines.find((e) => e.name === 'onnx')?.threads} threads ${single.toFixed(1)} ms/step vs two workers × 1 thread ` +
-        `${split.toFixed(1)} ms/step of throughput → ${single <= split ? 'one multi-threaded run' : 'one thread per worker'} is faster`,
+      `thread split: one run on ${threads} threads ${single.toFixed(1)} ms/step vs two workers × 1 thread ` +
+        `${split.toFixed(1)} ms/step of throughput → ${winner} is faster`,
     );
   }
   log('  numpy: NTK step');
@@ -241,17 +280,31 @@ export async function benchEngines(names: ('onnx' | 'tfjs')[], threads: number |
       break;
     }
     const flops = stepFlops('ntk', shape.m, shape.d, shape.N, shape.C);
-    rows.push({ name: 'GD step (ntk), NumPy peer', engine: 'numpy', shape, medianMs: numpy.wallMs, gflops: flops / (numpy.wallMs * 1e6) });
-    rows.push({ name: 'GD step (ntk), NumPy, CPU ms, 1 thread', engine: 'numpy', shape, medianMs: numpy.cpuMs1Thread, gflops: null });
+    rows.push({
+      name: 'GD step (ntk), NumPy peer',
+      engine: 'numpy',
+      shape,
+      medianMs: numpy.wallMs,
+      gflops: flops / (numpy.wallMs * 1e6),
+    });
+    rows.push({
+      name: 'GD step (ntk), NumPy, CPU ms, 1 thread',
+      engine: 'numpy',
+      shape,
+      medianMs: numpy.cpuMs1Thread,
+      gflops: null,
+    });
     const ours = rows.find((r) => r.engine === 'onnx' && r.name === 'GD step (ntk)' && r.shape.C === shape.C);
     if (ours) {
       const ratio = (numpy.wallMs / ours.medianMs).toFixed(2);
-      notes.push(`NumPy / onnx NTK step at C = ${shape.C}, wall: ${numpy.wallMs.toFixed(1)} / ${ours.medianMs.toFixed(1)} ms = ${ratio}×`);
+      const times = `${numpy.wallMs.toFixed(1)} / ${ours.medianMs.toFixed(1)} ms`;
+      notes.push(`NumPy / onnx NTK step at C = ${shape.C}, wall: ${times} = ${ratio}×`);
     }
     const oursCpu = rows.find((r) => r.engine === 'onnx' && r.name === CPU_ROW && r.shape.C === shape.C);
     if (oursCpu) {
       const ratio = (numpy.cpuMs1Thread / oursCpu.medianMs).toFixed(2);
-      notes.push(`NumPy / onnx NTK step at C = ${shape.C}, CPU ms on 1 thread: ${numpy.cpuMs1Thread.toFixed(1)} / ${oursCpu.medianMs.toFixed(1)} = ${ratio}×`);
+      const times = `${numpy.cpuMs1Thread.toFixed(1)} / ${oursCpu.medianMs.toFixed(1)}`;
+      notes.push(`NumPy / onnx NTK step at C = ${shape.C}, CPU ms on 1 thread: ${times} = ${ratio}×`);
     }
   }
   return { rows, notes, engines };

@@ -30,7 +30,13 @@ import {
 } from '../model/train';
 import type { TwoLayerWeights } from '../model/types';
 import { NAMES, buildStepGraph, type Precision, type StepGraphSpec } from './onnx-graph';
-import { EngineUnavailableError, type Engine, type EngineData, type EngineDescription, type EngineOptions } from './types';
+import {
+  EngineUnavailableError,
+  type Engine,
+  type EngineData,
+  type EngineDescription,
+  type EngineOptions,
+} from './types';
 import { requireEngineData } from './validate';
 
 /** Steps per session.run: chunks are powers of two up to this, so at most log2(MAX_UNROLL) + 2 graphs per shape. */
@@ -96,7 +102,12 @@ class OnnxEngine implements Engine {
       v: Float32Array.of(1, 1),
     };
     const data = { m: 1, d: 1, outputs: 1, x: Float32Array.of(1), y: Float32Array.of(0) };
-    const result = await this.train(weights, data, { eta: 0.1, iterations: 1, checkpoints: [], stability: SELF_TEST_STABILITY });
+    const result = await this.train(weights, data, {
+      eta: 0.1,
+      iterations: 1,
+      checkpoints: [],
+      stability: SELF_TEST_STABILITY,
+    });
     if (!(Math.abs(result.residuals[0] - 0.25) < 1e-6)) throw new Error(`R(0) = ${result.residuals[0]}, expected 0.25`);
   }
 
@@ -109,7 +120,7 @@ class OnnxEngine implements Engine {
     const residuals = new Float64Array(plan.iterations + 1);
     const checkpoints: Checkpoint[] = [];
     const stops = [...plan.checkpointSet].sort((a, b) => a - b);
-    for (let t = 0; ; ) {
+    for (let t = 0; ;) {
       const snapshot = plan.checkpointSet.has(t) ? this.hostWeights(run, t, residuals[0]) : null;
       const chunk = t === plan.iterations ? 0 : chunkSize(t, stops, plan.iterations);
       const values = await run.advance(chunk, opts.startStep ?? 0, t);

@@ -4,7 +4,13 @@ import { tf } from '../backend/tf';
 import { toTensors } from '../data/tensors';
 import { trainNetwork, type TrainOptions, type TrainResult } from '../model/train';
 import type { TwoLayerWeights } from '../model/types';
-import { EngineUnavailableError, type Engine, type EngineData, type EngineDescription, type EngineOptions } from './types';
+import {
+  EngineUnavailableError,
+  type Engine,
+  type EngineData,
+  type EngineDescription,
+  type EngineOptions,
+} from './types';
 import { requireEngineData } from './validate';
 
 export async function createTfjsEngine(opts: EngineOptions = {}): Promise<Engine> {
