@@ -92,6 +92,21 @@ export async function msPerStep(
   return median(times);
 }
 
+/** Median ms of `engine.featureGram` (features ReLU(XWᵀ), then G and P) over 3 calls after a warm-up. */
+async function featureGramMs(engine: Engine, shape: Required<KernelShape>): Promise<number> {
+  const { m, d, N, C } = shape;
+  const data = benchData(m, d, C, 3);
+  const weights = initNetwork({ parameterisation: 'meanfield', width: N, inputDim: d, outputs: C, rng: new Rng(2) });
+  await engine.featureGram(weights, data);
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await engine.featureGram(weights, data);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
 /** One session.run of a graph that only hands W (N×d) and v (N×C) back: the JS↔ORT copy cost per run. */
 export async function copyRoundTripMs(N: number, d: number, C: number, threads: number): Promise<number> {
   const float = onnx.TensorProto.DataType.FLOAT;
@@ -224,6 +239,17 @@ export async function benchEngines(
       rows.push({ name: CPU_ROW, engine: name, shape, medianMs: cpuMs, gflops: null });
     }
     if (oneThread !== engine) await oneThread.dispose();
+    log(`  ${name}: feature Gram (greedy precompute)`);
+    const gramShape = { m: 10000, d: 784, N: 1000, C: 10 };
+    const gramMs = await featureGramMs(engine, gramShape);
+    const gramFlops = 2 * gramShape.m * gramShape.d * gramShape.N + 2 * gramShape.N ** 2 * gramShape.m;
+    rows.push({
+      name: 'feature Gram + projections (greedy precompute)',
+      engine: name,
+      shape: gramShape,
+      medianMs: gramMs,
+      gflops: gramFlops / (gramMs * 1e6),
+    });
     if (name === 'onnx') {
       const shape = GD_SHAPES[0];
       const oneStepRuns = await msPerStep(engine, 'ntk', shape, 16, 3, { everyStepCheckpointed: true });

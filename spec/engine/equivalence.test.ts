@@ -108,7 +108,7 @@ const bytes = (r: TrainResult) => [
 ];
 
 describe('onnx and tfjs engines', () => {
-  it('agree on GD: R(t) within 1e-4·R(0) for t ≤ 100, weights after 100 steps within 1e-4 (both kinds, C = 1, 3)', async () => {
+  it('agree on GD: R(t) within 1e-4·R(0) to t = 100, final weights within 1e-4 (ntk, meanfield; C = 1, 3)', async () => {
     await fc.assert(
       fc.asyncProperty(caseArbitrary(false), async (c) => {
         const { dataset, weights, options } = setUp(c);
@@ -219,4 +219,32 @@ describe('reproducibility on one engine', () => {
       expect(Buffer.from(replay.final.v.buffer)).toEqual(Buffer.from(original.final.v.buffer));
     },
   );
+});
+
+describe('feature Gram (greedy precompute)', () => {
+  it('onnx (float32 and float64) and tfjs agree: G within 1e-5·max|G|, P within 1e-5·max|P|; G symmetric to 1e-6', async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArbitrary(false), async (c) => {
+        const { dataset, data, weights } = problem(c.parameterisation, c, c.seed);
+        data.dispose();
+        const reference = await tfjs.featureGram(weights, dataset);
+        const maxAbs = (a: ArrayLike<number>) => Math.max(...Array.from(a, Math.abs), 1e-30);
+        for (const engine of [onnx, onnx64]) {
+          const got = await engine.featureGram(weights, dataset);
+          const gScale = maxAbs(reference.gram);
+          const pScale = maxAbs(reference.projections);
+          got.gram.forEach((g, i) => expect(Math.abs(g - reference.gram[i])).toBeLessThanOrEqual(1e-5 * gScale));
+          got.projections.forEach((p, i) =>
+            expect(Math.abs(p - reference.projections[i])).toBeLessThanOrEqual(1e-5 * pScale),
+          );
+          const N = c.width;
+          for (let r = 0; r < N; r++) {
+            for (let s = 0; s < r; s++)
+              expect(Math.abs(got.gram[r * N + s] - got.gram[s * N + r])).toBeLessThanOrEqual(1e-6 * gScale);
+          }
+        }
+      }),
+      { seed: 14, numRuns: 4 },
+    );
+  });
 });

@@ -158,3 +158,49 @@ export function buildStepGraph(spec: StepGraphSpec): Uint8Array {
   });
   return onnx.ModelProto.encode(model).finish();
 }
+
+export interface GramGraphSpec {
+  precision: Precision;
+  m: number;
+  d: number;
+  N: number;
+  C: number;
+}
+
+export const GRAM_NAMES = { x: 'X', y: 'Y', w: 'W', outWeights: 'Vs', gram: 'G', projections: 'P' } as const;
+
+/**
+ * The greedy precompute as one graph: with A = ReLU(X Wᵀ) (m×N) and Ṽ = neuronScale·v (N×C),
+ *   G = (AᵀA) ⊙ (Ṽ Ṽᵀ)   (N×N, G_rs = ⟨Φ_r, Φ_s⟩)   and   P = rowsum((Aᵀ Y) ⊙ Ṽ)   (N, P_r = ⟨Φ_r, y⟩).
+ */
+export function buildGramGraph(spec: GramGraphSpec): Uint8Array {
+  const elemType = spec.precision === 'float64' ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT;
+  const g = new GraphBuilder();
+  const n = GRAM_NAMES;
+  const a = g.node('Relu', [g.node('Gemm', [n.x, n.w], [intAttribute('transB', 1)])]);
+  const activationProducts = g.node('Gemm', [a, a], [intAttribute('transA', 1)]);
+  const weightProducts = g.node('Gemm', [n.outWeights, n.outWeights], [intAttribute('transB', 1)]);
+  g.node('Mul', [activationProducts, weightProducts], [], n.gram);
+  const projected = g.node('Mul', [g.node('Gemm', [a, n.y], [intAttribute('transA', 1)]), n.outWeights]);
+  g.node('ReduceSum', [projected, 'axis_1'], [intAttribute('keepdims', 0)], n.projections);
+  const axis: onnx.ITensorProto = {
+    name: 'axis_1',
+    dataType: onnx.TensorProto.DataType.INT64,
+    dims: [1],
+    int64Data: [1],
+  };
+  const graph: onnx.IGraphProto = {
+    name: 'feature_gram',
+    node: g.nodes,
+    input: [
+      valueInfo(n.x, elemType, [spec.m, spec.d]),
+      valueInfo(n.y, elemType, [spec.m, spec.C]),
+      valueInfo(n.w, elemType, [spec.N, spec.d]),
+      valueInfo(n.outWeights, elemType, [spec.N, spec.C]),
+    ],
+    output: [valueInfo(n.gram, elemType, [spec.N, spec.N]), valueInfo(n.projections, elemType, [spec.N])],
+    initializer: [axis],
+  };
+  const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph });
+  return onnx.ModelProto.encode(model).finish();
+}

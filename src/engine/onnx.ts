@@ -28,14 +28,24 @@ import {
   type TrainOptions,
   type TrainResult,
 } from '../model/train';
-import type { TwoLayerWeights } from '../model/types';
-import { NAMES, buildStepGraph, type Precision, type StepGraphSpec } from './onnx-graph';
+import { neuronScale, type TwoLayerWeights } from '../model/types';
+import { requireConsistentWeights } from '../model/validate';
+import {
+  GRAM_NAMES,
+  NAMES,
+  buildGramGraph,
+  buildStepGraph,
+  type GramGraphSpec,
+  type Precision,
+  type StepGraphSpec,
+} from './onnx-graph';
 import {
   EngineUnavailableError,
   type Engine,
   type EngineData,
   type EngineDescription,
   type EngineOptions,
+  type FeatureGram,
 } from './types';
 import { requireEngineData } from './validate';
 
@@ -171,10 +181,13 @@ class OnnxEngine implements Engine {
   }
 
   session(spec: StepGraphSpec): Promise<Ort.InferenceSession> {
-    const key = JSON.stringify(spec);
+    return this.cachedSession(`step ${JSON.stringify(spec)}`, () => buildStepGraph(spec));
+  }
+
+  private cachedSession(key: string, build: () => Uint8Array): Promise<Ort.InferenceSession> {
     let session = this.sessions.get(key);
     if (!session) {
-      session = this.ort.InferenceSession.create(buildStepGraph(spec), {
+      session = this.ort.InferenceSession.create(build(), {
         intraOpNumThreads: this.description.threads,
         interOpNumThreads: 1,
         executionMode: 'sequential',
@@ -188,6 +201,37 @@ class OnnxEngine implements Engine {
       this.sessions.set(key, session);
     }
     return session;
+  }
+
+  async featureGram(weights: TwoLayerWeights, data: EngineData): Promise<FeatureGram> {
+    const op = 'featureGram (onnx)';
+    requireConsistentWeights(weights, op);
+    requireEngineData(data, weights, op);
+    const spec: GramGraphSpec = {
+      precision: this.precision,
+      m: data.m,
+      d: data.d,
+      N: weights.width,
+      C: weights.outputs,
+    };
+    const session = await this.cachedSession(`gram ${JSON.stringify(spec)}`, () => buildGramGraph(spec));
+    const host = (a: Float32Array) => (this.precision === 'float64' ? Float64Array.from(a) : a);
+    const scale = neuronScale(weights);
+    const outWeights = Float64Array.from(weights.v, (value) => value * scale);
+    const out = await session.run({
+      [GRAM_NAMES.x]: this.tensor(host(data.x), [data.m, data.d]),
+      [GRAM_NAMES.y]: this.tensor(host(data.y), [data.m, data.outputs]),
+      [GRAM_NAMES.w]: this.tensor(host(weights.w), [weights.width, weights.inputDim]),
+      [GRAM_NAMES.outWeights]: this.tensor(this.precision === 'float64' ? outWeights : Float32Array.from(outWeights), [
+        weights.width,
+        weights.outputs,
+      ]),
+    });
+    const gram = out[GRAM_NAMES.gram].data as HostArray;
+    return {
+      gram: gram instanceof Float32Array ? gram : Float32Array.from(gram),
+      projections: Float64Array.from(out[GRAM_NAMES.projections].data as HostArray),
+    };
   }
 
   async dispose(): Promise<void> {

@@ -1,12 +1,15 @@
 /** The reference engine: today's tfjs code path (src/model/train.ts) behind the Engine interface. */
 import { initBackend } from '../backend';
-import { tf } from '../backend/tf';
+import { tf, tidyRead } from '../backend/tf';
 import { toTensors } from '../data/tensors';
 import { trainNetwork, type TrainOptions, type TrainResult } from '../model/train';
+import { disposeNeuronFeatures, neuronFeatures } from '../model/features';
 import type { TwoLayerWeights } from '../model/types';
+import { requireConsistentWeights } from '../model/validate';
 import {
   EngineUnavailableError,
   type Engine,
+  type FeatureGram,
   type EngineData,
   type EngineDescription,
   type EngineOptions,
@@ -38,6 +41,24 @@ export async function createTfjsEngine(opts: EngineOptions = {}): Promise<Engine
       try {
         return trainNetwork(initial, tensors, options);
       } finally {
+        tensors.dispose();
+      }
+    },
+    async featureGram(weights: TwoLayerWeights, data: EngineData): Promise<FeatureGram> {
+      const op = 'featureGram (tfjs)';
+      requireConsistentWeights(weights, op);
+      requireEngineData(data, weights, op);
+      const tensors = toTensors({ ...data, name: 'engine', classes: null });
+      const features = neuronFeatures(weights, tensors.x);
+      try {
+        const { activations, activationsT, outWeights } = features;
+        const [gram, projections] = tidyRead(() => [
+          tf.mul(tf.matMul(activationsT, activations), tf.matMul(outWeights, tf.transpose(outWeights))),
+          tf.sum(tf.mul(tf.matMul(activationsT, tensors.y), outWeights), 1),
+        ]);
+        return { gram, projections: Float64Array.from(projections) };
+      } finally {
+        disposeNeuronFeatures(features);
         tensors.dispose();
       }
     },

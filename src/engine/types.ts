@@ -42,6 +42,14 @@ export interface EngineOptions {
   threads?: number;
 }
 
+/** What greedy forward selection needs of the neuron functions Φ_r = neuronScale·v_r·ReLU(w_rᵀx) on the data. */
+export interface FeatureGram {
+  /** G_rs = ⟨Φ_r, Φ_s⟩ = (AᵀA)_rs (ṽ_r·ṽ_s), N×N row-major (float32 even in float64 mode). */
+  gram: Float32Array;
+  /** P_r = ⟨Φ_r, y⟩. */
+  projections: Float64Array;
+}
+
 export interface Engine {
   readonly description: EngineDescription;
   /**
@@ -49,6 +57,8 @@ export interface Engine {
    * (src/model/train.ts): R(t) for t = 0..T, checkpoints, DivergenceError.
    */
   train(initial: TwoLayerWeights, data: EngineData, opts: TrainOptions): Promise<TrainResult>;
+  /** The Gram matrix of the neuron features and their projections on y (greedy's precompute). */
+  featureGram(weights: TwoLayerWeights, data: EngineData): Promise<FeatureGram>;
   /** Frees cached sessions; the engine must not be used afterwards. */
   dispose(): Promise<void>;
 }
