@@ -52,6 +52,9 @@ import { requireEngineData } from './validate';
 /** Steps per session.run: chunks are powers of two up to this, so at most log2(MAX_UNROLL) + 2 graphs per shape. */
 export const MAX_UNROLL = 8;
 
+/** m×N floats (64 MB in float32) above which sessions run without ORT's memory arena. */
+const ARENA_LIMIT_FLOATS = 16 * 2 ** 20;
+
 type OrtModule = typeof Ort;
 type HostArray = Float32Array | Float64Array;
 
@@ -92,6 +95,7 @@ interface ExactWeights {
 class OnnxEngine implements Engine {
   readonly description: EngineDescription;
   private readonly sessions = new Map<string, Promise<Ort.InferenceSession>>();
+  private cachedShape: string | null = null;
   private readonly exact = new WeakMap<TwoLayerWeights, ExactWeights>();
 
   constructor(
@@ -181,10 +185,23 @@ class OnnxEngine implements Engine {
   }
 
   session(spec: StepGraphSpec): Promise<Ort.InferenceSession> {
-    return this.cachedSession(`step ${JSON.stringify(spec)}`, () => buildStepGraph(spec));
+    return this.cachedSession(spec, `step ${JSON.stringify(spec)}`, () => buildStepGraph(spec));
   }
 
-  private cachedSession(key: string, build: () => Uint8Array): Promise<Ort.InferenceSession> {
+  /**
+   * Sessions are cached for the data shape of the latest call only: a session keeps buffers sized for its
+   * shape, so at m = 60,000 a few cached variants would hold gigabytes. Calls on one engine must not overlap.
+   */
+  private async cachedSession(
+    shape: GramGraphSpec,
+    key: string,
+    build: () => Uint8Array,
+  ): Promise<Ort.InferenceSession> {
+    const shapeKey = [shape.precision, shape.m, shape.d, shape.N, shape.C].join(' ');
+    if (shapeKey !== this.cachedShape) {
+      await this.releaseSessions();
+      this.cachedShape = shapeKey;
+    }
     let session = this.sessions.get(key);
     if (!session) {
       session = this.ort.InferenceSession.create(build(), {
@@ -192,6 +209,9 @@ class OnnxEngine implements Engine {
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+        // The arena keeps peak-sized buffers between runs (fast); past ARENA_LIMIT_FLOATS per m×N intermediate
+        // buffers are freed after each run instead, so memory stays near one step's working set.
+        enableCpuMemArena: shape.m * shape.N <= ARENA_LIMIT_FLOATS,
         logSeverityLevel: 3, // errors only: ORT's warnings would land in the CLI's output
         // Idle intra-op threads sleep instead of spinning: the step is a few large GEMMs, so waking costs
         // little, and on a shared 2-core machine spinning took CPU from the other thread (measured under
@@ -201,6 +221,13 @@ class OnnxEngine implements Engine {
       this.sessions.set(key, session);
     }
     return session;
+  }
+
+  private async releaseSessions(): Promise<void> {
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    this.cachedShape = null;
+    for (const s of sessions) await (await s).release();
   }
 
   async featureGram(weights: TwoLayerWeights, data: EngineData): Promise<FeatureGram> {
@@ -214,7 +241,7 @@ class OnnxEngine implements Engine {
       N: weights.width,
       C: weights.outputs,
     };
-    const session = await this.cachedSession(`gram ${JSON.stringify(spec)}`, () => buildGramGraph(spec));
+    const session = await this.cachedSession(spec, `gram ${JSON.stringify(spec)}`, () => buildGramGraph(spec));
     const host = (a: Float32Array) => (this.precision === 'float64' ? Float64Array.from(a) : a);
     const scale = neuronScale(weights);
     const outWeights = Float64Array.from(weights.v, (value) => value * scale);
@@ -235,9 +262,7 @@ class OnnxEngine implements Engine {
   }
 
   async dispose(): Promise<void> {
-    const sessions = [...this.sessions.values()];
-    this.sessions.clear();
-    for (const s of sessions) await (await s).release();
+    await this.releaseSessions();
   }
 }
 
