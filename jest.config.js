@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's own typed-array constructors (onnxruntime-node checks them across realms, see the file).
+  testEnvironment: '<rootDir>/spec/node-realm-environment.js',
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },

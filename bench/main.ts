@@ -1,8 +1,12 @@
 /**
- * `npm run bench`: speed of each numerical kernel on every backend that loads in this process
- * (one backend per process: pass --backend to pick another), as median ms, effective GFLOP/s and the
- * ratio to the bare matrix products the kernel needs; plus the wall time of `verify --quick`.
+ * `npm run bench`: speed of each numerical kernel, as median ms, effective GFLOP/s and the ratio to the
+ * bare matrix products the kernel needs; plus the wall time of `verify --quick`. The GD step runs on
+ * every engine that loads (onnx, tfjs; bench/engine.ts) next to the NumPy peer; the other kernels run
+ * on the tfjs backend (one backend per process: pass --backend to pick another).
  * Figures, not assertions: speed targets are read off this output.
+ *
+ * Flags: --json (one JSON object on stdout, progress on stderr), --engine onnx|tfjs (default: both),
+ * --threads N (onnx intra-op threads), --engine-only (only the engine kernels), --no-quick.
  */
 import { spawnSync } from 'node:child_process';
 import { tf, tidyRead, type Tensor2D } from '../src/backend/tf';
@@ -22,10 +26,13 @@ import { getPruner } from '../src/pruning';
 import { measureCheckpoint } from '../src/pipeline/measure';
 import { Rng } from '../src/rng';
 import type { Dataset } from '../src/data/types';
+import { parseEngineName } from '../src/engine';
+import { benchEngines, type KernelRow, type KernelShape } from './engine';
 
 interface Row {
   kernel: string;
-  shape: string;
+  engine: string;
+  shape: KernelShape;
   medianMs: number;
   gflops: number | null;
   bareMatmulMs: number | null;
@@ -69,8 +76,13 @@ function mnistShaped(m: number, d: number, C: number, seed: number): Dataset {
   return { name: `bench(m=${m},d=${d},C=${C})`, m, d, outputs: C, x, y, classes };
 }
 
-function record(kernel: string, shape: string, medianMs: number, flops: number | null, bareMatmulMs: number | null): void {
-  rows.push({ kernel, shape, medianMs, gflops: flops === null ? null : flops / (medianMs * 1e6), bareMatmulMs });
+function record(kernel: string, shape: KernelShape, medianMs: number, flops: number | null, bareMatmulMs: number | null): void {
+  const gflops = flops === null ? null : flops / (medianMs * 1e6);
+  rows.push({ kernel, engine: 'tfjs', shape, medianMs, gflops, bareMatmulMs });
+}
+
+function shapeText(shape: KernelShape): string {
+  return (['m', 'd', 'N', 'C'] as const).flatMap((k) => (shape[k] === undefined ? [] : [`${k}=${shape[k]}`])).join(' ');
 }
 
 /** The matrix products of one GD step alone, same shapes and orientation as the step uses. */
@@ -111,7 +123,7 @@ function benchGdStep(parameterisation: Parameterisation, m: number, d: number, N
     }, 3) / steps;
   const meanfield = parameterisation === 'meanfield';
   const flops = 4 * m * d * N + 4 * m * N * C + (meanfield ? 2 * m * N * C : 0);
-  record(`GD step (${parameterisation})`, `m=${m} d=${d} N=${N} C=${C}`, ms, flops, bareStepMatmuls(m, d, N, C, meanfield));
+  record(`GD step (${parameterisation})`, { m, d, N, C }, ms, flops, bareStepMatmuls(m, d, N, C, meanfield));
   tensors.dispose();
 }
 
@@ -154,11 +166,11 @@ function benchGreedy(m: number, N: number, C: number, n: number): void {
   const gram = stepTimes('gram');
   const auto = stepTimes('auto');
   const gramFlops = 2 * N * N * m + 2 * N * m * C;
-  record('greedy precompute (full N×N Gram)', `m=${m} N=${N} C=${C}`, gram.precompute, gramFlops, null);
-  record(`greedy step, full Gram (median of ${n})`, `m=${m} N=${N} C=${C}`, gram.step, null, null);
-  record(`greedy selection n=${n}, full Gram`, `m=${m} N=${N} C=${C}`, gram.total, gramFlops, null);
-  record(`greedy step, lazy rows (median of ${n})`, `m=${m} N=${N} C=${C}`, auto.step, 2 * N * m + 2 * N * C, null);
-  record(`greedy selection n=${n}, auto (lazy rows)`, `m=${m} N=${N} C=${C}`, auto.total, null, null);
+  record('greedy precompute (full N×N Gram)', { m, N, C }, gram.precompute, gramFlops, null);
+  record(`greedy step, full Gram (median of ${n})`, { m, N, C }, gram.step, null, null);
+  record(`greedy selection n=${n}, full Gram`, { m, N, C }, gram.total, gramFlops, null);
+  record(`greedy step, lazy rows (median of ${n})`, { m, N, C }, auto.step, 2 * N * m + 2 * N * C, null);
+  record(`greedy selection n=${n}, auto (lazy rows)`, { m, N, C }, auto.total, null, null);
   disposeNeuronFeatures(features);
   tensors.dispose();
 }
@@ -172,7 +184,7 @@ function benchLambda0(m: number, d: number): void {
     times.push(s.seconds * 1000);
     method = s.method;
   }
-  record(`λ0 = λ_min(H∞) (${method})`, `m=${m} d=${d}`, median(times), null, null);
+  record(`λ0 = λ_min(H∞) (${method})`, { m, d }, median(times), null, null);
 }
 
 function benchHullAndGeometry(m: number, N: number, C: number): void {
@@ -187,10 +199,10 @@ function benchHullAndGeometry(m: number, N: number, C: number): void {
       iterations = hullDistance(features, tensors.y, { stopWhenDecided }).iterations;
     }, 2);
     const what = stopWhenDecided ? 'hull membership (stop when decided)' : 'hull distance (to tolerance)';
-    record(`${what}, ${iterations} it`, `m=${m} N=${N} C=${C}`, hullMs, perIteration * iterations, null);
+    record(`${what}, ${iterations} it`, { m, N, C }, hullMs, perIteration * iterations, null);
   }
   const geoMs = timeIt(() => featureGeometry(features, tensors.y), 2);
-  record('feature geometry (D_t, D_y, ρ_t)', `m=${m} N=${N} C=${C}`, geoMs, 2 * N * N * m, null);
+  record('feature geometry (D_t, D_y, ρ_t)', { m, N, C }, geoMs, 2 * N * N * m, null);
   disposeNeuronFeatures(features);
   tensors.dispose();
 }
@@ -220,7 +232,7 @@ async function benchCheckpoint(m: number, N: number): Promise<void> {
     await measureCheckpoint(0, 1, weights, ctx);
     times.push(performance.now() - t0);
   }
-  record('one checkpoint evaluation (verify default)', `m=${m} N=${N} d=16 C=1`, median(times), null, null);
+  record('one checkpoint evaluation (verify default)', { m, d: 16, N, C: 1 }, median(times), null, null);
   tensors.dispose();
 }
 
@@ -230,7 +242,7 @@ function benchMatmul(n: number): number {
   const b = tf.tensor2d(rng.normalArray(n * n), [n, n]) as Tensor2D;
   const ms = timeIt(() => tidyRead(() => [tf.matMul(a, b)]), 5);
   tf.dispose([a, b]);
-  record('bare matmul', `${n}×${n}·${n}×${n}`, ms, 2 * n ** 3, ms);
+  record('bare matmul (n×n·n×n)', { m: n, d: n, N: n }, ms, 2 * n ** 3, ms);
   return ms;
 }
 
@@ -247,33 +259,80 @@ function fmt(v: number | null, digits = 3): string {
   return v === null ? '—' : v >= 100 ? v.toFixed(0) : v.toPrecision(digits);
 }
 
+interface BenchArgs {
+  json: boolean;
+  engines: ('onnx' | 'tfjs')[];
+  threads: number | undefined;
+  engineOnly: boolean;
+  skipQuick: boolean;
+  backend: ReturnType<typeof parseBackendName> | undefined;
+}
+
+function parseArgs(args: string[]): BenchArgs {
+  const value = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+  const engine = value('--engine');
+  const parsed = engine === undefined ? 'auto' : parseEngineName(engine, '--engine');
+  const threads = value('--threads') === undefined ? undefined : Number(value('--threads'));
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    throw new RangeError(`--threads must be a positive integer, got ${value('--threads')}`);
+  }
+  const backend = value('--backend');
+  return {
+    json: args.includes('--json'),
+    engines: parsed === 'auto' ? ['onnx', 'tfjs'] : [parsed],
+    threads,
+    engineOnly: args.includes('--engine-only'),
+    skipQuick: args.includes('--no-quick') || args.includes('--engine-only'),
+    backend: backend === undefined ? undefined : parseBackendName(backend, '--backend'),
+  };
+}
+
+function printTable(log: (s: string) => void, engineRows: KernelRow[]): void {
+  const all = [...engineRows.map((r) => ({ ...r, kernel: r.name, bareMatmulMs: null as number | null })), ...rows];
+  const head = `${'kernel'.padEnd(44)} ${'engine'.padEnd(6)} ${'shape'.padEnd(26)} ${'median ms'.padStart(10)}`;
+  log(`${head} ${'GFLOP/s'.padStart(8)} ${'matmul ms'.padStart(10)} ${'ratio'.padStart(6)}`);
+  for (const r of all) {
+    const ratio = r.bareMatmulMs ? fmt(r.medianMs / r.bareMatmulMs) : '—';
+    const left = `${r.kernel.padEnd(44)} ${r.engine.padEnd(6)} ${shapeText(r.shape).padEnd(26)} ${fmt(r.medianMs).padStart(10)}`;
+    log(`${left} ${fmt(r.gflops).padStart(8)} ${fmt(r.bareMatmulMs).padStart(10)} ${ratio.padStart(6)}`);
+  }
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const backendArg = args.includes('--backend') ? parseBackendName(args[args.indexOf('--backend') + 1], '--backend') : undefined;
-  const skipQuick = args.includes('--no-quick');
-  const info = await initBackend(backendArg);
-  const log = (s: string) => process.stdout.write(`${s}\n`);
+  const args = parseArgs(process.argv.slice(2));
+  const info = await initBackend(args.backend);
+  // With --json, stdout carries only the JSON object.
+  const log = (s: string) => (args.json ? process.stderr : process.stdout).write(`${s}\n`);
   log(`pruneproof bench: ${describeBackend(info)}; node ${process.version}; ${require('node:os').cpus().length} CPUs`);
   for (const s of info.skipped) log(`  (skipped ${s.name}: ${s.reason})`);
-  benchMatmul(1024);
-  benchGdStep('ntk', 1000, 784, 1000, 10);
-  benchGdStep('meanfield', 1000, 784, 1000, 10);
-  benchGdStep('meanfield', 400, 16, 1000, 1);
-  benchGreedy(10000, 1000, 10, 100);
-  benchLambda0(2000, 20);
-  benchHullAndGeometry(1000, 1000, 1);
-  benchHullAndGeometry(2000, 1000, 10);
-  await benchCheckpoint(400, 1000);
-  log('');
-  log(`${'kernel'.padEnd(38)} ${'shape'.padEnd(26)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)} ${'matmul ms'.padStart(10)} ${'ratio'.padStart(6)}`);
-  for (const r of rows) {
-    const ratio = r.bareMatmulMs ? fmt(r.medianMs / r.bareMatmulMs) : '—';
-    log(`${r.kernel.padEnd(38)} ${r.shape.padEnd(26)} ${fmt(r.medianMs).padStart(10)} ${fmt(r.gflops).padStart(8)} ${fmt(r.bareMatmulMs).padStart(10)} ${ratio.padStart(6)}`);
+  const engineBench = await benchEngines(args.engines, args.threads, log);
+  if (!args.engineOnly) {
+    benchMatmul(1024);
+    benchGdStep('meanfield', 400, 16, 1000, 1);
+    benchGreedy(10000, 1000, 10, 100);
+    benchLambda0(2000, 20);
+    benchHullAndGeometry(1000, 1000, 1);
+    benchHullAndGeometry(2000, 1000, 10);
+    await benchCheckpoint(400, 1000);
+  }
+  const notes = [...engineBench.notes];
+  if (!args.engineOnly) notes.push(benchMemoryFlat(1000, 784, 1000));
+  notes.push(`peak RSS so far: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  if (!args.skipQuick) notes.push(`verify --quick wall time: ${quickVerifySeconds(info.name)}`);
+  const main = engineBench.engines[0];
+  if (args.json) {
+    const kernels = [
+      ...engineBench.rows,
+      ...rows.map((r) => ({ name: r.kernel, engine: r.engine, shape: r.shape, medianMs: r.medianMs, gflops: r.gflops })),
+    ];
+    const report = { engine: main?.name ?? null, threads: main?.threads ?? null, engines: engineBench.engines, kernels, notes };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
   }
   log('');
-  log(benchMemoryFlat(1000, 784, 1000));
-  log(`peak RSS so far: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-  if (!skipQuick) log(`verify --quick wall time: ${quickVerifySeconds(info.name)}`);
+  printTable(log, engineBench.rows);
+  log('');
+  for (const n of notes) log(n);
 }
 
 main().catch((e) => {

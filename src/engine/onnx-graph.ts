@@ -1,0 +1,206 @@
+/**
+ * The GD/SGD step of src/model/train.ts as an ONNX graph, built in code with onnx-proto (no Python, no
+ * files). One graph runs `steps` updates unrolled, so one session.run does several steps; it outputs R at
+ * the weights before each step, then the updated weights. Weights stay in the host layout of
+ * TwoLayerWeights (W: N×d, v: N×C): ORT's Gemm takes transpose flags at full speed, so no transposes.
+ *
+ * One step, with c = outputScale and s the step on ½R (η for 'ntk', ηN/m for 'meanfield'):
+ *   Z = X Wᵀ, A = ReLU(Z), D = 1{Z > 0}, U = c A v, E = U − Y, R = ‖E‖²
+ *   G = (s c) E                     (the cotangent, scaled once: Jᵀ is linear in it, as in train.ts)
+ *   W ← W − ((G vᵀ) ⊙ D)ᵀ X          v ← v − Aᵀ G   ('meanfield' only)
+ * SGD: R is the full-batch residual; the update uses the rows `idx` and (s c m/b) as the scale.
+ */
+import { onnx } from 'onnx-proto';
+import type { Parameterisation } from '../model/types';
+
+export type Precision = 'float32' | 'float64';
+
+export interface StepGraphSpec {
+  parameterisation: Parameterisation;
+  precision: Precision;
+  /** Samples m, input dimension d, width N, outputs C. */
+  m: number;
+  d: number;
+  N: number;
+  C: number;
+  /** Unrolled updates per run; 0 builds the residual-only graph (R at the given weights). */
+  steps: number;
+  /** Minibatch size b, or null for full-batch GD. */
+  batch: number | null;
+}
+
+/** Graph input and output names (the engine feeds and reads these). */
+export const NAMES = {
+  x: 'X',
+  y: 'Y',
+  w: 'W',
+  v: 'V',
+  outputScale: 'c',
+  stepScale: 'sc',
+  batchIndices: (i: number) => `idx${i}`,
+  residuals: 'R',
+  nextW: 'W_out',
+  nextV: 'V_out',
+} as const;
+
+type Attribute = onnx.IAttributeProto;
+
+class GraphBuilder {
+  readonly nodes: onnx.INodeProto[] = [];
+  private counter = 0;
+
+  node(opType: string, inputs: string[], attributes: Attribute[] = [], output?: string): string {
+    const name = output ?? `${opType.toLowerCase()}_${this.counter++}`;
+    this.nodes.push({ opType, input: inputs, output: [name], name, attribute: attributes });
+    return name;
+  }
+}
+
+const intAttribute = (name: string, i: number): Attribute => ({ name, i, type: onnx.AttributeProto.AttributeType.INT });
+
+function valueInfo(name: string, elemType: number, dims: number[]): onnx.IValueInfoProto {
+  return {
+    name,
+    type: { tensorType: { elemType, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } },
+  };
+}
+
+/** Adds one step's nodes; returns the names of R (shape [1, 1]) and the new W and v (v unchanged for 'ntk'). */
+function addStep(
+  g: GraphBuilder,
+  spec: StepGraphSpec,
+  elemType: number,
+  w: string,
+  v: string,
+  index: number,
+): { r: string; w: string; v: string } {
+  const forward = (x: string, y: string) => {
+    const z = g.node('Gemm', [x, w], [intAttribute('transB', 1)]);
+    const a = g.node('Relu', [z]);
+    const u = g.node('Mul', [g.node('MatMul', [a, v]), NAMES.outputScale]);
+    return { z, a, e: g.node('Sub', [u, y]) };
+  };
+  const full = forward(NAMES.x, NAMES.y);
+  const r = g.node('ReduceSum', [g.node('Mul', [full.e, full.e])], [intAttribute('keepdims', 1)]);
+  if (spec.steps === 0) return { r, w, v };
+  let x: string = NAMES.x;
+  let pass = full;
+  if (spec.batch !== null) {
+    const idx = NAMES.batchIndices(index);
+    x = g.node('Gather', [NAMES.x, idx], [intAttribute('axis', 0)]);
+    pass = forward(x, g.node('Gather', [NAMES.y, idx], [intAttribute('axis', 0)]));
+  }
+  const cotangent = g.node('Mul', [pass.e, NAMES.stepScale]);
+  const mask = g.node('Cast', [g.node('Greater', [pass.z, zeroName(elemType)])], [intAttribute('to', elemType)]);
+  const hidden = g.node('Mul', [g.node('Gemm', [cotangent, v], [intAttribute('transB', 1)]), mask]);
+  const nextW = g.node('Sub', [w, g.node('Gemm', [hidden, x], [intAttribute('transA', 1)])]);
+  if (spec.parameterisation === 'ntk') return { r, w: nextW, v };
+  const nextV = g.node('Sub', [v, g.node('Gemm', [pass.a, cotangent], [intAttribute('transA', 1)])]);
+  return { r, w: nextW, v: nextV };
+}
+
+const zeroName = (elemType: number) => `zero_${elemType}`;
+
+function zeroInitializer(elemType: number): onnx.ITensorProto {
+  const base = { name: zeroName(elemType), dataType: elemType, dims: [] as number[] };
+  return elemType === onnx.TensorProto.DataType.DOUBLE ? { ...base, doubleData: [0] } : { ...base, floatData: [0] };
+}
+
+/** The serialised ONNX model for `spec` (opset 17). */
+export function buildStepGraph(spec: StepGraphSpec): Uint8Array {
+  const elemType = spec.precision === 'float64' ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT;
+  const g = new GraphBuilder();
+  let w: string = NAMES.w;
+  let v: string = NAMES.v;
+  const residuals: string[] = [];
+  for (let i = 0; i < Math.max(spec.steps, 1); i++) {
+    const next = addStep(g, spec, elemType, w, v, i);
+    residuals.push(next.r);
+    w = next.w;
+    v = next.v;
+  }
+  const rows = residuals.length;
+  g.node('Concat', residuals, [intAttribute('axis', 0)], NAMES.residuals);
+  const outputs = [valueInfo(NAMES.residuals, elemType, [rows, 1])];
+  if (spec.steps > 0) {
+    g.node('Identity', [w], [], NAMES.nextW);
+    outputs.push(valueInfo(NAMES.nextW, elemType, [spec.N, spec.d]));
+    if (spec.parameterisation === 'meanfield') {
+      g.node('Identity', [v], [], NAMES.nextV);
+      outputs.push(valueInfo(NAMES.nextV, elemType, [spec.N, spec.C]));
+    }
+  }
+  const inputs = [
+    valueInfo(NAMES.x, elemType, [spec.m, spec.d]),
+    valueInfo(NAMES.y, elemType, [spec.m, spec.C]),
+    valueInfo(NAMES.w, elemType, [spec.N, spec.d]),
+    valueInfo(NAMES.v, elemType, [spec.N, spec.C]),
+    valueInfo(NAMES.outputScale, elemType, []),
+  ];
+  if (spec.steps > 0) inputs.push(valueInfo(NAMES.stepScale, elemType, []));
+  if (spec.steps > 0 && spec.batch !== null) {
+    for (let i = 0; i < spec.steps; i++) {
+      inputs.push(valueInfo(NAMES.batchIndices(i), onnx.TensorProto.DataType.INT64, [spec.batch]));
+    }
+  }
+  const graph: onnx.IGraphProto = {
+    name: `gd_${spec.parameterisation}_${spec.steps}`,
+    node: g.nodes,
+    input: inputs,
+    output: outputs,
+    initializer: spec.steps > 0 ? [zeroInitializer(elemType)] : [],
+  };
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    producerName: 'pruneproof',
+    graph,
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+export interface GramGraphSpec {
+  precision: Precision;
+  m: number;
+  d: number;
+  N: number;
+  C: number;
+}
+
+export const GRAM_NAMES = { x: 'X', y: 'Y', w: 'W', outWeights: 'Vs', gram: 'G', projections: 'P' } as const;
+
+/**
+ * The greedy precompute as one graph: with A = ReLU(X Wᵀ) (m×N) and Ṽ = neuronScale·v (N×C),
+ *   G = (AᵀA) ⊙ (Ṽ Ṽᵀ)   (N×N, G_rs = ⟨Φ_r, Φ_s⟩)   and   P = rowsum((Aᵀ Y) ⊙ Ṽ)   (N, P_r = ⟨Φ_r, y⟩).
+ */
+export function buildGramGraph(spec: GramGraphSpec): Uint8Array {
+  const elemType = spec.precision === 'float64' ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT;
+  const g = new GraphBuilder();
+  const n = GRAM_NAMES;
+  const a = g.node('Relu', [g.node('Gemm', [n.x, n.w], [intAttribute('transB', 1)])]);
+  const activationProducts = g.node('Gemm', [a, a], [intAttribute('transA', 1)]);
+  const weightProducts = g.node('Gemm', [n.outWeights, n.outWeights], [intAttribute('transB', 1)]);
+  g.node('Mul', [activationProducts, weightProducts], [], n.gram);
+  const projected = g.node('Mul', [g.node('Gemm', [a, n.y], [intAttribute('transA', 1)]), n.outWeights]);
+  g.node('ReduceSum', [projected, 'axis_1'], [intAttribute('keepdims', 0)], n.projections);
+  const axis: onnx.ITensorProto = {
+    name: 'axis_1',
+    dataType: onnx.TensorProto.DataType.INT64,
+    dims: [1],
+    int64Data: [1],
+  };
+  const graph: onnx.IGraphProto = {
+    name: 'feature_gram',
+    node: g.nodes,
+    input: [
+      valueInfo(n.x, elemType, [spec.m, spec.d]),
+      valueInfo(n.y, elemType, [spec.m, spec.C]),
+      valueInfo(n.w, elemType, [spec.N, spec.d]),
+      valueInfo(n.outWeights, elemType, [spec.N, spec.C]),
+    ],
+    output: [valueInfo(n.gram, elemType, [spec.N, spec.N]), valueInfo(n.projections, elemType, [spec.N])],
+    initializer: [axis],
+  };
+  const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph });
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -1,0 +1,67 @@
+/** The reference engine: today's tfjs code path (src/model/train.ts) behind the Engine interface. */
+import { initBackend } from '../backend';
+import { tf, tidyRead } from '../backend/tf';
+import { toTensors } from '../data/tensors';
+import { trainNetwork, type TrainOptions, type TrainResult } from '../model/train';
+import { disposeNeuronFeatures, neuronFeatures } from '../model/features';
+import type { TwoLayerWeights } from '../model/types';
+import { requireConsistentWeights } from '../model/validate';
+import {
+  EngineUnavailableError,
+  type Engine,
+  type FeatureGram,
+  type EngineData,
+  type EngineDescription,
+  type EngineOptions,
+} from './types';
+import { requireEngineData } from './validate';
+
+export async function createTfjsEngine(opts: EngineOptions = {}): Promise<Engine> {
+  if (opts.precision === 'float64') {
+    throw new EngineUnavailableError('tfjs', 'tfjs has no float64 (its tensors are float32); use --engine onnx');
+  }
+  let info;
+  try {
+    info = await initBackend();
+  } catch (e) {
+    throw new EngineUnavailableError('tfjs', e instanceof Error ? e.message : String(e));
+  }
+  const description: EngineDescription = {
+    name: 'tfjs',
+    version: tf.version.tfjs,
+    threads: info.threads ?? 1,
+    precision: 'float32',
+    backend: info.name,
+  };
+  return {
+    description,
+    async train(initial: TwoLayerWeights, data: EngineData, options: TrainOptions): Promise<TrainResult> {
+      requireEngineData(data, initial, 'train (tfjs)');
+      const tensors = toTensors({ ...data, name: 'engine', classes: null });
+      try {
+        return trainNetwork(initial, tensors, options);
+      } finally {
+        tensors.dispose();
+      }
+    },
+    async featureGram(weights: TwoLayerWeights, data: EngineData): Promise<FeatureGram> {
+      const op = 'featureGram (tfjs)';
+      requireConsistentWeights(weights, op);
+      requireEngineData(data, weights, op);
+      const tensors = toTensors({ ...data, name: 'engine', classes: null });
+      const features = neuronFeatures(weights, tensors.x);
+      try {
+        const { activations, activationsT, outWeights } = features;
+        const [gram, projections] = tidyRead(() => [
+          tf.mul(tf.matMul(activationsT, activations), tf.matMul(outWeights, tf.transpose(outWeights))),
+          tf.sum(tf.mul(tf.matMul(activationsT, tensors.y), outWeights), 1),
+        ]);
+        return { gram, projections: Float64Array.from(projections) };
+      } finally {
+        disposeNeuronFeatures(features);
+        tensors.dispose();
+      }
+    },
+    async dispose(): Promise<void> {},
+  };
+}
