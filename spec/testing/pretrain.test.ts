@@ -15,9 +15,9 @@ beforeAll(async () => {
 const CASE: PruningCase = { dataset: { m: 6, d: 5, labels: 'teacher', seed: 11 }, parameterisation: 'meanfield', width: 40, n: 10, stepFraction: 0.5, iterations: 60 };
 
 describe('pretrainCase', () => {
-  it('η = stepFraction × the stability limit; the NTK-equivalent step is η for ntk and η/m for meanfield', () => {
+  it('η = stepFraction × the stability limit; the NTK-equivalent step is η for ntk and η/m for meanfield', async () => {
     for (const parameterisation of ['ntk', 'meanfield'] as const) {
-      const p = pretrainCase({ ...CASE, parameterisation });
+      const p = await pretrainCase({ ...CASE, parameterisation });
       try {
         expect(p.eta).toBeCloseTo(CASE.stepFraction * p.stability.limit, 12);
         expect(p.etaEffective).toBeCloseTo(parameterisation === 'ntk' ? p.eta : p.eta / CASE.dataset.m, 12);
@@ -73,7 +73,7 @@ describe('pretrainCase', () => {
     });
   });
 
-  it('rejects a malformed case before doing any work', () => {
-    expect(() => pretrainCase({ ...CASE, n: 41 })).toThrow('pretrainCase: n must be an integer in [1, 40], got 41');
+  it('rejects a malformed case before doing any work', async () => {
+    await expect(pretrainCase({ ...CASE, n: 41 })).rejects.toThrow('pretrainCase: n must be an integer in [1, 40], got 41');
   });
 });

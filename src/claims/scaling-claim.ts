@@ -2,7 +2,7 @@
  * CLAIM-log-scaling (THEORY.md §6.2): the one claim that spans several runs (an m grid), so it lives here as a
  * property rather than in the per-run check registry. A failure is a finding, with the shrunk m grid.
  */
-import { firstTimeFromWhichHolds } from '../experiment/critical';
+import { firstTimeFromWhichHolds } from '../pipeline/critical';
 import { logSpacedCheckpoints } from '../model/train';
 import { caseAtM, parseScalingCase, scalingCase, type ScalingCase } from '../testing/arbitraries/scaling-case';
 import {

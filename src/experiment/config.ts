@@ -50,8 +50,19 @@ export interface ExperimentConfig {
   subnetworkSizes: number[];
   /** Target normalised subnetwork loss ε for t_crit. */
   epsilon: number;
+  /**
+   * ε relative to the label energy ‖y‖²/(2m) (the zero predictor's loss): ε = epsilonRelative × ‖y‖²/(2m) per
+   * run, replacing `epsilon`. Fixed before the runs, it keeps the target comparable across m and datasets.
+   */
+  epsilonRelative?: number;
   /** Target subnetwork training accuracy for the accuracy-based t_crit (classification data only). */
   targetAccuracy: number | null;
+  /** The accuracy target relative to the dense network: target = this × its training accuracy at T (replaces targetAccuracy). */
+  targetAccuracyRelative?: number;
+  /** Critical times are refined by bisection on replayed GD to max(absolute, relative·t) iterations. */
+  resolution: { absolute: number; relative: number };
+  /** Arithmetic of pre-training: float32, or float64 (onnx engine only) to resolve residuals below float32's floor. */
+  precision?: 'float32' | 'float64';
   /** Pruners to run (built-in names). */
   pruners: string[];
   /** y counts as inside the hull when the certified squared distance is ≤ hullTolerance·2m (normalised like the loss). */

@@ -6,13 +6,15 @@ import type { Dataset } from '../data/types';
 import { validateDataset } from '../data/validate';
 import { logSpacedCheckpoints } from '../model/train';
 import type { Pruner } from '../pruning/types';
-import { evaluateBounds, resolveTheory, type TheoryOverrides } from '../../theory';
+import { evaluateBounds, resolveTheory, type ResolvedTheory, type TheoryOverrides } from '../../theory';
 import { evaluateChecks, thresholdSchedule, tStarAtRho0 } from '../checks';
-import { pretrain } from '../pipeline/pretrain';
-import { maxAbs, maxNormDeviation } from '../pipeline/host';
+import type { Engine } from '../engine/types';
+import { criticalTime, exactCriticalTime, type ConditionPoint, type CriticalTime, type Probe } from '../pipeline/critical';
+import { sumSquares } from '../pipeline/host';
+import { pretrain, type PretrainedRun, type PretrainSpec } from '../pipeline/pretrain';
+import { conditionAt, denseAccuracyCondition, hullCondition, Replayer, subnetworkCondition, type Condition } from '../pipeline/refine';
 import { measureRun, type MeasuredRun } from '../pipeline/run';
 import type { ExperimentConfig } from './config';
-import { firstTimeFromWhichHolds } from './critical';
 import type { CheckpointMeasurement, CriticalTimes, RunResult } from './types';
 
 export interface RunProgress {
@@ -27,6 +29,8 @@ export interface RunInput {
   heldOut: Dataset | null;
   seed: number;
   pruners: Pruner[];
+  /** The engine that runs GD; absent: the tfjs reference path. */
+  engine?: Engine;
   onProgress?: (p: RunProgress) => void;
 }
 
@@ -38,11 +42,9 @@ export function runOverrides(config: ExperimentConfig): TheoryOverrides {
   return { ...config.theory, constants: { ...config.theory.constants, kappa: config.kappa } } as TheoryOverrides;
 }
 
-/** config → data → pre-train → measure every checkpoint (one pipeline, src/pipeline). */
-async function measure(input: RunInput): Promise<{ measured: MeasuredRun; lambdaMaxInfinity: number | null; stability: { lambdaMaxH0: number; limit: number } }> {
+function pretrainSpec(input: RunInput): PretrainSpec {
   const { config, data, seed } = input;
-  input.onProgress?.({ phase: 'kernel', done: 0, total: 1 });
-  const run = pretrain({
+  return {
     data,
     parameterisation: config.parameterisation,
     width: config.width,
@@ -54,10 +56,30 @@ async function measure(input: RunInput): Promise<{ measured: MeasuredRun; lambda
     batchSize: config.batchSize,
     lambda0: data.m <= config.maxKernelM ? 'certified' : 'skip',
     onDivergence: 'throw',
+    ...(input.engine ? { engine: input.engine } : {}),
     onTrainProgress: (done, total) => {
       if (done % 50 === 0 || done === total) input.onProgress?.({ phase: 'train', done, total });
     },
-  });
+  };
+}
+
+/**
+ * ε for this run: as configured, or `epsilonRelative` × the label energy ‖y‖²/(2m) (the loss of the zero
+ * predictor), which keeps the target comparable across m and datasets.
+ */
+export function epsilonOf(config: ExperimentConfig, data: Dataset): number {
+  return config.epsilonRelative == null ? config.epsilon : config.epsilonRelative * (sumSquares(data.y) / (2 * data.m));
+}
+
+/** One (m, seed) run: config → data → pre-train → measure → checks → critical times. Nothing here writes files. */
+export async function runOne(input: RunInput): Promise<RunResult> {
+  const { config, data, seed } = input;
+  const started = performance.now();
+  const labelBound = config.theory.constants?.C ?? 1;
+  const unitNorm = !(config.dataset.kind === 'mnist' && !config.dataset.unitNorm);
+  validateDataset(data, { requireUnitNorm: unitNorm, labelBound });
+  input.onProgress?.({ phase: 'kernel', done: 0, total: 1 });
+  const run = await pretrain(pretrainSpec(input));
   try {
     const measured = await measureRun(run, {
       pruners: input.pruners,
@@ -70,57 +92,44 @@ async function measure(input: RunInput): Promise<{ measured: MeasuredRun; lambda
       theory: runOverrides(config),
       onCheckpoint: (done, total) => input.onProgress?.({ phase: 'measure', done, total }),
     });
-    return { measured, lambdaMaxInfinity: run.lambdaMaxInfinity, stability: run.stability };
+    const trainSeconds = (performance.now() - started) / 1000;
+    const epsilon = epsilonOf(config, data);
+    const replayer = new Replayer(run);
+    const targets = { epsilon, accuracy: accuracyTarget(config, measured) };
+    const critical = await criticalTimes(run, measured, config, input.pruners, targets, replayer);
+    return resultOf(input, run, measured, critical, targets, {
+      seconds: replayer.seconds,
+      replayedSteps: replayer.steps,
+      shareOfRun: replayer.seconds / Math.max(trainSeconds + replayer.seconds, 1e-9),
+    }, started);
   } finally {
     run.dispose();
   }
 }
 
-/** One (m, seed) run: measurements → checks → critical times. Nothing here writes files. */
-export async function runOne(input: RunInput): Promise<RunResult> {
+/** The accuracy target: as configured, or `targetAccuracyRelative` × the dense network's accuracy at T. */
+function accuracyTarget(config: ExperimentConfig, measured: MeasuredRun): number | null {
+  const dense = measured.checkpoints[measured.checkpoints.length - 1]?.record.denseAccuracy ?? null;
+  if (dense === null) return null;
+  if (config.targetAccuracyRelative != null) return config.targetAccuracyRelative * dense;
+  return config.targetAccuracy;
+}
+
+function resultOf(
+  input: RunInput,
+  run: PretrainedRun,
+  measured: MeasuredRun,
+  critical: CriticalTimes,
+  targets: { epsilon: number; accuracy: number | null },
+  refinement: RunResult['refinement'],
+  started: number,
+): RunResult {
   const { config, data, seed } = input;
-  const started = performance.now();
-  const labelBound = config.theory.constants?.C ?? 1;
-  const unitNorm = !(config.dataset.kind === 'mnist' && !config.dataset.unitNorm);
-  validateDataset(data, { requireUnitNorm: unitNorm, labelBound });
-  const { measured, lambdaMaxInfinity, stability } = await measure(input);
   const overrides = runOverrides(config);
   const theory = resolveTheory(overrides);
   const records = measured.checkpoints.map((c) => c.record);
-  const schedule = thresholdSchedule(measured, theory);
-  const last = records[records.length - 1];
+  const tStar = tStarOf(measured, theory, overrides, config, targets.epsilon);
   const nMax = Math.max(...config.subnetworkSizes);
-  const bounds = evaluateBounds(
-    {
-      m: data.m,
-      N: config.width,
-      eta: measured.etaEffective,
-      ...(measured.lambda0 !== null ? { lambda0: measured.lambda0 } : {}),
-      d: data.d,
-      n: nMax,
-      t: last.t,
-      outputs: data.outputs,
-      R0: measured.initialResidual,
-      Rt: last.residual,
-      rho: schedule[schedule.length - 1]?.rhoMin ?? 0,
-      D: last.diameter,
-      Dy: last.diameterToTarget,
-      epsilon: config.epsilon,
-      normMax: maxNormDeviation(data.x, data.m, data.d),
-      yMax: maxAbs(data.y),
-    },
-    overrides,
-  );
-  const rhoMin = schedule[schedule.length - 1]?.rhoMin ?? 0;
-  const tStar = {
-    etaConfigured: finiteOrNull(bounds.tStar.etaConfigured.exact.value),
-    etaH5: finiteOrNull(bounds.tStar.etaH5.exact.value),
-    upperForm: finiteOrNull(bounds.tStar.etaConfigured.upper.value),
-    rho0: finiteOrNull(tStarAtRho0(measured, theory)),
-    rhoUsed: rhoMin,
-    note: tStarNote(bounds.tStar.etaConfigured.exact.value, bounds.tStar.etaConfigured.exact.reason, records[0].ballVoid),
-  };
-  const critical = criticalTimes(records, config);
   const largestN = critical.tCrit.find((c) => c.n === nMax)?.t ?? null;
   return {
     m: data.m,
@@ -128,10 +137,12 @@ export async function runOne(input: RunInput): Promise<RunResult> {
     dataset: data.name,
     eta: measured.eta,
     etaEffective: measured.etaEffective,
+    epsilon: targets.epsilon,
+    targetAccuracy: targets.accuracy,
     lambda0: measured.lambda0,
-    lambdaMaxInfinity,
-    lambdaMaxH0: stability.lambdaMaxH0,
-    stabilityLimit: stability.limit,
+    lambdaMaxInfinity: run.lambdaMaxInfinity,
+    lambdaMaxH0: run.stability.lambdaMaxH0,
+    stabilityLimit: run.stability.limit,
     initialResidual: measured.initialResidual,
     residualCurve: Array.from(measured.residuals ?? []),
     tStar,
@@ -140,7 +151,42 @@ export async function runOne(input: RunInput): Promise<RunResult> {
     critical,
     tightness: largestN !== null && tStar.etaConfigured !== null && tStar.etaConfigured > 0 ? largestN / tStar.etaConfigured : null,
     checks: evaluateChecks(measured, theory),
+    refinement,
     seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** T*(m) of B3 with ρ_min over the run (as the B3 claims use it), with η at its H5 value, the upper form, and with ρ_0. */
+function tStarOf(measured: MeasuredRun, theory: ResolvedTheory, overrides: TheoryOverrides, config: ExperimentConfig, epsilon: number): RunResult['tStar'] {
+  const records = measured.checkpoints.map((c) => c.record);
+  const last = records[records.length - 1];
+  const rhoMin = thresholdSchedule(measured, theory).at(-1)?.rhoMin ?? 0;
+  const bounds = evaluateBounds(
+    {
+      m: measured.m,
+      N: config.width,
+      eta: measured.etaEffective,
+      ...(measured.lambda0 !== null ? { lambda0: measured.lambda0 } : {}),
+      d: measured.d,
+      n: Math.max(...config.subnetworkSizes),
+      t: last.t,
+      outputs: measured.outputs,
+      R0: measured.initialResidual,
+      Rt: last.residual,
+      rho: rhoMin,
+      D: last.diameter,
+      Dy: last.diameterToTarget,
+      epsilon,
+    },
+    overrides,
+  );
+  return {
+    etaConfigured: finiteOrNull(bounds.tStar.etaConfigured.exact.value),
+    etaH5: finiteOrNull(bounds.tStar.etaH5.exact.value),
+    upperForm: finiteOrNull(bounds.tStar.etaConfigured.upper.value),
+    rho0: finiteOrNull(tStarAtRho0(measured, theory)),
+    rhoUsed: rhoMin,
+    note: tStarNote(bounds.tStar.etaConfigured.exact.value, bounds.tStar.etaConfigured.exact.reason, records[0].ballVoid),
   };
 }
 
@@ -151,23 +197,54 @@ function tStarNote(value: number | null, reason: string | undefined, ballVoid: b
   return 'T* from measured R(0), λ0 and ρ_min = min over checkpoints of ρ_t, with η as configured';
 }
 
-function criticalTimes(records: CheckpointMeasurement[], config: ExperimentConfig): CriticalTimes {
-  const greedy = (r: CheckpointMeasurement) => r.pruners.find((p) => p.pruner === 'greedy' || p.pruner === 'greedy-norep');
-  const at = (r: CheckpointMeasurement, n: number) => greedy(r)?.subnetworks.find((s) => s.n === n);
-  const tIn = firstTimeFromWhichHolds(records.map((r) => ({ t: r.t, holds: r.hull.inside })));
-  const tCrit = config.subnetworkSizes.map((n) => ({
-    n,
-    t: firstTimeFromWhichHolds(records.map((r) => ({ t: r.t, holds: (at(r, n)?.loss ?? Infinity) <= config.epsilon }))),
-  }));
-  const target = config.targetAccuracy;
-  const tCritAccuracy =
-    target === null || records[0]?.denseAccuracy === null
-      ? []
-      : config.subnetworkSizes.map((n) => ({
-          n,
-          t: firstTimeFromWhichHolds(records.map((r) => ({ t: r.t, holds: (at(r, n)?.accuracy ?? -1) >= target }))),
-        }));
-  return { tIn, tCrit, tCritAccuracy };
+const greedyOf = (pruners: Pruner[]): Pruner | undefined => pruners.find((p) => p.name === 'greedy') ?? pruners.find((p) => p.name === 'greedy-norep');
+
+/**
+ * t_in, t_crit(n) (loss and accuracy), t_dense (loss and accuracy): bracketed by the checkpoints, then refined by
+ * bisection on replayed GD (t_dense by loss is exact: R(t) is recorded at every iteration).
+ */
+async function criticalTimes(
+  run: PretrainedRun,
+  measured: MeasuredRun,
+  config: ExperimentConfig,
+  pruners: Pruner[],
+  targets: { epsilon: number; accuracy: number | null },
+  replayer: Replayer,
+): Promise<CriticalTimes> {
+  const records = measured.checkpoints.map((c) => c.record);
+  const T = config.iterations;
+  const resolution = config.resolution;
+  const probeOf = (condition: Condition): Probe => async (_from, to) => {
+    const before = replayer.steps;
+    const holds = await conditionAt(replayer, run, to, condition);
+    return { holds, steps: replayer.steps - before };
+  };
+  const greedy = greedyOf(pruners);
+  const subnetworkAt = (r: CheckpointMeasurement, n: number) => r.pruners.find((p) => p.pruner === greedy?.name)?.subnetworks.find((s) => s.n === n);
+  const series = (holds: (r: CheckpointMeasurement) => boolean | null): ConditionPoint[] => records.map((r) => ({ t: r.t, holds: holds(r) }));
+  const tolerance = config.hullTolerance * 2 * measured.m;
+  const tIn = await criticalTime(
+    series((r) => (r.hull.inside ? true : r.hull.lowerBound > tolerance ? false : null)),
+    T,
+    probeOf(hullCondition(run, tolerance, HULL_MAX_ITERATIONS)),
+    resolution,
+  );
+  const tCrit: (CriticalTime & { n: number })[] = [];
+  const tCritAccuracy: (CriticalTime & { n: number })[] = [];
+  for (const n of config.subnetworkSizes) {
+    const loss = series((r) => (subnetworkAt(r, n)?.loss ?? Infinity) <= targets.epsilon);
+    tCrit.push({ n, ...(await criticalTime(loss, T, greedy ? probeOf(subnetworkCondition(run, greedy, n, { loss: targets.epsilon })) : null, resolution)) });
+    if (targets.accuracy === null) continue;
+    const target = targets.accuracy;
+    const accuracy = series((r) => (subnetworkAt(r, n)?.accuracy ?? -1) >= target);
+    tCritAccuracy.push({ n, ...(await criticalTime(accuracy, T, greedy ? probeOf(subnetworkCondition(run, greedy, n, { accuracy: target })) : null, resolution)) });
+  }
+  const residuals = measured.residuals;
+  const budget = 2 * measured.m * targets.epsilon;
+  const tDense = residuals ? exactCriticalTime(Array.from(residuals, (R) => R <= budget)) : await criticalTime(series((r) => r.residual <= budget), T, null, resolution);
+  const tDenseAccuracy =
+    targets.accuracy === null ? null : await criticalTime(series((r) => (r.denseAccuracy ?? -1) >= targets.accuracy!), T, probeOf(denseAccuracyCondition(run, targets.accuracy)), resolution);
+  return { tIn, tCrit, tCritAccuracy, tDense, tDenseAccuracy };
 }
 
 function finiteOrNull(v: number | null): number | null {

@@ -8,15 +8,21 @@ import type { CheckpointMeasurement, HypothesisResult } from '../pipeline/types'
 
 export type { CheckResult, Verdict } from '../checks/types';
 import type { CheckResult } from '../checks/types';
+import type { CriticalTime } from '../pipeline/critical';
+import type { ScalingAnalysis } from '../scaling/types';
 
-/** Critical iteration counts of one run. */
+/** Critical iteration counts of one run, each an interval [lo, t] or right-censored at T (src/pipeline/critical.ts). */
 export interface CriticalTimes {
-  /** First checkpoint from which y stays inside the hull (null: never within the run). */
-  tIn: number | null;
-  /** First checkpoint from which the greedy loss at size n stays ≤ ε, per n. */
-  tCrit: { n: number; t: number | null }[];
-  /** First checkpoint from which greedy training accuracy at size n stays ≥ the target (classification only). */
-  tCritAccuracy: { n: number; t: number | null }[];
+  /** From when y stays inside the hull (undecided checkpoints count neither way). */
+  tIn: CriticalTime;
+  /** From when the greedy loss at size n stays ≤ ε, per n. */
+  tCrit: (CriticalTime & { n: number })[];
+  /** From when greedy's training accuracy at size n stays ≥ the target (classification only). */
+  tCritAccuracy: (CriticalTime & { n: number })[];
+  /** From when the dense network's own loss stays ≤ ε: the baseline t_crit is compared with. */
+  tDense: CriticalTime;
+  /** From when the dense network's training accuracy stays ≥ the target (classification only). */
+  tDenseAccuracy: CriticalTime | null;
 }
 
 export interface RunResult {
@@ -30,6 +36,10 @@ export interface RunResult {
    * |b_r| = 1, plus a PSD term through b, so B1's rate with η/m is still a lower bound).
    */
   etaEffective: number;
+  /** The loss target ε of this run (absolute; from epsilonRelative × ‖y‖²/(2m) when that is set). */
+  epsilon: number;
+  /** The accuracy target of this run (absolute), classification only. */
+  targetAccuracy: number | null;
   /** λ0 = λ_min(H∞) and λ_max(H∞) (null when m > maxKernelM). */
   lambda0: number | null;
   lambdaMaxInfinity: number | null;
@@ -53,32 +63,10 @@ export interface RunResult {
   tightness: number | null;
   /** Every check of the registry (src/checks) on this run. */
   checks: CheckResult[];
+  /** What refining the critical times cost: replayed GD steps, seconds, and their share of the run's time. */
+  refinement: { seconds: number; replayedSteps: number; shareOfRun: number };
   seconds: number;
 }
 
-/** One model fitted to t against m. */
-export interface FitResult {
-  model: 'log' | 'power';
-  /** log: t = a + b·ln m; power: t = c·m^α. */
-  params: Record<string, number>;
-  /** Residual sum of squares in t-space. */
-  rss: number;
-  aic: number;
-  /** Prediction error at the held-out largest m (model fitted without it); null if < 3 distinct m. */
-  heldOutError: number | null;
-  /** Bootstrap (over seeds) 95% intervals of the parameters. */
-  intervals: Record<string, [number, number]>;
-}
-
-export interface ScalingResult {
-  /** Which critical time: "t_crit(n=…)", "t_in", "t_crit_acc(n=…)". */
-  quantity: string;
-  /** Points used (runs where the time was reached). */
-  points: { m: number; seed: number; t: number }[];
-  /** Runs where the time was never reached within the run (excluded from the fit). */
-  unreached: { m: number; seed: number }[];
-  fits: FitResult[];
-  verdict: 'consistent with logarithmic scaling' | 'better explained by a power law' | 'inconclusive';
-  /** Why: AIC difference, held-out errors, α interval, or what was missing. */
-  reason: string;
-}
+/** The scaling analysis of one critical time against m (src/scaling). */
+export type ScalingResult = ScalingAnalysis;

@@ -10,7 +10,9 @@ import type { WorkerJob } from './worker';
 import type { ExperimentConfig } from './config';
 import { datasetsForSeed } from './datasets';
 import { runOne, type RunProgress } from './run';
-import { fitScaling, type ScalingPoint } from './scaling';
+import { analyseScaling } from '../scaling';
+import type { TimeObservation } from '../scaling/types';
+import type { CriticalTime } from '../pipeline/critical';
 import type { CheckResult, RunResult, ScalingResult } from './types';
 
 export interface ExperimentProgress extends RunProgress {
@@ -143,25 +145,29 @@ async function runInline(config: ExperimentConfig, options: ExperimentOptions, j
   return runs;
 }
 
-/** The scaling fits of every critical time against m. */
+/** A critical time as a scaling observation: an interval [lo, t], or right-censored at T. */
+function observation(r: RunResult, c: CriticalTime | null | undefined): TimeObservation | null {
+  if (!c || c.method === 'undecided') return null;
+  if (c.t === null) return { m: r.m, seed: r.seed, lo: null, hi: null, censoredAt: c.censoredAt ?? undefined };
+  return { m: r.m, seed: r.seed, lo: c.lo, hi: c.t };
+}
+
+/**
+ * The scaling analysis of every critical time against m (src/scaling): four laws fitted with intervals and
+ * censoring respected, the AICc + held-out decision, and its calibration on this design.
+ */
 export function scalingResults(config: ExperimentConfig, runs: RunResult[]): ScalingResult[] {
-  const series = (quantity: string, pick: (r: RunResult) => number | null): ScalingResult => {
-    const points: ScalingPoint[] = [];
-    const unreached: { m: number; seed: number }[] = [];
-    for (const r of runs) {
-      const t = pick(r);
-      if (t === null) unreached.push({ m: r.m, seed: r.seed });
-      else points.push({ m: r.m, seed: r.seed, t });
-    }
-    return fitScaling(quantity, points, unreached);
+  const design = { resolution: config.resolution, censorAt: config.iterations };
+  const series = (quantity: string, pick: (r: RunResult) => CriticalTime | null | undefined): ScalingResult[] => {
+    const observations = runs.map((r) => observation(r, pick(r))).filter((o): o is TimeObservation => o !== null);
+    return observations.length >= 2 ? [analyseScaling(quantity, observations, { seed: config.seeds[0] ?? 0, design })] : [];
   };
-  const out = config.subnetworkSizes.map((n) => series(`t_crit(n=${n})`, (r) => r.critical.tCrit.find((c) => c.n === n)?.t ?? null));
-  out.push(series('t_in', (r) => r.critical.tIn));
-  if (config.targetAccuracy !== null && runs.some((r) => r.critical.tCritAccuracy.length > 0)) {
-    for (const n of config.subnetworkSizes) {
-      out.push(series(`t_crit_acc(n=${n})`, (r) => r.critical.tCritAccuracy.find((c) => c.n === n)?.t ?? null));
-    }
+  const out = config.subnetworkSizes.flatMap((n) => series(`t_crit(n=${n})`, (r) => r.critical.tCrit.find((c) => c.n === n)));
+  out.push(...series('t_in', (r) => r.critical.tIn));
+  out.push(...series('t_dense', (r) => r.critical.tDense));
+  if (runs.some((r) => r.critical.tCritAccuracy.length > 0)) {
+    for (const n of config.subnetworkSizes) out.push(...series(`t_crit_acc(n=${n})`, (r) => r.critical.tCritAccuracy.find((c) => c.n === n)));
+    out.push(...series('t_dense_acc', (r) => r.critical.tDenseAccuracy));
   }
   return out;
 }
-

@@ -9,7 +9,8 @@ import type { Dataset } from '../data/types';
 import { kernelSpectrum } from '../kernel/gram';
 import { initNetwork } from '../model/init';
 import { stabilityInfo, type StabilityInfo } from '../model/stability';
-import { DivergenceError, trainNetwork, type Checkpoint } from '../model/train';
+import type { Engine } from '../engine/types';
+import { DivergenceError, trainNetwork, type Checkpoint, type TrainOptions, type TrainResult } from '../model/train';
 import type { Parameterisation, TwoLayerWeights } from '../model/types';
 import { Rng } from '../rng';
 
@@ -37,6 +38,8 @@ export interface PretrainSpec {
   /** 'throw' (verify: a diverging step is bad input) or 'record' (properties: divergence is an outcome). */
   onDivergence: 'throw' | 'record';
   onTrainProgress?: (done: number, total: number) => void;
+  /** The engine that runs GD (src/engine); absent: the tfjs reference path (trainNetwork). */
+  engine?: Engine;
 }
 
 export interface DivergenceInfo {
@@ -86,8 +89,18 @@ function resolveStep(step: StepSize, stability: StabilityInfo): number {
   return Number.isFinite(stability.limit) ? step.fractionOfLimit * stability.limit : step.fractionOfLimit;
 }
 
+/** GD on the spec's engine, or on the tfjs reference path when none is given. */
+export function trainOn(spec: Pick<PretrainSpec, 'engine' | 'data'>, initial: TwoLayerWeights, tensors: DataTensors, opts: TrainOptions): Promise<TrainResult> {
+  return spec.engine ? spec.engine.train(initial, spec.data, opts) : Promise.resolve().then(() => trainNetwork(initial, tensors, opts));
+}
+
+/** The batch options of a run: minibatch SGD draws the batch of step t from the run's seed and t alone. */
+export function batchOf(spec: Pick<PretrainSpec, 'batchSize' | 'seed'>): Pick<TrainOptions, 'batch'> {
+  return spec.batchSize ? { batch: { size: spec.batchSize, rng: new Rng(spec.seed).fork('sgd') } } : {};
+}
+
 /** Pre-trains one run; the caller must `dispose()` the result (or use `withPretrained`). */
-export function pretrain(spec: PretrainSpec): PretrainedRun {
+export async function pretrain(spec: PretrainSpec): Promise<PretrainedRun> {
   const { data } = spec;
   const spectrum = spectrumOf(data, spec.lambda0);
   const initial = initNetwork({
@@ -106,15 +119,16 @@ export function pretrain(spec: PretrainSpec): PretrainedRun {
     let residuals: Float64Array | null = null;
     let divergence: DivergenceInfo | null = null;
     try {
-      residuals = trainNetwork(initial, tensors, {
+      const trained = await trainOn(spec, initial, tensors, {
         eta,
         iterations: spec.iterations,
         checkpoints: spec.checkpoints,
         stability,
-        ...(spec.batchSize ? { batch: { size: spec.batchSize, rng: new Rng(spec.seed).fork('sgd') } } : {}),
+        ...batchOf(spec),
         onCheckpoint: (cp) => checkpoints.push(cp),
         ...(spec.onTrainProgress ? { onProgress: spec.onTrainProgress } : {}),
-      }).residuals;
+      });
+      residuals = trained.residuals;
     } catch (e) {
       if (!(e instanceof DivergenceError) || spec.onDivergence === 'throw') throw e;
       divergence = { step: e.step, residual: e.residual, message: e.message };
@@ -143,7 +157,7 @@ export function pretrain(spec: PretrainSpec): PretrainedRun {
 
 /** Runs `fn` on the pre-trained run and frees its tensors afterwards, whatever happens. */
 export async function withPretrained<T>(spec: PretrainSpec, fn: (run: PretrainedRun) => T | Promise<T>): Promise<T> {
-  const run = pretrain(spec);
+  const run = await pretrain(spec);
   try {
     return await fn(run);
   } finally {

@@ -16,7 +16,7 @@ export interface VerdictChange {
 
 export interface FitMove {
   quantity: string;
-  model: 'log' | 'power';
+  model: ScalingResult['fits'][number]['model'];
   param: string;
   before: number;
   after: number;
@@ -93,8 +93,9 @@ function fitMoves(a: ScalingResult[], b: ScalingResult[]): FitMove[] {
 }
 
 function criticalRange(s: ScalingResult | undefined, m: number): CriticalRange {
-  const ts = (s?.points ?? []).filter((p) => p.m === m).map((p) => p.t);
-  const unreached = (s?.unreached ?? []).filter((p) => p.m === m).length;
+  const atM = (s?.observations ?? []).filter((o) => o.m === m);
+  const ts = atM.filter((o) => o.hi !== null).map((o) => o.hi as number);
+  const unreached = atM.length - ts.length;
   return { range: ts.length ? [Math.min(...ts), Math.max(...ts)] : null, reached: ts.length, unreached };
 }
 
@@ -104,7 +105,7 @@ function criticalMoves(a: ScalingResult[], b: ScalingResult[]): CriticalMove[] {
   for (const sa of a) {
     const sb = b.find((s) => s.quantity === sa.quantity);
     if (!sb) continue;
-    const ms = [...new Set([...sa.points, ...sa.unreached, ...sb.points, ...sb.unreached].map((p) => p.m))].sort(
+    const ms = [...new Set([...sa.observations, ...sb.observations].map((p) => p.m))].sort(
       (x, y) => x - y,
     );
     for (const m of ms) {

@@ -4,6 +4,7 @@
  * document always gives the same SVG bytes.
  */
 import type { RunResult } from '../experiment/types';
+import { scalingPlotSpec } from './scaling-plot';
 import {
   GREEDY,
   checkpointTimes,
@@ -189,73 +190,15 @@ function lossVsTSpec(doc: ReportDocument): TopLevelSpec {
 // ---------------------------------------------------------------------------------------------
 // b. Critical times vs m, with the fitted log and power curves
 
-const FIT_LABEL = { log: 'a + b·ln m', power: 'c·m^α' } as const;
-
-function fitCurve(model: 'log' | 'power', params: Record<string, number>, m: number): number {
-  return model === 'log' ? params.a + params.b * Math.log(m) : params.c * m ** params.alpha;
+/** The scaling analysis the critical-times plot shows: t_crit at the largest n, else the first one. */
+function primaryScaling(doc: ReportDocument): ReportDocument['scaling'][number] {
+  const crit = doc.scaling.filter((s) => s.quantity.startsWith('t_crit(n='));
+  return crit[crit.length - 1] ?? doc.scaling[0];
 }
 
-function criticalPointRows(doc: ReportDocument): Row[] {
-  return doc.scaling.flatMap((s) => s.points.map((p) => ({ quantity: s.quantity, m: p.m, seed: p.seed, t: p.t })));
-}
-
-function fitCurveRows(doc: ReportDocument): Row[] {
-  return doc.scaling.flatMap((s) => {
-    const ms = s.points.map((p) => p.m);
-    if (ms.length === 0 || Math.min(...ms) === Math.max(...ms)) return [];
-    const grid = logSpaced(Math.min(...ms), Math.max(...ms), CURVE_SAMPLES);
-    return s.fits.flatMap((f) =>
-      grid
-        .map((m) => ({ quantity: s.quantity, fit: FIT_LABEL[f.model], m, t: fitCurve(f.model, f.params, m) }))
-        .filter((row) => Number.isFinite(row.t)),
-    );
-  });
-}
-
+/** Log–log and semi-log panels with intervals, censored runs and the fitted laws (src/report/scaling-plot.ts). */
 function criticalTimesSpec(doc: ReportDocument): TopLevelSpec {
-  const unreached = doc.scaling.reduce((s, r) => s + r.unreached.length, 0);
-  const color = { field: 'quantity', type: 'nominal', title: 'critical time', scale: { scheme: 'tableau10' } };
-  const x = { field: 'm', type: 'quantitative', scale: LOG_PADDED, title: 'm (training samples, log scale)' };
-  const y = { field: 't', type: 'quantitative', title: 't (GD iterations)' };
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: 'Critical times t_in(m) and t_crit(m) vs m',
-      subtitle: [
-        'points: one per (m, seed); solid: a + b·ln m fit, dashed: c·m^α fit',
-        'logarithmic scaling is a straight solid line on this log-m axis',
-        ...(unreached > 0 ? [`${unreached} (quantity, m, seed) never reached within the run: not plotted`] : []),
-      ],
-    },
-    width: WIDTH,
-    height: HEIGHT,
-    config: BASE_CONFIG,
-    layer: [
-      {
-        data: { values: fitCurveRows(doc) },
-        mark: { type: 'line', strokeWidth: 1.5 },
-        encoding: {
-          x,
-          y,
-          color,
-          detail: { field: 'fit' },
-          strokeDash: {
-            field: 'fit',
-            type: 'nominal',
-            title: 'fit',
-            scale: { domain: [FIT_LABEL.log, FIT_LABEL.power], range: [[1, 0], [6, 4]] },
-            legend: STROKE_LEGEND,
-          },
-        },
-      },
-      {
-        data: { values: criticalPointRows(doc) },
-        // Open shapes, so coinciding points of different quantities stay visible.
-        mark: { type: 'point', filled: false, size: 70, strokeWidth: 1.8 },
-        encoding: { x, y, color, shape: { field: 'quantity', type: 'nominal', title: 'critical time' } },
-      },
-    ],
-  } as TopLevelSpec;
+  return scalingPlotSpec(primaryScaling(doc));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,8 +418,8 @@ export const PLOTS: readonly PlotDefinition[] = [
   },
   {
     file: 'critical-times.svg',
-    title: 't_in and t_crit vs m with log and power fits',
-    applies: (doc) => doc.scaling.some((s) => s.points.length > 0),
+    title: 't_crit vs m (log–log and semi-log) with the fitted laws, intervals and censored runs',
+    applies: (doc) => doc.scaling.length > 0,
     spec: criticalTimesSpec,
   },
   {

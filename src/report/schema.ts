@@ -13,7 +13,6 @@ import type {
   CheckResult,
   CheckpointMeasurement,
   CriticalTimes,
-  FitResult,
   HypothesisResult,
   PrunerMeasurement,
   RunResult,
@@ -21,6 +20,8 @@ import type {
   SubnetworkMeasurement,
   Verdict,
 } from '../experiment/types';
+import type { CriticalMethod, CriticalTime } from '../pipeline/critical';
+import { SCALING_ANALYSIS_SCHEMA } from '../scaling/schema';
 import { REPORT_SCHEMA_VERSION } from './types';
 import type { Environment, ExpressionRecord, ReportDocument, SummaryRow } from './types';
 
@@ -36,19 +37,26 @@ export const VERDICTS = ['PASS', 'FAIL', 'VACUOUS', 'UNDECIDED', 'NOT APPLICABLE
 export const SCALING_VERDICTS = [
   'consistent with logarithmic scaling',
   'better explained by a power law',
+  'better explained by a saturating law',
   'inconclusive',
 ] as const satisfies readonly ScalingResult['verdict'][];
 const SUMMARY_KINDS = ['invariant', 'claim', 'scaling'] as const satisfies readonly SummaryRow['kind'][];
-const FIT_MODELS = ['log', 'power'] as const satisfies readonly FitResult['model'][];
-const FIT_PARAMS: Record<FitResult['model'], string[]> = { log: ['a', 'b'], power: ['c', 'alpha'] };
+const CRITICAL_METHODS = [
+  'exact (every iteration)',
+  'bisection',
+  'checkpoint bracket',
+  'at t = 0',
+  'censored',
+  'undecided',
+] as const satisfies readonly CriticalMethod[];
 
 // Fail compilation when a union gains a member the lists above do not name.
 const exhaustiveLists: [
   Exhaustive<Verdict, typeof VERDICTS>,
   Exhaustive<ScalingResult['verdict'], typeof SCALING_VERDICTS>,
   Exhaustive<SummaryRow['kind'], typeof SUMMARY_KINDS>,
-  Exhaustive<FitResult['model'], typeof FIT_MODELS>,
-] = [VERDICTS, SCALING_VERDICTS, SUMMARY_KINDS, FIT_MODELS];
+  Exhaustive<CriticalMethod, typeof CRITICAL_METHODS>,
+] = [VERDICTS, SCALING_VERDICTS, SUMMARY_KINDS, CRITICAL_METHODS];
 void exhaustiveLists;
 
 const num: Schema = { type: 'number' };
@@ -72,8 +80,15 @@ function objectOf<T>(properties: { [K in keyof T]-?: Schema }, optional: readonl
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
-const timeAtSize = objectOf<CriticalTimes['tCrit'][number]>({ n: positiveInt, t: nullableCount });
-const mSeed = objectOf<ScalingResult['unreached'][number]>({ m: positiveInt, seed: int });
+const criticalTimeProperties = {
+  t: nullableCount,
+  lo: nullableCount,
+  censoredAt: nullableCount,
+  method: enumOf(CRITICAL_METHODS),
+  replayedSteps: count,
+};
+const criticalTime = objectOf<CriticalTime>(criticalTimeProperties);
+const timeAtSize = objectOf<CriticalTimes['tCrit'][number]>({ n: positiveInt, ...criticalTimeProperties });
 
 const subnetwork = objectOf<SubnetworkMeasurement>({
   n: positiveInt,
@@ -137,9 +152,11 @@ export const CHECK_RESULT_SCHEMA: Schema = objectOf<CheckResult>({
 });
 
 const critical = objectOf<CriticalTimes>({
-  tIn: nullableCount,
+  tIn: criticalTime,
   tCrit: arrayOf(timeAtSize),
   tCritAccuracy: arrayOf(timeAtSize),
+  tDense: criticalTime,
+  tDenseAccuracy: { anyOf: [{ type: 'null' }, criticalTime] },
 });
 
 const tStar = objectOf<RunResult['tStar']>({
@@ -158,6 +175,8 @@ const run = objectOf<RunResult>({
   dataset: str,
   eta: { type: 'number', exclusiveMinimum: 0 },
   etaEffective: { type: 'number', exclusiveMinimum: 0 },
+  epsilon: { type: 'number', exclusiveMinimum: 0 },
+  targetAccuracy: fraction,
   lambda0: nullableNum,
   lambdaMaxInfinity: nullableNum,
   lambdaMaxH0: num,
@@ -170,43 +189,11 @@ const run = objectOf<RunResult>({
   critical,
   tightness: nullableNum,
   checks: arrayOf(CHECK_RESULT_SCHEMA),
+  refinement: objectOf<RunResult['refinement']>({ seconds: nonNegative, replayedSteps: count, shareOfRun: nonNegative }),
   seconds: nonNegative,
 });
 
-/** A fit's params and intervals must name the model's parameters (the plots draw the curves from them). */
-function fitSchema(): Schema {
-  const base = objectOf<FitResult>({
-    model: enumOf(FIT_MODELS),
-    params: recordOf(num),
-    rss: nonNegative,
-    aic: num,
-    heldOutError: nullableNum,
-    intervals: recordOf({ type: 'array', items: num, minItems: 2, maxItems: 2 }),
-  });
-  const byModel = FIT_MODELS.map((model) => ({
-    if: { type: 'object', properties: { model: { const: model } } },
-    then: {
-      type: 'object',
-      properties: {
-        params: {
-          type: 'object',
-          properties: Object.fromEntries(FIT_PARAMS[model].map((p) => [p, num])),
-          required: FIT_PARAMS[model],
-        },
-      },
-    },
-  }));
-  return { ...base, allOf: byModel };
-}
-
-const scaling = objectOf<ScalingResult>({
-  quantity: nonEmpty,
-  points: arrayOf(objectOf<ScalingResult['points'][number]>({ m: positiveInt, seed: int, t: count })),
-  unreached: arrayOf(mSeed),
-  fits: arrayOf(fitSchema()),
-  verdict: enumOf(SCALING_VERDICTS),
-  reason: str,
-});
+const scaling = SCALING_ANALYSIS_SCHEMA;
 
 type Synthetic = Extract<DatasetConfig, { kind: 'synthetic' }>;
 type Mnist = Extract<DatasetConfig, { kind: 'mnist' }>;
@@ -249,12 +236,16 @@ const config = objectOf<ExperimentConfig>({
   checkpoints: positiveInt,
   subnetworkSizes: arrayOf(positiveInt, 1),
   epsilon: { type: 'number', exclusiveMinimum: 0 },
+  epsilonRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
   targetAccuracy: fraction,
+  targetAccuracyRelative: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+  resolution: objectOf<ExperimentConfig['resolution']>({ absolute: positiveInt, relative: nonNegative }),
+  precision: enumOf(['float32', 'float64']),
   pruners: arrayOf(nonEmpty, 1),
   hullTolerance: nonNegative,
   maxKernelM: count,
   theory,
-}, ['etaRelative']);
+}, ['etaRelative', 'epsilonRelative', 'targetAccuracyRelative', 'precision']);
 
 /** The run environment record; shared with the claims/check-pruner report schema. */
 export const ENVIRONMENT_SCHEMA = objectOf<Environment>({

@@ -55,14 +55,14 @@ export function caseSpec(c: PruningCase, opts: PretrainOptions = {}): PretrainSp
 }
 
 /** Pre-trains the network of `c`; the caller must `dispose()` the result (or use `withPretrainedCase`). */
-export function pretrainCase(c: PruningCase, opts: PretrainOptions = {}): PretrainedCase {
+export async function pretrainCase(c: PruningCase, opts: PretrainOptions = {}): Promise<PretrainedCase> {
   parsePruningCase(c, 'pretrainCase'); // a hand-written case gets the same checks as a stored one
-  return Object.assign(pretrain(caseSpec(c, opts)), { case: c });
+  return Object.assign(await pretrain(caseSpec(c, opts)), { case: c });
 }
 
 /** Runs `fn` on the pre-trained case and frees its tensors afterwards, whatever happens. */
 export async function withPretrainedCase<T>(c: PruningCase, opts: PretrainOptions, fn: (p: PretrainedCase) => T | Promise<T>): Promise<T> {
-  const pretrained = pretrainCase(c, opts);
+  const pretrained = await pretrainCase(c, opts);
   try {
     return await fn(pretrained);
   } finally {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { firstTimeFromWhichHolds } from '../../src/experiment/critical';
+import { firstTimeFromWhichHolds } from '../../src/pipeline/critical';
 
 describe('firstTimeFromWhichHolds', () => {
   it('returns the start of the final run of successes, or null when the last checkpoint fails', () => {
