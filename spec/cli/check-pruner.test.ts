@@ -68,3 +68,38 @@ describe('pruneproof check-pruner', () => {
     expect(loaded.hash).toMatch(/^[0-9a-f]{16}$/);
   });
 });
+
+describe('pruneproof check-pruner runs the pruner isolated, every call bounded in time', () => {
+  const fixture = (name: string) => resolve(__dirname, '../fixtures/pruners', name);
+
+  it.each([
+    ['never-settles.js', 'a Promise that never settles'],
+    ['busy-loop.js', 'a synchronous infinite loop'],
+    ['slow.js', 'an answer after 10 minutes'],
+  ])('%s (%s): a contract failure "timed out after X s" with its case, exit 1, report written, within the time limit', async (file) => {
+    const started = Date.now();
+    expect(await main(['check-pruner', fixture(file), ...common(), '--time-limit', '2'])).toBe(1);
+    const { doc, md } = readReport();
+    expect(doc.passed).toBe(false);
+    const first = doc.contracts.find((c) => c.verdict === 'FAIL')!;
+    expect(first.counterexample?.detail).toMatch(/prune \(n = \d+, N = \d+, m = \d+\) timed out after [\d.]+ s; its thread was stopped/);
+    expect(first.counterexample?.case).toBeDefined();
+    // The contract that calls prune on a valid input FAILs with the time-out (others may run out of budget first).
+    expect(doc.brokenContracts).toContain('CONTRACT-valid-multiset');
+    expect(md).toContain('timed out after');
+    // Every contract within its 2 s budget, plus the start of a thread per time-out.
+    expect((Date.now() - started) / 1000).toBeLessThan(doc.contracts.length * 2 + 30);
+  });
+
+  it('a pruner that crashes its thread: a contract failure with the error, exit 1', async () => {
+    expect(await main(['check-pruner', fixture('crashes.js'), ...common(), '--time-limit', '2'])).toBe(1);
+    const { doc } = readReport();
+    expect(doc.contracts[0].counterexample?.detail).toContain("the pruner's thread crashed: Error: out of cheese");
+  });
+
+  it('--call-timeout bounds each call below the time limit', async () => {
+    expect(await main(['check-pruner', fixture('never-settles.js'), ...common(), '--time-limit', '5', '--call-timeout', '0.5'])).toBe(1);
+    const { doc } = readReport();
+    expect(doc.contracts[0].counterexample?.detail).toContain('timed out after 0.5 s');
+  });
+});

@@ -115,6 +115,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--out <dir>', 'reports directory', 'reports')
     .option('--db <dir>', 'counterexample store, replayed first (default .pruneproof/counterexamples)')
     .option('--time-limit <seconds>', 'budget per property, shrinking included (default 8 quick, 30 full)', positiveNumber('--time-limit'))
+    .option('--call-timeout <seconds>', 'limit per call of the pruner, run in a worker thread (default 30)', positiveNumber('--call-timeout'))
     .option('--quiet', 'no progress output')
     .addOption(backendOption())
     .action(async (module: string, opts: CheckPrunerFlags & { backend?: BackendName | 'auto' }) => {
