@@ -4,7 +4,7 @@
  * failure, 2 bad input, 3 internal error).
  */
 import { Command, Option } from 'commander';
-import { BACKEND_NAMES, describeBackend, initBackend, type BackendName } from '../backend';
+import { BACKEND_NAMES, describeBackend, type BackendName } from '../backend';
 import { LABEL_KINDS } from '../data/types';
 import { PARAMETERISATIONS } from '../model/types';
 import { EXIT, isBadInput } from './errors';
@@ -13,6 +13,9 @@ import { intList, integer, oneOf, positiveInt, positiveNumber, stringList } from
 import { verifyCommand, type VerifyFlags } from './verify';
 import { claimsCommand, type ClaimsFlags } from './claims';
 import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
+import { checkWritableDirectory, initBackendOrExplain } from './validate-start';
+import { internalErrorReport, versionLine } from './version';
+import { DEFAULT_STORE_DIR } from '../claims/store';
 
 const backendOption = () =>
   new Option('--backend <name>', 'force a tfjs backend (default: tensorflow → wasm → cpu; env PRUNEPROOF_BACKEND)').choices([...BACKEND_NAMES, 'auto']);
@@ -22,7 +25,7 @@ function printJson(value: unknown): void {
 }
 
 async function backendFor(opts: { backend?: BackendName | 'auto' }, announce: boolean) {
-  const info = await initBackend(opts.backend);
+  const info = await initBackendOrExplain(opts.backend);
   if (announce) process.stderr.write(`pruneproof: ${describeBackend(info)}\n`);
   return info;
 }
@@ -31,6 +34,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
     .name('pruneproof')
     .description('Property-based verification of greedy forward selection after pre-training (arXiv 2108.00259)')
+    .version(versionLine(), '-V, --version')
     .showHelpAfterError()
     .exitOverride();
 
@@ -59,8 +63,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--strict', 'exit 1 when a claim FAILs (default: claims are findings, exit 0)')
     .option('--quiet', 'no progress output')
     .option('--workers <int>', 'worker threads for the runs (default: one per CPU); results do not depend on it', positiveInt('--workers'))
+    .option('--dry-run', 'print the estimated peak memory and time, then stop')
+    .option('--force', 'run even when the estimated peak memory exceeds the free memory')
     .addOption(backendOption())
     .action(async (opts: VerifyFlags & { backend?: BackendName | 'auto' }) => {
+      checkWritableDirectory(opts.out, '--out');
       const backend = await backendFor(opts, false);
       setExit(await verifyCommand(opts, backend));
     });
@@ -102,6 +109,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--quiet', 'no progress output')
     .addOption(backendOption())
     .action(async (opts: ClaimsFlags & { backend?: BackendName | 'auto' }) => {
+      checkWritableDirectory(opts.out, '--out');
+      checkWritableDirectory(opts.db ?? DEFAULT_STORE_DIR, '--db');
       const backend = await backendFor(opts, false);
       setExit(await claimsCommand(opts, backend));
     });
@@ -119,6 +128,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--quiet', 'no progress output')
     .addOption(backendOption())
     .action(async (module: string, opts: CheckPrunerFlags & { backend?: BackendName | 'auto' }) => {
+      checkWritableDirectory(opts.out, '--out');
+      checkWritableDirectory(opts.db ?? DEFAULT_STORE_DIR, '--db');
       const backend = await backendFor(opts, false);
       setExit(await checkPrunerCommand(module, opts, backend));
     });
@@ -140,7 +151,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`pruneproof: error: ${err.message}\n`);
       return EXIT.badInput;
     }
-    process.stderr.write(`pruneproof: internal error: ${err.stack ?? err.message}\n`);
+    process.stderr.write(internalErrorReport(e, argv));
     return EXIT.internal;
   }
 }
@@ -151,7 +162,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(`pruneproof: internal error: ${String(e)}\n`);
+      process.stderr.write(internalErrorReport(e, process.argv.slice(2)));
       process.exitCode = EXIT.internal;
     },
   );

@@ -15,6 +15,7 @@ import { writeReport } from '../report/write';
 import { readConfigFile } from './config-file';
 import { EXIT, InputError } from './errors';
 import { ProgressReporter } from './progress';
+import { preflight } from './resources';
 
 export interface VerifyFlags {
   config?: string;
@@ -40,6 +41,9 @@ export interface VerifyFlags {
   quiet?: boolean;
   /** Worker threads for the runs; default: one per CPU (capped by the number of runs). */
   workers?: number;
+  /** Print the resource estimate and stop; run even when the estimate does not fit (see resources.ts). */
+  dryRun?: boolean;
+  force?: boolean;
 }
 
 /** The dataset named by --dataset, with the defaults of its kind. */
@@ -126,6 +130,7 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   progress.log(
     `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${config.eta}`,
   );
+  if (preflight(config, workers, backend.name, flags, (s) => progress.log(s))) return EXIT.ok;
   const pruners = config.pruners.map(getPruner);
   const doc = await runExperiment(config, {
     pruners,
