@@ -66,12 +66,12 @@ export async function pruneCommand(flags: PruneFlags, backend: BackendInfo): Pro
   validateDataset(ds, { requireUnitNorm: false, labelBound: Infinity, context: flags.data });
   warnUnlessUnitNorm(ds, flags.data);
   const weights = readWeightsFile(flags.weights);
+  const pruner = getPruner(flags.pruner);
   if (flags.pruner !== 'greedy' && flags.n > weights.width) {
     throw new InputError(`--n: ${flags.n} exceeds the width N = ${weights.width} of ${flags.weights}; '${flags.pruner}' selects distinct neurons, so n ≤ N (greedy, with replacement, may repeat neurons)`);
   }
   if (weights.inputDim !== ds.d) throw new InputError(`${flags.weights}: W has ${weights.inputDim} columns but ${flags.data} has d = ${ds.d}`);
   if (weights.outputs !== ds.outputs) throw new InputError(`${flags.weights}: ${weights.outputs} outputs but ${flags.data} has ${ds.outputs} label columns`);
-  const pruner = getPruner(flags.pruner);
   const tensors = toTensors(ds);
   const features = neuronFeatures(weights, tensors.x);
   try {

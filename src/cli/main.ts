@@ -15,6 +15,7 @@ import { claimsCommand, type ClaimsFlags } from './claims';
 import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
 import { checkWritableDirectory, initBackendOrExplain } from './validate-start';
 import { internalErrorReport, versionLine } from './version';
+import { helpFooter } from './help';
 import { DEFAULT_STORE_DIR } from '../claims/store';
 
 const backendOption = () =>
@@ -36,6 +37,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('Property-based verification of greedy forward selection after pre-training (arXiv 2108.00259)')
     .version(versionLine(), '-V, --version')
     .showHelpAfterError()
+    .addHelpText('after', helpFooter())
     .exitOverride();
 
   program
