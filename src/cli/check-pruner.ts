@@ -19,6 +19,7 @@ import { checkPruner, describeBrokenContracts, type PrunerCheckResult } from '..
 import { importPrunerModule, PrunerModuleError } from '../testing/pruner-module';
 import { replayCommand, resultLine } from './claims';
 import { EXIT, InputError } from './errors';
+import { emitResults, propertyOutcome } from './json-output';
 
 /** The same knobs as `claims`: the pruner's claim properties run through the same runner and store. */
 export type CheckPrunerFlags = ClaimsFlags & {
@@ -112,6 +113,13 @@ async function checkLoadedPruner(file: string, loaded: LoadedPruner, flags: Chec
   ]);
   const doc = prunerReportDocument(result, { command, environment: environmentInfo(backend), module: file, moduleHash: loaded.hash });
   const { dir } = await writePropertyReport(doc, flags.out);
-  summarise(result, dir, (s) => process.stdout.write(`${s}\n`));
-  return result.passed ? EXIT.ok : EXIT.failed;
+  const exitCode = result.passed ? EXIT.ok : EXIT.failed;
+  const { pruner, passed, brokenContracts, comparison, skipped } = result;
+  await emitResults(flags, {
+    suite: `pruneproof check-pruner ${pruner}`,
+    checks: [...result.contracts, ...result.claims].map(propertyOutcome),
+    summary: { command: 'check-pruner', pruner, module: file, passed, brokenContracts, report: `${dir}/report.md`, exitCode, skipped, comparison: comparison?.rows ?? null },
+    printHuman: () => summarise(result, dir, (s) => process.stdout.write(`${s}\n`)),
+  });
+  return exitCode;
 }

@@ -12,6 +12,8 @@ import { runSession, type SessionResult } from '../claims/session';
 import { CounterexampleStore, DEFAULT_STORE_DIR } from '../claims/store';
 import { environmentInfo } from '../report/environment';
 import { EXIT } from './errors';
+import { replayInvocation } from './replay';
+import { emitResults, propertyOutcome } from './json-output';
 
 export interface ClaimsFlags {
   quick?: boolean;
@@ -22,11 +24,16 @@ export interface ClaimsFlags {
   /** Seconds per property. */
   timeLimit?: number;
   quiet?: boolean;
+  /** --json / --junit FILE (see json-output.ts). */
+  json?: boolean;
+  junit?: string;
 }
 
 /** The command line that reproduces this session (the store may have changed since). */
 export function replayCommand(name: string, parts: Array<string | false | undefined>): string {
-  return ['pruneproof', name, ...parts.filter((p): p is string => typeof p === 'string' && p.length > 0)].join(' ');
+  // Each part is a flag with its value ('--seed 42'): split into single arguments, quoted as needed.
+  const given = parts.filter((p): p is string => typeof p === 'string' && p.length > 0);
+  return replayInvocation([name, ...given.flatMap((p) => (p.startsWith('--') ? p.split(/ (.*)/s).filter(Boolean) : [p]))]);
 }
 
 export function resultLine(r: PropertyRunResult): string {
@@ -68,6 +75,12 @@ export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): P
   ]);
   const doc = claimsReportDocument(session, { command, environment: environmentInfo(backend) });
   const { dir } = await writePropertyReport(doc, flags.out);
-  summarise(session, dir, (s) => process.stdout.write(`${s}\n`));
-  return session.results.some(isDefect) ? EXIT.failed : EXIT.ok;
+  const exitCode = session.results.some(isDefect) ? EXIT.failed : EXIT.ok;
+  await emitResults(flags, {
+    suite: 'pruneproof claims',
+    checks: session.results.map(propertyOutcome),
+    summary: { command: 'claims', runId: doc.runId, report: `${dir}/report.md`, exitCode, defects: session.results.filter(isDefect).length },
+    printHuman: () => summarise(session, dir, (s) => process.stdout.write(`${s}\n`)),
+  });
+  return exitCode;
 }

@@ -13,7 +13,7 @@ import { intList, integer, oneOf, positiveInt, positiveNumber, stringList } from
 import { verifyCommand, type VerifyFlags } from './verify';
 import { claimsCommand, type ClaimsFlags } from './claims';
 import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
-import { checkWritableDirectory, initBackendOrExplain } from './validate-start';
+import { checkStartPaths, initBackendOrExplain } from './validate-start';
 import { internalErrorReport, versionLine } from './version';
 import { helpFooter } from './help';
 import { DEFAULT_STORE_DIR } from '../claims/store';
@@ -64,12 +64,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--quick', 'a minute-long smoke run of the same pipeline')
     .option('--strict', 'exit 1 when a claim FAILs (default: claims are findings, exit 0)')
     .option('--quiet', 'no progress output')
+    .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
+    .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
     .option('--workers <int>', 'worker threads for the runs (default: one per CPU); results do not depend on it', positiveInt('--workers'))
     .option('--dry-run', 'print the estimated peak memory and time, then stop')
     .option('--force', 'run even when the estimated peak memory exceeds the free memory')
     .addOption(backendOption())
     .action(async (opts: VerifyFlags & { backend?: BackendName | 'auto' }) => {
-      checkWritableDirectory(opts.out, '--out');
+      checkStartPaths(opts, { store: false });
       const backend = await backendFor(opts, false);
       setExit(await verifyCommand(opts, backend));
     });
@@ -109,10 +111,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--db <dir>', 'counterexample store, replayed first (default .pruneproof/counterexamples)')
     .option('--time-limit <seconds>', 'budget per property, shrinking included (default 8 quick, 60 full)', positiveNumber('--time-limit'))
     .option('--quiet', 'no progress output')
+    .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
+    .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
     .addOption(backendOption())
     .action(async (opts: ClaimsFlags & { backend?: BackendName | 'auto' }) => {
-      checkWritableDirectory(opts.out, '--out');
-      checkWritableDirectory(opts.db ?? DEFAULT_STORE_DIR, '--db');
+      checkStartPaths(opts, { store: true, defaultStore: DEFAULT_STORE_DIR });
       const backend = await backendFor(opts, false);
       setExit(await claimsCommand(opts, backend));
     });
@@ -128,10 +131,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--time-limit <seconds>', 'budget per property, shrinking included (default 8 quick, 30 full)', positiveNumber('--time-limit'))
     .option('--call-timeout <seconds>', 'limit per call of the pruner, run in a worker thread (default 30)', positiveNumber('--call-timeout'))
     .option('--quiet', 'no progress output')
+    .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
+    .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
     .addOption(backendOption())
     .action(async (module: string, opts: CheckPrunerFlags & { backend?: BackendName | 'auto' }) => {
-      checkWritableDirectory(opts.out, '--out');
-      checkWritableDirectory(opts.db ?? DEFAULT_STORE_DIR, '--db');
+      checkStartPaths(opts, { store: true, defaultStore: DEFAULT_STORE_DIR });
       const backend = await backendFor(opts, false);
       setExit(await checkPrunerCommand(module, opts, backend));
     });

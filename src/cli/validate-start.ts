@@ -67,3 +67,23 @@ export async function initBackendOrExplain(requested: BackendName | 'auto' | und
     throw new InputError(`${source}: ${reason}`);
   }
 }
+
+/** `file` can be written: not a directory, and its directory is (or can be made) writable. */
+export function checkWritableFile(file: string, flag: string): void {
+  if (existsSync(file) && statSync(file).isDirectory()) throw new InputError(`${flag}: '${file}' is a directory; pass a file name`);
+  checkWritableDirectory(dirname(resolve(file)), flag);
+}
+
+export interface StartPaths {
+  out: string;
+  /** Counterexample store (claims, check-pruner); the default store when undefined and `store` is set. */
+  db?: string;
+  junit?: string;
+}
+
+/** Every path a command will write to, checked before anything is computed. */
+export function checkStartPaths(paths: StartPaths, opts: { store: boolean; defaultStore?: string }): void {
+  checkWritableDirectory(paths.out, '--out');
+  if (opts.store) checkWritableDirectory(paths.db ?? opts.defaultStore ?? '', '--db');
+  if (paths.junit !== undefined) checkWritableFile(paths.junit, '--junit');
+}

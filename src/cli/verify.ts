@@ -16,6 +16,8 @@ import { readConfigFile } from './config-file';
 import { EXIT, InputError } from './errors';
 import { ProgressReporter } from './progress';
 import { preflight } from './resources';
+import { replayInvocation } from './replay';
+import { emitResults, verifyOutcomes } from './json-output';
 
 export interface VerifyFlags {
   config?: string;
@@ -44,6 +46,9 @@ export interface VerifyFlags {
   /** Print the resource estimate and stop; run even when the estimate does not fit (see resources.ts). */
   dryRun?: boolean;
   force?: boolean;
+  /** --json / --junit FILE (see json-output.ts). */
+  json?: boolean;
+  junit?: string;
 }
 
 /** The dataset named by --dataset, with the defaults of its kind. */
@@ -107,7 +112,7 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
 }
 
 function commandLine(): string {
-  return ['pruneproof', ...process.argv.slice(2)].join(' ');
+  return replayInvocation(process.argv.slice(2));
 }
 
 function printSummary(doc: ReportDocument, dir: string, log: (s: string) => void): void {
@@ -148,9 +153,15 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
     },
   });
   const { dir } = await writeReport(doc, flags.out);
-  printSummary(doc, dir, (s) => process.stdout.write(`${s}\n`));
   const brokenInvariant = doc.invariants.some((i) => i.failures.length > 0);
   const failedClaim = doc.claims.some((c) => c.verdict === 'FAIL');
+  const exitCode = brokenInvariant || (failedClaim && flags.strict) ? EXIT.failed : EXIT.ok;
+  await emitResults(flags, {
+    suite: 'pruneproof verify',
+    checks: verifyOutcomes(doc),
+    summary: { command: 'verify', runId: doc.runId, report: `${dir}/report.md`, exitCode, brokenInvariant, failedClaim },
+    printHuman: () => printSummary(doc, dir, (s) => process.stdout.write(`${s}\n`)),
+  });
   if (brokenInvariant) {
     process.stderr.write('pruneproof verify: an invariant broke — this is a bug in pruneproof or in a pruner (exit 1)\n');
     return EXIT.failed;
