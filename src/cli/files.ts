@@ -12,7 +12,7 @@ import { getPruner } from '../pruning';
 import { checkPruneResult } from '../pruning/validate';
 import { selectionSummary, subnetworkLoss } from '../pruning/subnetwork';
 import { InputError } from './errors';
-import { announceLongStep, announceLongStepAsync, LARGE_KERNEL_M, LARGE_PRUNE_WORK, warnUnlessUnitNorm } from './long-steps';
+import { announceLongStep, announceLongStepAsync, kernelIsSlow, pruneIsSlow, warnUnlessUnitNorm } from './long-steps';
 
 export interface KernelFlags {
   data: string;
@@ -25,7 +25,7 @@ export function kernelCommand(flags: KernelFlags, backend: BackendInfo): Record<
   let ds = readDatasetFile(flags.data);
   if (flags.normalise) ds = normaliseRows(ds);
   validateDataset(ds, { requireUnitNorm: true, labelBound: Infinity, context: flags.data });
-  const spectrum = announceLongStep(`kernel: m = ${ds.m}, d = ${ds.d}: eigenvalues of H∞`, ds.m >= LARGE_KERNEL_M, () => kernelSpectrum(ds));
+  const spectrum = announceLongStep(`kernel: m = ${ds.m}, d = ${ds.d}: eigenvalues of H∞`, kernelIsSlow(ds.m), () => kernelSpectrum(ds));
   const out: Record<string, unknown> = {
     data: flags.data,
     m: ds.m,
@@ -76,7 +76,7 @@ export async function pruneCommand(flags: PruneFlags, backend: BackendInfo): Pro
   const features = neuronFeatures(weights, tensors.x);
   try {
     const input = { features, targets: tensors.y, weights, n: flags.n, seed: flags.seed };
-    const large = ds.m * weights.width * flags.n >= LARGE_PRUNE_WORK;
+    const large = pruneIsSlow(flags.n, ds.m, weights.width);
     const label = `prune: ${pruner.name}, n = ${flags.n} of N = ${weights.width} on m = ${ds.m}`;
     const result = checkPruneResult(await announceLongStepAsync(label, large, () => pruner.prune(input)), input, pruner.name);
     const summary = selectionSummary(result.selection);

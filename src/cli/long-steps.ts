@@ -5,11 +5,21 @@
  */
 import type { Dataset } from '../data/types';
 import { validateDataset } from '../data/validate';
+import { RATES } from './resources';
 
-/** From m ≈ 1,000 the O(m³) eigen-decomposition of H∞ takes seconds (bench: kernel). */
-export const LARGE_KERNEL_M = 1000;
-/** m·N·n above which greedy takes seconds on wasm (bench: greedy). */
-export const LARGE_PRUNE_WORK = 2e8;
+/** Steps expected to take longer than this are announced (rates: resources.ts). */
+const ANNOUNCE_AFTER_SECONDS = 3;
+
+/** The eigen-decomposition of H∞ grows like m³. */
+export function kernelIsSlow(m: number): boolean {
+  return RATES.secondsPerKernelCube * m ** 3 > ANNOUNCE_AFTER_SECONDS;
+}
+
+/** Greedy costs about n·m·N. */
+export function pruneIsSlow(n: number, m: number, width: number): boolean {
+  return RATES.secondsPerMeasureUnit * n * m * width > ANNOUNCE_AFTER_SECONDS;
+}
+
 const HEARTBEAT_MS = 5000;
 
 function say(line: string): void {
