@@ -35,15 +35,20 @@ export interface IsolatedPrunerOptions {
 }
 
 /**
- * What a call does once the phase's budget is used up: 'fail' throws PrunerTimeoutError at once; 'stall' waits
- * until just after the budget's end (for a property, whose runner then interrupts and keeps the failure it found,
- * instead of shrinking towards cases that only "failed" because no time was left), then throws.
+ * What a call does once the phase's budget is used up: 'fail' throws PrunerTimeoutError at once (the comparison);
+ * 'stall' waits past the end of the budget plus its grace (a property: its runner interrupts then and ignores the
+ * call, instead of shrinking towards cases that only "failed" because no time was left), then throws.
  */
 export type WhenBudgetUsedUp = 'fail' | 'stall';
 
 export interface IsolatedPruner extends Pruner {
-  /** Every later call must end within `seconds` from now (on top of the per-call limit). */
+  /**
+   * A phase of `seconds` starts: calls may start until its end, each bounded by min(--call-timeout, seconds) from
+   * its own start. The phase's runner must allow `budgetGraceSeconds` more, so a call started just before the end
+   * can finish or time out — and its time-out be reported — before the runner gives up on it.
+   */
   startBudget(seconds: number, whenUsedUp?: WhenBudgetUsedUp): void;
+  budgetGraceSeconds(seconds: number): number;
   /** Stops the thread. */
   close(): Promise<void>;
 }
@@ -52,6 +57,12 @@ export interface IsolatedPruner extends Pruner {
 export function startBudget(pruner: Pruner, seconds: number, whenUsedUp: WhenBudgetUsedUp = 'fail'): void {
   const candidate = pruner as Partial<IsolatedPruner>;
   if (typeof candidate.startBudget === 'function') candidate.startBudget(seconds, whenUsedUp);
+}
+
+/** Extra seconds a phase of `seconds` must allow an isolated pruner (see IsolatedPruner); 0 for other pruners. */
+export function budgetGraceSeconds(pruner: Pruner, seconds: number): number {
+  const candidate = pruner as Partial<IsolatedPruner>;
+  return typeof candidate.budgetGraceSeconds === 'function' ? candidate.budgetGraceSeconds(seconds) : 0;
 }
 
 /**
@@ -90,8 +101,8 @@ function shipInput(input: PruneInput): ShippedInput {
   };
 }
 
-/** A call's deadline is this much before the phase's end, so a time-out beats the property runner's interrupt. */
-const BUDGET_MARGIN_MS = (budgetSeconds: number) => Math.min(500, budgetSeconds * 100);
+/** Slack between a call's time-out and the runner's interrupt, so that the time-out is seen first. */
+const GRACE_MARGIN_MS = 500;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -116,6 +127,7 @@ class IsolatedPrunerProxy implements IsolatedPruner {
   private closed = false;
   private deadline = Infinity;
   private budgetSeconds = Infinity;
+  private callLimitMs: number;
   private whenUsedUp: WhenBudgetUsedUp = 'fail';
   private readonly callTimeoutMs: number;
 
@@ -124,6 +136,7 @@ class IsolatedPrunerProxy implements IsolatedPruner {
     callTimeoutSeconds: number,
   ) {
     this.callTimeoutMs = callTimeoutSeconds * 1000;
+    this.callLimitMs = this.callTimeoutMs;
   }
 
   /** Starts a thread and waits until the module is loaded (bounded by the per-call limit). */
@@ -170,19 +183,24 @@ class IsolatedPrunerProxy implements IsolatedPruner {
   }
 
   startBudget(budgetSeconds: number, whenUsedUp: WhenBudgetUsedUp = 'fail'): void {
-    this.deadline = Date.now() + budgetSeconds * 1000 - BUDGET_MARGIN_MS(budgetSeconds);
+    this.deadline = Date.now() + budgetSeconds * 1000;
     this.budgetSeconds = budgetSeconds;
+    this.callLimitMs = Math.min(this.callTimeoutMs, budgetSeconds * 1000);
     this.whenUsedUp = whenUsedUp;
+  }
+
+  budgetGraceSeconds(budgetSeconds: number): number {
+    return (Math.min(this.callTimeoutMs, budgetSeconds * 1000) + 2 * GRACE_MARGIN_MS) / 1000;
   }
 
   async prune(input: PruneInput): Promise<PruneResult> {
     const shape = `n = ${input.n}, N = ${input.features.width}, m = ${input.features.m}`;
     if (Date.now() >= this.deadline) {
-      if (this.whenUsedUp === 'stall') await sleep(this.deadline + 2 * BUDGET_MARGIN_MS(this.budgetSeconds) - Date.now());
+      if (this.whenUsedUp === 'stall') await sleep(this.deadline + this.callLimitMs + 3 * GRACE_MARGIN_MS - Date.now());
       throw new PrunerTimeoutError(`prune (${shape}) not started: the time limit of ${this.budgetSeconds} s is used up`);
     }
     await this.ensureWorker();
-    const limitMs = Math.max(0, Math.min(this.callTimeoutMs, this.deadline - Date.now()));
+    const limitMs = this.callLimitMs;
     const id = this.nextId++;
     const request: PruneRequest = { id, input: shipInput(input) };
     return new Promise<PruneResult>((resolve, reject) => {

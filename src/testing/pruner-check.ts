@@ -23,7 +23,7 @@ import { pruningCase, type PruningCase } from './arbitraries/pruning-case';
 import { PRUNER_CONTRACTS } from './contracts';
 import { pruneAndMeasure, pruneInput, withFeatures, withPretrainedCase } from './pretrain';
 import { asPruner } from './pruner-module';
-import { startBudget } from './isolated-pruner';
+import { budgetGraceSeconds, startBudget } from './isolated-pruner';
 
 export { asPruner };
 
@@ -130,7 +130,7 @@ async function runAll(
     const result = await runProperty(def, {
       seed: settings.seed,
       numRuns: settings.quick ? def.runs.quick : def.runs.full,
-      timeLimitMs: settings.timeLimitSeconds * 1000,
+      timeLimitMs: (settings.timeLimitSeconds + budgetGraceSeconds(pruner, settings.timeLimitSeconds)) * 1000,
       pruner,
       store,
       kind: def.kind === 'contract' ? 'contract' : 'claim',
