@@ -14,16 +14,43 @@ beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
   dir = mkdtempSync(join(tmpdir(), 'pruneproof-bad-input-'));
   writeFileSync(join(dir, 'a-file'), 'not a directory\n');
-  writeFileSync(join(dir, 'non-unit.json'), JSON.stringify({ x: [[3, 4], [0, 2], [1, 0]], y: [1, 0, -1] }));
-  writeFileSync(join(dir, 'unit.json'), JSON.stringify({ x: [[0.6, 0.8], [0, 1], [1, 0]], y: [1, 0, -1] }));
+  writeFileSync(
+    join(dir, 'non-unit.json'),
+    JSON.stringify({
+      x: [
+        [3, 4],
+        [0, 2],
+        [1, 0],
+      ],
+      y: [1, 0, -1],
+    }),
+  );
+  writeFileSync(
+    join(dir, 'unit.json'),
+    JSON.stringify({
+      x: [
+        [0.6, 0.8],
+        [0, 1],
+        [1, 0],
+      ],
+      y: [1, 0, -1],
+    }),
+  );
   const W = Array.from({ length: 20 }, (_, r) => [Math.cos(r), Math.sin(r)]);
-  writeFileSync(join(dir, 'w20.json'), JSON.stringify({ parameterisation: 'meanfield', W, b: W.map((_, r) => (r % 2 ? 1 : -1)) }));
+  writeFileSync(
+    join(dir, 'w20.json'),
+    JSON.stringify({ parameterisation: 'meanfield', W, b: W.map((_, r) => (r % 2 ? 1 : -1)) }),
+  );
   mkdirSync(join(dir, 'reports'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -36,23 +63,68 @@ function tfjsNodeInstalled(): boolean {
   }
 }
 
-const prune = (pruner: string) => ['prune', '--data', 'unit.json', '--weights', 'w20.json', '--pruner', pruner, '--n', '100'];
+const prune = (pruner: string) => [
+  'prune',
+  '--data',
+  'unit.json',
+  '--weights',
+  'w20.json',
+  '--pruner',
+  pruner,
+  '--n',
+  '100',
+];
 
 type Case = [string, string[], Record<string, string>, RegExp];
 const CASES: Case[] = [
   ['verify --out <a file>', ['verify', '--out', 'a-file'], {}, /--out: 'a-file' is a file, not a directory/],
-  ['verify --out <a read-only dir>', ['verify', '--out', '/proc/pruneproof-out'], {}, /--out: cannot write to '\/proc'/],
-  ['claims --db <a file>', ['claims', '--db', 'a-file', '--out', 'reports'], {}, /--db: 'a-file' is a file, not a directory/],
-  ['check-pruner --db <a file>', ['check-pruner', 'x.js', '--db', 'a-file', '--out', 'reports'], {}, /--db: 'a-file' is a file/],
-  ['PRUNEPROOF_BACKEND=bogus', ['verify', '--out', 'reports'], { PRUNEPROOF_BACKEND: 'bogus' }, /PRUNEPROOF_BACKEND: unknown backend 'bogus'; allowed values: tensorflow, wasm, cpu, auto/],
-  ['prune --pruner random --n 100 (N = 20)', prune('random'), {}, /--n: 100 exceeds the width N = 20 of w20.json; 'random' selects distinct neurons/],
+  [
+    'verify --out <a read-only dir>',
+    ['verify', '--out', '/proc/pruneproof-out'],
+    {},
+    /--out: cannot write to '\/proc'/,
+  ],
+  [
+    'claims --db <a file>',
+    ['claims', '--db', 'a-file', '--out', 'reports'],
+    {},
+    /--db: 'a-file' is a file, not a directory/,
+  ],
+  [
+    'check-pruner --db <a file>',
+    ['check-pruner', 'x.js', '--db', 'a-file', '--out', 'reports'],
+    {},
+    /--db: 'a-file' is a file/,
+  ],
+  [
+    'PRUNEPROOF_BACKEND=bogus',
+    ['verify', '--out', 'reports'],
+    { PRUNEPROOF_BACKEND: 'bogus' },
+    /PRUNEPROOF_BACKEND: unknown backend 'bogus'; allowed values: tensorflow, wasm, cpu, auto/,
+  ],
+  [
+    'prune --pruner random --n 100 (N = 20)',
+    prune('random'),
+    {},
+    /--n: 100 exceeds the width N = 20 of w20.json; 'random' selects distinct neurons/,
+  ],
   ['prune --pruner magnitude --n 100 (N = 20)', prune('magnitude'), {}, /--n: 100 exceeds the width N = 20/],
   ['prune --pruner greedy-norep --n 100 (N = 20)', prune('greedy-norep'), {}, /--n: 100 exceeds the width N = 20/],
   ['kernel on non-unit rows', ['kernel', '--data', 'non-unit.json'], {}, /x\[0\] has norm 5; .*--normalise/],
-  ['verify --m 1000000 (does not fit in memory)', ['verify', '--m', '1000000', '--out', 'reports'], {}, /verify: this run does not fit: estimated peak memory [\d.]+ GB/],
+  [
+    'verify --m 1000000 (does not fit in memory)',
+    ['verify', '--m', '1000000', '--out', 'reports'],
+    {},
+    /verify: this run does not fit: estimated peak memory [\d.]+ GB/,
+  ],
 ];
 if (!tfjsNodeInstalled()) {
-  CASES.push(['--backend tensorflow (not installed)', ['verify', '--backend', 'tensorflow', '--out', 'reports'], {}, /tfjs-node is not installed; install it or use --backend wasm/]);
+  CASES.push([
+    '--backend tensorflow (not installed)',
+    ['verify', '--backend', 'tensorflow', '--out', 'reports'],
+    {},
+    /tfjs-node is not installed; install it or use --backend wasm/,
+  ]);
 }
 
 describe('pruneproof: every bad input exits 2 before computing, naming what is wrong, without a stack trace', () => {
@@ -75,7 +147,9 @@ describe('pruneproof: every bad input exits 2 before computing, naming what is w
   it('prune on non-unit rows runs but warns that the theory assumes unit norm', () => {
     const r = run(['prune', '--data', 'non-unit.json', '--weights', 'w20.json', '--n', '3']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("pruneproof prune: warning: non-unit.json: x[0] has norm 5; the theory requires ‖x_j‖ = 1.");
+    expect(r.stderr).toContain(
+      'pruneproof prune: warning: non-unit.json: x[0] has norm 5; the theory requires ‖x_j‖ = 1.',
+    );
   });
 
   it('verify --m 100000 --dry-run prints the memory and time estimate and exits 0 at once', () => {
@@ -86,7 +160,8 @@ describe('pruneproof: every bad input exits 2 before computing, naming what is w
   });
 
   it('--version prints the versions; --help shows the defaults from src/experiment/defaults.ts and the exit codes', () => {
-    const { DEFAULT_SYNTHETIC, DEFAULT_MNIST } = require('../../src/experiment/defaults') as typeof import('../../src/experiment/defaults');
+    const { DEFAULT_SYNTHETIC, DEFAULT_MNIST } =
+      require('../../src/experiment/defaults') as typeof import('../../src/experiment/defaults');
     expect(run(['--version']).stdout).toMatch(/^pruneproof \d+\.\d+\.\d+, node v\d+/);
     const help = run(['--help']);
     expect(help.code).toBe(0);

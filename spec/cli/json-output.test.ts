@@ -14,7 +14,10 @@ const io = captureCliPerTest('pruneproof-cli-json-');
 const XSD = readFileSync(resolve(__dirname, '../fixtures/junit.xsd'), 'utf8');
 
 async function expectValidJunit(xml: string): Promise<void> {
-  const result = await validateXML({ xml: [{ fileName: 'report.xml', contents: xml }], schema: [{ fileName: 'junit.xsd', contents: XSD }] });
+  const result = await validateXML({
+    xml: [{ fileName: 'report.xml', contents: xml }],
+    schema: [{ fileName: 'junit.xsd', contents: XSD }],
+  });
   expect(result.errors).toEqual([]);
   expect(result.valid).toBe(true);
 }
@@ -30,24 +33,55 @@ const store = () => ['--db', join(io.dir, 'db'), '--out', join(io.dir, 'reports'
 describe('--json and --junit', () => {
   it('check-pruner on a broken pruner: one JSON object with the broken contract; JUnit failure carries the shrunk case', async () => {
     const junit = join(io.dir, 'ci', 'junit.xml');
-    expect(await main(['check-pruner', 'examples/pruners/broken-pruner.js', '--quick', ...store(), '--json', '--junit', junit])).toBe(1);
+    expect(
+      await main([
+        'check-pruner',
+        'examples/pruners/broken-pruner.js',
+        '--quick',
+        ...store(),
+        '--json',
+        '--junit',
+        junit,
+      ]),
+    ).toBe(1);
     const json = onlyJsonObject();
-    expect(json).toMatchObject({ command: 'check-pruner', passed: false, brokenContracts: ['CONTRACT-size'], exitCode: 1 });
-    expect((json.checks as CheckOutcome[]).find((c) => c.id === 'CONTRACT-size')?.counterexample?.case).toMatchObject({ n: 1 });
+    expect(json).toMatchObject({
+      command: 'check-pruner',
+      passed: false,
+      brokenContracts: ['CONTRACT-size'],
+      exitCode: 1,
+    });
+    expect((json.checks as CheckOutcome[]).find((c) => c.id === 'CONTRACT-size')?.counterexample?.case).toMatchObject({
+      n: 1,
+    });
     expect(io.stderr.join('')).toContain('CONTRACT-size'); // progress went to stderr
     const xml = readFileSync(junit, 'utf8');
     await expectValidJunit(xml);
-    expect(xml).toMatch(/<testcase name="CONTRACT-size" classname="pruneproof check-pruner broken-fixed-size.contract"[^>]*>\n\s+<failure message="returned 2 picks for n = 1/);
+    expect(xml).toMatch(
+      /<testcase name="CONTRACT-size" classname="pruneproof check-pruner broken-fixed-size.contract"[^>]*>\n\s+<failure message="returned 2 picks for n = 1/,
+    );
     expect(xml).toContain('counterexample (fast-check seed');
     expect((xml.match(/<testcase /g) ?? []).length).toBe((json.checks as unknown[]).length);
     const [runId] = readdirSync(join(io.dir, 'reports'));
     const md = readFileSync(join(io.dir, 'reports', runId, 'report.md'), 'utf8');
-    expect(md).toContain('npm run --silent pruneproof -- check-pruner examples/pruners/broken-pruner.js --quick --seed 42');
+    expect(md).toContain(
+      'npm run --silent pruneproof -- check-pruner examples/pruners/broken-pruner.js --quick --seed 42',
+    );
   });
 
   it('claims: one JSON object with a check per property; valid JUnit', async () => {
     const junit = join(io.dir, 'claims.xml');
-    const code = await main(['claims', '--quick', '--time-limit', '0.3', ...store(), '--json', '--junit', junit, '--quiet']);
+    const code = await main([
+      'claims',
+      '--quick',
+      '--time-limit',
+      '0.3',
+      ...store(),
+      '--json',
+      '--junit',
+      junit,
+      '--quiet',
+    ]);
     const json = onlyJsonObject();
     expect(json).toMatchObject({ command: 'claims', exitCode: code });
     expect((json.checks as CheckOutcome[]).length).toBeGreaterThan(5);
@@ -56,8 +90,36 @@ describe('--json and --junit', () => {
 
   it('verify: one JSON object with every summary row; valid JUnit', async () => {
     const junit = join(io.dir, 'verify.xml');
-    const tiny = ['--m', '12,16', '--seeds', '1', '--width', '40', '--n', '4', '--iterations', '40', '--checkpoints', '3', '--eta', '0.5'];
-    expect(await main(['verify', ...tiny, '--quiet', '--workers', '1', '--out', join(io.dir, 'reports'), '--json', '--junit', junit])).toBe(0);
+    const tiny = [
+      '--m',
+      '12,16',
+      '--seeds',
+      '1',
+      '--width',
+      '40',
+      '--n',
+      '4',
+      '--iterations',
+      '40',
+      '--checkpoints',
+      '3',
+      '--eta',
+      '0.5',
+    ];
+    expect(
+      await main([
+        'verify',
+        ...tiny,
+        '--quiet',
+        '--workers',
+        '1',
+        '--out',
+        join(io.dir, 'reports'),
+        '--json',
+        '--junit',
+        junit,
+      ]),
+    ).toBe(0);
     const json = onlyJsonObject();
     expect(json).toMatchObject({ command: 'verify', exitCode: 0, brokenInvariant: false });
     expect((json.checks as CheckOutcome[]).length).toBeGreaterThan(3);
@@ -75,10 +137,16 @@ describe('--json and --junit', () => {
       detail: "x < y & 'z'\u0001",
       counterexample: { case: { s: '</failure>' }, seed: 1, path: '0:1', detail: 'd' },
     };
-    const xml = junitXml('suite', [check, { ...check, id: 'na', failed: false, skipped: true, verdict: 'NOT APPLICABLE' }]);
+    const xml = junitXml('suite', [
+      check,
+      { ...check, id: 'na', failed: false, skipped: true, verdict: 'NOT APPLICABLE' },
+    ]);
     await expectValidJunit(xml);
     const broken = xml.replace('<testsuite ', '<testsuite bogus="1" ');
-    const result = await validateXML({ xml: [{ fileName: 'r.xml', contents: broken }], schema: [{ fileName: 'junit.xsd', contents: XSD }] });
+    const result = await validateXML({
+      xml: [{ fileName: 'r.xml', contents: broken }],
+      schema: [{ fileName: 'junit.xsd', contents: XSD }],
+    });
     expect(result.valid).toBe(false);
   });
 });

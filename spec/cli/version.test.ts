@@ -4,7 +4,9 @@ import { internalErrorReport, PRUNEPROOF_VERSION, versionLine } from '../../src/
 describe('internalErrorReport', () => {
   it('has the stack, the command line as typed and the versions, and asks to report the bug', () => {
     const text = internalErrorReport(new TypeError('x is undefined'), ['verify', '--m', '50']);
-    expect(text).toContain('pruneproof: internal error (a bug in pruneproof, not in your input): TypeError: x is undefined\n    at ');
+    expect(text).toContain(
+      'pruneproof: internal error (a bug in pruneproof, not in your input): TypeError: x is undefined\n    at ',
+    );
     expect(text).toContain('Please report it');
     expect(text).toContain('  command: pruneproof verify --m 50');
     expect(text).toContain(`  versions: ${versionLine()}`);

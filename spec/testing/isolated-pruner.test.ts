@@ -10,7 +10,12 @@ import { join, resolve } from 'node:path';
 import { initBackend } from '../../src/backend';
 import type { PruneInput, PruneResult } from '../../src/pruning/types';
 import { pruningCase } from '../../src/testing/arbitraries/pruning-case';
-import { loadIsolatedPruner, PrunerCrashError, PrunerTimeoutError, type IsolatedPruner } from '../../src/testing/isolated-pruner';
+import {
+  loadIsolatedPruner,
+  PrunerCrashError,
+  PrunerTimeoutError,
+  type IsolatedPruner,
+} from '../../src/testing/isolated-pruner';
 import { pruneInput, withFeatures, withPretrainedCase } from '../../src/testing/pretrain';
 import { importPrunerModule } from '../../src/testing/pruner-module';
 
@@ -49,20 +54,28 @@ describe('loadIsolatedPruner', () => {
     expect(isolated.name).toBe(local.name);
     expect(isolated.prefixConsistent).toBe(local.prefixConsistent);
     for (const seed of [1, 2, 3]) {
-      const [a, b] = await onCase(seed, async (input) => [await isolated.prune(input), await local.prune(input)] as PruneResult[]);
+      const [a, b] = await onCase(
+        seed,
+        async (input) => [await isolated.prune(input), await local.prune(input)] as PruneResult[],
+      );
       expect(a).toEqual(b);
     }
   });
 
   it('a call past --call-timeout rejects with PrunerTimeoutError naming the limit; the next call runs on a fresh thread', async () => {
     const file = join(dir, 'hangs-on-odd-n.js');
-    writeFileSync(file, `module.exports = require(${JSON.stringify(GOOD)});
+    writeFileSync(
+      file,
+      `module.exports = require(${JSON.stringify(GOOD)});
 const prune = module.exports.prune;
-module.exports = { name: 'hangs-on-odd-n', prune: (input) => (input.n % 2 ? new Promise(() => {}) : prune(input)) };\n`);
+module.exports = { name: 'hangs-on-odd-n', prune: (input) => (input.n % 2 ? new Promise(() => {}) : prune(input)) };\n`,
+    );
     const pruner = await load(file, 0.5);
     await onCase(1, async (input) => {
       await expect(pruner.prune({ ...input, n: 1 })).rejects.toThrow(PrunerTimeoutError);
-      await expect(pruner.prune({ ...input, n: 1 })).rejects.toThrow(/prune \(n = 1, N = \d+, m = \d+\) timed out after 0.5 s/);
+      await expect(pruner.prune({ ...input, n: 1 })).rejects.toThrow(
+        /prune \(n = 1, N = \d+, m = \d+\) timed out after 0.5 s/,
+      );
       const n = input.features.width >= 2 ? 2 : 0;
       if (n) expect((await pruner.prune({ ...input, n })).selection).toHaveLength(2);
     });
@@ -70,14 +83,19 @@ module.exports = { name: 'hangs-on-odd-n', prune: (input) => (input.n % 2 ? new 
 
   it('a crash of the thread rejects with PrunerCrashError and the error; an error thrown by prune keeps its name and message', async () => {
     const file = join(dir, 'crash-or-throw.js');
-    writeFileSync(file, `module.exports = { name: 'c', prune(input) {
+    writeFileSync(
+      file,
+      `module.exports = { name: 'c', prune(input) {
   if (input.n === 1) throw new RangeError('n too small');
   setTimeout(() => { throw new Error('boom'); }, 0);
   return new Promise(() => {});
-} };\n`);
+} };\n`,
+    );
     const pruner = await load(file, 20);
     await onCase(2, async (input) => {
-      await expect(pruner.prune({ ...input, n: 1 })).rejects.toThrow(expect.objectContaining({ name: 'RangeError', message: 'n too small' }));
+      await expect(pruner.prune({ ...input, n: 1 })).rejects.toThrow(
+        expect.objectContaining({ name: 'RangeError', message: 'n too small' }),
+      );
       await expect(pruner.prune({ ...input, n: 2 })).rejects.toThrow(PrunerCrashError);
       await expect(pruner.prune({ ...input, n: 1 })).rejects.toThrow('n too small'); // a fresh thread answers again
     });

@@ -1,4 +1,4 @@
-/** The text after `pruneproof --help`: every default (from src/experiment/defaults.ts, never copied) and the exit codes. */
+/** The text after `pruneproof --help`: every default (from src/experiment/defaults.ts, never copied); exit codes. */
 import type { ExperimentConfig } from '../experiment/config';
 import { DEFAULT_MNIST, DEFAULT_SYNTHETIC } from '../experiment/defaults';
 import { DEFAULT_CALL_TIMEOUT_SECONDS } from '../testing/isolated-pruner';
@@ -6,10 +6,12 @@ import { DEFAULT_STORE_DIR } from '../claims/store';
 import { DEFAULT_SEED } from '../claims/session';
 
 function defaultsOf(label: string, c: ExperimentConfig): string {
+  const training = c.batchSize === null ? 'full-batch GD' : `SGD (batch ${c.batchSize})`;
   return [
     `  ${label}:`,
-    `    m grid ${c.mGrid.join(', ')}; seeds ${c.seeds.join(', ')}; width N = ${c.width}; n ∈ {${c.subnetworkSizes.join(', ')}}`,
-    `    T = ${c.iterations} ${c.batchSize === null ? 'full-batch GD' : `SGD (batch ${c.batchSize})`} steps, η = ${c.eta}, ε = ${c.epsilon}, ` +
+    `    m grid ${c.mGrid.join(', ')}; seeds ${c.seeds.join(', ')}; width N = ${c.width}; ` +
+      `n ∈ {${c.subnetworkSizes.join(', ')}}`,
+    `    T = ${c.iterations} ${training} steps, η = ${c.eta}, ε = ${c.epsilon}, ` +
       `${c.checkpoints} checkpoints, ${c.parameterisation} parameterisation, pruners ${c.pruners.join(', ')}` +
       (c.targetAccuracy !== null ? `, target accuracy ${c.targetAccuracy}` : ''),
   ].join('\n');
@@ -21,7 +23,8 @@ export function helpFooter(): string {
     'Defaults of `verify` (see the README for why; --quick keeps the first 3 m values, 2 seeds, ≤ 8 checkpoints):',
     defaultsOf('--dataset synthetic (the default)', DEFAULT_SYNTHETIC),
     defaultsOf('--dataset mnist', DEFAULT_MNIST),
-    `Defaults of \`claims\` and \`check-pruner\`: fast-check seed ${DEFAULT_SEED}, counterexample store ${DEFAULT_STORE_DIR}, ` +
+    `Defaults of \`claims\` and \`check-pruner\`: fast-check seed ${DEFAULT_SEED}, ` +
+      `counterexample store ${DEFAULT_STORE_DIR}, ` +
       `--call-timeout ${DEFAULT_CALL_TIMEOUT_SECONDS} s (check-pruner).`,
     '',
     'Exit codes:',

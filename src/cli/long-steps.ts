@@ -59,6 +59,9 @@ export function warnUnlessUnitNorm(ds: Dataset, file: string): void {
     validateDataset(ds, { requireUnitNorm: true, labelBound: Infinity, context: file });
   } catch (e) {
     const why = (e as Error).message.replace(/ \(scale the rows.*\)$/, '');
-    say(`prune: warning: ${why}. The selection and losses below are measured on the rows as given; the theory's bounds do not apply to them.`);
+    say(
+      `prune: warning: ${why}. The selection and losses below are measured on the rows as given; ` +
+        "the theory's bounds do not apply to them.",
+    );
   }
 }

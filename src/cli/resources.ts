@@ -69,7 +69,10 @@ function runEstimate(config: ExperimentConfig, shape: DatasetShape, m: number): 
   const { d, outputs: C } = shape;
   const nMax = Math.max(...config.subnetworkSizes);
   const withKernel = m <= config.maxKernelM;
-  const bytes = RATES.bytesPerMN * m * N + (withKernel ? RATES.bytesPerKernelEntry * m * m : 0) + 4 * config.checkpoints * N * (d + C);
+  const bytes =
+    RATES.bytesPerMN * m * N +
+    (withKernel ? RATES.bytesPerKernelEntry * m * m : 0) +
+    4 * config.checkpoints * N * (d + C);
   const stepSeconds = RATES.secondsPerStep + 6 * m * N * (d + C) * RATES.secondsPerStepFlop;
   // Greedy dominates the measurement (random and magnitude are cheap next to it).
   const greedyLike = Math.max(1, config.pruners.filter((p) => p.startsWith('greedy')).length);
@@ -82,7 +85,10 @@ export function estimateResources(config: ExperimentConfig, shape: DatasetShape,
   const runs = config.seeds.flatMap(() => config.mGrid.map((m) => runEstimate(config, shape, m)));
   const concurrent = Math.max(1, Math.min(workers, runs.length));
   const largestFirst = [...runs].sort((a, b) => b.bytes - a.bytes);
-  const peakBytes = RATES.baseBytes + concurrent * RATES.workerBytes + largestFirst.slice(0, concurrent).reduce((s, r) => s + r.bytes, 0);
+  const peakBytes =
+    RATES.baseBytes +
+    concurrent * RATES.workerBytes +
+    largestFirst.slice(0, concurrent).reduce((s, r) => s + r.bytes, 0);
   const total = runs.reduce((s, r) => s + r.seconds, 0);
   const slowest = Math.max(...runs.map((r) => r.seconds));
   return {
@@ -108,7 +114,8 @@ export function describeEstimate(e: ResourceEstimate): string {
   const largest = e.runs.reduce((a, b) => (b.bytes > a.bytes ? b : a), e.runs[0]);
   return (
     `estimated peak memory ${gigabytes(e.peakBytes)} (${e.workers} run(s) at once; the largest, m = ${largest.m}, ` +
-    `needs ${gigabytes(largest.bytes)}), estimated time ${duration(e.seconds)} for ${e.runs.length} run(s) (rough: ±50 %)`
+    `needs ${gigabytes(largest.bytes)}), ` +
+    `estimated time ${duration(e.seconds)} for ${e.runs.length} run(s) (rough: ±50 %)`
   );
 }
 
@@ -119,7 +126,10 @@ export function requireFits(e: ResourceEstimate, backend: BackendName, free: num
   const why = tooBigForWasm
     ? `one run needs more than the wasm backend's 4 GiB heap per thread`
     : `the machine has ${gigabytes(free)} of free memory`;
-  throw new InputError(`verify: this run does not fit: ${describeEstimate(e)}; ${why}. Reduce --m or --width, use fewer --workers, or pass --force to run anyway`);
+  throw new InputError(
+    `verify: this run does not fit: ${describeEstimate(e)}; ${why}. ` +
+      'Reduce --m or --width, use fewer --workers, or pass --force to run anyway',
+  );
 }
 
 /** d and C of the configured dataset (MNIST: 784 pixels, 10 classes; a file is read for its header). */
@@ -139,10 +149,18 @@ export interface PreflightFlags {
  * Prints the estimate (stdout for --dry-run, else the log) and refuses a run that does not fit unless --force.
  * Returns true when this was a dry run (the caller stops there, exit 0).
  */
-export function preflight(config: ExperimentConfig, workers: number, backend: BackendName, flags: PreflightFlags, log: (s: string) => void): boolean {
+export function preflight(
+  config: ExperimentConfig,
+  workers: number,
+  backend: BackendName,
+  flags: PreflightFlags,
+  log: (s: string) => void,
+): boolean {
   const estimate = estimateResources(config, datasetShape(config.dataset), workers);
   if (flags.dryRun) {
-    process.stdout.write(`pruneproof verify --dry-run: ${describeEstimate(estimate)}; free memory ${gigabytes(freemem())}\n`);
+    process.stdout.write(
+      `pruneproof verify --dry-run: ${describeEstimate(estimate)}; free memory ${gigabytes(freemem())}\n`,
+    );
     return true;
   }
   log(`  ${describeEstimate(estimate)}`);

@@ -33,11 +33,16 @@ function canCreateIn(dir: string): boolean {
 export function checkWritableDirectory(dir: string, flag: string): void {
   const existing = nearestExisting(dir);
   if (!statSync(existing).isDirectory()) {
-    const what = existing === resolve(dir) ? `'${dir}' is a file, not a directory` : `'${existing}' (on the way to '${dir}') is a file`;
+    const what =
+      existing === resolve(dir)
+        ? `'${dir}' is a file, not a directory`
+        : `'${existing}' (on the way to '${dir}') is a file`;
     throw new InputError(`${flag}: ${what}; pass a directory`);
   }
   if (!canCreateIn(existing)) {
-    throw new InputError(`${flag}: cannot write to '${existing}' (permission denied or read-only); pass a writable directory`);
+    throw new InputError(
+      `${flag}: cannot write to '${existing}' (permission denied or read-only); pass a writable directory`,
+    );
   }
 }
 
@@ -70,7 +75,8 @@ export async function initBackendOrExplain(requested: BackendName | 'auto' | und
 
 /** `file` can be written: not a directory, and its directory is (or can be made) writable. */
 export function checkWritableFile(file: string, flag: string): void {
-  if (existsSync(file) && statSync(file).isDirectory()) throw new InputError(`${flag}: '${file}' is a directory; pass a file name`);
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw new InputError(`${flag}: '${file}' is a directory; pass a file name`);
   checkWritableDirectory(dirname(resolve(file)), flag);
 }
 

@@ -29,7 +29,8 @@ function tfjsVersion(): string {
 
 /** One line with every version that matters for reproducing a run. */
 export function versionLine(): string {
-  return `pruneproof ${PRUNEPROOF_VERSION}, node ${process.version}, tfjs ${tfjsVersion()}, ${process.platform}-${process.arch}`;
+  const platform = `${process.platform}-${process.arch}`;
+  return `pruneproof ${PRUNEPROOF_VERSION}, node ${process.version}, tfjs ${tfjsVersion()}, ${platform}`;
 }
 
 /** What exit 3 prints: the stack, and how to report the bug. */
@@ -38,7 +39,7 @@ export function internalErrorReport(e: unknown, argv: readonly string[]): string
   return [
     `pruneproof: internal error (a bug in pruneproof, not in your input): ${err.stack ?? err.message}`,
     '',
-    'Please report it to the pruneproof maintainers (the project\'s issue tracker) with:',
+    "Please report it to the pruneproof maintainers (the project's issue tracker) with:",
     `  command: pruneproof ${argv.join(' ')}`,
     `  versions: ${versionLine()}`,
     '',

@@ -100,11 +100,20 @@ async function main(): Promise<void> {
       } catch (e) {
         // e.g. a result holding functions: structured clone refuses it.
         const why = `prune returned a value that cannot be sent between threads (${errorMessage(e).message})`;
-        port.postMessage({ kind: 'error', id: request.id, name: 'TypeError', message: why } satisfies IsolatedWorkerMessage);
+        port.postMessage({
+          kind: 'error',
+          id: request.id,
+          name: 'TypeError',
+          message: why,
+        } satisfies IsolatedWorkerMessage);
       }
     });
   });
-  port.postMessage({ kind: 'ready', name: pruner.name, prefixConsistent: pruner.prefixConsistent } satisfies IsolatedWorkerMessage);
+  port.postMessage({
+    kind: 'ready',
+    name: pruner.name,
+    prefixConsistent: pruner.prefixConsistent,
+  } satisfies IsolatedWorkerMessage);
 }
 
 if (parentPort) void main();

@@ -12,7 +12,13 @@ import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../backend';
 import type { Tensor2D } from '../backend/tf';
 import type { PruneInput, PruneResult, Pruner } from '../pruning/types';
-import type { IsolatedWorkerInit, IsolatedWorkerMessage, PruneRequest, ShippedInput, ShippedTensor } from './isolated-pruner-worker';
+import type {
+  IsolatedWorkerInit,
+  IsolatedWorkerMessage,
+  PruneRequest,
+  ShippedInput,
+  ShippedTensor,
+} from './isolated-pruner-worker';
 import { PrunerModuleError } from './pruner-module';
 
 export const DEFAULT_CALL_TIMEOUT_SECONDS = 30;
@@ -78,7 +84,8 @@ function workerSource(): { script: string; evaluate: boolean } {
     const ts = require(${JSON.stringify(require.resolve('typescript'))});
     require.extensions['.ts'] = (module, filename) => {
       const options = { module: ts.ModuleKind.Node16, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
-      const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions: options, fileName: filename });
+      const source = fs.readFileSync(filename, 'utf8');
+      const out = ts.transpileModule(source, { compilerOptions: options, fileName: filename });
       module._compile(out.outputText, filename);
     };
     require(${JSON.stringify(source)});`;
@@ -153,7 +160,9 @@ class IsolatedPrunerProxy implements IsolatedPruner {
     this.worker = worker;
     worker.on('message', (msg: IsolatedWorkerMessage) => this.settle(msg));
     worker.on('error', (e) => this.crashed(worker, `the pruner's thread crashed: ${e.name}: ${e.message}`));
-    worker.on('exit', (code) => this.crashed(worker, `the pruner's thread exited (code ${code}), e.g. process.exit in the pruner`));
+    worker.on('exit', (code) =>
+      this.crashed(worker, `the pruner's thread exited (code ${code}), e.g. process.exit in the pruner`),
+    );
   }
 
   private waitUntilLoaded(worker: Worker): Promise<Extract<IsolatedWorkerMessage, { kind: 'ready' }>> {
@@ -166,19 +175,30 @@ class IsolatedPrunerProxy implements IsolatedPruner {
       const limitMs = Math.max(this.callTimeoutMs, MIN_LOAD_TIMEOUT_MS);
       const timer = setTimeout(() => {
         const why = 'e.g. a busy loop or a long computation at the top level of the module';
-        fail(new PrunerModuleError(`check-pruner: loading '${this.init.file}' did not finish within ${seconds(limitMs)} (${why})`));
+        fail(
+          new PrunerModuleError(
+            `check-pruner: loading '${this.init.file}' did not finish within ${seconds(limitMs)} (${why})`,
+          ),
+        );
       }, limitMs);
       worker.once('message', (msg: IsolatedWorkerMessage) => {
         if (msg.kind === 'ready') {
           clearTimeout(timer);
           resolve(msg);
         } else if (msg.kind === 'load-error') {
-          const error = msg.name === 'PrunerModuleError' ? new PrunerModuleError(msg.message) : new Error(`pruner thread: ${msg.name}: ${msg.message}`);
+          const error =
+            msg.name === 'PrunerModuleError'
+              ? new PrunerModuleError(msg.message)
+              : new Error(`pruner thread: ${msg.name}: ${msg.message}`);
           fail(error);
         }
       });
-      worker.once('exit', (code) => fail(new PrunerModuleError(`check-pruner: '${this.init.file}' exited (code ${code}) while loading`)));
-      worker.once('error', (e) => fail(new PrunerModuleError(`check-pruner: could not load pruner module '${this.init.file}': ${e.message}`)));
+      worker.once('exit', (code) =>
+        fail(new PrunerModuleError(`check-pruner: '${this.init.file}' exited (code ${code}) while loading`)),
+      );
+      worker.once('error', (e) =>
+        fail(new PrunerModuleError(`check-pruner: could not load pruner module '${this.init.file}': ${e.message}`)),
+      );
     });
   }
 
@@ -197,14 +217,19 @@ class IsolatedPrunerProxy implements IsolatedPruner {
     const shape = `n = ${input.n}, N = ${input.features.width}, m = ${input.features.m}`;
     if (Date.now() >= this.deadline) {
       if (this.whenUsedUp === 'stall') await sleep(this.deadline + this.callLimitMs + 3 * GRACE_MARGIN_MS - Date.now());
-      throw new PrunerTimeoutError(`prune (${shape}) not started: the time limit of ${this.budgetSeconds} s is used up`);
+      throw new PrunerTimeoutError(
+        `prune (${shape}) not started: the time limit of ${this.budgetSeconds} s is used up`,
+      );
     }
     await this.ensureWorker();
     const limitMs = this.callLimitMs;
     const id = this.nextId++;
     const request: PruneRequest = { id, input: shipInput(input) };
     return new Promise<PruneResult>((resolve, reject) => {
-      const timer = setTimeout(() => this.timedOut(id, `prune (${shape}) timed out after ${seconds(limitMs)}; its thread was stopped`), limitMs);
+      const timer = setTimeout(
+        () => this.timedOut(id, `prune (${shape}) timed out after ${seconds(limitMs)}; its thread was stopped`),
+        limitMs,
+      );
       this.pending.set(id, { resolve, reject, timer });
       this.worker!.postMessage(request);
     });
@@ -271,10 +296,16 @@ class IsolatedPrunerProxy implements IsolatedPruner {
  * Loads the module at the absolute `path` in a worker thread and returns the proxy of its Pruner. Throws
  * PrunerModuleError when the module cannot be loaded, exports no Pruner, or does not load within the call limit.
  */
-export async function loadIsolatedPruner(path: string, file: string, opts: IsolatedPrunerOptions): Promise<IsolatedPruner> {
+export async function loadIsolatedPruner(
+  path: string,
+  file: string,
+  opts: IsolatedPrunerOptions,
+): Promise<IsolatedPruner> {
   const callTimeoutSeconds = opts.callTimeoutSeconds ?? DEFAULT_CALL_TIMEOUT_SECONDS;
   if (!(callTimeoutSeconds > 0 && Number.isFinite(callTimeoutSeconds))) {
-    throw new RangeError(`loadIsolatedPruner: callTimeoutSeconds must be a finite number > 0, got ${callTimeoutSeconds}`);
+    throw new RangeError(
+      `loadIsolatedPruner: callTimeoutSeconds must be a finite number > 0, got ${callTimeoutSeconds}`,
+    );
   }
   const proxy = new IsolatedPrunerProxy({ path, file, backend: opts.backend }, callTimeoutSeconds);
   await proxy.start();

@@ -7,13 +7,19 @@ import type { Pruner } from '../pruning/types';
 
 /** `value` as a Pruner, or a TypeError saying what is missing (`source` names where it came from). */
 export function asPruner(value: unknown, source = 'checkPruner'): Pruner {
-  const what = 'an object { name: string, prune(input): PruneResult | Promise<PruneResult>, prefixConsistent?: boolean }';
-  if (!value || typeof value !== 'object') throw new TypeError(`${source}: expected ${what}, got ${value === null ? 'null' : typeof value}`);
+  const what =
+    'an object { name: string, prune(input): PruneResult | Promise<PruneResult>, prefixConsistent?: boolean }';
+  if (!value || typeof value !== 'object')
+    throw new TypeError(`${source}: expected ${what}, got ${value === null ? 'null' : typeof value}`);
   const p = value as Record<string, unknown>;
-  if (typeof p.name !== 'string' || p.name.length === 0) throw new TypeError(`${source}: expected ${what}; 'name' is ${JSON.stringify(p.name)}`);
-  if (typeof p.prune !== 'function') throw new TypeError(`${source}: expected ${what}; 'prune' is ${typeof p.prune}, not a function`);
+  if (typeof p.name !== 'string' || p.name.length === 0)
+    throw new TypeError(`${source}: expected ${what}; 'name' is ${JSON.stringify(p.name)}`);
+  if (typeof p.prune !== 'function')
+    throw new TypeError(`${source}: expected ${what}; 'prune' is ${typeof p.prune}, not a function`);
   if (p.prefixConsistent !== undefined && typeof p.prefixConsistent !== 'boolean') {
-    throw new TypeError(`${source}: 'prefixConsistent' must be a boolean when given, got ${JSON.stringify(p.prefixConsistent)}`);
+    throw new TypeError(
+      `${source}: 'prefixConsistent' must be a boolean when given, got ${JSON.stringify(p.prefixConsistent)}`,
+    );
   }
   return value as Pruner;
 }
@@ -24,11 +30,13 @@ export class PrunerModuleError extends Error {
 }
 
 export const EXPECTED_PRUNER_EXPORT =
-  "module.exports (or its 'default' or 'pruner' export) to be a Pruner: an object { name: string, prune(input): PruneResult | Promise<PruneResult>, prefixConsistent?: boolean }";
+  "module.exports (or its 'default' or 'pruner' export) to be a Pruner: an object { name: string, " +
+  'prune(input): PruneResult | Promise<PruneResult>, prefixConsistent?: boolean }';
 
 function describeExports(mod: unknown): string {
   if (mod === null || mod === undefined) return String(mod);
-  if (typeof mod === 'function') return `a function${mod.name ? ` '${mod.name}'` : ''} (export the pruner object, not a factory)`;
+  if (typeof mod === 'function')
+    return `a function${mod.name ? ` '${mod.name}'` : ''} (export the pruner object, not a factory)`;
   if (typeof mod !== 'object') return `${typeof mod} ${String(mod)}`;
   const keys = Object.keys(mod as object);
   return keys.length ? `an object with keys [${keys.join(', ')}]` : 'an empty object (nothing exported)';
@@ -58,7 +66,8 @@ export function findPrunerExport(mod: unknown, file: string): Pruner {
   }
   const why = problems.length ? ` (${problems[problems.length - 1].replace(/^check-pruner: [^:]*: /, '')})` : '';
   throw new PrunerModuleError(
-    `check-pruner: '${file}' does not export a Pruner: expected ${EXPECTED_PRUNER_EXPORT}; got ${describeExports(mod)}${why}`,
+    `check-pruner: '${file}' does not export a Pruner: expected ${EXPECTED_PRUNER_EXPORT}; ` +
+      `got ${describeExports(mod)}${why}`,
   );
 }
 
