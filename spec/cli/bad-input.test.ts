@@ -42,6 +42,7 @@ beforeAll(() => {
     JSON.stringify({ parameterisation: 'meanfield', W, b: W.map((_, r) => (r % 2 ? 1 : -1)) }),
   );
   mkdirSync(join(dir, 'reports'));
+  mkdirSync(join(dir, 'read-only'), { mode: 0o555 });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -118,6 +119,11 @@ const CASES: Case[] = [
     /verify: this run does not fit: estimated peak memory [\d.]+ GB/,
   ],
 ];
+if (process.getuid?.() !== 0) {
+  // root writes through permission bits; /proc above is read-only for everyone
+  const readOnly = ['verify', '--out', 'read-only/reports'];
+  CASES.push(['verify --out <a chmod 555 dir>', readOnly, {}, /--out: cannot write to '.*read-only'/]);
+}
 if (!tfjsNodeInstalled()) {
   CASES.push([
     '--backend tensorflow (not installed)',

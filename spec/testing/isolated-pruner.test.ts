@@ -18,6 +18,8 @@ import {
 } from '../../src/testing/isolated-pruner';
 import { pruneInput, withFeatures, withPretrainedCase } from '../../src/testing/pretrain';
 import { importPrunerModule } from '../../src/testing/pruner-module';
+import { comparePruners } from '../../src/testing/pruner-check';
+import { startBudget } from '../../src/testing/isolated-pruner';
 
 const GOOD = resolve(__dirname, '../../examples/pruners/good-pruner.js');
 let dir: string;
@@ -105,5 +107,16 @@ module.exports = { name: 'hangs-on-odd-n', prune: (input) => (input.n % 2 ? new 
     const file = join(dir, 'not-a-pruner.js');
     writeFileSync(file, 'module.exports = { nope: 1 };\n');
     await expect(load(file)).rejects.toThrow(/does not export a Pruner: .* got an object with keys \[nope\]/);
+  });
+
+  it('the comparison respects the time limit: the first call times out, later ones fail at once (never N/A, never a hang)', async () => {
+    const pruner = await load(resolve(__dirname, '../fixtures/pruners/never-settles.js'));
+    startBudget(pruner, 1);
+    const comparison = await comparePruners(pruner, 3, 42);
+    const errors = comparison.cases.map((c) => c.errors['never-settles']);
+    // The first call times out after 1 s (or, on a loaded machine, the budget is gone before it starts).
+    for (const e of errors) expect(e).toMatch(/timed out after 1 s|not started: the time limit of 1 s is used up/);
+    expect(errors.slice(1).every((e) => /not started/.test(e))).toBe(true);
+    expect(comparison.rows.find((r) => r.pruner === 'never-settles')?.cases).toBe(0);
   });
 });
