@@ -63,3 +63,18 @@ describe('CounterexampleStore', () => {
     expect(() => new CounterexampleStore('')).toThrow('CounterexampleStore: dir must be a non-empty path');
   });
 });
+
+describe('CounterexampleStore: a corrupt file', () => {
+  it('is reported on the console with its path (not silently overwritten)', () => {
+    const store = new CounterexampleStore(dir);
+    writeFileSync(store.fileFor('CLAIM-B1', 'greedy'), '{ not json');
+    const writes: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s) => (writes.push(String(s)), true));
+    try {
+      expect(store.load('CLAIM-B1', 'greedy')).toEqual({ problem: expect.stringContaining('not valid JSON') });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(writes.join('')).toContain(`pruneproof: warning: counterexample store file unusable, ignored and to be replaced: ${store.fileFor('CLAIM-B1', 'greedy')}`);
+  });
+});

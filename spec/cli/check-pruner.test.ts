@@ -68,3 +68,33 @@ describe('pruneproof check-pruner', () => {
     expect(loaded.hash).toMatch(/^[0-9a-f]{16}$/);
   });
 });
+
+describe('pruneproof check-pruner runs the pruner isolated, every call bounded in time', () => {
+  const fixture = (name: string) => resolve(__dirname, '../fixtures/pruners', name);
+
+  it.each([
+    ['never-settles.js', 'a Promise that never settles', ['--call-timeout', '0.5'], 'timed out after 0.5 s'],
+    ['busy-loop.js', 'a synchronous infinite loop', [], 'timed out after 1 s'],
+    ['slow.js', 'an answer after 10 minutes, --time-limit 1', [], 'timed out after 1 s'],
+  ])('%s (%s): a contract failure "timed out after X s" with its case, exit 1, report written', async (file, _what, flags, message) => {
+    expect(await main(['check-pruner', fixture(file), ...common(), '--time-limit', '1', ...flags])).toBe(1);
+    const { doc, md } = readReport();
+    expect(doc.passed).toBe(false);
+    // The contract that calls prune on a valid input FAILs with the time-out and the case that caused it.
+    expect(doc.brokenContracts).toContain('CONTRACT-valid-multiset');
+    const failed = doc.contracts.find((c) => c.id === 'CONTRACT-valid-multiset')!;
+    expect(failed.counterexample?.detail).toMatch(/prune \(n = \d+, N = \d+, m = \d+\) timed out after [\d.]+ s; its thread was stopped/);
+    expect(failed.counterexample?.detail).toContain(message);
+    expect(failed.counterexample?.case).toMatchObject({ n: expect.any(Number), width: expect.any(Number) });
+    expect(md).toContain('timed out after');
+    // Each property within its budget plus the grace for one call (the 10 minutes of slow.js are never waited for).
+    for (const c of doc.contracts) expect(c.seconds).toBeLessThan(60);
+  });
+
+  it('a pruner that crashes its thread: a contract failure with the error, exit 1', async () => {
+    expect(await main(['check-pruner', fixture('crashes.js'), ...common(), '--time-limit', '1'])).toBe(1);
+    const { doc } = readReport();
+    const failed = doc.contracts.find((c) => c.id === 'CONTRACT-valid-multiset')!;
+    expect(failed.counterexample?.detail).toContain("the pruner's thread crashed: Error: out of cheese");
+  });
+});

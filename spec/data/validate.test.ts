@@ -54,7 +54,7 @@ describe('validateDataset', () => {
       for (let k = 0; k < 5; k++) x[4 * 5 + k] *= 1.73;
     });
     expect(() => validateDataset(ds)).toThrow(
-      /x\[4\] has norm 1\.73; the theory requires ‖x_j‖ = 1 \(normalise, or pass --no-unit-norm\)/,
+      /x\[4\] has norm 1\.73; the theory requires ‖x_j‖ = 1 \(scale the rows to unit norm first, e.g. with --normalise\)/,
     );
     expect(() => validateDataset(ds, { requireUnitNorm: false })).not.toThrow();
   });

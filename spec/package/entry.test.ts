@@ -23,7 +23,7 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function run(file: string, args: string[], cwd: string): string {
-  return execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  return execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Builds, packs and installs the package into <tmp>/consumer; returns the consumer directory. */
@@ -114,5 +114,5 @@ describe("the package entry point: require('pruneproof') from another project", 
     const help = run(process.execPath, [join(installed, JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).bin.pruneproof), '--help'], consumer);
     expect(help).toContain('check-pruner');
     expect(help).toContain('claims');
-  }, 120_000);
+  }, 600_000); // a hang guard only: tsc + npm pack take minutes on a busy 2-core machine
 });

@@ -21,6 +21,10 @@ import type { Pruner } from '../pruning/types';
 import { pruningCase, type PruningCase } from '../testing/arbitraries/pruning-case';
 import { PRUNER_CONTRACTS } from '../testing/contracts';
 import { pruneAndMeasure, pruneInput, withFeatures, withPretrainedCase } from '../testing/pretrain';
+import { asPruner } from '../testing/pruner-module';
+import { budgetGraceSeconds, startBudget } from '../testing/isolated-pruner';
+
+export { asPruner };
 
 const { exp, log } = Math;
 
@@ -100,19 +104,6 @@ export const PRUNER_CLAIMS: readonly AnyPropertyDefinition[] = [...INVARIANT_PRO
 
 const DEFAULT_SEED = 42;
 
-/** `value` as a Pruner, or a TypeError saying what is missing (`source` names where it came from). */
-export function asPruner(value: unknown, source = 'checkPruner'): Pruner {
-  const what = 'an object { name: string, prune(input): PruneResult | Promise<PruneResult>, prefixConsistent?: boolean }';
-  if (!value || typeof value !== 'object') throw new TypeError(`${source}: expected ${what}, got ${value === null ? 'null' : typeof value}`);
-  const p = value as Record<string, unknown>;
-  if (typeof p.name !== 'string' || p.name.length === 0) throw new TypeError(`${source}: expected ${what}; 'name' is ${JSON.stringify(p.name)}`);
-  if (typeof p.prune !== 'function') throw new TypeError(`${source}: expected ${what}; 'prune' is ${typeof p.prune}, not a function`);
-  if (p.prefixConsistent !== undefined && typeof p.prefixConsistent !== 'boolean') {
-    throw new TypeError(`${source}: 'prefixConsistent' must be a boolean when given, got ${JSON.stringify(p.prefixConsistent)}`);
-  }
-  return value as Pruner;
-}
-
 function resolveStore(store: CheckPrunerOptions['store']): CounterexampleStore | null {
   if (store === null) return null;
   if (store instanceof CounterexampleStore) return store;
@@ -140,10 +131,11 @@ async function runAll(
   const results: PropertyRunResult[] = [];
   for (const [i, def] of defs.entries()) {
     opts.onStart?.(def, offset + i, total);
+    startBudget(pruner, settings.timeLimitSeconds, 'stall');
     const result = await runProperty(def, {
       seed: settings.seed,
       numRuns: settings.quick ? def.runs.quick : def.runs.full,
-      timeLimitMs: settings.timeLimitSeconds * 1000,
+      timeLimitMs: (settings.timeLimitSeconds + budgetGraceSeconds(pruner, settings.timeLimitSeconds)) * 1000,
       pruner,
       store,
       kind: def.kind === 'contract' ? 'contract' : 'claim',
@@ -224,6 +216,7 @@ export async function checkPruner(pruner: Pruner, opts: CheckPrunerOptions = {})
   else if (brokenContracts.length > 0) skipped = `the pruner breaks ${brokenContracts.join(', ')}; the claim properties and the comparison need a pruner that meets its contract`;
   else {
     claims = await runAll(claimDefs, pruner, settings, store, opts, PRUNER_CONTRACTS.length, total);
+    startBudget(pruner, settings.timeLimitSeconds);
     comparison = await comparePruners(pruner, opts.comparisonCases ?? (settings.quick ? 6 : 20), settings.seed);
   }
   return {

@@ -66,6 +66,12 @@ function parseEntry(value: unknown, propertyId: string, pruner: string): StoredC
   return e as unknown as StoredCounterexample;
 }
 
+/** A stored file that cannot be used is replaced by the next counterexample: say so on the console. */
+function unusable(problem: string): { problem: string } {
+  process.stderr.write(`pruneproof: warning: counterexample store file unusable, ignored and to be replaced: ${problem}\n`);
+  return { problem };
+}
+
 export class CounterexampleStore {
   readonly dir: string;
 
@@ -86,16 +92,16 @@ export class CounterexampleStore {
       text = readFileSync(file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      return { problem: `${file}: ${(e as Error).message}` };
+      return unusable(`${file}: ${(e as Error).message}`);
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (e) {
-      return { problem: `${file}: not valid JSON (${(e as Error).message})` };
+      return unusable(`${file}: not valid JSON (${(e as Error).message})`);
     }
     const entry = parseEntry(json, propertyId, pruner);
-    return typeof entry === 'string' ? { problem: `${file}: ${entry}` } : { entry };
+    return typeof entry === 'string' ? unusable(`${file}: ${entry}`) : { entry };
   }
 
   async save(entry: StoredCounterexample): Promise<string> {

@@ -8,19 +8,24 @@ import type { ClaimsFlags } from './claims';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { BackendInfo } from '../backend';
+import type { BackendInfo, BackendName } from '../backend';
 import { describeBackend } from '../backend';
 import { prunerReportDocument, writePropertyReport } from '../report/claims';
 import { CounterexampleStore, DEFAULT_STORE_DIR } from '../claims/store';
 import type { Pruner } from '../pruning/types';
 import { environmentInfo } from '../report/environment';
-import { asPruner, checkPruner, describeBrokenContracts, type PrunerCheckResult } from '../claims/pruner-check';
+import { loadIsolatedPruner, type IsolatedPruner } from '../testing/isolated-pruner';
+import { checkPruner, describeBrokenContracts, type PrunerCheckResult } from '../claims/pruner-check';
+import { importPrunerModule, PrunerModuleError } from '../testing/pruner-module';
 import { replayCommand, resultLine } from './claims';
 import { EXIT, InputError } from './errors';
+import { emitResults, propertyOutcome } from './json-output';
 
 /** The same knobs as `claims`: the pruner's claim properties run through the same runner and store. */
-export type CheckPrunerFlags = ClaimsFlags;
+export type CheckPrunerFlags = ClaimsFlags & {
+  /** Seconds one call of the user's `prune` may take (default 30); the --time-limit bounds it further. */
+  callTimeout?: number;
+};
 
 export interface LoadedPruner {
   pruner: Pruner;
@@ -30,53 +35,34 @@ export interface LoadedPruner {
   hash: string;
 }
 
-const EXPECTED =
-  "module.exports (or its 'default' or 'pruner' export) to be a Pruner: an object { name: string, prune(input): PruneResult | Promise<PruneResult>, prefixConsistent?: boolean }";
-
-function describeExports(mod: unknown): string {
-  if (mod === null || mod === undefined) return String(mod);
-  if (typeof mod === 'function') return `a function${mod.name ? ` '${mod.name}'` : ''} (export the pruner object, not a factory)`;
-  if (typeof mod !== 'object') return `${typeof mod} ${String(mod)}`;
-  const keys = Object.keys(mod as object);
-  return keys.length ? `an object with keys [${keys.join(', ')}]` : 'an empty object (nothing exported)';
-}
-
-async function importModule(path: string): Promise<unknown> {
-  try {
-    return require(path) as unknown;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw e;
-    // An ES module: Node 20 cannot require it, but can import it.
-    return (await import(pathToFileURL(path).href)) as unknown;
-  }
-}
-
-/** Loads the module at `file` (relative to the working directory) and finds the Pruner it exports. */
-export async function loadPrunerModule(file: string): Promise<LoadedPruner> {
+function checkedPath(file: string): string {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new InputError(`check-pruner: pruner module '${file}' not found (looked for ${path}); pass the path of a JavaScript file that exports a Pruner { name, prune(input) }`);
   }
-  let mod: unknown;
-  try {
-    mod = await importModule(path);
-  } catch (e) {
-    throw new InputError(`check-pruner: could not load pruner module '${file}': ${(e as Error).message?.split('\n')[0] ?? String(e)}`);
-  }
-  const record = mod && typeof mod === 'object' ? (mod as Record<string, unknown>) : null;
-  const candidates = [mod, record?.default, record?.pruner];
-  const problems: string[] = [];
-  for (const candidate of candidates) {
-    if (candidate === undefined) continue;
-    try {
-      const pruner = asPruner(candidate, `check-pruner: ${file}`);
-      return { pruner, path, hash: createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16) };
-    } catch (e) {
-      problems.push((e as Error).message);
-    }
-  }
-  const why = problems.length ? ` (${problems[problems.length - 1].replace(/^check-pruner: [^:]*: /, '')})` : '';
-  throw new InputError(`check-pruner: '${file}' does not export a Pruner: expected ${EXPECTED}; got ${describeExports(mod)}${why}`);
+  return path;
+}
+
+function moduleHash(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16);
+}
+
+function asInputError(e: unknown): unknown {
+  return e instanceof PrunerModuleError ? new InputError(e.message) : e;
+}
+
+/** Loads the module at `file` (relative to the working directory) in this thread and finds the Pruner it exports. */
+export async function loadPrunerModule(file: string): Promise<LoadedPruner> {
+  const path = checkedPath(file);
+  const pruner = await importPrunerModule(path, file).catch((e: unknown) => Promise.reject(asInputError(e)));
+  return { pruner, path, hash: moduleHash(path) };
+}
+
+/** The same, but the module runs in a worker thread whose every `prune` call is bounded in time (see isolated-pruner). */
+export async function loadIsolatedPrunerModule(file: string, backend: BackendName, callTimeoutSeconds?: number): Promise<LoadedPruner & { pruner: IsolatedPruner }> {
+  const path = checkedPath(file);
+  const pruner = await loadIsolatedPruner(path, file, { backend, callTimeoutSeconds }).catch((e: unknown) => Promise.reject(asInputError(e)));
+  return { pruner, path, hash: moduleHash(path) };
 }
 
 function summarise(result: PrunerCheckResult, dir: string, out: (s: string) => void): void {
@@ -97,7 +83,15 @@ export async function checkPrunerCommand(file: string, flags: CheckPrunerFlags, 
   const log = (s: string) => {
     if (!flags.quiet) process.stderr.write(`${s}\n`);
   };
-  const loaded = await loadPrunerModule(file);
+  const loaded = await loadIsolatedPrunerModule(file, backend.name, flags.callTimeout);
+  try {
+    return await checkLoadedPruner(file, loaded, flags, backend, log);
+  } finally {
+    await loaded.pruner.close();
+  }
+}
+
+async function checkLoadedPruner(file: string, loaded: LoadedPruner, flags: CheckPrunerFlags, backend: BackendInfo, log: (s: string) => void): Promise<number> {
   const storeDir = flags.db ?? DEFAULT_STORE_DIR;
   log(`pruneproof check-pruner: '${loaded.pruner.name}' from ${loaded.path}; ${describeBackend(backend)}`);
   const result = await checkPruner(loaded.pruner, {
@@ -113,11 +107,19 @@ export async function checkPrunerCommand(file: string, flags: CheckPrunerFlags, 
     flags.quick && '--quick',
     `--seed ${result.settings.seed}`,
     `--time-limit ${result.settings.timeLimitSeconds}`,
+    flags.callTimeout !== undefined && `--call-timeout ${flags.callTimeout}`,
     `--db ${storeDir}`,
     `--out ${flags.out}`,
   ]);
   const doc = prunerReportDocument(result, { command, environment: environmentInfo(backend), module: file, moduleHash: loaded.hash });
   const { dir } = await writePropertyReport(doc, flags.out);
-  summarise(result, dir, (s) => process.stdout.write(`${s}\n`));
-  return result.passed ? EXIT.ok : EXIT.failed;
+  const exitCode = result.passed ? EXIT.ok : EXIT.failed;
+  const { pruner, passed, brokenContracts, comparison, skipped } = result;
+  await emitResults(flags, {
+    suite: `pruneproof check-pruner ${pruner}`,
+    checks: [...result.contracts, ...result.claims].map(propertyOutcome),
+    summary: { command: 'check-pruner', pruner, module: file, passed, brokenContracts, report: `${dir}/report.md`, exitCode, skipped, comparison: comparison?.rows ?? null },
+    printHuman: () => summarise(result, dir, (s) => process.stdout.write(`${s}\n`)),
+  });
+  return exitCode;
 }

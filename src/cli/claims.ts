@@ -14,6 +14,8 @@ import { environmentInfo } from '../report/environment';
 import { EXIT } from './errors';
 import { readConfigFile } from './config-file';
 import type { TheoryOverrides } from '../../theory';
+import { replayInvocation } from './replay';
+import { emitResults, propertyOutcome } from './json-output';
 
 export interface ClaimsFlags {
   quick?: boolean;
@@ -26,11 +28,16 @@ export interface ClaimsFlags {
   quiet?: boolean;
   /** A config file whose `theory` section (constant and expression overrides) the properties use. */
   config?: string;
+  /** --json / --junit FILE (see json-output.ts). */
+  json?: boolean;
+  junit?: string;
 }
 
 /** The command line that reproduces this session (the store may have changed since). */
 export function replayCommand(name: string, parts: Array<string | false | undefined>): string {
-  return ['pruneproof', name, ...parts.filter((p): p is string => typeof p === 'string' && p.length > 0)].join(' ');
+  // Each part is a flag with its value ('--seed 42'): split into single arguments, quoted as needed.
+  const given = parts.filter((p): p is string => typeof p === 'string' && p.length > 0);
+  return replayInvocation([name, ...given.flatMap((p) => (p.startsWith('--') ? p.split(/ (.*)/s).filter(Boolean) : [p]))]);
 }
 
 export function resultLine(r: PropertyRunResult): string {
@@ -76,6 +83,12 @@ export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): P
   ]);
   const doc = claimsReportDocument(session, { command, environment: environmentInfo(backend) });
   const { dir } = await writePropertyReport(doc, flags.out);
-  summarise(session, dir, (s) => process.stdout.write(`${s}\n`));
-  return session.results.some(isDefect) ? EXIT.failed : EXIT.ok;
+  const exitCode = session.results.some(isDefect) ? EXIT.failed : EXIT.ok;
+  await emitResults(flags, {
+    suite: 'pruneproof claims',
+    checks: session.results.map(propertyOutcome),
+    summary: { command: 'claims', runId: doc.runId, report: `${dir}/report.md`, exitCode, defects: session.results.filter(isDefect).length },
+    printHuman: () => summarise(session, dir, (s) => process.stdout.write(`${s}\n`)),
+  });
+  return exitCode;
 }

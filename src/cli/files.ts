@@ -12,6 +12,7 @@ import { getPruner } from '../pruning';
 import { checkPruneResult } from '../pruning/validate';
 import { selectionSummary, subnetworkLoss } from '../pruning/subnetwork';
 import { InputError } from './errors';
+import { announceLongStep, announceLongStepAsync, kernelIsSlow, pruneIsSlow, warnUnlessUnitNorm } from './long-steps';
 
 export interface KernelFlags {
   data: string;
@@ -24,7 +25,7 @@ export function kernelCommand(flags: KernelFlags, backend: BackendInfo): Record<
   let ds = readDatasetFile(flags.data);
   if (flags.normalise) ds = normaliseRows(ds);
   validateDataset(ds, { requireUnitNorm: true, labelBound: Infinity, context: flags.data });
-  const spectrum = kernelSpectrum(ds);
+  const spectrum = announceLongStep(`kernel: m = ${ds.m}, d = ${ds.d}: eigenvalues of H∞`, kernelIsSlow(ds.m), () => kernelSpectrum(ds));
   const out: Record<string, unknown> = {
     data: flags.data,
     m: ds.m,
@@ -63,15 +64,21 @@ export interface PruneFlags {
 export async function pruneCommand(flags: PruneFlags, backend: BackendInfo): Promise<Record<string, unknown>> {
   const ds = readDatasetFile(flags.data);
   validateDataset(ds, { requireUnitNorm: false, labelBound: Infinity, context: flags.data });
+  warnUnlessUnitNorm(ds, flags.data);
   const weights = readWeightsFile(flags.weights);
+  const pruner = getPruner(flags.pruner);
+  if (flags.pruner !== 'greedy' && flags.n > weights.width) {
+    throw new InputError(`--n: ${flags.n} exceeds the width N = ${weights.width} of ${flags.weights}; '${flags.pruner}' selects distinct neurons, so n ≤ N (greedy, with replacement, may repeat neurons)`);
+  }
   if (weights.inputDim !== ds.d) throw new InputError(`${flags.weights}: W has ${weights.inputDim} columns but ${flags.data} has d = ${ds.d}`);
   if (weights.outputs !== ds.outputs) throw new InputError(`${flags.weights}: ${weights.outputs} outputs but ${flags.data} has ${ds.outputs} label columns`);
-  const pruner = getPruner(flags.pruner);
   const tensors = toTensors(ds);
   const features = neuronFeatures(weights, tensors.x);
   try {
     const input = { features, targets: tensors.y, weights, n: flags.n, seed: flags.seed };
-    const result = checkPruneResult(await pruner.prune(input), input, pruner.name);
+    const large = pruneIsSlow(flags.n, ds.m, weights.width);
+    const label = `prune: ${pruner.name}, n = ${flags.n} of N = ${weights.width} on m = ${ds.m}`;
+    const result = checkPruneResult(await announceLongStepAsync(label, large, () => pruner.prune(input)), input, pruner.name);
     const summary = selectionSummary(result.selection);
     const denseLoss = tf.tidy(() => tf.sum(tf.square(tf.sub(tf.div(tf.matMul(features.activations, features.outWeights), features.width), tensors.y))).dataSync()[0]) / (2 * ds.m);
     return {

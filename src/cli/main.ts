@@ -4,7 +4,7 @@
  * failure, 2 bad input, 3 internal error).
  */
 import { Command, Option } from 'commander';
-import { BACKEND_NAMES, describeBackend, initBackend, type BackendName } from '../backend';
+import { BACKEND_NAMES, describeBackend, type BackendName } from '../backend';
 import { LABEL_KINDS } from '../data/types';
 import { PARAMETERISATIONS } from '../model/types';
 import { EXIT, isBadInput } from './errors';
@@ -19,6 +19,10 @@ import { diffCommand, type DiffFlags } from './diff';
 
 /** verify flags that make no sense for merge (it computes nothing and reads the store it is given). */
 const MERGE_SKIPS = new Set(['--store', '--fresh', '--shard', '--workers']);
+import { checkStartPaths, initBackendOrExplain } from './validate-start';
+import { internalErrorReport, versionLine } from './version';
+import { helpFooter } from './help';
+import { DEFAULT_STORE_DIR } from '../claims/store';
 
 const backendOption = () =>
   new Option('--backend <name>', 'force a tfjs backend (default: tensorflow → wasm → cpu; env PRUNEPROOF_BACKEND)').choices([...BACKEND_NAMES, 'auto']);
@@ -28,7 +32,7 @@ function printJson(value: unknown): void {
 }
 
 async function backendFor(opts: { backend?: BackendName | 'auto' }, announce: boolean) {
-  const info = await initBackend(opts.backend);
+  const info = await initBackendOrExplain(opts.backend);
   if (announce) process.stderr.write(`pruneproof: ${describeBackend(info)}\n`);
   return info;
 }
@@ -37,7 +41,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
     .name('pruneproof')
     .description('Property-based verification of greedy forward selection after pre-training (arXiv 2108.00259)')
+    .version(versionLine(), '-V, --version')
     .showHelpAfterError()
+    .addHelpText('after', helpFooter())
     .exitOverride();
 
   program
@@ -62,16 +68,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--target-accuracy <x>', 'accuracy target for the accuracy-based t_crit (MNIST)', positiveNumber('--target-accuracy'))
     .option('--raw-pixels', 'MNIST: keep [0,1] pixels instead of unit-norm inputs (H1 then fails)')
     .option('--out <dir>', 'reports directory (default runs/, gitignored; committed references: npm run reference)', 'runs')
-    .option('--force', 'replace an existing report of the same run id (otherwise exit 2, before computing)')
+    .option('--force', 'replace an existing report of the same run id, and run even when the estimated peak memory exceeds the free memory')
     .option('--store <dir>', 'run store: finished (m, seed) runs are kept here and reused (default .pruneproof/store)')
     .option('--fresh', 'recompute every run, ignoring stored ones (fresh runs are still stored)')
     .option('--shard <k/K|auto>', 'compute only runs i with i mod K = k, store them, write no report (auto: Slurm array / k8s Indexed Job)')
     .option('--quick', 'a minute-long smoke run of the same pipeline')
     .option('--strict', 'exit 1 when a claim FAILs (default: claims are findings, exit 0)')
     .option('--quiet', 'no progress output')
+    .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
+    .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
     .option('--workers <int>', 'worker threads for the runs (default: one per CPU); results do not depend on it', positiveInt('--workers'))
+    .option('--dry-run', 'print the estimated peak memory and time, then stop')
     .addOption(backendOption())
     .action(async (opts: VerifyFlags & { backend?: BackendName | 'auto' }) => {
+      checkStartPaths(opts, { store: false });
       const backend = await backendFor(opts, false);
       setExit(await verifyCommand(opts, backend));
     });
@@ -134,8 +144,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--db <dir>', 'counterexample store, replayed first (default .pruneproof/counterexamples)')
     .option('--time-limit <seconds>', 'budget per property, shrinking included (default 8 quick, 60 full)', positiveNumber('--time-limit'))
     .option('--quiet', 'no progress output')
+    .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
+    .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
     .addOption(backendOption())
     .action(async (opts: ClaimsFlags & { backend?: BackendName | 'auto' }) => {
+      checkStartPaths(opts, { store: true, defaultStore: DEFAULT_STORE_DIR });
       const backend = await backendFor(opts, false);
       setExit(await claimsCommand(opts, backend));
     });
@@ -149,9 +162,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--out <dir>', 'reports directory', 'reports')
     .option('--db <dir>', 'counterexample store, replayed first (default .pruneproof/counterexamples)')
     .option('--time-limit <seconds>', 'budget per property, shrinking included (default 8 quick, 30 full)', positiveNumber('--time-limit'))
+    .option('--call-timeout <seconds>', 'limit per call of the pruner, run in a worker thread (default 30)', positiveNumber('--call-timeout'))
     .option('--quiet', 'no progress output')
+    .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
+    .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
     .addOption(backendOption())
     .action(async (module: string, opts: CheckPrunerFlags & { backend?: BackendName | 'auto' }) => {
+      checkStartPaths(opts, { store: true, defaultStore: DEFAULT_STORE_DIR });
       const backend = await backendFor(opts, false);
       setExit(await checkPrunerCommand(module, opts, backend));
     });
@@ -186,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`pruneproof: error: ${err.message}\n`);
       return EXIT.badInput;
     }
-    process.stderr.write(`pruneproof: internal error: ${err.stack ?? err.message}\n`);
+    process.stderr.write(internalErrorReport(e, argv));
     return EXIT.internal;
   }
 }
@@ -197,7 +214,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(`pruneproof: internal error: ${String(e)}\n`);
+      process.stderr.write(internalErrorReport(e, process.argv.slice(2)));
       process.exitCode = EXIT.internal;
     },
   );

@@ -19,6 +19,9 @@ import { readConfigFile } from './config-file';
 import { EXIT, InputError } from './errors';
 import { ProgressReporter } from './progress';
 import { refuseOverwrite, shardFrom, storeFrom, sweepWithResume, type StoreFlags } from './sweep';
+import { preflight } from './resources';
+import { replayInvocation } from './replay';
+import { emitResults, verifyOutcomes } from './json-output';
 
 export interface VerifyFlags extends StoreFlags {
   config?: string;
@@ -46,6 +49,12 @@ export interface VerifyFlags extends StoreFlags {
   quiet?: boolean;
   /** Worker threads for the runs; default: one per CPU (capped by the number of runs). */
   workers?: number;
+  /** Print the resource estimate and stop; run even when the estimate does not fit (see resources.ts). */
+  dryRun?: boolean;
+  force?: boolean;
+  /** --json / --junit FILE (see json-output.ts). */
+  json?: boolean;
+  junit?: string;
 }
 
 /** The dataset named by --dataset, with the defaults of its kind. */
@@ -110,7 +119,7 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
 }
 
 export function commandLine(): string {
-  return ['pruneproof', ...process.argv.slice(2)].join(' ');
+  return replayInvocation(process.argv.slice(2));
 }
 
 export function printSummary(doc: ReportDocument, dir: string, log: (s: string) => void): void {
@@ -135,6 +144,7 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   progress.log(
     `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${config.etaRelative === undefined ? config.eta : `${config.etaRelative} × stability limit`}`,
   );
+  if (preflight(config, workers, backend.name, flags, (s) => progress.log(s))) return EXIT.ok;
   const shard = shardFrom(flags);
   if (!shard) refuseOverwrite(flags.out, runId(config), flags.force);
   const store = storeFrom(flags, (s) => process.stderr.write(`pruneproof verify: ${s}\n`));
@@ -161,8 +171,14 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   if (!outcome.report) return EXIT.ok;
   const doc = outcome.report;
   const { dir } = await writeReport(doc, flags.out);
-  printSummary(doc, dir, (s) => process.stdout.write(`${s}\n`));
-  return exitCodeOf(doc, flags.strict, 'pruneproof verify');
+  const exitCode = exitCodeOf(doc, flags.strict, 'pruneproof verify');
+  await emitResults(flags, {
+    suite: 'pruneproof verify',
+    checks: verifyOutcomes(doc),
+    summary: { command: 'verify', runId: doc.runId, report: `${dir}/report.md`, exitCode },
+    printHuman: () => printSummary(doc, dir, (s) => process.stdout.write(`${s}\n`)),
+  });
+  return exitCode;
 }
 
 /** 1 when an invariant broke, or a claim FAILed under --strict; else 0 (said on stderr). */

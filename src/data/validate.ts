@@ -134,7 +134,7 @@ function zeroRow(norms: Float64Array): string | null {
 function nonUnitRow(norms: Float64Array, tolerance: number): string | null {
   const i = norms.findIndex((n) => abs(n - 1) > tolerance);
   if (i < 0) return null;
-  return `x[${i}] has norm ${formatNorm(norms[i])}; the theory requires ‖x_j‖ = 1 (normalise, or pass --no-unit-norm)`;
+  return `x[${i}] has norm ${formatNorm(norms[i])}; the theory requires ‖x_j‖ = 1 (scale the rows to unit norm first, e.g. with --normalise)`;
 }
 
 /** Three significant digits, or enough to show how far a norm close to 1 is from 1. */

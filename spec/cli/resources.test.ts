@@ -1,0 +1,31 @@
+/** The resource estimate of `verify`: monotone in the sizes, and a run that cannot fit is refused naming the estimate. */
+import { DEFAULT_SYNTHETIC } from '../../src/experiment/defaults';
+import { estimateResources, requireFits, describeEstimate } from '../../src/cli/resources';
+
+const shape = { d: DEFAULT_SYNTHETIC.dataset.kind === 'synthetic' ? DEFAULT_SYNTHETIC.dataset.d : 16, outputs: 1 };
+
+describe('estimateResources', () => {
+  it('peak memory and time grow with m and with the width N; more workers raise the peak and lower the time', () => {
+    const at = (m: number, width = 1000, workers = 2) =>
+      estimateResources({ ...DEFAULT_SYNTHETIC, mGrid: [m], width }, shape, workers);
+    expect(at(2000).peakBytes).toBeGreaterThan(at(400).peakBytes);
+    expect(at(2000).seconds).toBeGreaterThan(at(400).seconds);
+    expect(at(400, 4000).peakBytes).toBeGreaterThan(at(400).peakBytes);
+    expect(at(400, 1000, 1).peakBytes).toBeLessThan(at(400).peakBytes);
+    expect(at(400, 1000, 1).seconds).toBeGreaterThan(at(400).seconds);
+  });
+
+  it('refuses a run whose peak exceeds the free memory, with the estimate in the message; accepts one that fits', () => {
+    const e = estimateResources({ ...DEFAULT_SYNTHETIC, mGrid: [100000] }, shape, 2);
+    expect(() => requireFits(e, 'cpu', e.peakBytes - 1)).toThrow(
+      /does not fit: estimated peak memory [\d.]+ GB .* free memory\. .*--force/,
+    );
+    expect(() => requireFits(e, 'cpu', e.peakBytes + 1)).not.toThrow();
+    expect(describeEstimate(e)).toMatch(/estimated time [\d.]+ h for 3 run\(s\)/);
+  });
+
+  it("on wasm, refuses a run that needs more than a thread's 4 GiB heap whatever the free memory", () => {
+    const e = estimateResources({ ...DEFAULT_SYNTHETIC, mGrid: [1000000] }, shape, 1);
+    expect(() => requireFits(e, 'wasm', Infinity)).toThrow(/wasm backend's 4 GiB heap/);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * Machine-readable results of `verify`, `claims` and `check-pruner`: one outcome per check, printed as ONE JSON
+ * object on stdout with --json (progress stays on stderr) and/or written as JUnit XML with --junit FILE.
+ */
+import type { PropertyRunResult } from '../claims/runner';
+import type { ReportDocument } from '../report/types';
+import { writeFileAtomically } from '../files/atomic';
+import { junitXml } from './junit';
+
+export interface CheckOutcome {
+  /** The property id or the check's statement. */
+  id: string;
+  kind: string;
+  verdict: string;
+  failed: boolean;
+  /** Nothing to check in this regime (NOT APPLICABLE). */
+  skipped: boolean;
+  seconds: number | null;
+  /** What was found: the counterexample's detail for a failure. */
+  detail: string;
+  /** The shrunk counterexample and how to replay it, when there is one. */
+  counterexample: { case: unknown; seed: number; path: string | null; detail: string } | null;
+}
+
+export interface OutputFlags {
+  json?: boolean;
+  junit?: string;
+}
+
+export function propertyOutcome(r: PropertyRunResult): CheckOutcome {
+  const ce = r.counterexample;
+  const cases = `${r.cases.passed} passed, ${r.cases.notApplicable} not applicable of ${r.cases.evaluated}`;
+  return {
+    id: r.id,
+    kind: r.kind,
+    verdict: r.verdict,
+    failed: r.verdict === 'FAIL',
+    skipped: r.verdict === 'NOT APPLICABLE',
+    seconds: r.seconds,
+    detail: r.error ?? ce?.detail ?? cases,
+    counterexample: ce ? { case: ce.case, seed: ce.seed, path: ce.path, detail: ce.detail } : null,
+  };
+}
+
+export function verifyOutcomes(doc: ReportDocument): CheckOutcome[] {
+  return doc.summary.map((row) => ({
+    id: row.check,
+    kind: row.kind,
+    verdict: row.verdict,
+    failed: row.verdict === 'FAIL',
+    // A check that asserted nothing (N/A, VACUOUS, UNDECIDED) or a scaling fit without a verdict is a skipped test, never a pass.
+    skipped: ['NOT APPLICABLE', 'VACUOUS', 'UNDECIDED', 'inconclusive'].includes(row.verdict),
+    seconds: null,
+    detail: row.detail,
+    counterexample: null,
+  }));
+}
+
+/** Prints the human summary, or with --json the one JSON object; writes the JUnit file when asked. */
+export async function emitResults(
+  flags: OutputFlags,
+  result: { suite: string; checks: CheckOutcome[]; summary: Record<string, unknown>; printHuman: () => void },
+): Promise<void> {
+  if (flags.json) process.stdout.write(`${JSON.stringify({ ...result.summary, checks: result.checks })}\n`);
+  else result.printHuman();
+  if (flags.junit) await writeFileAtomically(flags.junit, junitXml(result.suite, result.checks));
+}
