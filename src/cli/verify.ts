@@ -6,10 +6,12 @@ import { cpus } from 'node:os';
 import type { DatasetConfig, ExperimentConfig } from '../experiment/config';
 import { canonicalJson, runId } from '../experiment/config';
 import { checkMnistInstallation } from '../data/mnist';
-import { DEFAULT_MNIST, DEFAULT_SYNTHETIC, MNIST_RATIONALE, SYNTHETIC_RATIONALE, quickVariant } from '../experiment/defaults';
+import { DEFAULT_MNIST, DEFAULT_SYNTHETIC, PRESETS, type Preset } from '../experiment/defaults';
 import { checkConfig, mergeConfig } from '../experiment/validate-config';
 import { getPruner } from '../pruning';
 import { environmentInfo } from '../report/environment';
+import { describeEngine, engineSummary, selectEngine } from '../engine';
+import type { EngineName } from '../engine/types';
 import type { ReportDocument } from '../report/types';
 import type { ExperimentProgress } from '../experiment/verify';
 
@@ -24,6 +26,14 @@ import { replayInvocation } from './replay';
 import { emitResults, verifyOutcomes } from './json-output';
 
 export interface VerifyFlags extends StoreFlags {
+  /** A named configuration: synthetic, mnist or theorem. */
+  preset?: string;
+  epsilonRel?: number;
+  targetAccuracyRel?: number;
+  /** The engine for GD (default: onnx when it loads, else tfjs; env PRUNEPROOF_ENGINE). */
+  engine?: EngineName | 'auto';
+  /** float64 pre-training (onnx engine only). */
+  precision?: 'float32' | 'float64';
   config?: string;
   dataset?: string;
   labels?: LabelKind;
@@ -78,10 +88,20 @@ function datasetLayer(flags: VerifyFlags, current: DatasetConfig): DatasetConfig
 }
 
 /** defaults (by dataset kind) ← config file ← flags. */
+/** The preset named by --preset, else the default of the dataset's kind. */
+function presetOf(flags: VerifyFlags, file: Partial<ExperimentConfig>): Preset {
+  if (flags.preset !== undefined) {
+    if (!(flags.preset in PRESETS)) throw new InputError(`--preset: expected one of ${Object.keys(PRESETS).join(', ')}, got '${flags.preset}'`);
+    return PRESETS[flags.preset as keyof typeof PRESETS];
+  }
+  const kind = flags.dataset === 'mnist' || (!flags.dataset && file.dataset?.kind === 'mnist') ? 'mnist' : 'synthetic';
+  return PRESETS[kind];
+}
+
 export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rationale: string[] } {
   const file = flags.config ? readConfigFile(flags.config) : {};
-  const kind = flags.dataset === 'mnist' || (!flags.dataset && file.dataset?.kind === 'mnist') ? 'mnist' : 'synthetic';
-  const base = kind === 'mnist' ? DEFAULT_MNIST : DEFAULT_SYNTHETIC;
+  const preset = presetOf(flags, file);
+  const base = preset.config;
   const fromFlags: Partial<ExperimentConfig> = {
     dataset: datasetLayer(flags, file.dataset ?? base.dataset),
     mGrid: flags.m,
@@ -89,6 +109,7 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
     width: flags.width,
     subnetworkSizes: flags.n,
     epsilon: flags.epsilon,
+    epsilonRelative: flags.epsilonRel,
     eta: flags.eta,
     etaRelative: flags.etaRel,
     iterations: flags.iterations,
@@ -97,11 +118,16 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
     parameterisation: flags.parameterisation,
     pruners: flags.pruners,
     targetAccuracy: flags.targetAccuracy,
+    targetAccuracyRelative: flags.targetAccuracyRel,
+    precision: flags.precision,
   };
   const merged = mergeConfig(base, file, fromFlags);
   // The defaults' rationale applies when the values are the defaults, however they were spelled.
   const usesDefaults = canonicalJson(merged) === canonicalJson(base);
-  const config = flags.quick ? quickVariant(merged) : merged;
+  // An absolute ε or accuracy target on the command line replaces the preset's relative one.
+  if (flags.epsilon !== undefined && flags.epsilonRel === undefined) delete merged.epsilonRelative;
+  if (flags.targetAccuracy !== undefined && flags.targetAccuracyRel === undefined) delete merged.targetAccuracyRelative;
+  const config = flags.quick ? preset.quick(merged) : merged;
   const source = flags.config ?? 'flags';
   checkConfig(config, source);
   for (const name of config.pruners) getPruner(name);
@@ -110,7 +136,7 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
   if (distinctOnly.length && tooBig.length) {
     throw new InputError(`${source}: subnetwork size(s) ${tooBig.join(', ')} exceed the width N = ${config.width}, which ${distinctOnly.join(', ')} cannot select without replacement`);
   }
-  const defaultsRationale = kind === 'mnist' ? MNIST_RATIONALE : SYNTHETIC_RATIONALE;
+  const defaultsRationale = preset.rationale;
   const quickNote = `--quick: the default grid cut to m ∈ {${config.mGrid.join(', ')}}, ${config.seeds.length} seeds, ${config.checkpoints} checkpoints (a smoke run, not a reference result).`;
   const rationale = usesDefaults
     ? [...defaultsRationale, ...(flags.quick ? [quickNote] : [])]
@@ -149,22 +175,27 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   if (!shard) refuseOverwrite(flags.out, runId(config), flags.force);
   const store = storeFrom(flags, (s) => process.stderr.write(`pruneproof verify: ${s}\n`));
   const pruners = config.pruners.map(getPruner);
+  const engine = await selectEngine(flags.engine ?? 'auto', { precision: config.precision ?? 'float32', ...(workers > 1 ? { threads: 1 } : {}) });
+  const used = describeEngine(engine);
+  progress.log(`  engine: ${engineSummary(used)}${workers > 1 ? ' per worker' : ''}`);
   const options = {
+    engine,
     pruners,
     workers,
     backend: backend.name,
-    environment: environmentInfo(backend),
+    environment: { ...environmentInfo(backend), engine: { name: used.name, version: used.version, threads: used.threads, precision: used.precision } },
     command: commandLine(),
     rationale,
     onProgress: (p: ExperimentProgress) => {
       progress.update({ fraction: p.overall, label: `${p.run}/${p.runs} runs done; m=${p.m} seed=${p.seed} ${p.phase} ${p.done}/${p.total}` });
     },
     onRunDone: (run: RunResult, i: number, total: number) => {
-      const crit = run.critical.tCrit.map((c) => `t_crit(n=${c.n})=${c.t ?? '—'}`).join(' ');
-      progress.log(`  run ${i + 1}/${total} m=${run.m} seed=${run.seed}: ${run.seconds.toFixed(1)} s, t_in=${run.critical.tIn ?? '—'} ${crit}`);
+      const time = (c: { t: number | null; censoredAt: number | null }) => (c.t === null ? `>${c.censoredAt ?? '?'}` : String(c.t));
+      const crit = run.critical.tCrit.map((c) => `t_crit(n=${c.n})=${time(c)}`).join(' ');
+      progress.log(`  run ${i + 1}/${total} m=${run.m} seed=${run.seed}: ${run.seconds.toFixed(1)} s, t_in=${time(run.critical.tIn)} t_dense=${time(run.critical.tDense)} ${crit}`);
     },
   };
-  const outcome = await sweepWithResume(config, options, store, { context: { backend: backend.name }, fresh: flags.fresh, shard });
+  const outcome = await sweepWithResume(config, options, store, { context: { backend: backend.name, engine: `${used.name}/${used.precision}` }, fresh: flags.fresh, shard }).finally(() => engine.dispose());
   const where = shard ? `shard ${shard.index}/${shard.count}: ` : '';
   // Not progress but part of the result (which numbers were computed now), so printed even with --quiet.
   process.stderr.write(`pruneproof verify: ${where}${outcome.reused} of ${outcome.total} runs reused from ${store.dir}, ${outcome.computed} computed and stored\n`);

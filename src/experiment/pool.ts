@@ -8,9 +8,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendName } from '../backend';
 import type { ExperimentConfig } from './config';
+import type { EngineName } from '../engine/types';
 import type { RunProgress } from './run';
 import type { RunResult } from './types';
-import type { WorkerJob, WorkerMessage } from './worker';
+import type { WorkerInit, WorkerJob, WorkerMessage } from './worker';
 
 /** The compiled worker script; absent when running from TypeScript sources (jest), where runs stay inline. */
 export function workerScript(): string | null {
@@ -33,6 +34,7 @@ function rebuildError(msg: Extract<WorkerMessage, { kind: 'error' }>): Error {
 export function runInWorkers(
   config: ExperimentConfig,
   backend: BackendName,
+  engine: EngineName | 'auto',
   jobs: WorkerJob[],
   workers: number,
   callbacks: PoolCallbacks,
@@ -51,7 +53,7 @@ export function runInWorkers(
       w.postMessage(job ?? null);
     };
     for (let i = 0; i < Math.min(workers, jobs.length); i++) {
-      const w = new Worker(script, { workerData: { config, backend } });
+      const w = new Worker(script, { workerData: { config, backend, engine } satisfies WorkerInit });
       pool.push(w);
       w.on('message', (msg: WorkerMessage | { kind: 'ready' }) => {
         if (failed) return;

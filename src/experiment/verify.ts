@@ -5,6 +5,7 @@
 import { aggregateChecks } from '../checks/aggregate';
 import type { BackendName } from '../backend';
 import type { Pruner } from '../pruning/types';
+import type { Engine } from '../engine/types';
 import { runInWorkers, workerScript } from './pool';
 import type { WorkerJob } from './worker';
 import type { ExperimentConfig } from './config';
@@ -61,6 +62,8 @@ export interface ExperimentOptions {
   workers?: number;
   /** The backend each worker initialises (the one this process runs on). */
   backend?: BackendName;
+  /** The engine that runs GD inline (its name is what workers select); absent: the tfjs reference path. */
+  engine?: Engine;
   onProgress?: (p: ExperimentProgress) => void;
   onRunDone?: (run: RunResult, index: number, total: number) => void;
   /** Once aborted, no further run starts (inline); the runs finished so far are returned. */
@@ -105,7 +108,7 @@ export function jobList(config: ExperimentConfig): WorkerJob[] {
 async function runParallel(config: ExperimentConfig, options: ExperimentOptions, workers: number, backend: BackendName, jobs: WorkerJob[]): Promise<RunResult[]> {
   const tracker = new ProgressTracker(jobs);
   let done = 0;
-  return runInWorkers(config, backend, jobs, workers, {
+  return runInWorkers(config, backend, options.engine?.description.name ?? 'tfjs', jobs, workers, {
     onProgress: (index, p) => {
       const job = jobs[index];
       options.onProgress?.({ ...p, run: done, runs: jobs.length, m: job.m, seed: job.seed, overall: tracker.update(index, p) });
@@ -135,6 +138,7 @@ async function runInline(config: ExperimentConfig, options: ExperimentOptions, j
         heldOut: data.heldOut,
         seed,
         pruners: options.pruners,
+        ...(options.engine ? { engine: options.engine } : {}),
         onProgress: (p) => options.onProgress?.({ ...p, run: finished, runs: total, m, seed, overall: tracker.update(index, p) }),
       });
       tracker.finish(index);

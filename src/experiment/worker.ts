@@ -9,6 +9,8 @@ import { getPruner } from '../pruning';
 import type { ExperimentConfig } from './config';
 import { datasetsForSeed } from './datasets';
 import { runOne } from './run';
+import { selectEngine } from '../engine';
+import type { EngineName } from '../engine/types';
 
 export interface WorkerJob {
   index: number;
@@ -19,6 +21,8 @@ export interface WorkerJob {
 export interface WorkerInit {
   config: ExperimentConfig;
   backend: BackendName;
+  /** The engine the parent resolved; each worker runs its own with one intra-op thread (runs fill the cores). */
+  engine: EngineName | 'auto';
 }
 
 export type WorkerMessage =
@@ -30,9 +34,11 @@ async function serve(): Promise<void> {
   const port = parentPort!;
   const init = workerData as WorkerInit;
   await initBackend(init.backend);
+  const engine = await selectEngine(init.engine, { precision: init.config.precision ?? 'float32', threads: 1 });
   const pruners = init.config.pruners.map(getPruner);
   port.on('message', async (job: WorkerJob | null) => {
     if (job === null) {
+      await engine.dispose();
       port.close();
       return;
     }
@@ -44,6 +50,7 @@ async function serve(): Promise<void> {
         heldOut: data.heldOut,
         seed: job.seed,
         pruners,
+        engine,
         onProgress: (p) => port.postMessage({ kind: 'progress', index: job.index, ...p } satisfies WorkerMessage),
       });
       port.postMessage({ kind: 'done', index: job.index, result } satisfies WorkerMessage);

@@ -256,7 +256,8 @@ export const ENVIRONMENT_SCHEMA = objectOf<Environment>({
   cpus: count,
   packages: recordOf(str),
   commit: { type: ['string', 'null'] },
-});
+  engine: objectOf<NonNullable<Environment['engine']>>({ name: nonEmpty, version: str, threads: positiveInt, precision: enumOf(['float32', 'float64']) }),
+}, ['engine']);
 const environment = ENVIRONMENT_SCHEMA;
 
 const expression = objectOf<ExpressionRecord>({

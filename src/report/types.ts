@@ -15,6 +15,8 @@ export interface Environment {
   packages: Record<string, string>;
   /** git commit of pruneproof (with "-dirty" when the tree had changes), or null outside a checkout. */
   commit: string | null;
+  /** The engine that ran GD (name, version, intra-op threads per run, precision); absent for tfjs-only commands. */
+  engine?: { name: string; version: string; threads: number; precision: string };
 }
 
 /** One bound or hypothesis expression, as the theory module states it, for the report. */
