@@ -79,9 +79,10 @@ function evaluateB1(def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheo
   const rate = bound(theory, 'B1rate', inputs).value;
   const RT = run.residuals?.[lastT] ?? run.checkpoints[run.checkpoints.length - 1]?.record.residual ?? NaN;
   const measuredRate = lastT > 0 && RT > 0 ? -log(RT / R0) / lastT : null;
+  const measuredText = measuredRate !== null ? fmt(measuredRate) : RT === 0 ? '∞ (R reached 0 in this arithmetic)' : 'n/a';
   const last = bound(theory, 'B1', { ...inputs, t: lastT }).value;
   tally.notes.push(
-    `Guaranteed rate ηλ0/2 = ${fmt(rate ?? NaN)}, measured −ln(R(T)/R(0))/T = ${fmt(measuredRate ?? NaN)}${rate && measuredRate ? ` (${fmt(measuredRate / rate)}×)` : ''}.`,
+    `Guaranteed rate ηλ0/2 = ${fmt(rate ?? NaN)}, measured −ln(R(T)/R(0))/T = ${measuredText}${rate && measuredRate ? ` (${fmt(measuredRate / rate)}×)` : ''}.`,
   );
   if (belowPrecision > 0) tally.notes.push(`${belowPrecision} comparison(s) below precision: R(t) under the floor ${fmt(floor)}.`);
   return resultOf(def, tally, {

@@ -66,8 +66,10 @@ export interface MeasuredRun {
 /** Greedy forward selection with replacement: the pruner B2, B2′ and the scoring identity are proved for (THEORY.md §2). */
 export const GREEDY_PRUNERS: readonly string[] = ['greedy'];
 
-/** float32 unit roundoff 2⁻²⁴: the precision of the engine's residuals (the tfjs engine computes in float32). */
-export const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
+/** Unit roundoff of the arithmetic the engine trained in: 2⁻²⁴ for float32, 2⁻⁵³ for float64 (onnx engine only). */
+export function unitRoundoffOf(run: PretrainedRun): number {
+  return run.spec.engine?.description.precision === 'float64' ? 2 ** -53 : 2 ** -24;
+}
 
 /** The theory's inputs that describe the run as a whole (checks add per-checkpoint numbers). */
 export function runTheoryInputs(run: PretrainedRun): TheoryInputs {
@@ -148,7 +150,7 @@ export async function measureRun(run: PretrainedRun, options: MeasureOptions): P
     lambda0: run.lambda0,
     initialResidual: run.initialResidual,
     residuals: run.residuals,
-    unitRoundoff: FLOAT32_UNIT_ROUNDOFF,
+    unitRoundoff: unitRoundoffOf(run),
     iterations: run.spec.iterations,
     divergence: run.divergence,
     hypotheses: runHypotheses(run, options.theory),
