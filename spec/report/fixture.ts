@@ -41,7 +41,7 @@ const TARGET_ACCURACY = 0.9;
 /** Coarse enough that refined critical times stay intervals [lo, t] at T = 100. */
 const RESOLUTION = { absolute: 2, relative: 0.05 };
 /** Few bootstrap resamples and calibration simulations: the fixture must build fast. */
-const SCALING_EFFORT = { seed: 1, resamples: 20, simulations: 10, advise: false };
+const SCALING_EFFORT = { seed: 1, resamples: 10, simulations: 5, advise: false };
 /** Synthetic cost of one replayed GD step (seconds), for the refinement record. */
 const SECONDS_PER_REPLAYED_STEP = 1e-3;
 
@@ -220,7 +220,12 @@ function refinedTime(holdsAt: (t: number) => boolean, times: number[]): Critical
   return { t: hi, lo: lo + 1, censoredAt: null, method: 'bisection', replayedSteps: steps };
 }
 
-function criticalTimesOf(s: RunShape, times: number[], classification: boolean, hullTolerance: number): RunResult['critical'] {
+function criticalTimesOf(
+  s: RunShape,
+  times: number[],
+  classification: boolean,
+  hullTolerance: number,
+): RunResult['critical'] {
   const greedyLoss = (n: number, t: number) => subnetworkLoss(s, 'greedy', residualAt(s, t), n);
   const denseLoss = (t: number) => residualAt(s, t) / (2 * s.m);
   const tCrit = SIZES.map((n) => ({ n, ...refinedTime((t) => greedyLoss(n, t) <= EPSILON, times) }));
@@ -240,7 +245,8 @@ function criticalTimesOf(s: RunShape, times: number[], classification: boolean, 
 
 function replayedSteps(critical: RunResult['critical']): number {
   const all = [critical.tIn, critical.tDense, ...critical.tCrit, ...critical.tCritAccuracy];
-  return [...all, ...(critical.tDenseAccuracy ? [critical.tDenseAccuracy] : [])].reduce((sum, c) => sum + c.replayedSteps, 0);
+  const dense = critical.tDenseAccuracy ? [critical.tDenseAccuracy] : [];
+  return [...all, ...dense].reduce((sum, c) => sum + c.replayedSteps, 0);
 }
 
 function runOf(m: number, seed: number, times: number[], classification: boolean, hullTolerance: number): RunResult {
@@ -286,11 +292,17 @@ function runOf(m: number, seed: number, times: number[], classification: boolean
 /** A critical time as a scaling observation (as src/experiment/verify.ts builds them). */
 function observationOf(r: RunResult, c: CriticalTime | undefined): TimeObservation[] {
   if (!c || c.method === 'undecided') return [];
-  if (c.t === null) return [{ m: r.m, seed: r.seed, lo: null, hi: null, censoredAt: c.censoredAt ?? r.residualCurve.length - 1 }];
+  if (c.t === null) {
+    return [{ m: r.m, seed: r.seed, lo: null, hi: null, censoredAt: c.censoredAt ?? r.residualCurve.length - 1 }];
+  }
   return [{ m: r.m, seed: r.seed, lo: c.lo, hi: c.t }];
 }
 
-function scalingOf(quantity: string, runs: RunResult[], pick: (r: RunResult) => CriticalTime | undefined): ScalingResult {
+function scalingOf(
+  quantity: string,
+  runs: RunResult[],
+  pick: (r: RunResult) => CriticalTime | undefined,
+): ScalingResult {
   const observations = runs.flatMap((r) => observationOf(r, pick(r)));
   return analyseScaling(quantity, observations, SCALING_EFFORT);
 }
@@ -379,7 +391,12 @@ export function buildReportFixture(options: FixtureOptions = {}): ReportDocument
     summary: [
       { check: 'B2: greedy loss ≤ R(t) + D_t² H_n/n', kind: 'invariant', verdict: 'PASS', detail: `${runs.length * 12} checks, 0 failures` },
       ...checks.map((c) => ({ check: `${c.id}: ${c.statement}`, kind: c.kind, verdict: c.verdict, detail: c.detail })),
-      ...scaling.map((a) => ({ check: `${a.quantity} against m`, kind: 'scaling' as const, verdict: a.verdict, detail: a.reason })),
+      ...scaling.map((a) => ({
+        check: `${a.quantity} against m`,
+        kind: 'scaling' as const,
+        verdict: a.verdict,
+        detail: a.reason,
+      })),
     ],
     runs,
     scaling,
