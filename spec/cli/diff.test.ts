@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/cli/errors';
 import { diffReports } from '../../src/report/diff';
+import type { ScalingResult } from '../../src/experiment/types';
 import type { ReportDocument } from '../../src/report/types';
+import { analyseScaling, type ModelFit, type TimeObservation } from '../../src/scaling';
 import { cli, readOnlyReport, TINY_SWEEP } from '../store/helpers';
 
 let dir: string;
@@ -59,16 +61,25 @@ describe('pruneproof diff', () => {
 });
 
 describe('diffReports', () => {
-  const scaling = (b: number, interval: [number, number], points: { m: number; seed: number; t: number }[]) => ({
-    quantity: 't_in',
-    points,
-    unreached: [],
-    fits: [
-      { model: 'log' as const, params: { a: 0, b }, rss: 0, aic: 0, heldOutError: null, intervals: { b: interval } },
-    ],
-    verdict: 'inconclusive' as const,
-    reason: '',
-  });
+  /** A real scaling analysis of t_in whose log fit is then set to slope b with interval `interval` for b. */
+  const scaling = (b: number, interval: [number, number], observations: TimeObservation[]): ScalingResult => {
+    const analysis = analyseScaling('t_in', observations, { seed: 1, resamples: 10, simulations: 10, advise: false });
+    expect(analysis.fits.map((f) => f.model)).toContain('log');
+    const log: ModelFit = {
+      ...analysis.fits.find((f) => f.model === 'log')!,
+      params: { a: 0, b },
+      intervals: { b: interval },
+    };
+    return { ...analysis, fits: [log] };
+  };
+  /** Two seeds at each of m = 10, 30, 100: at m = 10 the given intervals, elsewhere fixed ones. */
+  const observations = (atTen: [number, number][]): TimeObservation[] => [
+    ...atTen.map(([lo, hi], i) => ({ m: 10, seed: i + 1, lo, hi })),
+    { m: 30, seed: 1, lo: 40, hi: 41 },
+    { m: 30, seed: 2, lo: 42, hi: 44 },
+    { m: 100, seed: 1, lo: 60, hi: 62 },
+    { m: 100, seed: 2, lo: 63, hi: 65 },
+  ];
 
   it('a fit parameter moves only outside the other interval; critical ranges move when disjoint', () => {
     const a = copy(report);
@@ -77,20 +88,20 @@ describe('diffReports', () => {
       scaling(
         2,
         [1, 3],
-        [
-          { m: 10, seed: 1, t: 5 },
-          { m: 10, seed: 2, t: 8 },
-        ],
+        observations([
+          [4, 5],
+          [7, 8],
+        ]),
       ),
     ];
     b.scaling = [
       scaling(
         2.5,
         [1.5, 3.5],
-        [
-          { m: 10, seed: 1, t: 7 },
-          { m: 10, seed: 2, t: 9 },
-        ],
+        observations([
+          [6, 7],
+          [8, 9],
+        ]),
       ),
     ];
     expect(diffReports(a, b).fitMoves).toEqual([]);
@@ -99,15 +110,44 @@ describe('diffReports', () => {
       scaling(
         4,
         [3.5, 4.5],
-        [
-          { m: 10, seed: 1, t: 20 },
-          { m: 10, seed: 2, t: 30 },
-        ],
+        observations([
+          [18, 20],
+          [28, 30],
+        ]),
       ),
     ];
     const d = diffReports(a, b);
     expect(d.fitMoves.map((f) => [f.param, f.before, f.after])).toEqual([['b', 2, 4]]);
     expect(d.criticalMoves.map((c) => [c.m, c.before.range, c.after.range])).toEqual([[10, [5, 8], [20, 30]]]);
     expect(d.verdictChanges).toEqual([]);
+  });
+
+  it('a run censored on one side only moves its critical range at that m; censored runs count as unreached', () => {
+    const a = copy(report);
+    const b = copy(report);
+    a.scaling = [
+      scaling(
+        2,
+        [1, 3],
+        observations([
+          [4, 5],
+          [7, 8],
+        ]),
+      ),
+    ];
+    const censored = observations([
+      [4, 5],
+      [7, 8],
+    ]).map((o) => (o.m === 100 ? { m: o.m, seed: o.seed, lo: null, hi: null, censoredAt: 70 } : o));
+    b.scaling = [scaling(2, [1, 3], censored)];
+    const d = diffReports(a, b);
+    expect(d.criticalMoves).toEqual([
+      {
+        quantity: 't_in',
+        m: 100,
+        before: { range: [62, 65], reached: 2, unreached: 0 },
+        after: { range: null, reached: 0, unreached: 2 },
+      },
+    ]);
   });
 });

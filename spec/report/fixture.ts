@@ -2,7 +2,9 @@
  * A small hand-built ReportDocument (default: 2 m × 2 seeds × 4 checkpoints, 3 pruners, 3 sizes n)
  * for tests of the report writer and anything else that consumes report.json. The numbers follow
  * the shapes of THEORY.md (geometric dense contraction, B2 bound above the greedy loss, …) but are
- * synthetic: they are deterministic functions of (m, seed, t, n), not measurements.
+ * synthetic: they are deterministic functions of (m, seed, t, n), not measurements. Because they are
+ * known at every t, critical times are bracketed by the checkpoints and refined by bisection exactly as
+ * src/pipeline/critical.ts does with replayed GD; the scaling entries are real analyses (src/scaling).
  */
 import type { ExperimentConfig } from '../../src/experiment/config';
 import type {
@@ -14,6 +16,8 @@ import type {
   ScalingResult,
 } from '../../src/experiment/types';
 import { aggregateChecks } from '../../src/checks/aggregate';
+import { bracketOf, exactCriticalTime, resolutionAt, type CriticalTime } from '../../src/pipeline/critical';
+import { analyseScaling, type TimeObservation } from '../../src/scaling';
 import { REPORT_SCHEMA_VERSION } from '../../src/report/types';
 import type { ReportDocument } from '../../src/report/types';
 
@@ -34,20 +38,17 @@ const WIDTH = 64;
 const ETA = 0.5;
 const EPSILON = 0.03;
 const TARGET_ACCURACY = 0.9;
+/** Coarse enough that refined critical times stay intervals [lo, t] at T = 100. */
+const RESOLUTION = { absolute: 2, relative: 0.05 };
+/** Few bootstrap resamples and calibration simulations: the fixture must build fast. */
+const SCALING_EFFORT = { seed: 1, resamples: 10, simulations: 5, advise: false };
+/** Synthetic cost of one replayed GD step (seconds), for the refinement record. */
+const SECONDS_PER_REPLAYED_STEP = 1e-3;
 
 function harmonic(n: number): number {
   let h = 0;
   for (let k = 1; k <= n; k++) h += 1 / k;
   return h;
-}
-
-function firstFromWhichHolds(series: { t: number; holds: boolean }[]): number | null {
-  let candidate: number | null = null;
-  for (const p of series) {
-    if (!p.holds) candidate = null;
-    else if (candidate === null) candidate = p.t;
-  }
-  return candidate;
 }
 
 /** Maps a normalised loss to a plausible accuracy in [0, 1]. */
@@ -83,10 +84,13 @@ function residualAt(s: RunShape, t: number): number {
   return s.r0 * Math.exp(-s.rate * t);
 }
 
+function subnetworkLoss(s: RunShape, name: (typeof PRUNERS)[number], residual: number, n: number): number {
+  return (residual + (PRUNER_FACTOR[name] * (s.diameter ** 2 * harmonic(n))) / n) / (2 * s.m);
+}
+
 function prunerAt(s: RunShape, name: (typeof PRUNERS)[number], residual: number, classification: boolean): PrunerMeasurement {
   const subnetworks = SIZES.map((n) => {
-    const sq = residual + PRUNER_FACTOR[name] * (s.diameter ** 2 * harmonic(n)) / n;
-    const loss = sq / (2 * s.m);
+    const loss = subnetworkLoss(s, name, residual, n);
     const distinct = name === 'greedy' ? Math.max(1, Math.ceil(0.75 * n)) : n;
     return {
       n,
@@ -100,9 +104,13 @@ function prunerAt(s: RunShape, name: (typeof PRUNERS)[number], residual: number,
   return { pruner: name, subnetworks, ms: 1 + SIZES.length * 0.25 };
 }
 
+function hullDistanceSq(s: RunShape, t: number): number {
+  return Math.max(0, residualAt(s, t) - s.rho ** 2) * 0.05;
+}
+
 function checkpointAt(s: RunShape, t: number, classification: boolean, hullTolerance: number): CheckpointMeasurement {
   const residual = residualAt(s, t);
-  const distanceSq = Math.max(0, residual - s.rho ** 2) * 0.05;
+  const distanceSq = hullDistanceSq(s, t);
   return {
     t,
     residual,
@@ -194,32 +202,72 @@ function checksOf(s: RunShape, checkpoints: CheckpointMeasurement[], violated: s
   ];
 }
 
+/**
+ * The critical time of a condition known at every t: bracketed by the checkpoints (bracketOf), then
+ * narrowed by bisection to the resolution, as criticalTime does with replayed GD (these conditions are
+ * monotone in t, so bisection finds the crossing).
+ */
+function refinedTime(holdsAt: (t: number) => boolean, times: number[]): CriticalTime {
+  const bracket = bracketOf(times.map((t) => ({ t, holds: holdsAt(t) })), times[times.length - 1]);
+  if (!('before' in bracket)) return bracket;
+  let [lo, hi, steps] = [bracket.before, bracket.after, 0];
+  while (hi - lo > resolutionAt(RESOLUTION, hi)) {
+    const mid = Math.floor((lo + hi) / 2);
+    steps += mid - lo;
+    if (holdsAt(mid)) hi = mid;
+    else lo = mid;
+  }
+  return { t: hi, lo: lo + 1, censoredAt: null, method: 'bisection', replayedSteps: steps };
+}
+
+function criticalTimesOf(
+  s: RunShape,
+  times: number[],
+  classification: boolean,
+  hullTolerance: number,
+): RunResult['critical'] {
+  const greedyLoss = (n: number, t: number) => subnetworkLoss(s, 'greedy', residualAt(s, t), n);
+  const denseLoss = (t: number) => residualAt(s, t) / (2 * s.m);
+  const tCrit = SIZES.map((n) => ({ n, ...refinedTime((t) => greedyLoss(n, t) <= EPSILON, times) }));
+  const tCritAccuracy = classification
+    ? SIZES.map((n) => ({ n, ...refinedTime((t) => accuracyOf(greedyLoss(n, t)) >= TARGET_ACCURACY, times) }))
+    : [];
+  const T = times[times.length - 1];
+  return {
+    tIn: refinedTime((t) => hullDistanceSq(s, t) <= hullTolerance * 2 * s.m, times),
+    tCrit,
+    tCritAccuracy,
+    // R(t) is known at every iteration: exact, as in src/experiment/run.ts.
+    tDense: exactCriticalTime(Array.from({ length: T + 1 }, (_, t) => denseLoss(t) <= EPSILON)),
+    tDenseAccuracy: classification ? refinedTime((t) => accuracyOf(denseLoss(t)) >= TARGET_ACCURACY, times) : null,
+  };
+}
+
+function replayedSteps(critical: RunResult['critical']): number {
+  const all = [critical.tIn, critical.tDense, ...critical.tCrit, ...critical.tCritAccuracy];
+  const dense = critical.tDenseAccuracy ? [critical.tDenseAccuracy] : [];
+  return [...all, ...dense].reduce((sum, c) => sum + c.replayedSteps, 0);
+}
+
 function runOf(m: number, seed: number, times: number[], classification: boolean, hullTolerance: number): RunResult {
   const s = shapeOf(m, seed);
   const iterations = times[times.length - 1];
   const checkpoints = times.map((t) => checkpointAt(s, t, classification, hullTolerance));
-  const greedyAt = (c: CheckpointMeasurement, n: number) =>
-    c.pruners[0].subnetworks.find((sub) => sub.n === n) as PrunerMeasurement['subnetworks'][number];
-  const tCrit = SIZES.map((n) => ({
-    n,
-    t: firstFromWhichHolds(checkpoints.map((c) => ({ t: c.t, holds: greedyAt(c, n).loss <= EPSILON }))),
-  }));
-  const tCritAccuracy = classification
-    ? SIZES.map((n) => ({
-        n,
-        t: firstFromWhichHolds(checkpoints.map((c) => ({ t: c.t, holds: (greedyAt(c, n).accuracy ?? 0) >= TARGET_ACCURACY }))),
-      }))
-    : [];
+  const critical = criticalTimesOf(s, times, classification, hullTolerance);
   const hypotheses = hypothesesOf(s);
   const violated = hypotheses.filter((h) => h.holds === false).map((h) => h.id);
   const tStar = tStarOf(s);
-  const tCritLargest = tCrit[tCrit.length - 1].t;
+  const tCritLargest = critical.tCrit[critical.tCrit.length - 1].t;
+  const steps = replayedSteps(critical);
+  const seconds = 0.5 + m / 100;
   return {
     m,
     seed,
     dataset: `teacher(m=${m},d=5,seed=${seed})`,
     eta: ETA,
     etaEffective: ETA,
+    epsilon: EPSILON,
+    targetAccuracy: classification ? TARGET_ACCURACY : null,
     lambda0: s.lambda0,
     lambdaMaxInfinity: 0.6,
     lambdaMaxH0: 0.62,
@@ -229,46 +277,34 @@ function runOf(m: number, seed: number, times: number[], classification: boolean
     tStar,
     hypotheses,
     checkpoints,
-    critical: {
-      tIn: firstFromWhichHolds(checkpoints.map((c) => ({ t: c.t, holds: c.hull.inside }))),
-      tCrit,
-      tCritAccuracy,
-    },
+    critical,
     tightness: tCritLargest !== null && tStar.etaConfigured ? tCritLargest / tStar.etaConfigured : null,
     checks: checksOf(s, checkpoints, violated),
-    seconds: 0.5 + m / 100,
+    refinement: {
+      seconds: steps * SECONDS_PER_REPLAYED_STEP,
+      replayedSteps: steps,
+      shareOfRun: (steps * SECONDS_PER_REPLAYED_STEP) / seconds,
+    },
+    seconds,
   };
+}
+
+/** A critical time as a scaling observation (as src/experiment/verify.ts builds them). */
+function observationOf(r: RunResult, c: CriticalTime | undefined): TimeObservation[] {
+  if (!c || c.method === 'undecided') return [];
+  if (c.t === null) {
+    return [{ m: r.m, seed: r.seed, lo: null, hi: null, censoredAt: c.censoredAt ?? r.residualCurve.length - 1 }];
+  }
+  return [{ m: r.m, seed: r.seed, lo: c.lo, hi: c.t }];
 }
 
 function scalingOf(
   quantity: string,
   runs: RunResult[],
-  timeOf: (r: RunResult) => number | null,
-  shift: number,
+  pick: (r: RunResult) => CriticalTime | undefined,
 ): ScalingResult {
-  const points = runs.flatMap((r) => {
-    const t = timeOf(r);
-    return t === null ? [] : [{ m: r.m, seed: r.seed, t }];
-  });
-  const unreached = runs.filter((r) => timeOf(r) === null).map((r) => ({ m: r.m, seed: r.seed }));
-  return {
-    quantity,
-    points,
-    unreached,
-    fits: [
-      { model: 'log', params: { a: -40 + shift, b: 30 }, rss: 12.5, aic: 9.1, heldOutError: null, intervals: { a: [-60, -20], b: [22, 38] } },
-      {
-        model: 'power',
-        params: { c: 9 + shift / 10, alpha: 0.6 },
-        rss: 14.0,
-        aic: 9.6,
-        heldOutError: null,
-        intervals: { c: [5, 14], alpha: [0.45, 0.75] },
-      },
-    ],
-    verdict: 'inconclusive',
-    reason: 'only 2 distinct m: no held-out prediction; AIC difference 0.5 < 2',
-  };
+  const observations = runs.flatMap((r) => observationOf(r, pick(r)));
+  return analyseScaling(quantity, observations, SCALING_EFFORT);
 }
 
 function configOf(ms: number[], seeds: number[], times: number[], classification: boolean): ExperimentConfig {
@@ -286,6 +322,7 @@ function configOf(ms: number[], seeds: number[], times: number[], classification
     subnetworkSizes: SIZES,
     epsilon: EPSILON,
     targetAccuracy: classification ? TARGET_ACCURACY : null,
+    resolution: RESOLUTION,
     batchSize: null,
     pruners: [...PRUNERS],
     hullTolerance: 1e-3,
@@ -302,9 +339,10 @@ export function buildReportFixture(options: FixtureOptions = {}): ReportDocument
   const config = configOf(ms, seeds, times, classification);
   const runs = ms.flatMap((m) => seeds.map((seed) => runOf(m, seed, times, classification, config.hullTolerance)));
   const largest = SIZES[SIZES.length - 1];
+  // In src/experiment/verify.ts order: t_crit before t_in.
   const scaling = [
-    scalingOf('t_in', runs, (r) => r.critical.tIn, -20),
-    scalingOf(`t_crit(n=${largest})`, runs, (r) => r.critical.tCrit[r.critical.tCrit.length - 1].t, 0),
+    scalingOf(`t_crit(n=${largest})`, runs, (r) => r.critical.tCrit.find((c) => c.n === largest)),
+    scalingOf('t_in', runs, (r) => r.critical.tIn),
   ];
   const checks = aggregateChecks(runs);
   return {
@@ -353,7 +391,12 @@ export function buildReportFixture(options: FixtureOptions = {}): ReportDocument
     summary: [
       { check: 'B2: greedy loss ≤ R(t) + D_t² H_n/n', kind: 'invariant', verdict: 'PASS', detail: `${runs.length * 12} checks, 0 failures` },
       ...checks.map((c) => ({ check: `${c.id}: ${c.statement}`, kind: c.kind, verdict: c.verdict, detail: c.detail })),
-      { check: `t_crit(n=${largest}) against m`, kind: 'scaling', verdict: 'inconclusive', detail: 'only 2 distinct m' },
+      ...scaling.map((a) => ({
+        check: `${a.quantity} against m`,
+        kind: 'scaling' as const,
+        verdict: a.verdict,
+        detail: a.reason,
+      })),
     ],
     runs,
     scaling,
@@ -367,3 +410,6 @@ export function buildReportFixture(options: FixtureOptions = {}): ReportDocument
     ],
   };
 }
+
+/** Three m with every t_crit(n=32) reached by T: enough for the scaling analyses to fit laws and calibrate. */
+export const FITTED_SCALING_OPTIONS: FixtureOptions = { ms: [16, 32, 64], times: [0, 4, 20, 200] };

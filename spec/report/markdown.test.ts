@@ -1,5 +1,7 @@
+import { esc } from '../../src/report/format';
 import { SECTION_HEADINGS, renderMarkdown } from '../../src/report/markdown';
-import { buildReportFixture } from './fixture';
+import { scalingSectionMarkdown } from '../../src/report/scaling-section';
+import { buildReportFixture, FITTED_SCALING_OPTIONS } from './fixture';
 
 /** Table rows of the first table after a heading line. */
 function tableAfter(md: string, heading: string): string[] {
@@ -92,11 +94,23 @@ describe('renderMarkdown', () => {
     expect(r100[10]).toBe('2/2');
   });
 
-  it('lists critical times per run with both T* and the tightness, in exponent notation when large', () => {
+  it('lists critical times per run as intervals [lo, t] (> T when censored), with t_dense, T* and the refinement cost', () => {
     const rows = tableAfter(md, '## Critical times');
-    expect(rows[0]).toContain('| m | seed | t_in | t_crit (n=2) |');
+    expect(rows[0]).toContain(
+      '| m | seed | ε | t_in | t_dense | t_crit (n=2) | t_crit (n=8) | t_crit (n=32) | t_crit/t_dense (n=32) |',
+    );
     expect(rows).toHaveLength(2 + doc.runs.length);
-    expect(rows[2]).toMatch(/^\| 16 \| 1 \| 100 \| not reached \| not reached \| 100 \| 64\.1 \| [0-9.]+e4 \|/);
+    // m = 16, seed 1: t_in and t_crit(32) refined by bisection, t_dense exact, n = 2 and 8 censored at T = 100.
+    expect(rows[2]).toMatch(
+      new RegExp(
+        String.raw`^\| 16 \| 1 \| 0\.03 \| \[63, 65\] \| 75 \| > 100 \| > 100 \| \[88, 90\] \| 1\.2 \| ` +
+          String.raw`64\.1 \| 64\.1 \| 1\.01 \| [0-9.]+e4 \| 154 \(23\.3 %\) \|$`,
+      ),
+    );
+    const bracket = structuredClone(doc);
+    bracket.runs[0].critical.tIn = { t: 100, lo: 21, censoredAt: null, method: 'checkpoint bracket', replayedSteps: 0 };
+    const bracketRow = tableAfter(renderMarkdown(bracket), '## Critical times')[2];
+    expect(bracketRow).toMatch(/^\| 16 \| 1 \| 0\.03 \| \[21, 100\] ‡ \|/);
   });
 
   it('compares pruners with mean ± std over seeds and measured sizes', () => {
@@ -106,10 +120,24 @@ describe('renderMarkdown', () => {
     expect(rows[2]).toContain('| 24 / 32 |');
   });
 
-  it('reports each scaling fit with parameters, intervals, RSS, AIC, held-out error and the verdict', () => {
-    expect(md).toContain('**inconclusive** — only 2 distinct m');
-    expect(md).toContain('| log | t = a + b·ln m | a = -40, b = 30 | a ∈ [-60, -20], b ∈ [22, 38] | 12.5 | 9.1 | — |');
-    expect(md).toContain('| power | t = c·m^α | c = 9, alpha = 0.6 |');
+  it('reports each scaling analysis under Scaling fits: verdict, reason, counts, skipped laws', () => {
+    const section = md.slice(md.indexOf('## Scaling fits'), md.indexOf('## Checks'));
+    for (const s of doc.scaling) expect(section).toContain(scalingSectionMarkdown(s).trimEnd());
+    expect(section).toContain(`#### ${esc('t_crit(n=32)')}: inconclusive`);
+    expect(section).toContain('4 runs over 2 values of m: 0 exact, 4 known within an interval, 0 censored');
+    expect(section).toContain('Not fitted: log (AICc needs more than 4 observations)');
+  });
+
+  it('reports every fitted law with its parameters and the calibration when the analysis has them', () => {
+    const fitted = buildReportFixture(FITTED_SCALING_OPTIONS);
+    const text = renderMarkdown(fitted);
+    const section = text.slice(text.indexOf('## Scaling fits'), text.indexOf('## Checks'));
+    expect(fitted.scaling.every((s) => s.fits.length === 4 && s.calibration !== null)).toBe(true);
+    for (const s of fitted.scaling) {
+      expect(section).toContain(scalingSectionMarkdown(s).trimEnd());
+      for (const f of s.fits) expect(section).toContain(`| ${esc(f.formula)} |`);
+    }
+    expect(section).toMatch(/\| true law \| logarithmic scaling \| power law \| saturating law \| inconclusive \|/);
   });
 
   it('shows each failing claim’s counterexample (m, seed, where) with the violated premises', () => {

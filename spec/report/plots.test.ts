@@ -8,9 +8,10 @@ import {
   plotPrunerComparison,
   renderPlots,
 } from '../../src/report/plots';
+import { scalingPlotSpec } from '../../src/report/scaling-plot';
 import type { ReportDocument } from '../../src/report/types';
 import { specWarnings, vegaVersions } from '../../src/report/vega';
-import { buildReportFixture } from './fixture';
+import { buildReportFixture, FITTED_SCALING_OPTIONS } from './fixture';
 
 type Layer = { data?: { values: Record<string, unknown>[] }; layer?: Layer[] };
 
@@ -75,25 +76,32 @@ describe('report plots', () => {
     expect(first32.mean).toBeLessThanOrEqual(first32.hi);
   });
 
-  it('b: critical times show every quantity, both fits and the unreached count', async () => {
+  it('b: the critical-times plot is the scaling plot of t_crit at the largest n, censored runs drawn at T', async () => {
     const doc = structuredClone(regression);
-    doc.scaling[0].unreached.push({ m: 64, seed: 1 });
-    expectSvg(await plotCriticalTimes(doc), 'Critical times', 't_in', 't_crit(n=32)', 'a + b·ln m', 'c·m^α', 'm (training samples, log scale)', '1 (quantity, m, seed) never reached');
+    const crit = doc.scaling.find((s) => s.quantity === 't_crit(n=32)');
+    expect(crit).toBeDefined();
+    expect(specOf('critical-times.svg', doc)).toEqual(scalingPlotSpec(crit!));
+    crit!.observations[0] = { m: 16, seed: 1, lo: null, hi: null, censoredAt: 100 };
+    const panels = (specOf('critical-times.svg', doc).hconcat as { layer: Layer[] }[]).map((p) => p.layer);
+    for (const layers of panels) expect(layers[4].data?.values).toEqual([{ m: 16, t: 100, seed: 1 }]);
+    const svg = await plotCriticalTimes(doc);
+    expectSvg(svg, 't_crit(n=32) against m', 'log–log (power law straight)', 'semi-log (log law straight)');
+    // Without any t_crit analysis the plot falls back to the first one.
+    doc.scaling = doc.scaling.filter((s) => !s.quantity.startsWith('t_crit'));
+    expect(specOf('critical-times.svg', doc)).toEqual(scalingPlotSpec(doc.scaling[0]));
   });
 
-  it('b: the fitted curves are a + b ln m and c m^α evaluated on the plotted m range', () => {
-    const spec = specOf('critical-times.svg', regression);
-    const curves = layerRows(spec, 0);
-    const log = curves.filter((r) => r.quantity === 't_in' && r.fit === 'a + b·ln m') as Record<string, number>[];
-    const power = curves.filter((r) => r.quantity === 't_in' && r.fit === 'c·m^α') as Record<string, number>[];
-    const { a, b } = regression.scaling[0].fits[0].params;
-    const { c, alpha } = regression.scaling[0].fits[1].params;
-    expect(log.length).toBeGreaterThan(10);
-    expect(Math.min(...log.map((r) => r.m))).toBeCloseTo(16, 10);
-    expect(Math.max(...log.map((r) => r.m))).toBeCloseTo(32, 10);
-    for (const r of log) expect(r.t).toBeCloseTo(a + b * Math.log(r.m), 10);
-    for (const r of power) expect(r.t).toBeCloseTo(c * r.m ** alpha, 10);
-    expect(layerRows(spec, 1)).toHaveLength(regression.scaling.reduce((s, q) => s + q.points.length, 0));
+  it('b: draws every fitted law’s curve and every interval-known observation of the analysis', () => {
+    const fitted = buildReportFixture(FITTED_SCALING_OPTIONS);
+    const crit = fitted.scaling.find((s) => s.quantity === 't_crit(n=32)')!;
+    expect(crit.fits.length).toBeGreaterThan(0);
+    expect(specWarnings(PLOTS.find((p) => p.file === 'critical-times.svg')!.spec(fitted))).toEqual([]);
+    const [, semiLog] = (specOf('critical-times.svg', fitted).hconcat as { layer: Layer[] }[]).map((p) => p.layer);
+    const curves = semiLog[1].data?.values ?? [];
+    for (const f of crit.fits) expect(curves.filter((r) => r.law === f.formula)).toHaveLength(f.curve.length);
+    const measured = semiLog[3].data?.values ?? [];
+    expect(measured).toHaveLength(crit.observations.filter((o) => o.lo !== null).length);
+    for (const row of measured as Record<string, number>[]) expect(row.lo <= row.t && row.t <= row.hi).toBe(true);
   });
 
   it('c: dense residual against B1 shows both curves; B1 is (1 − ηλ0/2)^t per run', async () => {

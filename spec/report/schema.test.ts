@@ -1,6 +1,6 @@
 import { REPORT_SCHEMA, validateReport } from '../../src/report/schema';
 import type { ReportDocument } from '../../src/report/types';
-import { buildReportFixture } from './fixture';
+import { buildReportFixture, FITTED_SCALING_OPTIONS } from './fixture';
 
 /** A deep copy that keeps NaN/Infinity (unlike a JSON round trip). */
 function copy(doc: ReportDocument): ReportDocument {
@@ -16,6 +16,9 @@ function expectInvalid(doc: unknown, ...fragments: RegExp[]): string[] {
 }
 
 describe('report schema', () => {
+  /** Built once (its scaling analyses take a second or two); tests mutate copies. */
+  const fitted = buildReportFixture(FITTED_SCALING_OPTIONS);
+
   it('is versioned by schemaVersion and names draft-07', () => {
     expect(REPORT_SCHEMA.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect(String(REPORT_SCHEMA.$id)).toContain('report-v2');
@@ -34,14 +37,23 @@ describe('report schema', () => {
     expect(validateReport(doc).errors).toEqual([]);
   });
 
-  it('rejects the deletion of any field of the report, a run, a checkpoint, the config and the environment', () => {
-    const base = buildReportFixture();
+  it('accepts a document whose scaling analyses carry fits and a calibration', () => {
+    const doc = copy(fitted);
+    expect(doc.scaling.every((s) => s.fits.length > 0 && s.calibration !== null)).toBe(true);
+    expect(validateReport(JSON.parse(JSON.stringify(doc)))).toEqual({ valid: true, errors: [] });
+  });
+
+  it('rejects the deletion of any field of the report, a run, its critical times, a checkpoint, the config, the environment and a scaling fit', () => {
+    const base = fitted;
     const targets: [string, (d: ReportDocument) => Record<string, unknown>][] = [
       ['', (d) => d as unknown as Record<string, unknown>],
       ['/runs/0', (d) => d.runs[0] as unknown as Record<string, unknown>],
+      ['/runs/0/critical', (d) => d.runs[0].critical as unknown as Record<string, unknown>],
+      ['/runs/0/critical/tCrit/2', (d) => d.runs[0].critical.tCrit[2] as unknown as Record<string, unknown>],
       ['/runs/0/checkpoints/1', (d) => d.runs[0].checkpoints[1] as unknown as Record<string, unknown>],
       ['/config', (d) => d.config as unknown as Record<string, unknown>],
       ['/environment', (d) => d.environment as unknown as Record<string, unknown>],
+      ['/scaling/0', (d) => d.scaling[0] as unknown as Record<string, unknown>],
       ['/scaling/0/fits/0', (d) => d.scaling[0].fits[0] as unknown as Record<string, unknown>],
     ];
     let checked = 0;
@@ -66,6 +78,21 @@ describe('report schema', () => {
     const scaling = copy(buildReportFixture());
     scaling.scaling[0].verdict = 'logarithmic' as never;
     expectInvalid(scaling, /\/scaling\/0\/verdict/);
+    const method = copy(buildReportFixture());
+    method.runs[0].critical.tIn.method = 'guessed' as never;
+    expectInvalid(method, /\/runs\/0\/critical\/tIn\/method/);
+  });
+
+  it('rejects a critical time with a negative or fractional bound, and a scaling observation with negative lo', () => {
+    const negative = copy(buildReportFixture());
+    negative.runs[0].critical.tCrit[2].lo = -1;
+    expectInvalid(negative, /\/runs\/0\/critical\/tCrit\/2\/lo/);
+    const fractional = copy(buildReportFixture());
+    fractional.runs[1].critical.tDense.t = 7.5;
+    expectInvalid(fractional, /\/runs\/1\/critical\/tDense\/t/);
+    const observation = copy(buildReportFixture());
+    observation.scaling[0].observations[0].lo = -3;
+    expectInvalid(observation, /\/scaling\/0\/observations\/0\/lo/);
   });
 
   it('rejects NaN and Infinity in memory, including in nullable fields (JSON would write null)', () => {
@@ -81,12 +108,12 @@ describe('report schema', () => {
   });
 
   it('rejects the null that a NaN becomes after JSON.stringify in a non-nullable field', () => {
-    const doc = copy(buildReportFixture());
+    const doc = copy(fitted);
     doc.runs[0].checkpoints[2].diameter = NaN;
-    doc.scaling[0].fits[1].aic = -Infinity;
+    doc.scaling[0].fits[1].aicc = -Infinity;
     const roundTripped = JSON.parse(JSON.stringify(doc));
     expect(roundTripped.runs[0].checkpoints[2].diameter).toBeNull();
-    expectInvalid(roundTripped, /\/runs\/0\/checkpoints\/2\/diameter/, /\/scaling\/0\/fits\/1\/aic/);
+    expectInvalid(roundTripped, /\/runs\/0\/checkpoints\/2\/diameter/, /\/scaling\/0\/fits\/1\/aicc/);
   });
 
   it('rejects wrong types, unknown fields, a wrong schema version and an unsafe run id', () => {
@@ -119,7 +146,8 @@ describe('report schema', () => {
   });
 
   it('requires a fit to carry its model’s parameters (a, b for log; c, alpha for power)', () => {
-    const doc = copy(buildReportFixture());
+    const doc = copy(fitted);
+    expect(doc.scaling[0].fits[1].model).toBe('power');
     doc.scaling[0].fits[1].params = { a: 1, b: 2 };
     expectInvalid(doc, /\/scaling\/0\/fits\/1\/params.*(c|alpha)/);
   });
