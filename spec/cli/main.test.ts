@@ -131,8 +131,8 @@ describe('pruneproof CLI: commands that succeed', () => {
     const again = await cli(['verify', ...TINY, '--fresh', '--out', join(dir, 'again')]);
     expect(again.code).toBe(EXIT.ok);
     const doc2 = JSON.parse(readFileSync(join(dir, 'again', runDir, 'report.json'), 'utf8'));
-    const strip = (d: { runs: { seconds: number; checkpoints: { pruners: { ms: number }[] }[] }[] }) =>
-      d.runs.map((r) => ({ ...r, seconds: 0, checkpoints: r.checkpoints.map((c) => ({ ...c, pruners: c.pruners.map((p) => ({ ...p, ms: 0 })) })) }));
+    const strip = (d: { runs: { seconds: number; refinement: { seconds: number; shareOfRun: number }; checkpoints: { pruners: { ms: number }[] }[] }[] }) =>
+      d.runs.map((r) => ({ ...r, seconds: 0, refinement: { ...r.refinement, seconds: 0, shareOfRun: 0 }, checkpoints: r.checkpoints.map((c) => ({ ...c, pruners: c.pruners.map((p) => ({ ...p, ms: 0 })) })) }));
     expect(strip(doc2)).toEqual(strip(doc));
   });
 

@@ -47,7 +47,7 @@ export function readOnlyReport(outDir: string): ReportDocument {
 }
 
 /** Fields that record when and how long, not what was measured. */
-const TIMING = new Set(['createdAt', 'wallSeconds', 'command', 'seconds', 'ms', 'environment']);
+const TIMING = new Set(['createdAt', 'wallSeconds', 'command', 'seconds', 'ms', 'environment', 'shareOfRun']);
 
 /** A report with its timings removed: two runs of the same sweep must agree on everything else. */
 export function withoutTimings(value: unknown): unknown {

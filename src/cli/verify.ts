@@ -206,7 +206,14 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   await emitResults(flags, {
     suite: 'pruneproof verify',
     checks: verifyOutcomes(doc),
-    summary: { command: 'verify', runId: doc.runId, report: `${dir}/report.md`, exitCode },
+    summary: {
+      command: 'verify',
+      runId: doc.runId,
+      report: `${dir}/report.md`,
+      exitCode,
+      brokenInvariant: doc.checks.some((c) => c.kind === 'invariant' && c.verdict === 'FAIL'),
+      failedClaim: doc.checks.some((c) => c.kind === 'claim' && c.verdict === 'FAIL'),
+    },
     printHuman: () => printSummary(doc, dir, (s) => process.stdout.write(`${s}\n`)),
   });
   return exitCode;
