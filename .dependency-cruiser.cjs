@@ -1,29 +1,31 @@
 /**
  * Layer rules (docs/ARCHITECTURE.md): a folder may import only from its own layer or the layers below it.
  *
- *   0  theory, rng, backend, engine, linalg    (theory/ imports nothing from src/)
+ *   0  theory, rng, backend, files, linalg    (theory/ imports nothing from src/)
  *   1  data
  *   2  model
- *   3  kernel, pruning
+ *   3  kernel, pruning, engine                  (the engine runs the model's GD rules on other runtimes)
  *   4  pipeline
  *   5  checks
- *   6  experiment, claims, testing, store, scaling
+ *   6  experiment, claims, testing, scaling
  *   7  report
- *   8  cli
+ *   8  store                                    (stored runs are assembled into reports)
+ *   9  cli
  *
  * Type-only imports count (tsPreCompilationDeps), since a type import is a dependency on the folder's meaning.
  * src/index.ts (the public API) and bench/ sit above everything and may import any layer.
  * Run: npx depcruise src theory bench --config .dependency-cruiser.cjs
  */
 const LAYERS = [
-  ['theory', 'rng', 'backend', 'engine', 'linalg'],
+  ['theory', 'rng', 'backend', 'files', 'linalg'],
   ['data'],
   ['model'],
-  ['kernel', 'pruning'],
+  ['kernel', 'pruning', 'engine'],
   ['pipeline'],
   ['checks'],
-  ['experiment', 'claims', 'testing', 'store', 'scaling'],
+  ['experiment', 'claims', 'testing', 'scaling'],
   ['report'],
+  ['store'],
   ['cli'],
 ];
 

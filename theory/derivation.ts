@@ -6,7 +6,9 @@
  *  - upper form at fixed η: slope 2/(ηλ0);
  *  - exact form at fixed η with R(0) at its Markov bound (∝ m): slope −1/ln(1 − ηλ0/2);
  *  - upper form with η at its H5 value c_η λ0/m²: the slope still contains m (it grows like m² ln m),
- *    so with H5 taken literally T* is far from logarithmic in m.
+ *    so with H5 taken literally T* is far from logarithmic in m;
+ *  - upper form with η = r·2/λ_max(H∞), λ_max(H∞) = βm (the step any stable run must use): the slope grows
+ *    like m ln m, so "logarithmic in m" needs η held fixed, which is stable only while λ_max(H∞) < 2/η.
  * The expressions used are the effective ones (overrides included), so a user's bound is checked too.
  */
 import { resolveTheory, type ResolvedTheory, type TheoryOverrides } from './config';
@@ -33,6 +35,8 @@ export interface TStarSlopes {
   upperFixedEta: SlopeDerivation;
   exactFixedEta: SlopeDerivation;
   upperEtaH5: SlopeDerivation;
+  /** η a fixed fraction r of the stability limit 2/λ_max(H∞), with λ_max(H∞) ≈ βm (measured ≈ linear in m). */
+  upperStableEta: SlopeDerivation;
 }
 
 function isSymbol(node: MathNode, name: string): boolean {
@@ -94,5 +98,9 @@ export function deriveTStarSlopes(overrides?: TheoryOverrides): TStarSlopes {
     upperFixedEta: slopeInLnM('B3 upper form, η fixed', upper),
     exactFixedEta: slopeInLnM('B3 exact form, η fixed, R(0) = m(C² + κ²/2)/δ (∝ m)', exactWithMarkovR0),
     upperEtaH5: slopeInLnM('B3 upper form, η = c_η λ0 / m² (H5 taken literally)', upperH5),
+    upperStableEta: slopeInLnM(
+      'B3 upper form, η = r·2/λ_max(H∞) with λ_max(H∞) = β·m (any stable step shrinks like 1/λ_max, which grows ≈ linearly in m)',
+      substitute(upper, 'eta', '2*r/(beta*m)'),
+    ),
   };
 }

@@ -237,6 +237,8 @@ export interface TStarParams {
   R0?: number;
   /** Number of samples; needed by the upper form. */
   m?: number;
+  /** Network outputs C (default 1): the Markov bound on R(0) counts m·C entries. */
+  outputs?: number;
 }
 
 export interface TStarOptions {
@@ -271,7 +273,7 @@ export function tStar(params: TStarParams, options: TStarOptions = {}): number {
   }
   const theory = resolveTheory(options.overrides);
   const { eta, lambda0, rho, R0, m } = params;
-  const scope: Scope = { ...theory.constants, eta, lambda0, rho, R0, m };
+  const scope: Scope = { ...theory.constants, eta, lambda0, rho, R0, m, outputs: params.outputs ?? 1 };
   const result = evaluateValue(theory, form === 'exact' ? 'B3' : 'B3upper', scope);
   if (result.value === null) throw new RangeError(`tStar: ${result.reason ?? 'not evaluable'}`);
   return result.value;

@@ -92,8 +92,8 @@ const DEFINITIONS: readonly ExpressionDef[] = [
   // B1: dense contraction [Du19].
   def('B1', '[Du19]', 'value', 'real', 'R(t) ≤ (1 − ηλ0/2)^t R(0) for all t, w.p. ≥ 1 − δ under H1–H5',
     `R0 * ${FACTOR}^t`, ['R0', 'eta', 'lambda0', 't']),
-  def('R0bound', '[Du19]', 'value', 'real', 'R(0) ≤ m (C² + κ²/2) / δ w.p. ≥ 1 − δ (Markov, E u_j(0)² = κ²/2)',
-    'm*(C^2 + kappa^2/2)/delta', ['m', 'C', 'kappa', 'delta']),
+  def('R0bound', '[Du19]', 'value', 'real', 'R(0) ≤ m·C_out (C² + κ²/2) / δ w.p. ≥ 1 − δ (Markov over the m·C_out entries, E u_j(0)² = κ²/2)',
+    'm*outputs*(C^2 + kappa^2/2)/delta', ['m', 'outputs', 'C', 'kappa', 'delta']),
   def('B1rate', '[Du19]', 'value', 'real', 'per-step contraction rate guaranteed by B1: ηλ0/2',
     'eta*lambda0/2', ['eta', 'lambda0']),
   def('B1rateEmp', '[Du19]', 'value', 'real', 'empirical contraction rate −ln(R(t)/R(0))/t, compared with ηλ0/2',
@@ -114,9 +114,9 @@ const DEFINITIONS: readonly ExpressionDef[] = [
   // B3: the pre-training threshold [R].
   def('B3', '[R]', 'value', 'iterations', 'T*(m) = ln(R(0)/ρ²) / (−ln(1 − ηλ0/2)): iterations until R(t) < ρ² by B1',
     `log(R0 / rho^2) / (-log${FACTOR})`, ['R0', 'rho', 'eta', 'lambda0']),
-  def('B3upper', '[R]', 'value', 'iterations', 'T*(m) ≤ (2/(ηλ0)) ln(m (C² + κ²/2) / (δ ρ²)): logarithmic in m at fixed η, λ0, ρ',
-    '(2/(eta*lambda0)) * log(m*(C^2 + kappa^2/2)/(delta*rho^2))',
-    ['eta', 'lambda0', 'm', 'C', 'kappa', 'delta', 'rho']),
+  def('B3upper', '[R]', 'value', 'iterations', 'T*(m) ≤ (2/(ηλ0)) ln(m·C_out (C² + κ²/2) / (δ ρ²)): logarithmic in m at fixed η, λ0, ρ',
+    '(2/(eta*lambda0)) * log(m*outputs*(C^2 + kappa^2/2)/(delta*rho^2))',
+    ['eta', 'lambda0', 'm', 'outputs', 'C', 'kappa', 'delta', 'rho']),
 
   // Target loss ε: the sufficient condition from B1 + B2 and its split [R].
   def('epsFull', '[R]', 'condition', 'real', '(1 − ηλ0/2)^t R(0) + D_t² H_n / n ≤ 2mε (subnetwork loss ≤ ε)',

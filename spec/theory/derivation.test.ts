@@ -41,7 +41,7 @@ describe('deriveTStarSlopes: d(T*)/d(ln m)', () => {
     expect(upperEtaH5.constantInLnM).toBe(false);
     expect(upperEtaH5.symbols).toContain('s');
     expect(upperEtaH5.derivative).toMatch(/\bm\b/);
-    const scope = { C: 1, kappa: 1, delta: 0.1, rho: 0.1, lambda0: 0.05, c_eta: 1 };
+    const scope = { C: 1, kappa: 1, delta: 0.1, rho: 0.1, lambda0: 0.05, c_eta: 1, outputs: 1 };
     const at = (m: number) => math.evaluate(upperEtaH5.derivative, { ...scope, m }) as number;
     for (const m of [10, 100, 1000]) expect(at(2 * m)).toBeGreaterThan(4 * at(m));
   });

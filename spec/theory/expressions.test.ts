@@ -27,9 +27,9 @@ describe('theory expressions', () => {
     expect(EXPRESSIONS.H4.expr).toBe('kappa == 1 and N >= c_N * m^6 / (lambda0^4 * delta^3)');
     expect(EXPRESSIONS.H5.expr).toBe('eta <= c_eta * lambda0 / m^2');
     expect(EXPRESSIONS.B1.expr).toBe('R0 * (1 - eta*lambda0/2)^t');
-    expect(EXPRESSIONS.R0bound.expr).toBe('m*(C^2 + kappa^2/2)/delta');
+    expect(EXPRESSIONS.R0bound.expr).toBe('m*outputs*(C^2 + kappa^2/2)/delta');
     expect(EXPRESSIONS.B3.expr).toBe('log(R0 / rho^2) / (-log(1 - eta*lambda0/2))');
-    expect(EXPRESSIONS.B3upper.expr).toBe('(2/(eta*lambda0)) * log(m*(C^2 + kappa^2/2)/(delta*rho^2))');
+    expect(EXPRESSIONS.B3upper.expr).toBe('(2/(eta*lambda0)) * log(m*outputs*(C^2 + kappa^2/2)/(delta*rho^2))');
     expect(EXPRESSIONS.B2.expr).toBe('Rt + D^2 * Hn / n');
     expect(EXPRESSIONS.B2prime.expr).toBe('Dy^2 / n');
     expect(EXPRESSIONS.epsFull.expr).toBe('(1 - eta*lambda0/2)^t * R0 + D^2*Hn/n <= 2*m*epsilon');

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { stableJson } from '../report/write';
+import { stableJson } from '../files/json';
 import { writeFileAtomically } from '../files/atomic';
 
 export const DEFAULT_STORE_DIR = '.pruneproof/counterexamples';

@@ -5,22 +5,9 @@
 import type { PropertyRunResult } from '../claims/runner';
 import type { ReportDocument } from '../report/types';
 import { writeFileAtomically } from '../files/atomic';
-import { junitXml } from './junit';
+import { junitXml, type CheckOutcome } from './junit';
 
-export interface CheckOutcome {
-  /** The property id or the check's statement. */
-  id: string;
-  kind: string;
-  verdict: string;
-  failed: boolean;
-  /** Nothing to check in this regime (NOT APPLICABLE). */
-  skipped: boolean;
-  seconds: number | null;
-  /** What was found: the counterexample's detail for a failure. */
-  detail: string;
-  /** The shrunk counterexample and how to replay it, when there is one. */
-  counterexample: { case: unknown; seed: number; path: string | null; detail: string } | null;
-}
+export type { CheckOutcome } from './junit';
 
 export interface OutputFlags {
   json?: boolean;

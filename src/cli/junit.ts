@@ -3,7 +3,21 @@
  * <failure> whose message holds the counterexample, NOT APPLICABLE as <skipped>.
  */
 import { hostname } from 'node:os';
-import type { CheckOutcome } from './json-output';
+
+export interface CheckOutcome {
+  /** The property id or the check's statement. */
+  id: string;
+  kind: string;
+  verdict: string;
+  failed: boolean;
+  /** Nothing to check in this regime (NOT APPLICABLE, VACUOUS, UNDECIDED, or a scaling fit without a verdict). */
+  skipped: boolean;
+  seconds: number | null;
+  /** What was found: the counterexample's detail for a failure. */
+  detail: string;
+  /** The shrunk counterexample and how to replay it, when there is one. */
+  counterexample: { case: unknown; seed: number; path: string | null; detail: string } | null;
+}
 
 /** Escapes text for an XML attribute or element, dropping characters XML 1.0 cannot hold. */
 export function xmlEscape(text: string): string {

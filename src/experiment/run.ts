@@ -129,8 +129,7 @@ function resultOf(
   const theory = resolveTheory(overrides);
   const records = measured.checkpoints.map((c) => c.record);
   const tStar = tStarOf(measured, theory, overrides, config, targets.epsilon);
-  const nMax = Math.max(...config.subnetworkSizes);
-  const largestN = critical.tCrit.find((c) => c.n === nMax)?.t ?? null;
+  const tIn = critical.tIn.t;
   return {
     m: data.m,
     seed,
@@ -149,7 +148,7 @@ function resultOf(
     hypotheses: measured.hypotheses,
     checkpoints: records,
     critical,
-    tightness: largestN !== null && tStar.etaConfigured !== null && tStar.etaConfigured > 0 ? largestN / tStar.etaConfigured : null,
+    tightness: tIn !== null && tStar.etaConfigured !== null && tStar.etaConfigured > 0 ? tIn / tStar.etaConfigured : null,
     checks: evaluateChecks(measured, theory),
     refinement,
     seconds: (performance.now() - started) / 1000,

@@ -59,7 +59,7 @@ export interface RunResult {
   hypotheses: HypothesisResult[];
   checkpoints: CheckpointMeasurement[];
   critical: CriticalTimes;
-  /** t_crit(m; ε, n) / T*(m) for the largest n (null when either is undefined). */
+  /** B3's tightness t_in(m) / T*(m): how early y enters the hull against the bound's promise (null when either is undefined). */
   tightness: number | null;
   /** Every check of the registry (src/checks) on this run. */
   checks: CheckResult[];

@@ -149,6 +149,10 @@ async function runInline(config: ExperimentConfig, options: ExperimentOptions, j
   return runs;
 }
 
+function exactTime(t: number): CriticalTime {
+  return { t, lo: t, censoredAt: null, method: 'exact (every iteration)', replayedSteps: 0 };
+}
+
 /** A critical time as a scaling observation: an interval [lo, t], or right-censored at T. */
 function observation(r: RunResult, c: CriticalTime | null | undefined): TimeObservation | null {
   if (!c || c.method === 'undecided') return null;
@@ -169,6 +173,8 @@ export function scalingResults(config: ExperimentConfig, runs: RunResult[]): Sca
   const out = config.subnetworkSizes.flatMap((n) => series(`t_crit(n=${n})`, (r) => r.critical.tCrit.find((c) => c.n === n)));
   out.push(...series('t_in', (r) => r.critical.tIn));
   out.push(...series('t_dense', (r) => r.critical.tDense));
+  // How the bound itself scales at the step size actually used (η moves with m under etaRelative).
+  out.push(...series('T*(m)', (r) => (r.tStar.etaConfigured === null ? null : exactTime(Math.ceil(r.tStar.etaConfigured)))));
   if (runs.some((r) => r.critical.tCritAccuracy.length > 0)) {
     for (const n of config.subnetworkSizes) out.push(...series(`t_crit_acc(n=${n})`, (r) => r.critical.tCritAccuracy.find((c) => c.n === n)));
     out.push(...series('t_dense_acc', (r) => r.critical.tDenseAccuracy));

@@ -31,7 +31,7 @@ export function assembleReport(config: ExperimentConfig, result: ExperimentResul
     runs: result.runs,
     scaling: result.scaling,
     checks: result.checks,
-    derivation: [slopes.upperFixedEta, slopes.exactFixedEta, slopes.upperEtaH5].map((s) => ({
+    derivation: [slopes.upperFixedEta, slopes.exactFixedEta, slopes.upperEtaH5, slopes.upperStableEta].map((s) => ({
       statement: s.description,
       result: `dT*/d(ln m) = ${s.derivative}${s.constantInLnM ? ' (constant in m: T* is linear in ln m)' : ' (depends on m: T* is not logarithmic in m)'}`,
       latex: s.latex,

@@ -94,9 +94,11 @@ function fitMoves(a: ScalingResult[], b: ScalingResult[]): FitMove[] {
 
 function criticalRange(s: ScalingResult | undefined, m: number): CriticalRange {
   const atM = (s?.observations ?? []).filter((o) => o.m === m);
-  const ts = atM.filter((o) => o.hi !== null).map((o) => o.hi as number);
-  const unreached = atM.length - ts.length;
-  return { range: ts.length ? [Math.min(...ts), Math.max(...ts)] : null, reached: ts.length, unreached };
+  const known = atM.filter((o) => o.hi !== null);
+  // An interval-known time spans [lo, hi]: the range over seeds is [min lo, max hi].
+  const ts = [...known.map((o) => o.lo ?? (o.hi as number)), ...known.map((o) => o.hi as number)];
+  const unreached = atM.length - known.length;
+  return { range: ts.length ? [Math.min(...ts), Math.max(...ts)] : null, reached: known.length, unreached };
 }
 
 /** Moved: reached at some m on one side only, or the ranges over seeds do not overlap. */

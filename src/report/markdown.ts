@@ -235,16 +235,22 @@ function meanOf(values: readonly (number | null | undefined)[]): number | null {
   return mean(present(values));
 }
 
-function groupHeader(group: RunGroup): string {
+function groupHeader(doc: ReportDocument, group: RunGroup): string {
   const runs = group.runs;
+  // The linearised GD operator: H(0) for ntk (2/λ is the limit on η), K(0) = JJᵀ over both layers for meanfield,
+  // where GD on L = R/(2m) with step ηN makes the limit 2m/(N·λ) (src/model/stability.ts).
+  const ntk = doc.config.parameterisation === 'ntk';
+  const operator = ntk ? 'λ_max(H(0))' : 'λ_max(K(0))';
+  const limit = ntk ? '2/λ_max(H(0))' : '2m/(N·λ_max(K(0)))';
   const b1Rate = meanOf(runs.map((r) => (r.lambda0 === null ? null : (r.etaEffective * r.lambda0) / 2)));
   return [
     `seeds ${list(runs.map((r) => r.seed))} (table: mean over seeds)`,
     `η_A (effective) = ${fmt(meanOf(runs.map((r) => r.etaEffective)))}`,
     `λ0 = ${fmt(meanOf(runs.map((r) => r.lambda0)))}`,
     `ηλ0/2 = ${fmt(b1Rate)}`,
-    `λ_max(H(0)) = ${fmt(meanOf(runs.map((r) => r.lambdaMaxH0)))}`,
-    `stability limit 2/λ_max = ${fmt(meanOf(runs.map((r) => r.stabilityLimit)))}`,
+    `${operator} = ${fmt(meanOf(runs.map((r) => r.lambdaMaxH0)))}`,
+    `λ_max(H∞) = ${fmt(meanOf(runs.map((r) => r.lambdaMaxInfinity)))}`,
+    `stability limit ${limit} = ${fmt(meanOf(runs.map((r) => r.stabilityLimit)))}`,
     `R(0) = ${fmt(meanOf(runs.map((r) => r.initialResidual)))}`,
   ].join(' · ');
 }
@@ -306,7 +312,7 @@ function measurementsSection(doc: ReportDocument): string {
       '“y ∈ hull” counts seeds whose distance is within tolerance; ρ_t “void” means N ≤ m·C (B4 says nothing).',
   ];
   for (const group of runsByM(doc)) {
-    parts.push(`### m = ${group.m}`, groupHeader(group), checkpointTable(doc, group));
+    parts.push(`### m = ${group.m}`, groupHeader(doc, group), checkpointTable(doc, group));
   }
   if (doc.runs.length === 0) parts.push('No runs.');
   return parts.join('\n\n');
@@ -359,7 +365,7 @@ function criticalSection(doc: ReportDocument): string {
       crit !== null && dense !== null && dense > 0 ? fmt(crit / dense) : '—',
       fmt(r.tStar.etaConfigured),
       fmt(r.tStar.rho0),
-      r.critical.tIn.t !== null && r.tStar.etaConfigured ? fmt(r.critical.tIn.t / r.tStar.etaConfigured) : '—',
+      fmt(r.tightness),
       fmt(r.tStar.etaH5),
       `${r.refinement.replayedSteps} (${fmt(100 * r.refinement.shareOfRun)} %)`,
     ];
@@ -371,7 +377,7 @@ function criticalSection(doc: ReportDocument): string {
     'Each critical time is the first iteration from which its condition holds at every later checkpoint: t_in (y stays in ' +
       'the hull; undecided checkpoints count neither way), t_dense (the dense network\'s own loss stays ≤ ε; exact, R(t) is ' +
       'recorded at every iteration), t_crit (the greedy subnetwork\'s loss stays ≤ ε). Checkpoints bracket a crossing; the ' +
-      'bracket is then narrowed by bisection on replayed GD to max(1, 1 % of t) iterations, shown as [lo, t] ' +
+      `bracket is then narrowed by bisection on replayed GD to max(${doc.config.resolution.absolute}, ${fmt(100 * doc.config.resolution.relative)} % of t) iterations, shown as [lo, t] ` +
       '(‡: checkpoint bracket only). "> T": right-censored, kept in the scaling fits as such. ' +
       `ε per run: ${doc.config.epsilonRelative != null ? `${doc.config.epsilonRelative} × ‖y‖²/(2m) (the zero predictor's loss), fixed before the runs` : `${doc.config.epsilon} as configured`}` +
       (accuracy != null ? `; accuracy target ${doc.config.targetAccuracyRelative != null ? `${doc.config.targetAccuracyRelative} × the dense network's training accuracy at T` : fmt(accuracy)}.` : '.') +
@@ -470,7 +476,7 @@ function checksBlock(doc: ReportDocument, kind: CheckResult['kind']): string {
   return [
     checks.length > 0 ? table(header, checks.map(checkRow)) : `No ${kind}s were checked.`,
     ...(failures.length > 0
-      ? [`### ${kind === 'claim' ? 'Counterexamples' : 'Invariant failures'}`, table([kind, 'm', 'seed', 't', 'n', 'detail'], listed), ...more]
+      ? [`#### ${kind === 'claim' ? 'Counterexamples' : 'Invariant failures'}`, table([kind, 'm', 'seed', 't', 'n', 'detail'], listed), ...more]
       : [`No ${kind} failed in any run.`]),
   ].join('\n\n');
 }
@@ -482,10 +488,10 @@ function checksSection(doc: ReportDocument): string {
       'A comparison counts as decided only when it could have failed; comparisons that could not fail (e.g. a bound at or ' +
       'above D_y², the largest loss any subnetwork can have) are counted apart, and a check with no decided comparison is ' +
       'VACUOUS, never PASS. UNDECIDED: below the arithmetic\'s precision floor, or hull membership not certified.',
-    '## Invariants',
+    '### Invariants',
     'Invariants must hold in every case: a failure is a bug in pruneproof or in the pruner under test.',
     checksBlock(doc, 'invariant'),
-    '## Claims',
+    '### Claims',
     'Claims may fail outside their hypotheses: a failure is a finding, shown with the premises the run violated.',
     checksBlock(doc, 'claim'),
   ].join('\n\n');
