@@ -8,6 +8,7 @@
  * Flags: --json (one JSON object on stdout, progress on stderr), --engine onnx|tfjs (default: both),
  * --threads N (onnx intra-op threads), --engine-only (only the engine kernels), --no-quick.
  */
+import { cpus, tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { tf, tidyRead, type Tensor2D } from '../src/backend/tf';
 import { describeBackend, initBackend, parseBackendName } from '../src/backend';
@@ -76,7 +77,13 @@ function mnistShaped(m: number, d: number, C: number, seed: number): Dataset {
   return { name: `bench(m=${m},d=${d},C=${C})`, m, d, outputs: C, x, y, classes };
 }
 
-function record(kernel: string, shape: KernelShape, medianMs: number, flops: number | null, bareMatmulMs: number | null): void {
+function record(
+  kernel: string,
+  shape: KernelShape,
+  medianMs: number,
+  flops: number | null,
+  bareMatmulMs: number | null,
+): void {
   const gflops = flops === null ? null : flops / (medianMs * 1e6);
   rows.push({ kernel, engine: 'tfjs', shape, medianMs, gflops, bareMatmulMs });
 }
@@ -138,7 +145,12 @@ function benchMemoryFlat(m: number, d: number, N: number): string {
   const w0 = initNetwork({ parameterisation: 'meanfield', width: N, inputDim: d, outputs: 10, rng: new Rng(1) });
   const before = tf.memory().numTensors;
   const counts: number[] = [];
-  trainNetwork(w0, tensors, { eta: 0.1, iterations: 1000, checkpoints: [0, 1000], onProgress: () => counts.push(tf.memory().numTensors) });
+  trainNetwork(w0, tensors, {
+    eta: 0.1,
+    iterations: 1000,
+    checkpoints: [0, 1000],
+    onProgress: () => counts.push(tf.memory().numTensors),
+  });
   const after = tf.memory().numTensors;
   tensors.dispose();
   const low = Math.min(...counts);
@@ -248,9 +260,22 @@ function benchMatmul(n: number): number {
 
 function quickVerifySeconds(backend: string): string {
   const t0 = performance.now();
-  const out = spawnSync(process.execPath, [require.resolve('../src/cli/main.js'), 'verify', '--quick', '--quiet', '--backend', backend, '--out', `${require('node:os').tmpdir()}/pruneproof-bench-reports`], {
-    encoding: 'utf8',
-  });
+  const out = spawnSync(
+    process.execPath,
+    [
+      require.resolve('../src/cli/main.js'),
+      'verify',
+      '--quick',
+      '--quiet',
+      '--backend',
+      backend,
+      '--out',
+      `${tmpdir()}/pruneproof-bench-reports`,
+    ],
+    {
+      encoding: 'utf8',
+    },
+  );
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   return out.status === 0 ? `${s} s` : `exit ${out.status} after ${s} s: ${out.stderr.split('\n').slice(-3).join(' ')}`;
 }
@@ -303,7 +328,7 @@ async function main(): Promise<void> {
   const info = await initBackend(args.backend);
   // With --json, stdout carries only the JSON object.
   const log = (s: string) => (args.json ? process.stderr : process.stdout).write(`${s}\n`);
-  log(`pruneproof bench: ${describeBackend(info)}; node ${process.version}; ${require('node:os').cpus().length} CPUs`);
+  log(`pruneproof bench: ${describeBackend(info)}; node ${process.version}; ${cpus().length} CPUs`);
   for (const s of info.skipped) log(`  (skipped ${s.name}: ${s.reason})`);
   const engineBench = await benchEngines(args.engines, args.threads, log);
   if (!args.engineOnly) {
@@ -323,9 +348,21 @@ async function main(): Promise<void> {
   if (args.json) {
     const kernels = [
       ...engineBench.rows,
-      ...rows.map((r) => ({ name: r.kernel, engine: r.engine, shape: r.shape, medianMs: r.medianMs, gflops: r.gflops })),
+      ...rows.map((r) => ({
+        name: r.kernel,
+        engine: r.engine,
+        shape: r.shape,
+        medianMs: r.medianMs,
+        gflops: r.gflops,
+      })),
     ];
-    const report = { engine: main?.name ?? null, threads: main?.threads ?? null, engines: engineBench.engines, kernels, notes };
+    const report = {
+      engine: main?.name ?? null,
+      threads: main?.threads ?? null,
+      engines: engineBench.engines,
+      kernels,
+      notes,
+    };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
   }

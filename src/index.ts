@@ -52,17 +52,44 @@ export type { HullDistance, HullOptions } from './kernel/hull';
 
 // Pruners.
 export type { Pruner, PruneInput, PruneResult, NeuronFeatures } from './pruning/types';
-export { BUILTIN_PRUNERS, BUILTIN_PRUNER_NAMES, getPruner, greedyPruner, randomPruner, magnitudePruner } from './pruning';
+export {
+  BUILTIN_PRUNERS,
+  BUILTIN_PRUNER_NAMES,
+  getPruner,
+  greedyPruner,
+  randomPruner,
+  magnitudePruner,
+} from './pruning';
 export type { GreedyOptions } from './pruning';
 export { subnetworkLoss, lossCurve, selectionSummary, checkPruneResult } from './pruning';
 export type { SelectionSummary } from './pruning';
 
 // Pruner regression testing and the claims as properties.
-export { checkPruner, assertPrunerConforms, asPruner, comparePruners, describeBrokenContracts, PRUNER_CLAIMS } from './claims/pruner-check';
-export type { CheckPrunerOptions, PrunerCheckResult, PrunerCheckSettings, PrunerComparison, ComparisonRow, ComparisonCase } from './claims/pruner-check';
+export {
+  checkPruner,
+  assertPrunerConforms,
+  asPruner,
+  comparePruners,
+  describeBrokenContracts,
+  PRUNER_CLAIMS,
+} from './claims/pruner-check';
+export type {
+  CheckPrunerOptions,
+  PrunerCheckResult,
+  PrunerCheckSettings,
+  PrunerComparison,
+  ComparisonRow,
+  ComparisonCase,
+} from './claims/pruner-check';
 export { PRUNER_CONTRACTS } from './testing/contracts';
 export * as arbitraries from './testing/arbitraries';
-export type { PruningCase, DatasetSpec, ScalingCase, PruningCaseConstraints, ScalingCaseConstraints } from './testing/arbitraries';
+export type {
+  PruningCase,
+  DatasetSpec,
+  ScalingCase,
+  PruningCaseConstraints,
+  ScalingCaseConstraints,
+} from './testing/arbitraries';
 export { pretrainCase, withPretrainedCase } from './testing/pretrain';
 export type { PretrainedCase, PretrainOptions } from './testing/pretrain';
 export { runSession as runClaims, THEORY_PROPERTIES } from './claims/session';

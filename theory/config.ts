@@ -87,7 +87,11 @@ function parseExpression(id: ExpressionId, text: string, overridden: boolean): M
 function checkNames(id: ExpressionId, text: string, node: MathNode, overridden: boolean): TheorySymbol[] {
   const { symbols, functions, badNodeTypes } = collectNames(node);
   if (badNodeTypes.length > 0) {
-    fail(id, overridden, `"${text}" contains ${badNodeTypes.join(', ')}; only arithmetic, relations and function calls are allowed`);
+    fail(
+      id,
+      overridden,
+      `"${text}" contains ${badNodeTypes.join(', ')}; only arithmetic, relations and function calls are allowed`,
+    );
   }
   for (const fn of functions) {
     if (!ALLOWED_FUNCTION_NAMES.includes(fn)) {
@@ -192,10 +196,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function parseTheoryOverrides(raw: unknown): TheoryOverrides {
   if (raw === undefined) return {};
-  if (!isPlainObject(raw)) throw new TheoryConfigError(null, 'theory override: expected an object with "constants" and/or "expressions"');
+  if (!isPlainObject(raw))
+    throw new TheoryConfigError(null, 'theory override: expected an object with "constants" and/or "expressions"');
   for (const key of Object.keys(raw)) {
     if (key !== 'constants' && key !== 'expressions') {
-      throw new TheoryConfigError(null, `theory override: unknown key '${key}' (expected "constants" and/or "expressions")`);
+      throw new TheoryConfigError(
+        null,
+        `theory override: unknown key '${key}' (expected "constants" and/or "expressions")`,
+      );
     }
   }
   const { constants, expressions } = raw;
@@ -208,7 +216,10 @@ export function parseTheoryOverrides(raw: unknown): TheoryOverrides {
   for (const [id, text] of Object.entries(expressions ?? {})) {
     if (typeof text !== 'string') {
       const named = isExpressionId(id) ? id : null;
-      throw new TheoryConfigError(named, `theory override '${id}': expected a mathjs expression string, got ${JSON.stringify(text)}`);
+      throw new TheoryConfigError(
+        named,
+        `theory override '${id}': expected a mathjs expression string, got ${JSON.stringify(text)}`,
+      );
     }
   }
   const overrides: TheoryOverrides = {

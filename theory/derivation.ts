@@ -81,7 +81,9 @@ function slopeInLnM(description: string, tStarOfM: MathNode): SlopeDerivation {
 
 /** The right side of H5's `eta <= …`, i.e. η at its H5 value. */
 function etaH5Text(theory: ResolvedTheory): string {
-  const relation = theory.expressions.H5.relations?.find((r) => r.lhsSymbol === 'eta' && (r.op === '<=' || r.op === '<'));
+  const relation = theory.expressions.H5.relations?.find(
+    (r) => r.lhsSymbol === 'eta' && (r.op === '<=' || r.op === '<'),
+  );
   if (!relation) {
     throw new Error(`deriveTStarSlopes: H5 "${theory.expressions.H5.def.expr}" has no 'eta <= …' part to take η from`);
   }

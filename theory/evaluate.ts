@@ -102,9 +102,15 @@ function defaultGrid(t: number | undefined): number[] {
   return [...new Set(Array.from({ length: 11 }, (_, k) => Math.round((k * t) / 10)))];
 }
 
-function b1Section(theory: ResolvedTheory, scope: Scope, inputs: TheoryInputs, grid: readonly number[]): BoundsEvaluation['b1'] {
+function b1Section(
+  theory: ResolvedTheory,
+  scope: Scope,
+  inputs: TheoryInputs,
+  grid: readonly number[],
+): BoundsEvaluation['b1'] {
   const line = grid.map((t) => {
-    if (!Number.isFinite(t) || t < 0) throw new RangeError(`evaluateBounds: options.tGrid must hold finite numbers >= 0, got ${t}`);
+    if (!Number.isFinite(t) || t < 0)
+      throw new RangeError(`evaluateBounds: options.tGrid must hold finite numbers >= 0, got ${t}`);
     return { t, bound: evaluateValue(theory, 'B1', { ...scope, t }).value };
   });
   const atT = evaluateValue(theory, 'B1', scope);
@@ -140,7 +146,9 @@ function resolveRho(theory: ResolvedTheory, scope: Scope, fullDim: ConditionChec
 
 /** η at its H5 value: the right side of H5's `eta <= …` relation. */
 function etaAtH5(theory: ResolvedTheory, scope: Scope): { eta: number | null; reason?: string } {
-  const relation = theory.expressions.H5.relations?.find((r) => r.lhsSymbol === 'eta' && (r.op === '<=' || r.op === '<'));
+  const relation = theory.expressions.H5.relations?.find(
+    (r) => r.lhsSymbol === 'eta' && (r.op === '<=' || r.op === '<'),
+  );
   if (!relation) return { eta: null, reason: `H5 "${theory.expressions.H5.def.expr}" has no 'eta <= …' part` };
   const missing = relation.rhsSymbols.filter((s) => scope[s] === undefined);
   if (missing.length > 0) return { eta: null, reason: `η at its H5 value needs ${missing.join(', ')}, not provided` };
@@ -176,7 +184,8 @@ function minimumSize(theory: ResolvedTheory, id: ExpressionId, scope: Scope, clo
   while (!holdsAt(hi).holds) {
     lo = hi;
     hi *= 2;
-    if (hi > N_SEARCH_LIMIT) return { exact: Infinity, closedForm, reason: `no n ≤ ${fmt(N_SEARCH_LIMIT)} meets ${id}` };
+    if (hi > N_SEARCH_LIMIT)
+      return { exact: Infinity, closedForm, reason: `no n ≤ ${fmt(N_SEARCH_LIMIT)} meets ${id}` };
   }
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
@@ -262,7 +271,9 @@ export function tStar(params: TStarParams, options: TStarOptions = {}): number {
   requirePositive('eta', params.eta, '');
   requirePositive('lambda0', params.lambda0, ' (H3)');
   if ((params.eta * params.lambda0) / 2 >= 1) {
-    throw new RangeError(`tStar: eta*lambda0/2 must be < 1 for B1's factor to lie in (0, 1), got ${params.eta * params.lambda0 / 2}`);
+    throw new RangeError(
+      `tStar: eta*lambda0/2 must be < 1 for B1's factor to lie in (0, 1), got ${(params.eta * params.lambda0) / 2}`,
+    );
   }
   if (typeof params.rho !== 'number' || !Number.isFinite(params.rho) || params.rho < 0) {
     throw new RangeError(`tStar: rho must be a finite number >= 0, got ${String(params.rho)}`);

@@ -57,7 +57,10 @@ function missingReason(missing: TheorySymbol[]): string {
 /** Evaluates to a plain number; anything else (boolean, matrix, unit, string) is a configuration error. */
 function toNumber(id: ExpressionId, text: string, result: unknown): number {
   if (typeof result === 'number') return result;
-  throw new TheoryConfigError(id, `theory expression '${id}': "${text}" evaluates to ${typeof result} ${String(result)}, expected a number`);
+  throw new TheoryConfigError(
+    id,
+    `theory expression '${id}': "${text}" evaluates to ${typeof result} ${String(result)}, expected a number`,
+  );
 }
 
 function scopeText(symbols: TheorySymbol[], scope: Scope): string {
@@ -78,11 +81,17 @@ function contractionProblem(scope: Scope): { reason: string; never: boolean } | 
   const { eta, lambda0 } = scope;
   if (eta === undefined || lambda0 === undefined) return null;
   if (lambda0 <= 0) {
-    return { reason: `λ0 = ${fmt(lambda0)} ≤ 0 (H3 fails): B1 gives no contraction, so the threshold is never reached`, never: true };
+    return {
+      reason: `λ0 = ${fmt(lambda0)} ≤ 0 (H3 fails): B1 gives no contraction, so the threshold is never reached`,
+      never: true,
+    };
   }
   const rate = (eta * lambda0) / 2;
   if (rate >= 1) {
-    return { reason: `ηλ0/2 = ${fmt(rate)} ≥ 1: B1's factor (1 − ηλ0/2) is not in (0, 1), so B1 is meaningless`, never: false };
+    return {
+      reason: `ηλ0/2 = ${fmt(rate)} ≥ 1: B1's factor (1 − ηλ0/2) is not in (0, 1), so B1 is meaningless`,
+      never: false,
+    };
   }
   return null;
 }
@@ -111,10 +120,15 @@ function diagnose(compiled: CompiledExpression, scope: Scope, raw: number): { re
   };
 }
 
-function iterationsValue(compiled: CompiledExpression, scope: Scope, raw: number): { value: number | null; reason?: string } {
+function iterationsValue(
+  compiled: CompiledExpression,
+  scope: Scope,
+  raw: number,
+): { value: number | null; reason?: string } {
   const problem = contractionProblem(scope);
   const uses = (s: TheorySymbol) => compiled.symbols.includes(s);
-  if (problem && uses('eta') && uses('lambda0')) return { value: problem.never ? Infinity : null, reason: problem.reason };
+  if (problem && uses('eta') && uses('lambda0'))
+    return { value: problem.never ? Infinity : null, reason: problem.reason };
   // Checked before the sign of the formula: with R(0) = 0 it reads ln(0/−x) = −∞, yet no t can help.
   const exhausted = uses('D') && uses('epsilon') ? budgetExhausted(scope) : null;
   if (exhausted) return { value: Infinity, reason: exhausted };
@@ -137,7 +151,9 @@ function sizeValue(compiled: CompiledExpression, scope: Scope, raw: number): { v
     return { value: never ? Infinity : null, reason };
   }
   const size = Math.max(1, Math.ceil(raw));
-  return size === raw ? { value: size } : { value: size, reason: `formula gives ${fmt(raw)}; rounded up to a size ≥ 1` };
+  return size === raw
+    ? { value: size }
+    : { value: size, reason: `formula gives ${fmt(raw)}; rounded up to a size ≥ 1` };
 }
 
 function realValue(compiled: CompiledExpression, scope: Scope, raw: number): { value: number | null; reason?: string } {
@@ -195,7 +211,15 @@ function describeRelation(r: RelationResult): string {
 }
 
 function notEvaluated(compiled: CompiledExpression, reason: string): ConditionCheck {
-  return { ...info(compiled), holds: null, lhs: null, rhs: null, factor: null, detail: `${compiled.def.id} not evaluated: ${reason}`, reason };
+  return {
+    ...info(compiled),
+    holds: null,
+    lhs: null,
+    rhs: null,
+    factor: null,
+    detail: `${compiled.def.id} not evaluated: ${reason}`,
+    reason,
+  };
 }
 
 /** Evaluates a hypothesis or condition on the scope. */
@@ -233,10 +257,29 @@ export function evaluateCondition(theory: ResolvedTheory, id: ExpressionId, scop
 
 /** A check of a measured number against an evaluated bound (e.g. measured R(0) ≤ Markov bound). */
 export function checkMeasured(bound: BoundValue, name: string, measured: number | undefined): ConditionCheck {
-  const base = { id: bound.id, label: bound.label, statement: bound.statement, expr: bound.expr, overridden: bound.overridden };
-  const reason = measured === undefined ? `needs the measured ${name}, not provided` : bound.value === null ? bound.reason : undefined;
+  const base = {
+    id: bound.id,
+    label: bound.label,
+    statement: bound.statement,
+    expr: bound.expr,
+    overridden: bound.overridden,
+  };
+  const reason =
+    measured === undefined
+      ? `needs the measured ${name}, not provided`
+      : bound.value === null
+        ? bound.reason
+        : undefined;
   if (measured === undefined || bound.value === null) {
-    return { ...base, holds: null, lhs: null, rhs: null, factor: null, detail: `${bound.id} not evaluated: ${reason}`, reason };
+    return {
+      ...base,
+      holds: null,
+      lhs: null,
+      rhs: null,
+      factor: null,
+      detail: `${bound.id} not evaluated: ${reason}`,
+      reason,
+    };
   }
   const holds = measured <= bound.value;
   const factor = holds ? null : shortfallFactor(measured, '<=', bound.value);

@@ -3,7 +3,14 @@
  * evaluated on measured numbers. Independent of tfjs.
  */
 export { EXPRESSIONS, EXPRESSION_IDS, HYPOTHESIS_IDS, harmonic } from './expressions';
-export type { ExpressionDef, ExpressionId, ExpressionKind, HypothesisId, SourceLabel, ValueDomain } from './expressions';
+export type {
+  ExpressionDef,
+  ExpressionId,
+  ExpressionKind,
+  HypothesisId,
+  SourceLabel,
+  ValueDomain,
+} from './expressions';
 export { DEFAULT_CONSTANTS } from './constants';
 export type { TheoryConstants } from './constants';
 export type { ConstantSymbol, InputSymbol, TheorySymbol } from './symbols';

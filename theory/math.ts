@@ -74,7 +74,8 @@ export function collectNames(node: MathNode): { symbols: string[]; functions: st
   node.traverse((child, path, parent) => {
     if (!ALLOWED_NODE_TYPES.has(child.type)) badNodeTypes.add(child.type);
     const constant = (child as unknown as { value?: unknown }).value;
-    if (child.type === 'ConstantNode' && typeof constant !== 'number') badNodeTypes.add(`non-numeric constant ${JSON.stringify(constant)}`);
+    if (child.type === 'ConstantNode' && typeof constant !== 'number')
+      badNodeTypes.add(`non-numeric constant ${JSON.stringify(constant)}`);
     if (child.type !== 'SymbolNode') return;
     const name = (child as unknown as { name: string }).name;
     if (parent?.type === 'FunctionNode' && path === 'fn') functions.add(name);

@@ -25,7 +25,9 @@ module.exports = {
     const { features, targets, weights } = input;
     const { m, width: N, outputs: C } = features;
     const size = Math.min(KEPT, N); // BUG: should be input.n
-    const order = Array.from({ length: N }, (_, r) => r).sort((p, q) => magnitude(weights, q) - magnitude(weights, p) || p - q);
+    const order = Array.from({ length: N }, (_, r) => r).sort(
+      (p, q) => magnitude(weights, q) - magnitude(weights, p) || p - q,
+    );
     const selection = order.slice(0, size);
     const A = features.activations.dataSync();
     const V = features.outWeights.dataSync();

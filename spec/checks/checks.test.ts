@@ -5,7 +5,17 @@
  */
 import { initBackend } from '../../src/backend';
 import { resolveTheory } from '../../theory';
-import { CHECKS, CLAIM_B1, CLAIM_B3_HULL, CLAIM_B3_LOSS, INV_B2, INV_B2_PRIME, INV_GREEDY_IDENTITY, INV_SIZE, residualFloor } from '../../src/checks';
+import {
+  CHECKS,
+  CLAIM_B1,
+  CLAIM_B3_HULL,
+  CLAIM_B3_LOSS,
+  INV_B2,
+  INV_B2_PRIME,
+  INV_GREEDY_IDENTITY,
+  INV_SIZE,
+  residualFloor,
+} from '../../src/checks';
 import { measureRun, type MeasuredRun } from '../../src/pipeline/run';
 import { greedyPruner } from '../../src/pruning/greedy';
 import { lossCurve } from '../../src/pruning/subnetwork';
@@ -17,7 +27,9 @@ beforeAll(async () => {
   await initBackend();
 });
 
-const small = (over: Omit<Partial<PruningCase>, 'dataset'> & { dataset?: Partial<PruningCase['dataset']> }): PruningCase => ({
+const small = (
+  over: Omit<Partial<PruningCase>, 'dataset'> & { dataset?: Partial<PruningCase['dataset']> },
+): PruningCase => ({
   parameterisation: 'ntk',
   width: 1,
   n: 1,
@@ -27,15 +39,34 @@ const small = (over: Omit<Partial<PruningCase>, 'dataset'> & { dataset?: Partial
   dataset: { m: 2, d: 2, labels: 'teacher', seed: 3, ...over.dataset },
 });
 
-async function measured(c: PruningCase, pruners: Pruner[] = [greedyPruner()], checkpointCount = 6, sizes = [c.n]): Promise<MeasuredRun> {
+async function measured(
+  c: PruningCase,
+  pruners: Pruner[] = [greedyPruner()],
+  checkpointCount = 6,
+  sizes = [c.n],
+): Promise<MeasuredRun> {
   return withPretrainedCase(c, { checkpointCount }, (p) =>
-    measureRun(p, { pruners, subnetworkSizes: sizes, hullTolerance: hullTolerance(p.data.m), hullMaxIterations: 5000, maxKernelM: 0, ballSupport: true }),
+    measureRun(p, {
+      pruners,
+      subnetworkSizes: sizes,
+      hullTolerance: hullTolerance(p.data.m),
+      hullMaxIterations: 5000,
+      maxKernelM: 0,
+      ballSupport: true,
+    }),
   );
 }
 
 const theory = resolveTheory();
 /** A mean-field case where y starts outside the hull, T*(m) lies inside the run, and B2, B2′ can fail (found by search). */
-const inScope = small({ parameterisation: 'meanfield', dataset: { m: 5, d: 3, seed: 3 }, width: 60, n: 6, stepFraction: 0.9, iterations: 300 });
+const inScope = small({
+  parameterisation: 'meanfield',
+  dataset: { m: 5, d: 3, seed: 3 },
+  width: 60,
+  n: 6,
+  stepFraction: 0.9,
+  iterations: 300,
+});
 
 describe('the registry', () => {
   it('holds each check once, with the ids verify, claims and check-pruner share', () => {
@@ -60,7 +91,9 @@ describe('bounds come from the theory module, so an override reaches the decisio
     expect(zero.verdict).toBe('FAIL');
     expect(zero.failures[0].detail).toMatch(/> B2 = 0 /);
     // Twice the bound lies above D_y², the largest loss any subnetwork has: it holds, but could not have failed.
-    expect(INV_B2.evaluate(run, resolveTheory({ expressions: { B2: '2 * (Rt + D^2 * Hn / n)' } })).verdict).toBe('VACUOUS');
+    expect(INV_B2.evaluate(run, resolveTheory({ expressions: { B2: '2 * (Rt + D^2 * Hn / n)' } })).verdict).toBe(
+      'VACUOUS',
+    );
   });
 
   it('INV-B2-prime and CLAIM-B3-loss read B2′ from the theory', async () => {
@@ -82,7 +115,14 @@ describe('every PASS must be able to fail', () => {
   });
 
   it('CLAIM-B1 is VACUOUS when the bound never demands a halving of R(0) (tiny step, short run)', async () => {
-    const run = await measured(small({ dataset: { m: 4, d: 5, labels: 'clusters', seed: 2147483629 }, width: 194, stepFraction: 0.01, iterations: 20 }));
+    const run = await measured(
+      small({
+        dataset: { m: 4, d: 5, labels: 'clusters', seed: 2147483629 },
+        width: 194,
+        stepFraction: 0.01,
+        iterations: 20,
+      }),
+    );
     const r = CLAIM_B1.evaluate(run, theory);
     expect(r.verdict).toBe('VACUOUS');
     expect(r.detail).toMatch(/^could not fail: the bound never demands more than a 0.5× contraction/);
@@ -90,7 +130,14 @@ describe('every PASS must be able to fail', () => {
   });
 
   it('CLAIM-B1 PASSes with decided comparisons on a wide network with large λ0', async () => {
-    const run = await measured(small({ dataset: { m: 4, d: 5, labels: 'clusters', seed: 2147483629 }, width: 194, stepFraction: 0.84, iterations: 190 }));
+    const run = await measured(
+      small({
+        dataset: { m: 4, d: 5, labels: 'clusters', seed: 2147483629 },
+        width: 194,
+        stepFraction: 0.84,
+        iterations: 190,
+      }),
+    );
     const r = CLAIM_B1.evaluate(run, theory);
     expect(r.verdict).toBe('PASS');
     expect(r.checked).toBeGreaterThan(0);
@@ -147,7 +194,10 @@ describe('CLAIM-B3 with the radius at the time it speaks about', () => {
     expect(beyond.verdict).toBe('NOT APPLICABLE');
     expect(beyond.detail).toMatch(/beyond the run's last checkpoint/);
     const run = await measured(inScope, [greedyPruner()], 8);
-    const start = { ...run.checkpoints[0], record: { ...run.checkpoints[0].record, hull: { ...run.checkpoints[0].record.hull, inside: true } } };
+    const start = {
+      ...run.checkpoints[0],
+      record: { ...run.checkpoints[0].record, hull: { ...run.checkpoints[0].record.hull, inside: true } },
+    };
     const inside = CLAIM_B3_HULL.evaluate({ ...run, checkpoints: [start, ...run.checkpoints.slice(1)] }, theory);
     expect(inside.verdict).toBe('VACUOUS');
     expect(inside.detail).toMatch(/already in the hull at t = 0/);
@@ -179,8 +229,14 @@ describe('invariants that measure', () => {
       prefixConsistent: true,
       async prune(input: PruneInput) {
         const result = await greedy.prune(input);
-        const diag = input.features.activationsT.square().sum(1).mul(input.features.outWeights.square().sum(1)).dataSync();
-        const pickScores = result.pickScores!.map((s, k) => diag[result.selection[k]] + (s - diag[result.selection[k]]) / 2);
+        const diag = input.features.activationsT
+          .square()
+          .sum(1)
+          .mul(input.features.outWeights.square().sum(1))
+          .dataSync();
+        const pickScores = result.pickScores!.map(
+          (s, k) => diag[result.selection[k]] + (s - diag[result.selection[k]]) / 2,
+        );
         return { ...result, pickScores };
       },
     };

@@ -25,7 +25,14 @@ const byId = (id: string) => [...INVARIANT_PROPERTIES, ...CLAIM_PROPERTIES].find
 describe.each(INVARIANT_PROPERTIES.map((p) => [p.id, p] as const))('%s', (_id, def) => {
   it(`${def.statement} — never fails for greedy on generated cases`, async () => {
     const before = tf.memory().numTensors;
-    const result = await runProperty(def, { seed: FC_SEED, numRuns: 12, timeLimitMs: TIME_LIMIT_MS, pruner: greedy, store: null, minApplicable: 1 });
+    const result = await runProperty(def, {
+      seed: FC_SEED,
+      numRuns: 12,
+      timeLimitMs: TIME_LIMIT_MS,
+      pruner: greedy,
+      store: null,
+      minApplicable: 1,
+    });
     expect(result.error).toBeNull();
     expect(result.counterexample).toBeNull();
     expect(result.cases.evaluated).toBeGreaterThan(0);
@@ -36,7 +43,14 @@ describe.each(INVARIANT_PROPERTIES.map((p) => [p.id, p] as const))('%s', (_id, d
 
 describe('a property PASSes only with enough applicable cases', () => {
   it('fewer passing cases than minApplicable is UNDECIDED, not PASS', async () => {
-    const result = await runProperty(byId('INV-size'), { seed: FC_SEED, numRuns: 3, timeLimitMs: TIME_LIMIT_MS, pruner: greedy, store: null, minApplicable: 20 });
+    const result = await runProperty(byId('INV-size'), {
+      seed: FC_SEED,
+      numRuns: 3,
+      timeLimitMs: TIME_LIMIT_MS,
+      pruner: greedy,
+      store: null,
+      minApplicable: 20,
+    });
     expect(result.cases.passed).toBe(3);
     expect(result.verdict).toBe('UNDECIDED');
     expect(result.minApplicable).toBe(20);
@@ -80,7 +94,13 @@ describe('negative control', () => {
   };
 
   it('INV-B2 says FAIL for a pruner that picks the farthest neuron, with a shrunk counterexample', async () => {
-    const result = await runProperty(byId('INV-B2'), { seed: FC_SEED, numRuns: 30, timeLimitMs: TIME_LIMIT_MS, pruner: worst, store: null });
+    const result = await runProperty(byId('INV-B2'), {
+      seed: FC_SEED,
+      numRuns: 30,
+      timeLimitMs: TIME_LIMIT_MS,
+      pruner: worst,
+      store: null,
+    });
     expect(result.verdict).toBe('FAIL');
     expect(result.counterexample?.detail).toMatch(/‖f_S − y‖² = .* > B2 = /);
     expect(result.counterexample?.numShrinks).toBeGreaterThan(0);

@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { claimsReportDocument, prunerReportDocument, renderClaimsMarkdown, renderPrunerMarkdown, writePropertyReport } from '../../src/report/claims';
+import {
+  claimsReportDocument,
+  prunerReportDocument,
+  renderClaimsMarkdown,
+  renderPrunerMarkdown,
+  writePropertyReport,
+} from '../../src/report/claims';
 import { validatePropertyReport } from '../../src/report/claims-schema';
 import { runSession } from '../../src/claims/session';
 import { CounterexampleStore } from '../../src/claims/store';
@@ -12,7 +18,15 @@ import type { Environment } from '../../src/report/types';
 import { stableJson } from '../../src/report/write';
 import type { PrunerCheckResult } from '../../src/claims/pruner-check';
 
-const environment: Environment = { backend: 'cpu', backendDetail: 'test backend', node: 'v20', platform: 'linux x64', cpus: 2, packages: { 'fast-check': '4.10.2' }, commit: null };
+const environment: Environment = {
+  backend: 'cpu',
+  backendDetail: 'test backend',
+  node: 'v20',
+  platform: 'linux x64',
+  cpus: 2,
+  packages: { 'fast-check': '4.10.2' },
+  commit: null,
+};
 const pruner = { name: 'greedy', prune: () => ({ selection: [0], lossPerStep: [0] }) };
 
 function outcome(status: CaseOutcome['status'], detail: string): CaseOutcome {
@@ -60,15 +74,30 @@ async function session() {
 
 describe('claims report', () => {
   it('is schema-valid JSON whose non-finite measurements became null, and renders every failure with its shrunk case and violated hypotheses', async () => {
-    const doc = claimsReportDocument(await session(), { command: 'pruneproof claims --quick', environment, createdAt: '2026-01-01T00:00:00.000Z' });
+    const doc = claimsReportDocument(await session(), {
+      command: 'pruneproof claims --quick',
+      environment,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
     expect(validatePropertyReport(doc)).toEqual({ valid: true, errors: [] });
     expect(doc.runId).toMatch(/^claims-[0-9a-f]{10}$/);
-    expect(doc.summary.map((s) => [s.id, s.verdict])).toEqual([['INV-test', 'PASS'], ['CLAIM-test', 'FAIL']]);
+    expect(doc.summary.map((s) => [s.id, s.verdict])).toEqual([
+      ['INV-test', 'PASS'],
+      ['CLAIM-test', 'FAIL'],
+    ]);
     const ce = doc.properties[1].counterexample!;
     expect(ce.case).toBe(50);
     expect(ce.measured).toEqual({ tStar: null, rate: 0.25 });
     const md = renderClaimsMarkdown(doc);
-    for (const heading of ['## Summary', '## Counterexamples', '## Coverage', '## Statements', '## Counterexample store', '## How to replay', '## Environment']) {
+    for (const heading of [
+      '## Summary',
+      '## Counterexamples',
+      '## Coverage',
+      '## Statements',
+      '## Counterexample store',
+      '## How to replay',
+      '## Environment',
+    ]) {
       expect(md).toContain(heading);
     }
     expect(md).toContain('### CLAIM-test — FAIL (claim)');
@@ -93,7 +122,9 @@ describe('claims report', () => {
 
   it('rejects a document with NaN before touching the disk, naming the field', async () => {
     const doc = claimsReportDocument(await session(), { command: 'c', environment });
-    await expect(writePropertyReport({ ...doc, wallSeconds: NaN }, join(dir, 'out'))).rejects.toThrow(/\/wallSeconds: must be number \(NaN and ±Infinity are not allowed\)/);
+    await expect(writePropertyReport({ ...doc, wallSeconds: NaN }, join(dir, 'out'))).rejects.toThrow(
+      /\/wallSeconds: must be number \(NaN and ±Infinity are not allowed\)/,
+    );
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });
@@ -109,7 +140,11 @@ describe('check-pruner report', () => {
       brokenContracts: ['CONTRACT-size'],
       contracts: [contract],
       claims: [],
-      comparison: { pruners: ['my pruner', 'greedy'], cases: [], rows: [{ pruner: 'greedy', cases: 0, meanLoss: null, geometricMeanRatioToGreedy: null, atMostGreedy: 0 }] },
+      comparison: {
+        pruners: ['my pruner', 'greedy'],
+        cases: [],
+        rows: [{ pruner: 'greedy', cases: 0, meanLoss: null, geometricMeanRatioToGreedy: null, atMostGreedy: 0 }],
+      },
       skipped: 'the pruner breaks CONTRACT-size',
       settings: { seed: 42, quick: true, timeLimitSeconds: 5, store: null },
       seconds: 1.5,
@@ -122,7 +157,9 @@ describe('check-pruner report', () => {
     expect(md).toContain('### CONTRACT-size — FAIL (contract)');
     expect(md).not.toContain('Violated hypotheses'); // contracts do not depend on the theory's hypotheses
     expect(md).toContain('Skipped: the pruner breaks CONTRACT-size.');
-    expect(validatePropertyReport({ ...doc, kind: 'other' }).errors).toEqual(["/kind: must be 'claims' or 'check-pruner', got \"other\""]);
+    expect(validatePropertyReport({ ...doc, kind: 'other' }).errors).toEqual([
+      "/kind: must be 'claims' or 'check-pruner', got \"other\"",
+    ]);
     expect(validatePropertyReport({ ...doc, extra: 1 }).errors).toContain("/: unexpected field 'extra'");
   });
 });

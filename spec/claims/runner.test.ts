@@ -22,7 +22,8 @@ const pairs = fc.record({ a: fc.integer({ min: 0, max: 1000 }), b: fc.integer({ 
 
 function parsePair(v: unknown): Pair {
   const o = v as Pair;
-  if (!o || !Number.isInteger(o.a) || !Number.isInteger(o.b)) throw new RangeError(`parsePair: not a pair: ${JSON.stringify(v)}`);
+  if (!o || !Number.isInteger(o.a) || !Number.isInteger(o.b))
+    throw new RangeError(`parsePair: not a pair: ${JSON.stringify(v)}`);
   return { a: o.a, b: o.b };
 }
 
@@ -32,7 +33,10 @@ function outcomeOf(status: CaseOutcome['status'], detail: string, reason?: strin
     detail,
     ...(reason ? { reason } : {}),
     regimes: [status === 'pass' ? 'small' : 'large'],
-    hypotheses: [{ id: 'H4', holds: false, detail: 'H4 fails: made up', factor: 10 }, { id: 'H1', holds: true, detail: 'H1 holds', factor: null }],
+    hypotheses: [
+      { id: 'H4', holds: false, detail: 'H4 fails: made up', factor: 10 },
+      { id: 'H1', holds: true, detail: 'H1 holds', factor: null },
+    ],
     measured: { ratio: 1 },
   };
 }
@@ -56,7 +60,13 @@ function sumProperty(limit: number, id = 'TEST-sum'): PropertyDefinition<Pair> {
 }
 
 const pruner: Pruner = { name: 'greedy', prune: () => ({ selection: [0], lossPerStep: [0] }) };
-const options = (store: CounterexampleStore | null = null): RunPropertyOptions => ({ seed: FC_SEED, numRuns: 100, timeLimitMs: 10_000, pruner, store });
+const options = (store: CounterexampleStore | null = null): RunPropertyOptions => ({
+  seed: FC_SEED,
+  numRuns: 100,
+  timeLimitMs: 10_000,
+  pruner,
+  store,
+});
 
 let dir: string;
 beforeEach(() => {
@@ -106,14 +116,26 @@ describe('runProperty', () => {
 
   it('no case in scope: NOT APPLICABLE, never PASS', async () => {
     const def = sumProperty(5000);
-    const r = await runProperty({ ...def, evaluate: async () => outcomeOf('not-applicable', 'never', 'never in scope') }, options());
+    const r = await runProperty(
+      { ...def, evaluate: async () => outcomeOf('not-applicable', 'never', 'never in scope') },
+      options(),
+    );
     expect(r.verdict).toBe('NOT APPLICABLE');
     expect(r.cases.passed).toBe(0);
   });
 
   it('a property that throws: FAIL with the error recorded, counted as a defect even for a claim', async () => {
     const def = sumProperty(5000);
-    const r = await runProperty({ ...def, evaluate: async ({ a }) => { if (a > 10) throw new RangeError('boom'); return outcomeOf('pass', 'ok'); } }, options());
+    const r = await runProperty(
+      {
+        ...def,
+        evaluate: async ({ a }) => {
+          if (a > 10) throw new RangeError('boom');
+          return outcomeOf('pass', 'ok');
+        },
+      },
+      options(),
+    );
     expect(r.verdict).toBe('FAIL');
     expect(r.counterexample?.error).toBe('RangeError: boom');
     expect((r.counterexample?.case as Pair).a).toBe(11); // shrunk to the smallest throwing a
@@ -137,7 +159,9 @@ describe('runProperty', () => {
   });
 
   it('rejects bad options naming the field', async () => {
-    await expect(runProperty(sumProperty(5), { ...options(), numRuns: 0 })).rejects.toThrow('runProperty(TEST-sum): numRuns must be a positive integer, got 0');
+    await expect(runProperty(sumProperty(5), { ...options(), numRuns: 0 })).rejects.toThrow(
+      'runProperty(TEST-sum): numRuns must be a positive integer, got 0',
+    );
     await expect(runProperty(sumProperty(5), { ...options(), seed: 1.5 })).rejects.toThrow('seed must be an integer');
   });
 });
@@ -149,7 +173,14 @@ describe('counterexample store', () => {
     const file = store.fileFor('TEST-sum', 'greedy');
     expect(readdirSync(dir)).toEqual(['TEST-sum.json']);
     const stored = JSON.parse(readFileSync(file, 'utf8'));
-    expect(stored).toMatchObject({ schemaVersion: 1, propertyId: 'TEST-sum', pruner: 'greedy', seed: FC_SEED, case: first.counterexample!.case, detail: 'a + b = 300 ≥ 300' });
+    expect(stored).toMatchObject({
+      schemaVersion: 1,
+      propertyId: 'TEST-sum',
+      pruner: 'greedy',
+      seed: FC_SEED,
+      case: first.counterexample!.case,
+      detail: 'a + b = 300 ≥ 300',
+    });
 
     // Replayed first: it fails at once (run 1), and nothing is generated before it.
     const second = await runProperty(sumProperty(300), { ...options(store), seed: 7 });
@@ -167,7 +198,19 @@ describe('counterexample store', () => {
 
   it('a stored case of an older generator still shrinks further when replayed', async () => {
     const store = new CounterexampleStore(dir);
-    await store.save({ schemaVersion: 1, propertyId: 'TEST-sum', pruner: 'greedy', seed: 1, path: '3', case: { a: 700, b: 650 }, detail: 'old', violatedHypotheses: [], regimes: [], numShrinks: 0, recordedAt: new Date().toISOString() });
+    await store.save({
+      schemaVersion: 1,
+      propertyId: 'TEST-sum',
+      pruner: 'greedy',
+      seed: 1,
+      path: '3',
+      case: { a: 700, b: 650 },
+      detail: 'old',
+      violatedHypotheses: [],
+      regimes: [],
+      numShrinks: 0,
+      recordedAt: new Date().toISOString(),
+    });
     const r = await runProperty(sumProperty(300), options(store));
     expect(r.counterexample?.fromStore).toBe(true);
     const { a, b } = r.counterexample!.case as Pair;

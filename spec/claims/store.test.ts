@@ -2,7 +2,12 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CounterexampleStore, DEFAULT_STORE_DIR, storeFileName, type StoredCounterexample } from '../../src/claims/store';
+import {
+  CounterexampleStore,
+  DEFAULT_STORE_DIR,
+  storeFileName,
+  type StoredCounterexample,
+} from '../../src/claims/store';
 
 const entry = (over: Partial<StoredCounterexample> = {}): StoredCounterexample => ({
   schemaVersion: 1,
@@ -53,7 +58,9 @@ describe('CounterexampleStore', () => {
     };
     expect(problem('nope')).toMatch(/not valid JSON/);
     expect(problem(JSON.stringify(entry({ schemaVersion: 2 as 1 })))).toMatch(/schemaVersion 2 is not 1/);
-    expect(problem(JSON.stringify(entry({ propertyId: 'CLAIM-B3' })))).toMatch(/propertyId "CLAIM-B3" does not match 'CLAIM-B1'/);
+    expect(problem(JSON.stringify(entry({ propertyId: 'CLAIM-B3' })))).toMatch(
+      /propertyId "CLAIM-B3" does not match 'CLAIM-B1'/,
+    );
     expect(problem(JSON.stringify(entry({ pruner: 'random' })))).toMatch(/pruner "random" does not match 'greedy'/);
     expect(problem(JSON.stringify({ ...entry(), seed: 'x' }))).toMatch(/seed must be an integer/);
     expect(problem(JSON.stringify({ ...entry(), regimes: undefined }))).toMatch(/regimes/);
@@ -75,6 +82,8 @@ describe('CounterexampleStore: a corrupt file', () => {
     } finally {
       spy.mockRestore();
     }
-    expect(writes.join('')).toContain(`pruneproof: warning: counterexample store file unusable, ignored and to be replaced: ${store.fileFor('CLAIM-B1', 'greedy')}`);
+    expect(writes.join('')).toContain(
+      `pruneproof: warning: counterexample store file unusable, ignored and to be replaced: ${store.fileFor('CLAIM-B1', 'greedy')}`,
+    );
   });
 });

@@ -2,6 +2,7 @@
  * The bad inputs of issue 14, run as a user runs them (node dist/src/cli/main.js, built by `npm run build`): each
  * exits 2 before any computing, names the flag, path or variable, and prints no stack trace.
  */
+import * as defaults from '../../src/experiment/defaults';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -166,8 +167,7 @@ describe('pruneproof: every bad input exits 2 before computing, naming what is w
   });
 
   it('--version prints the versions; --help shows the defaults from src/experiment/defaults.ts and the exit codes', () => {
-    const { DEFAULT_SYNTHETIC, DEFAULT_MNIST } =
-      require('../../src/experiment/defaults') as typeof import('../../src/experiment/defaults');
+    const { DEFAULT_SYNTHETIC, DEFAULT_MNIST } = defaults;
     expect(run(['--version']).stdout).toMatch(/^pruneproof \d+\.\d+\.\d+, node v\d+/);
     const help = run(['--help']);
     expect(help.code).toBe(0);
@@ -175,6 +175,6 @@ describe('pruneproof: every bad input exits 2 before computing, naming what is w
       expect(help.stdout).toContain(`m grid ${c.mGrid.join(', ')}; seeds ${c.seeds.join(', ')}; width N = ${c.width}`);
       expect(help.stdout).toContain(`T = ${c.iterations} full-batch GD steps, η = ${c.eta}, ε = ${c.epsilon}`);
     }
-    expect(help.stdout).toMatch(/Exit codes:\n  0 .*\n  1 .*\n  2 .*\n  3 /);
+    expect(help.stdout).toMatch(/Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}3 /);
   });
 });

@@ -16,7 +16,19 @@ function readReport(out: string): ClaimsReportDocument {
 
 describe('pruneproof claims', () => {
   it('--quick: every invariant holds (exit 0), claims are reported as findings, counterexamples are stored and replayed first next time', async () => {
-    const args = ['claims', '--quick', '--time-limit', '1.5', '--seed', '42', '--db', join(io.dir, 'db'), '--out', join(io.dir, 'reports'), '--quiet'];
+    const args = [
+      'claims',
+      '--quick',
+      '--time-limit',
+      '1.5',
+      '--seed',
+      '42',
+      '--db',
+      join(io.dir, 'db'),
+      '--out',
+      join(io.dir, 'reports'),
+      '--quiet',
+    ];
     expect(await main(args)).toBe(0);
     const doc = readReport(join(io.dir, 'reports'));
     expect(validatePropertyReport(doc).valid).toBe(true);
@@ -33,7 +45,11 @@ describe('pruneproof claims', () => {
     ]);
     // 1.5 s per property rarely reaches 20 applicable cases: an invariant then says UNDECIDED, never PASS, never FAIL.
     for (const p of doc.properties.filter((q) => q.kind === 'invariant')) {
-      expect(p.verdict === 'PASS' ? p.cases.passed >= p.minApplicable : p.verdict === 'UNDECIDED' || p.verdict === 'NOT APPLICABLE').toBe(true);
+      expect(
+        p.verdict === 'PASS'
+          ? p.cases.passed >= p.minApplicable
+          : p.verdict === 'UNDECIDED' || p.verdict === 'NOT APPLICABLE',
+      ).toBe(true);
     }
     expect(io.stdout.join('')).toMatch(/applicable passed \(PASS needs 20\)/);
     const failedClaims = doc.properties.filter((p) => p.verdict === 'FAIL');
@@ -54,7 +70,19 @@ describe('pruneproof claims', () => {
   it('a theory override reaches the properties: B2 overridden to 0 makes INV-B2 FAIL and the session exit 1', async () => {
     const config = join(io.dir, 'b2-zero.json');
     writeFileSync(config, JSON.stringify({ theory: { expressions: { B2: '0' } } }));
-    const args = ['claims', '--quick', '--config', config, '--time-limit', '1', '--db', join(io.dir, 'db0'), '--out', join(io.dir, 'r0'), '--quiet'];
+    const args = [
+      'claims',
+      '--quick',
+      '--config',
+      config,
+      '--time-limit',
+      '1',
+      '--db',
+      join(io.dir, 'db0'),
+      '--out',
+      join(io.dir, 'r0'),
+      '--quiet',
+    ];
     expect(await main(args)).toBe(1);
     const doc = readReport(join(io.dir, 'r0'));
     expect(doc.properties.find((p) => p.id === 'INV-B2')?.verdict).toBe('FAIL');

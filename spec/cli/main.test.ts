@@ -14,8 +14,12 @@ import { validateReport } from '../../src/report/schema';
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const so = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const se = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  const so = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const se = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
   try {
     const code = await main(args);
     return { code, out, err };
@@ -30,9 +34,34 @@ const dataPath = join(dir, 'data.json');
 const weightsPath = join(dir, 'weights.json');
 const ds = generateSynthetic({ m: 12, d: 5, labels: 'teacher', seed: 1 });
 writeFileSync(dataPath, JSON.stringify(datasetToJson(ds)));
-writeFileSync(weightsPath, JSON.stringify(weightsToJson(initNetwork({ parameterisation: 'meanfield', width: 30, inputDim: 5, outputs: 1, rng: new Rng(2) }))));
+writeFileSync(
+  weightsPath,
+  JSON.stringify(
+    weightsToJson(initNetwork({ parameterisation: 'meanfield', width: 30, inputDim: 5, outputs: 1, rng: new Rng(2) })),
+  ),
+);
 
-const TINY = ['--m', '12,16,20', '--seeds', '1', '--width', '40', '--n', '4,8', '--iterations', '60', '--checkpoints', '4', '--eta', '0.5', '--quiet', '--workers', '1', '--store', join(dir, 'store')];
+const TINY = [
+  '--m',
+  '12,16,20',
+  '--seeds',
+  '1',
+  '--width',
+  '40',
+  '--n',
+  '4,8',
+  '--iterations',
+  '60',
+  '--checkpoints',
+  '4',
+  '--eta',
+  '0.5',
+  '--quiet',
+  '--workers',
+  '1',
+  '--store',
+  join(dir, 'store'),
+];
 
 describe('pruneproof CLI: bad input exits 2 with a message naming what is wrong', () => {
   it.each([
@@ -62,7 +91,16 @@ describe('pruneproof CLI: bad input exits 2 with a message naming what is wrong'
     expect(w.code).toBe(EXIT.badInput);
     expect(w.err).toMatch(/bad-weights\.json: .*a\[0\]/);
     const badData = join(dir, 'bad-data.json');
-    writeFileSync(badData, JSON.stringify({ x: [[1, 0], [0, 1, 0]], y: [1, -1] }));
+    writeFileSync(
+      badData,
+      JSON.stringify({
+        x: [
+          [1, 0],
+          [0, 1, 0],
+        ],
+        y: [1, -1],
+      }),
+    );
     const d = await cli(['kernel', '--data', badData]);
     expect(d.code).toBe(EXIT.badInput);
     expect(d.err).toMatch(/bad-data\.json: x\[1\]/);
@@ -105,7 +143,17 @@ describe('pruneproof CLI: commands that succeed', () => {
   });
 
   it('prune prints the selected multiset, its measured size and the loss after every step', async () => {
-    const { code, out } = await cli(['prune', '--data', dataPath, '--weights', weightsPath, '--pruner', 'greedy', '--n', '7']);
+    const { code, out } = await cli([
+      'prune',
+      '--data',
+      dataPath,
+      '--weights',
+      weightsPath,
+      '--pruner',
+      'greedy',
+      '--n',
+      '7',
+    ]);
     expect(code).toBe(EXIT.ok);
     const json = JSON.parse(out);
     expect(json.selection).toHaveLength(7);
@@ -131,8 +179,19 @@ describe('pruneproof CLI: commands that succeed', () => {
     const again = await cli(['verify', ...TINY, '--fresh', '--out', join(dir, 'again')]);
     expect(again.code).toBe(EXIT.ok);
     const doc2 = JSON.parse(readFileSync(join(dir, 'again', runDir, 'report.json'), 'utf8'));
-    const strip = (d: { runs: { seconds: number; refinement: { seconds: number; shareOfRun: number }; checkpoints: { pruners: { ms: number }[] }[] }[] }) =>
-      d.runs.map((r) => ({ ...r, seconds: 0, refinement: { ...r.refinement, seconds: 0, shareOfRun: 0 }, checkpoints: r.checkpoints.map((c) => ({ ...c, pruners: c.pruners.map((p) => ({ ...p, ms: 0 })) })) }));
+    const strip = (d: {
+      runs: {
+        seconds: number;
+        refinement: { seconds: number; shareOfRun: number };
+        checkpoints: { pruners: { ms: number }[] }[];
+      }[];
+    }) =>
+      d.runs.map((r) => ({
+        ...r,
+        seconds: 0,
+        refinement: { ...r.refinement, seconds: 0, shareOfRun: 0 },
+        checkpoints: r.checkpoints.map((c) => ({ ...c, pruners: c.pruners.map((p) => ({ ...p, ms: 0 })) })),
+      }));
     expect(strip(doc2)).toEqual(strip(doc));
   });
 
@@ -168,9 +227,18 @@ describe('pruneproof verify: configuration layering', () => {
   });
 
   it('--raw-pixels, --labels and --d modify the dataset they apply to, and are rejected elsewhere', () => {
-    expect(buildConfig({ ...base, dataset: 'mnist', rawPixels: true }).config.dataset).toMatchObject({ kind: 'mnist', unitNorm: false });
-    expect(buildConfig({ ...base, labels: 'random', d: 8 }).config.dataset).toMatchObject({ kind: 'synthetic', labels: 'random', d: 8 });
-    expect(() => buildConfig({ ...base, dataset: 'mnist', labels: 'random' })).toThrow(/--labels and --d apply to the synthetic dataset only/);
+    expect(buildConfig({ ...base, dataset: 'mnist', rawPixels: true }).config.dataset).toMatchObject({
+      kind: 'mnist',
+      unitNorm: false,
+    });
+    expect(buildConfig({ ...base, labels: 'random', d: 8 }).config.dataset).toMatchObject({
+      kind: 'synthetic',
+      labels: 'random',
+      d: 8,
+    });
+    expect(() => buildConfig({ ...base, dataset: 'mnist', labels: 'random' })).toThrow(
+      /--labels and --d apply to the synthetic dataset only/,
+    );
     expect(() => buildConfig({ ...base, rawPixels: true })).toThrow(/--raw-pixels applies to --dataset mnist only/);
   });
 });

@@ -1,4 +1,6 @@
 /** Exit 3 is for bugs: the report carries the stack, the command line and the versions, and asks for a bug report. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { internalErrorReport, PRUNEPROOF_VERSION, versionLine } from '../../src/cli/version';
 
 describe('internalErrorReport', () => {
@@ -10,6 +12,8 @@ describe('internalErrorReport', () => {
     expect(text).toContain('Please report it');
     expect(text).toContain('  command: pruneproof verify --m 50');
     expect(text).toContain(`  versions: ${versionLine()}`);
-    expect(PRUNEPROOF_VERSION).toBe((require('../../package.json') as { version: string }).version);
+    expect(PRUNEPROOF_VERSION).toBe(
+      (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version,
+    );
   });
 });

@@ -10,7 +10,11 @@ const float32 = fc.float({ noNaN: true, noDefaultInfinity: true });
 
 /** Arbitrary datasets with float32 values; C = 1 (flat y) or C ≥ 2 (matrix y). */
 const datasetArb = fc
-  .record({ m: fc.integer({ min: 1, max: 6 }), d: fc.integer({ min: 1, max: 5 }), outputs: fc.integer({ min: 1, max: 4 }) })
+  .record({
+    m: fc.integer({ min: 1, max: 6 }),
+    d: fc.integer({ min: 1, max: 5 }),
+    outputs: fc.integer({ min: 1, max: 4 }),
+  })
   .chain(({ m, d, outputs }) =>
     fc.record({
       name: fc.string({ maxLength: 12 }),
@@ -81,11 +85,57 @@ describe('dataset JSON round trip', () => {
 
   it('fills classes when every row of a matrix y is one-hot, and only then', () => {
     const x = [[1], [2], [3]];
-    const oneHot = datasetFromJson({ x, y: [[0, 1, 0], [1, 0, 0], [0, 0, 1]] }, 'a.json');
+    const oneHot = datasetFromJson(
+      {
+        x,
+        y: [
+          [0, 1, 0],
+          [1, 0, 0],
+          [0, 0, 1],
+        ],
+      },
+      'a.json',
+    );
     expect(Array.from(oneHot.classes ?? [])).toEqual([1, 0, 2]);
-    expect(datasetFromJson({ x, y: [[0, 1, 0], [1, 0, 0], [0, 0.5, 1]] }, 'b.json').classes).toBeNull();
-    expect(datasetFromJson({ x, y: [[0, 1], [1, 1], [0, 1]] }, 'c.json').classes).toBeNull();
-    expect(datasetFromJson({ x, y: [[0, 0], [1, 0], [0, 1]] }, 'd.json').classes).toBeNull();
+    expect(
+      datasetFromJson(
+        {
+          x,
+          y: [
+            [0, 1, 0],
+            [1, 0, 0],
+            [0, 0.5, 1],
+          ],
+        },
+        'b.json',
+      ).classes,
+    ).toBeNull();
+    expect(
+      datasetFromJson(
+        {
+          x,
+          y: [
+            [0, 1],
+            [1, 1],
+            [0, 1],
+          ],
+        },
+        'c.json',
+      ).classes,
+    ).toBeNull();
+    expect(
+      datasetFromJson(
+        {
+          x,
+          y: [
+            [0, 0],
+            [1, 0],
+            [0, 1],
+          ],
+        },
+        'd.json',
+      ).classes,
+    ).toBeNull();
     expect(datasetFromJson({ x, y: [1, 1, 1] }, 'e.json').classes).toBeNull();
   });
 

@@ -3,7 +3,12 @@ import { findParallelPairs, PARALLEL_COS } from '../../src/data/pairwise';
 import { Rng } from '../../src/rng';
 
 /** Unit rows in float64 → float32, with planted pairs at controlled cosines. */
-function plantedData(m: number, d: number, seed: number, plants: { i: number; j: number; cos: number }[]): Float32Array {
+function plantedData(
+  m: number,
+  d: number,
+  seed: number,
+  plants: { i: number; j: number; cos: number }[],
+): Float32Array {
   const rng = new Rng(seed);
   const rows = Array.from({ length: m }, () => unit(Array.from({ length: d }, () => rng.normal())));
   for (const { i, j, cos } of plants) {

@@ -60,7 +60,9 @@ describe('generateSynthetic', () => {
     expect(ds.x).toHaveLength(2000);
     expect(ds.y).toHaveLength(200);
     expect(generateSynthetic({ m: 5, d: 3, labels: 'random', seed: 2 }).name).toBe('random(m=5,d=3,seed=2)');
-    expect(generateSynthetic({ m: 5, d: 3, labels: 'clusters', seed: 2 }).name).toBe('clusters(m=5,d=3,K=4,spread=0.2,seed=2)');
+    expect(generateSynthetic({ m: 5, d: 3, labels: 'clusters', seed: 2 }).name).toBe(
+      'clusters(m=5,d=3,K=4,spread=0.2,seed=2)',
+    );
   });
 
   it('is deterministic: the same options give byte-identical x and y', () => {
@@ -178,11 +180,19 @@ describe('generateSynthetic', () => {
   it('rejects bad options with a message naming the option', () => {
     const base: SyntheticOptions = { m: 10, d: 3, labels: 'teacher', seed: 1 };
     expect(() => generateSynthetic({ ...base, m: 0 })).toThrow(/generateSynthetic: m must be an integer ≥ 1, got 0/);
-    expect(() => generateSynthetic({ ...base, d: 2.5 })).toThrow(/generateSynthetic: d must be an integer ≥ 1, got 2.5/);
+    expect(() => generateSynthetic({ ...base, d: 2.5 })).toThrow(
+      /generateSynthetic: d must be an integer ≥ 1, got 2.5/,
+    );
     expect(() => generateSynthetic({ ...base, seed: 0.5 })).toThrow(/seed must be an integer/);
     expect(() => generateSynthetic({ ...base, teacherWidth: 0 })).toThrow(/teacherWidth must be an integer ≥ 1/);
-    expect(() => generateSynthetic({ ...base, labels: 'clusters', clusters: -1 })).toThrow(/clusters must be an integer ≥ 1/);
-    expect(() => generateSynthetic({ ...base, labels: 'clusters', clusterSpread: 0 })).toThrow(/clusterSpread must be a finite number > 0, got 0/);
-    expect(() => generateSynthetic({ ...base, labels: 'spiral' as never })).toThrow(/unknown labels 'spiral' \(expected one of teacher, random, clusters\)/);
+    expect(() => generateSynthetic({ ...base, labels: 'clusters', clusters: -1 })).toThrow(
+      /clusters must be an integer ≥ 1/,
+    );
+    expect(() => generateSynthetic({ ...base, labels: 'clusters', clusterSpread: 0 })).toThrow(
+      /clusterSpread must be a finite number > 0, got 0/,
+    );
+    expect(() => generateSynthetic({ ...base, labels: 'spiral' as never })).toThrow(
+      /unknown labels 'spiral' \(expected one of teacher, random, clusters\)/,
+    );
   });
 });

@@ -69,8 +69,12 @@ describe('validateDataset', () => {
 
   it('rejects m < 2 and d < 1', () => {
     const ds = base();
-    expect(() => validateDataset({ ...ds, m: 1, x: row(ds, 0), y: ds.y.slice(0, 1) })).toThrow(/m = 1, but at least 2 samples are needed/);
-    expect(() => validateDataset({ ...ds, d: 0, x: new Float32Array(0) })).toThrow(/d = 0, but the input dimension must be an integer ≥ 1/);
+    expect(() => validateDataset({ ...ds, m: 1, x: row(ds, 0), y: ds.y.slice(0, 1) })).toThrow(
+      /m = 1, but at least 2 samples are needed/,
+    );
+    expect(() => validateDataset({ ...ds, d: 0, x: new Float32Array(0) })).toThrow(
+      /d = 0, but the input dimension must be an integer ≥ 1/,
+    );
   });
 
   it('rejects shape mismatches of x, y and classes', () => {
@@ -78,7 +82,9 @@ describe('validateDataset', () => {
     expect(() => validateDataset({ ...ds, x: ds.x.slice(1) })).toThrow(/x has 99 values, expected m·d = 20·5 = 100/);
     expect(() => validateDataset({ ...ds, y: ds.y.slice(1) })).toThrow(/y has 19 values, expected m·C = 20·1 = 20/);
     expect(() => validateDataset({ ...ds, outputs: 2 })).toThrow(/y has 20 values, expected m·C = 20·2 = 40/);
-    expect(() => validateDataset({ ...ds, classes: new Int32Array(3) })).toThrow(/classes has 3 entries, expected m = 20/);
+    expect(() => validateDataset({ ...ds, classes: new Int32Array(3) })).toThrow(
+      /classes has 3 entries, expected m = 20/,
+    );
   });
 
   it('rejects class indices that disagree with the one-hot labels', () => {
@@ -103,7 +109,14 @@ describe('validateDataset', () => {
   });
 
   it('names the entry of a matrix label over the bound as y[j][c]', () => {
-    const ds: Dataset = { ...base(), m: 2, x: base().x.slice(0, 10), outputs: 2, y: Float32Array.from([0, 0.5, -2, 0]), classes: null };
+    const ds: Dataset = {
+      ...base(),
+      m: 2,
+      x: base().x.slice(0, 10),
+      outputs: 2,
+      y: Float32Array.from([0, 0.5, -2, 0]),
+      classes: null,
+    };
     expect(() => validateDataset(ds)).toThrow(/\|y\[1\]\[0\]\| = 2 exceeds the label bound C = 1/);
   });
 
@@ -115,12 +128,21 @@ describe('validateDataset', () => {
   it('rejects duplicate inputs, saying λ0 = 0 and H3 fails', () => {
     const ds = withX(base(), (x) => setRow(x, 5, 9, row(base(), 3)));
     const err = errorOf(() => validateDataset(ds));
-    expect(err.message).toMatch(/x\[3\] and x\[9\] are duplicates \(identical inputs, cos = 1\.000000\): λ0 = 0 and the theory's H3 fails/);
+    expect(err.message).toMatch(
+      /x\[3\] and x\[9\] are duplicates \(identical inputs, cos = 1\.000000\): λ0 = 0 and the theory's H3 fails/,
+    );
     expect(err.parallel).toMatchObject({ total: 1, complete: true, pairs: [{ i: 3, j: 9, kind: 'duplicate' }] });
   });
 
   it('rejects parallel inputs (x_j = 2·x_i), distinguishing them from duplicates', () => {
-    const ds = withX(base(), (x) => setRow(x, 5, 9, Array.from(row(base(), 3), (v) => 2 * v)));
+    const ds = withX(base(), (x) =>
+      setRow(
+        x,
+        5,
+        9,
+        Array.from(row(base(), 3), (v) => 2 * v),
+      ),
+    );
     expect(() => validateDataset(ds, { requireUnitNorm: false })).toThrow(
       /x\[3\] and x\[9\] are parallel \(cos = 1\.000000\): λ0 = 0 and the theory's H3 fails/,
     );
@@ -134,23 +156,48 @@ describe('validateDataset', () => {
     const un = Math.hypot(...u);
     const bent = x3.map((v, k) => v + (1e-3 * u[k]) / un);
     const bn = Math.hypot(...bent);
-    const ds = withX(src, (x) => setRow(x, 5, 9, bent.map((v) => v / bn)));
+    const ds = withX(src, (x) =>
+      setRow(
+        x,
+        5,
+        9,
+        bent.map((v) => v / bn),
+      ),
+    );
     // λ_min of [[½, h], [h, ½]], h = c(π − arccos c)/(2π), c ≈ 1 − 5e-7: ½ − h ≈ √(2·5e-7)/(2π) ≈ 1.6e-4.
-    expect(() => validateDataset(ds)).toThrow(/x\[3\] and x\[9\] are parallel \(cos = 0\.99999\d+\): λ0 ≤ 1\.6e-4 \(their 2×2 block of H∞\), so λ0 ≈ 0/);
+    expect(() => validateDataset(ds)).toThrow(
+      /x\[3\] and x\[9\] are parallel \(cos = 0\.99999\d+\): λ0 ≤ 1\.6e-4 \(their 2×2 block of H∞\), so λ0 ≈ 0/,
+    );
   });
 
   it('rejects antiparallel inputs (x_j = −x_i), naming the non-parallel assumption', () => {
-    const ds = withX(base(), (x) => setRow(x, 5, 9, Array.from(row(base(), 3), (v) => -v)));
-    expect(() => validateDataset(ds)).toThrow(/x\[3\] and x\[9\] are antiparallel \(cos = -1\.000000\): .*no two inputs are parallel or antiparallel/);
+    const ds = withX(base(), (x) =>
+      setRow(
+        x,
+        5,
+        9,
+        Array.from(row(base(), 3), (v) => -v),
+      ),
+    );
+    expect(() => validateDataset(ds)).toThrow(
+      /x\[3\] and x\[9\] are antiparallel \(cos = -1\.000000\): .*no two inputs are parallel or antiparallel/,
+    );
   });
 
   it('reports how many parallel pairs there are when there are several', () => {
     const ds = withX(base(), (x) => {
       setRow(x, 5, 9, row(base(), 3));
       setRow(x, 5, 12, row(base(), 3));
-      setRow(x, 5, 15, Array.from(row(base(), 1), (v) => -v));
+      setRow(
+        x,
+        5,
+        15,
+        Array.from(row(base(), 1), (v) => -v),
+      );
     });
-    expect(() => validateDataset(ds)).toThrow(/x\[1\] and x\[15\] are antiparallel .*\[4 such pairs in all; next: \(3, 9\) duplicate, \(3, 12\) duplicate, \(9, 12\) duplicate\]/);
+    expect(() => validateDataset(ds)).toThrow(
+      /x\[1\] and x\[15\] are antiparallel .*\[4 such pairs in all; next: \(3, 9\) duplicate, \(3, 12\) duplicate, \(9, 12\) duplicate\]/,
+    );
   });
 
   it('finds any planted duplicate, parallel or antiparallel pair and names exactly it', () => {
@@ -167,7 +214,14 @@ describe('validateDataset', () => {
           const src = generateSynthetic({ m, d, labels: 'random', seed });
           const i = a % m;
           const j = (i + 1 + (b % (m - 1))) % m;
-          const ds = withX(src, (x) => setRow(x, d, j, Array.from(row(src, i), (v) => factor * v)));
+          const ds = withX(src, (x) =>
+            setRow(
+              x,
+              d,
+              j,
+              Array.from(row(src, i), (v) => factor * v),
+            ),
+          );
           const err = errorOf(() => validateDataset(ds, { requireUnitNorm: false }));
           expect(err.message).toContain(`x[${Math.min(i, j)}] and x[${Math.max(i, j)}] are ${kind}`);
         },

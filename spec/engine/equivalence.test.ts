@@ -5,7 +5,6 @@
  */
 import fc from 'fast-check';
 import { initBackend } from '../../src/backend';
-import { toTensors } from '../../src/data/tensors';
 import type { Dataset } from '../../src/data/types';
 import { createOnnxEngine, createTfjsEngine, type Engine } from '../../src/engine';
 import { stabilityInfo, type StabilityInfo } from '../../src/model/stability';

@@ -18,14 +18,44 @@ const built = existsSync(join(dist, 'experiment', 'worker.js'));
     const { getPruner } = require(join(dist, 'pruning', 'index.js'));
     /* eslint-enable @typescript-eslint/no-require-imports */
     const backend = await initBackend();
-    const config = mergeConfig(DEFAULT_SYNTHETIC, { mGrid: [10, 14], seeds: [1, 2], width: 30, subnetworkSizes: [3, 6], iterations: 40, checkpoints: 4, eta: 0.5 });
-    const options = { pruners: config.pruners.map(getPruner), backend: backend.name, environment: {}, command: 'test', rationale: [] };
+    const config = mergeConfig(DEFAULT_SYNTHETIC, {
+      mGrid: [10, 14],
+      seeds: [1, 2],
+      width: 30,
+      subnetworkSizes: [3, 6],
+      iterations: 40,
+      checkpoints: 4,
+      eta: 0.5,
+    });
+    const options = {
+      pruners: config.pruners.map(getPruner),
+      backend: backend.name,
+      environment: {},
+      command: 'test',
+      rationale: [],
+    };
     const inline = await runExperiment(config, { ...options, workers: 1 });
     const pooled = await runExperiment(config, { ...options, workers: 2 });
-    type Run = { m: number; seed: number; seconds: number; refinement: { seconds: number; shareOfRun: number }; checkpoints: { pruners: { ms: number }[] }[] };
+    type Run = {
+      m: number;
+      seed: number;
+      seconds: number;
+      refinement: { seconds: number; shareOfRun: number };
+      checkpoints: { pruners: { ms: number }[] }[];
+    };
     const strip = (runs: Run[]) =>
-      runs.map((r) => ({ ...r, seconds: 0, refinement: { ...r.refinement, seconds: 0, shareOfRun: 0 }, checkpoints: r.checkpoints.map((c) => ({ ...c, pruners: c.pruners.map((p) => ({ ...p, ms: 0 })) })) }));
-    expect(pooled.runs.map((r: Run) => [r.m, r.seed])).toEqual([[10, 1], [14, 1], [10, 2], [14, 2]]);
+      runs.map((r) => ({
+        ...r,
+        seconds: 0,
+        refinement: { ...r.refinement, seconds: 0, shareOfRun: 0 },
+        checkpoints: r.checkpoints.map((c) => ({ ...c, pruners: c.pruners.map((p) => ({ ...p, ms: 0 })) })),
+      }));
+    expect(pooled.runs.map((r: Run) => [r.m, r.seed])).toEqual([
+      [10, 1],
+      [14, 1],
+      [10, 2],
+      [14, 2],
+    ]);
     expect(strip(pooled.runs)).toEqual(strip(inline.runs));
   });
 });

@@ -28,16 +28,28 @@ describe('experiment config validation', () => {
   });
 
   it('rejects cross-field mistakes on the merged config', () => {
-    expect(() => checkConfig(mergeConfig(DEFAULT_SYNTHETIC, { mGrid: [50, 50] }), 'f')).toThrow(/mGrid has repeated values/);
+    expect(() => checkConfig(mergeConfig(DEFAULT_SYNTHETIC, { mGrid: [50, 50] }), 'f')).toThrow(
+      /mGrid has repeated values/,
+    );
     expect(() => checkConfig(mergeConfig(DEFAULT_MNIST, { mGrid: [5] }), 'f')).toThrow(/outside the MNIST range/);
-    expect(() => checkConfig(mergeConfig(DEFAULT_MNIST, { mGrid: [100, 60001] }), 'f')).toThrow(/mGrid value 60001 is outside the MNIST range \[10, 60000\]/);
+    expect(() => checkConfig(mergeConfig(DEFAULT_MNIST, { mGrid: [100, 60001] }), 'f')).toThrow(
+      /mGrid value 60001 is outside the MNIST range \[10, 60000\]/,
+    );
     expect(() => checkConfig(mergeConfig(DEFAULT_MNIST, { mGrid: [100, 60000] }), 'f')).not.toThrow();
-    expect(() => checkPartialConfig({ dataset: { kind: 'mnist', unitNorm: true, heldOut: 10001 } }, 'f')).toThrow(/\/dataset\/heldOut must be <= 10000/);
-    expect(() => checkConfig(mergeConfig(DEFAULT_SYNTHETIC, { iterations: 5, checkpoints: 10 }), 'f')).toThrow(/checkpoints \(10\) exceeds iterations \+ 1/);
+    expect(() => checkPartialConfig({ dataset: { kind: 'mnist', unitNorm: true, heldOut: 10001 } }, 'f')).toThrow(
+      /\/dataset\/heldOut must be <= 10000/,
+    );
+    expect(() => checkConfig(mergeConfig(DEFAULT_SYNTHETIC, { iterations: 5, checkpoints: 10 }), 'f')).toThrow(
+      /checkpoints \(10\) exceeds iterations \+ 1/,
+    );
   });
 
   it('merges layers in order and keeps theory overrides from every layer', () => {
-    const merged = mergeConfig(DEFAULT_SYNTHETIC, { width: 10, theory: { constants: { c_N: 2 } } }, { width: 20, theory: { expressions: { H5: 'eta <= 1' } } });
+    const merged = mergeConfig(
+      DEFAULT_SYNTHETIC,
+      { width: 10, theory: { constants: { c_N: 2 } } },
+      { width: 20, theory: { expressions: { H5: 'eta <= 1' } } },
+    );
     expect(merged.width).toBe(20);
     expect(merged.theory).toEqual({ constants: { c_N: 2 }, expressions: { H5: 'eta <= 1' } });
   });

@@ -73,7 +73,16 @@ describe('symmetric extreme eigenvalues', () => {
   });
 
   it('rejects a non-square or non-finite matrix, naming the operation', () => {
-    expect(() => symmetricExtremeEigenvalues(new Matrix(2, 3))).toThrow(/symmetricExtremeEigenvalues: matrix must be square/);
-    expect(() => symmetricExtremeEigenvalues(new Matrix([[1, NaN], [NaN, 1]]))).toThrow(/not finite/);
+    expect(() => symmetricExtremeEigenvalues(new Matrix(2, 3))).toThrow(
+      /symmetricExtremeEigenvalues: matrix must be square/,
+    );
+    expect(() =>
+      symmetricExtremeEigenvalues(
+        new Matrix([
+          [1, NaN],
+          [NaN, 1],
+        ]),
+      ),
+    ).toThrow(/not finite/);
   });
 });

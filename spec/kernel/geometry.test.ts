@@ -65,7 +65,9 @@ describe('featureGeometry', () => {
           } else {
             // Float64 path: only summation order differs from the brute force.
             expect(Math.abs(g.maxCentredNorm ** 2 - b.maxCentredNormSq)).toBeLessThanOrEqual(1e-12 * scale);
-            expect(Math.abs(g.covarianceLambdaMin - Math.max(0, b.sigmaMin))).toBeLessThanOrEqual(1e-12 * (b.sigmaMax + 1e-300));
+            expect(Math.abs(g.covarianceLambdaMin - Math.max(0, b.sigmaMin))).toBeLessThanOrEqual(
+              1e-12 * (b.sigmaMax + 1e-300),
+            );
             expect(g.rho).toBeCloseTo(g.covarianceLambdaMin / (2 * g.maxCentredNorm), 12);
           }
         }),
@@ -76,7 +78,9 @@ describe('featureGeometry', () => {
 
   it('rejects features whose tensors disagree with the declared sizes, naming the field', () => {
     const fcase = randomFeatures(3, 4, 1, 1);
-    expect(() => featureGeometry({ ...fcase.features, width: 5 }, fcase.targets)).toThrow(/featureGeometry: features.activations has shape \[3, 4\], expected \[3, 5\]/);
+    expect(() => featureGeometry({ ...fcase.features, width: 5 }, fcase.targets)).toThrow(
+      /featureGeometry: features.activations has shape \[3, 4\], expected \[3, 5\]/,
+    );
     fcase.dispose();
   });
 });
@@ -92,7 +96,12 @@ function unitDirections(rng: Rng, dim: number, count: number): Float64Array[] {
 
 describe('B4: the ball of radius ρ_t around u(t) lies inside conv{Φ_r(t)} (N > mC)', () => {
   const cases = fc
-    .record({ m: fc.integer({ min: 1, max: 4 }), C: fc.integer({ min: 1, max: 2 }), extra: fc.integer({ min: 1, max: 30 }), seed: fc.integer() })
+    .record({
+      m: fc.integer({ min: 1, max: 4 }),
+      C: fc.integer({ min: 1, max: 2 }),
+      extra: fc.integer({ min: 1, max: 30 }),
+      seed: fc.integer(),
+    })
     .map(({ m, C, extra, seed }) => ({ m, C, N: m * C + extra, seed }));
 
   it('support function: max_r ⟨Φ_r − u, v⟩ ≥ ρ_t for every unit direction v (exact float64 check)', () => {

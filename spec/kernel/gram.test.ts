@@ -108,15 +108,21 @@ describe('kernelSpectrum', () => {
 
   it('a duplicated (parallel) input makes H∞ singular: the error says λ0 = 0 and names the pair', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 3, max: 30 }), fc.integer({ min: 3, max: 8 }), fc.integer(), fc.boolean(), (m, d, seed, lanczos) => {
-        const ds = sphereDataset(m, d, seed);
-        const rng = new Rng(seed).fork('pair');
-        const [a, b] = rng.sampleWithoutReplacement(m, 2).sort((p, q) => p - q);
-        ds.x.copyWithin(b * d, a * d, (a + 1) * d);
-        expect(() => kernelSpectrum(ds, { method: lanczos ? 'lanczos' : 'dense' })).toThrow(
-          new RegExp(`singular \\(λ0 = 0.*inputs x_${a} and x_${b} .* are parallel`),
-        );
-      }),
+      fc.property(
+        fc.integer({ min: 3, max: 30 }),
+        fc.integer({ min: 3, max: 8 }),
+        fc.integer(),
+        fc.boolean(),
+        (m, d, seed, lanczos) => {
+          const ds = sphereDataset(m, d, seed);
+          const rng = new Rng(seed).fork('pair');
+          const [a, b] = rng.sampleWithoutReplacement(m, 2).sort((p, q) => p - q);
+          ds.x.copyWithin(b * d, a * d, (a + 1) * d);
+          expect(() => kernelSpectrum(ds, { method: lanczos ? 'lanczos' : 'dense' })).toThrow(
+            new RegExp(`singular \\(λ0 = 0.*inputs x_${a} and x_${b} .* are parallel`),
+          );
+        },
+      ),
       { seed: 42, numRuns: 20 },
     );
     const big = sphereDataset(310, 5, 1);
@@ -135,8 +141,12 @@ describe('kernelSpectrum', () => {
     const [a0, a1, a2] = [ds.x[0], ds.x[1], ds.x[2]];
     // x_1 and x_2: x_0 rotated by ±0.01 rad in the plane of x_0 and a unit vector orthogonal to it.
     const ortho = [a1, -a0, 0].map((v) => v / Math.hypot(a0, a1));
-    for (const [row, theta, sign] of [[1, 0.01, 1], [2, 0.01, -1]] as const) {
-      for (let i = 0; i < 3; i++) ds.x[row * 3 + i] = sign * (Math.cos(theta) * [a0, a1, a2][i] + Math.sin(theta) * ortho[i]);
+    for (const [row, theta, sign] of [
+      [1, 0.01, 1],
+      [2, 0.01, -1],
+    ] as const) {
+      for (let i = 0; i < 3; i++)
+        ds.x[row * 3 + i] = sign * (Math.cos(theta) * [a0, a1, a2][i] + Math.sin(theta) * ortho[i]);
     }
     const H = gramInfinity(ds);
     for (const k of [1, 2]) {
@@ -152,33 +162,42 @@ describe('kernelSpectrum', () => {
     const ds = sphereDataset(4, 3, 1);
     ds.x[6] *= 2;
     expect(() => kernelSpectrum(ds)).toThrow(/kernelSpectrum: input x_2 has norm .* unit-norm/);
-    expect(() => gramInfinity({ ...ds, x: ds.x.subarray(0, 5) })).toThrow(/gramInfinity: ds.x has length 5, expected m·d = 12/);
+    expect(() => gramInfinity({ ...ds, x: ds.x.subarray(0, 5) })).toThrow(
+      /gramInfinity: ds.x has length 5, expected m·d = 12/,
+    );
   });
 });
 
 describe('finiteWidthGram H(t)', () => {
   it('equals (1/N) Σ_r x_jᵀx_k 1{w_rᵀx_j>0} 1{w_rᵀx_k>0} computed neuron by neuron', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 2, max: 5 }), fc.integer(), (m, N, d, seed) => {
-        const ds = sphereDataset(m, d, seed);
-        const weights = gaussianWeights(N, d, seed);
-        const before = tf.memory().numTensors;
-        const H = finiteWidthGram(weights, ds);
-        expect(tf.memory().numTensors).toBe(before);
-        let worst = 0;
-        for (let j = 0; j < m; j++) {
-          for (let k = 0; k < m; k++) {
-            let s = 0;
-            for (let r = 0; r < N; r++) {
-              const w = weights.w.subarray(r * d, (r + 1) * d);
-              if (dot(w, rowOf(ds.x, d, j)) > 0 && dot(w, rowOf(ds.x, d, k)) > 0) s += dot(rowOf(ds.x, d, j), rowOf(ds.x, d, k));
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 2, max: 5 }),
+        fc.integer(),
+        (m, N, d, seed) => {
+          const ds = sphereDataset(m, d, seed);
+          const weights = gaussianWeights(N, d, seed);
+          const before = tf.memory().numTensors;
+          const H = finiteWidthGram(weights, ds);
+          expect(tf.memory().numTensors).toBe(before);
+          let worst = 0;
+          for (let j = 0; j < m; j++) {
+            for (let k = 0; k < m; k++) {
+              let s = 0;
+              for (let r = 0; r < N; r++) {
+                const w = weights.w.subarray(r * d, (r + 1) * d);
+                if (dot(w, rowOf(ds.x, d, j)) > 0 && dot(w, rowOf(ds.x, d, k)) > 0)
+                  s += dot(rowOf(ds.x, d, j), rowOf(ds.x, d, k));
+              }
+              worst = Math.max(worst, Math.abs(H.get(j, k) - s / N));
             }
-            worst = Math.max(worst, Math.abs(H.get(j, k) - s / N));
           }
-        }
-        // Same float64 inner products and exact 0/1 counts: only summation order differs.
-        expect(worst).toBeLessThan(1e-12);
-      }),
+          // Same float64 inner products and exact 0/1 counts: only summation order differs.
+          expect(worst).toBeLessThan(1e-12);
+        },
+      ),
       { seed: 42, numRuns: 30 },
     );
   });
@@ -193,8 +212,14 @@ describe('finiteWidthGram H(t)', () => {
     for (let seed = 0; seed < 16; seed++) {
       const ds = sphereDataset(6, 4, seed);
       const H = gramInfinity(ds);
-      small += finiteWidthGram(gaussianWeights(N0, 4, seed), ds).sub(H).abs().max();
-      large += finiteWidthGram(gaussianWeights(16 * N0, 4, seed + 1000), ds).sub(H).abs().max();
+      small += finiteWidthGram(gaussianWeights(N0, 4, seed), ds)
+        .sub(H)
+        .abs()
+        .max();
+      large += finiteWidthGram(gaussianWeights(16 * N0, 4, seed + 1000), ds)
+        .sub(H)
+        .abs()
+        .max();
     }
     const ratio = small / large;
     expect(ratio).toBeGreaterThan(2.5);
@@ -202,6 +227,8 @@ describe('finiteWidthGram H(t)', () => {
   });
 
   it('rejects weights whose input dimension does not match the data', () => {
-    expect(() => finiteWidthGram(gaussianWeights(3, 4, 1), sphereDataset(2, 3, 1))).toThrow(/finiteWidthGram: weights.inputDim \(4\) differs from ds.d \(3\)/);
+    expect(() => finiteWidthGram(gaussianWeights(3, 4, 1), sphereDataset(2, 3, 1))).toThrow(
+      /finiteWidthGram: weights.inputDim \(4\) differs from ds.d \(3\)/,
+    );
   });
 });

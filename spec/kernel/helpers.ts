@@ -44,7 +44,9 @@ export function randomFeatures(m: number, N: number, C: number, seed: number): F
   const w = rng.normalArray(N * d);
   const v = rng.normalArray(N * C);
   const y = rng.normalArray(m * C);
-  const activations = tf.tidy(() => tf.relu(tf.matMul(tf.tensor2d(ds.x, [m, d]), tf.transpose(tf.tensor2d(w, [N, d])))) as Tensor2D);
+  const activations = tf.tidy(
+    () => tf.relu(tf.matMul(tf.tensor2d(ds.x, [m, d]), tf.transpose(tf.tensor2d(w, [N, d])))) as Tensor2D,
+  );
   const activationsT = tf.transpose(activations) as Tensor2D;
   const outWeights = tf.tensor2d(v, [N, C]);
   const targets = tf.tensor2d(y, [m, C]);

@@ -10,7 +10,9 @@ beforeAll(async () => {
   await initBackend();
 });
 
-const vectors = fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: 1, maxLength: 30 }).map((v) => Float64Array.from(v));
+const vectors = fc
+  .array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: 1, maxLength: 30 })
+  .map((v) => Float64Array.from(v));
 
 function sum(v: ArrayLike<number>): number {
   let s = 0;
@@ -102,7 +104,12 @@ function bruteForceDistanceSq(phi: Float64Array[], y: Float64Array): number {
 }
 
 describe('hullDistance', () => {
-  const sizes = fc.record({ m: fc.integer({ min: 1, max: 6 }), N: fc.integer({ min: 1, max: 30 }), C: fc.integer({ min: 1, max: 3 }), seed: fc.integer() });
+  const sizes = fc.record({
+    m: fc.integer({ min: 1, max: 6 }),
+    N: fc.integer({ min: 1, max: 30 }),
+    C: fc.integer({ min: 1, max: 3 }),
+    seed: fc.integer(),
+  });
 
   it('y = a random convex combination of the Φ_r is at distance ≈ 0 (float64 and float32 backends)', () => {
     fc.assert(
@@ -120,7 +127,14 @@ describe('hullDistance', () => {
         expect(h.converged).toBe(true);
         expect(isInsideHull(h)).toBe(true);
         // y was rounded to float32 (≈ 1e-7 relative), far inside the default tolerance 1e-6·max(‖y‖², 1).
-        expect(h.tolerance).toBeCloseTo(1e-6 * Math.max(Float32Array.from(y).reduce((s, x) => s + x * x, 0), 1), 12);
+        expect(h.tolerance).toBeCloseTo(
+          1e-6 *
+            Math.max(
+              Float32Array.from(y).reduce((s, x) => s + x * x, 0),
+              1,
+            ),
+          12,
+        );
       }),
       { seed: 42, numRuns: 30 },
     );
@@ -160,8 +174,12 @@ describe('hullDistance', () => {
         const h = hullDistance(fcase.features, fcase.targets);
         fcase.dispose();
         const ab = distSq(a, b);
-        const t = ab === 0 ? 0 : Math.min(1, Math.max(0, y.reduce((s, yi, i) => s + (yi - a[i]) * (b[i] - a[i]), 0) / ab));
-        const exact = distSq(a.map((ai, i) => ai + t * (b[i] - ai)), y);
+        const t =
+          ab === 0 ? 0 : Math.min(1, Math.max(0, y.reduce((s, yi, i) => s + (yi - a[i]) * (b[i] - a[i]), 0) / ab));
+        const exact = distSq(
+          a.map((ai, i) => ai + t * (b[i] - ai)),
+          y,
+        );
         expect(Math.abs(h.distanceSq - exact)).toBeLessThanOrEqual(h.tolerance);
         expect(h.lowerBound).toBeLessThanOrEqual(exact + 1e-12);
       }),
@@ -195,7 +213,9 @@ describe('hullDistance', () => {
     const fcase = randomFeatures(5, 20, 2, 9);
     const cold = hullDistance(fcase.features, fcase.targets);
     const warm = hullDistance(fcase.features, fcase.targets, { start: cold.weights });
-    expect(() => hullDistance(fcase.features, fcase.targets, { start: new Float64Array(3) })).toThrow(/hullDistance: start has length 3, expected width 20/);
+    expect(() => hullDistance(fcase.features, fcase.targets, { start: new Float64Array(3) })).toThrow(
+      /hullDistance: start has length 3, expected width 20/,
+    );
     fcase.dispose();
     expect(cold.iterations).toBeGreaterThan(0);
     expect(warm.iterations).toBeLessThan(cold.iterations);
@@ -214,10 +234,16 @@ describe('hullDistance', () => {
 
   it('rejects bad options and mismatched targets, naming the argument', () => {
     const fcase = randomFeatures(3, 4, 1, 1);
-    expect(() => hullDistance(fcase.features, fcase.targets, { tolerance: 0 })).toThrow(/hullDistance: tolerance must be > 0, got 0/);
-    expect(() => hullDistance(fcase.features, fcase.targets, { maxIterations: 0 })).toThrow(/hullDistance: maxIterations must be a positive integer/);
+    expect(() => hullDistance(fcase.features, fcase.targets, { tolerance: 0 })).toThrow(
+      /hullDistance: tolerance must be > 0, got 0/,
+    );
+    expect(() => hullDistance(fcase.features, fcase.targets, { maxIterations: 0 })).toThrow(
+      /hullDistance: maxIterations must be a positive integer/,
+    );
     const wrong = tf.zeros([3, 2]);
-    expect(() => hullDistance(fcase.features, wrong as never)).toThrow(/hullDistance: targets has shape \[3, 2\], expected \[3, 1\]/);
+    expect(() => hullDistance(fcase.features, wrong as never)).toThrow(
+      /hullDistance: targets has shape \[3, 2\], expected \[3, 1\]/,
+    );
     wrong.dispose();
     fcase.dispose();
     expect(() => projectOntoSimplex(new Float64Array(0))).toThrow(/projectOntoSimplex: v is empty/);

@@ -36,7 +36,9 @@ describe.each<[Parameterisation, number]>([
     // float32 dot products of length d = 4 and sums of N = 13 terms: 1e-5 of the largest entry is ample.
     expect(scaledMaxError(features.activations.dataSync(), activations)).toBeLessThan(1e-5);
     expect(scaledMaxError(dense.dataSync(), centroid)).toBeLessThan(1e-5);
-    expect(Array.from(features.activationsT.dataSync())).toEqual(Array.from(transpose(features.activations.dataSync(), m, N)));
+    expect(Array.from(features.activationsT.dataSync())).toEqual(
+      Array.from(transpose(features.activations.dataSync(), m, N)),
+    );
     expect(Array.from(features.outWeights.dataSync())).toEqual(Array.from(weights.v, (v) => Math.fround(s * v)));
     expect([features.m, features.width, features.outputs]).toEqual([m, N, C]);
     expect(features.activations.shape).toEqual([m, N]);

@@ -27,7 +27,14 @@ describe('initNetwork', () => {
   it('draws w_r ~ N(0, κ² I) and output weights uniform in {±1}: sample moments within 5 standard errors', () => {
     const kappa = 0.7;
     const n = 400 * 50;
-    const net = initNetwork({ parameterisation: 'meanfield', width: 400, inputDim: 50, outputs: 4, kappa, rng: new Rng(7) });
+    const net = initNetwork({
+      parameterisation: 'meanfield',
+      width: 400,
+      inputDim: 50,
+      outputs: 4,
+      kappa,
+      rng: new Rng(7),
+    });
     expect(net.w.length).toBe(n);
     const mean = net.w.reduce((s, x) => s + x, 0) / n;
     const variance = net.w.reduce((s, x) => s + (x - mean) ** 2, 0) / n;
@@ -42,10 +49,18 @@ describe('initNetwork', () => {
   it('rejects bad sizes and κ, naming the field', () => {
     const base = { parameterisation: 'ntk' as const, width: 3, inputDim: 2, outputs: 1, rng: new Rng(1) };
     expect(() => initNetwork({ ...base, width: 0 })).toThrow('initNetwork: width must be a positive integer, got 0');
-    expect(() => initNetwork({ ...base, inputDim: 1.5 })).toThrow('initNetwork: inputDim must be a positive integer, got 1.5');
-    expect(() => initNetwork({ ...base, outputs: -2 })).toThrow('initNetwork: outputs must be a positive integer, got -2');
+    expect(() => initNetwork({ ...base, inputDim: 1.5 })).toThrow(
+      'initNetwork: inputDim must be a positive integer, got 1.5',
+    );
+    expect(() => initNetwork({ ...base, outputs: -2 })).toThrow(
+      'initNetwork: outputs must be a positive integer, got -2',
+    );
     expect(() => initNetwork({ ...base, kappa: 0 })).toThrow('initNetwork: kappa must be a finite number > 0, got 0');
-    expect(() => initNetwork({ ...base, kappa: NaN })).toThrow('initNetwork: kappa must be a finite number > 0, got NaN');
-    expect(() => initNetwork({ ...base, parameterisation: 'lazy' as 'ntk' })).toThrow(/initNetwork: parameterisation must be one of ntk, meanfield, got 'lazy'/);
+    expect(() => initNetwork({ ...base, kappa: NaN })).toThrow(
+      'initNetwork: kappa must be a finite number > 0, got NaN',
+    );
+    expect(() => initNetwork({ ...base, parameterisation: 'lazy' as 'ntk' })).toThrow(
+      /initNetwork: parameterisation must be one of ntk, meanfield, got 'lazy'/,
+    );
   });
 });

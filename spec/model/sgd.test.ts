@@ -12,17 +12,30 @@ beforeAll(async () => {
 });
 afterAll(() => data.dispose());
 
-const initial = () => initNetwork({ parameterisation: 'meanfield', width: 40, inputDim: 6, outputs: 1, rng: new Rng(8) });
+const initial = () =>
+  initNetwork({ parameterisation: 'meanfield', width: 40, inputDim: 6, outputs: 1, rng: new Rng(8) });
 
 describe('minibatch SGD', () => {
   it('with the batch equal to the whole dataset, SGD takes the same steps as full-batch GD (up to float32 summation order)', () => {
     const gd = trainNetwork(initial(), data, { eta: 1, iterations: 30, checkpoints: [0, 30] });
-    const sgd = trainNetwork(initial(), data, { eta: 1, iterations: 30, checkpoints: [0, 30], batch: { size: 24, rng: new Rng(1) } });
-    for (let t = 0; t <= 30; t++) expect(Math.abs(sgd.residuals[t] - gd.residuals[t])).toBeLessThanOrEqual(1e-4 * gd.residuals[0]);
+    const sgd = trainNetwork(initial(), data, {
+      eta: 1,
+      iterations: 30,
+      checkpoints: [0, 30],
+      batch: { size: 24, rng: new Rng(1) },
+    });
+    for (let t = 0; t <= 30; t++)
+      expect(Math.abs(sgd.residuals[t] - gd.residuals[t])).toBeLessThanOrEqual(1e-4 * gd.residuals[0]);
   });
 
   it('small batches still decrease the full-batch residual, and the same seed gives the same run', () => {
-    const run = (seed: number) => trainNetwork(initial(), data, { eta: 0.5, iterations: 200, checkpoints: [0, 200], batch: { size: 6, rng: new Rng(seed) } });
+    const run = (seed: number) =>
+      trainNetwork(initial(), data, {
+        eta: 0.5,
+        iterations: 200,
+        checkpoints: [0, 200],
+        batch: { size: 6, rng: new Rng(seed) },
+      });
     const a = run(3);
     const b = run(3);
     const c = run(4);
@@ -32,7 +45,11 @@ describe('minibatch SGD', () => {
   });
 
   it('rejects a batch size outside [1, m], naming it', () => {
-    expect(() => trainNetwork(initial(), data, { eta: 1, iterations: 2, batch: { size: 25, rng: new Rng(1) } })).toThrow(/batch\.size must be an integer in \[1, m = 24\], got 25/);
-    expect(() => trainNetwork(initial(), data, { eta: 1, iterations: 2, batch: { size: 0, rng: new Rng(1) } })).toThrow(/batch\.size/);
+    expect(() =>
+      trainNetwork(initial(), data, { eta: 1, iterations: 2, batch: { size: 25, rng: new Rng(1) } }),
+    ).toThrow(/batch\.size must be an integer in \[1, m = 24\], got 25/);
+    expect(() => trainNetwork(initial(), data, { eta: 1, iterations: 2, batch: { size: 0, rng: new Rng(1) } })).toThrow(
+      /batch\.size/,
+    );
   });
 });

@@ -117,7 +117,13 @@ describe('trainNetwork: the GD update', () => {
 });
 
 /** ‖(I − ηH(0))^t (u(0) − y)‖² for t = 0..T, with H(0) built explicitly (m×m is small here). */
-function linearisedResidualSeries(weights: TwoLayerWeights, x: Tensor2D, y: Tensor2D, eta: number, T: number): number[] {
+function linearisedResidualSeries(
+  weights: TwoLayerWeights,
+  x: Tensor2D,
+  y: Tensor2D,
+  eta: number,
+  T: number,
+): number[] {
   const series: number[] = [];
   tf.tidy(() => {
     const N = weights.width;
@@ -150,7 +156,11 @@ describe('trainNetwork: divergence and bad arguments', () => {
       expect(e.stabilityLimit).toBe(info.limit);
       expect(e.step).toBeGreaterThan(0);
       expect(e.step).toBeLessThan(500);
-      expect(e.message).toMatch(new RegExp(`^GD diverged at step ${e.step} \\(R = \\S+ from R\\(0\\) = \\S+\\): eta = \\S+ exceeds the stability limit`));
+      expect(e.message).toMatch(
+        new RegExp(
+          `^GD diverged at step ${e.step} \\(R = \\S+ from R\\(0\\) = \\S+\\): eta = \\S+ exceeds the stability limit`,
+        ),
+      );
       const formula = info.limitFormula.replace(/[()/·]/g, (c) => `\\${c}`);
       const stated = Number(new RegExp(`${formula} = (\\S+)$`).exec(e.message)![1]);
       expect(Math.abs(stated - info.limit) / info.limit).toBeLessThan(5e-3);
@@ -162,7 +172,9 @@ describe('trainNetwork: divergence and bad arguments', () => {
     const { weights, data } = problem('ntk', SMALL, 5);
     const info = stabilityInfo(weights, data);
     const claimed = { ...info, limit: 100 * info.limit };
-    const err = errorOf(() => trainNetwork(weights, data, { eta: 3 * info.limit, iterations: 500, stability: claimed }));
+    const err = errorOf(() =>
+      trainNetwork(weights, data, { eta: 3 * info.limit, iterations: 500, stability: claimed }),
+    );
     expect(err).toBeInstanceOf(DivergenceError);
     expect((err as Error).message).toMatch(/although eta = \S+ is below the stability limit 2\/λ_max\(H\(0\)\) = \S+/);
     data.dispose();
@@ -179,11 +191,13 @@ describe('trainNetwork: divergence and bad arguments', () => {
     expect(train({ eta: 0 })).toThrow('trainNetwork: eta must be a finite number > 0, got 0');
     expect(train({ iterations: -1 })).toThrow('trainNetwork: iterations must be a non-negative integer, got -1');
     expect(train({ iterations: 2.5 })).toThrow('trainNetwork: iterations must be a non-negative integer, got 2.5');
-    expect(train({ checkpoints: [0, 4] })).toThrow('trainNetwork: checkpoint 4 must be an integer in [0, iterations = 3]');
-    expect(train({ divergenceFactor: 1 })).toThrow('trainNetwork: divergenceFactor must be a finite number > 1, got 1');
-    expect(() => trainNetwork({ ...weights, outputs: 2, v: new Float32Array(80) }, data, { eta: 0.01, iterations: 1 })).toThrow(
-      'trainNetwork: data.y has shape [12, 1], expected [m, 2]',
+    expect(train({ checkpoints: [0, 4] })).toThrow(
+      'trainNetwork: checkpoint 4 must be an integer in [0, iterations = 3]',
     );
+    expect(train({ divergenceFactor: 1 })).toThrow('trainNetwork: divergenceFactor must be a finite number > 1, got 1');
+    expect(() =>
+      trainNetwork({ ...weights, outputs: 2, v: new Float32Array(80) }, data, { eta: 0.01, iterations: 1 }),
+    ).toThrow('trainNetwork: data.y has shape [12, 1], expected [m, 2]');
     data.dispose();
   });
 });
@@ -238,23 +252,26 @@ describe('trainNetwork: checkpoints, determinism, memory', () => {
     ['ntk', 1],
     ['meanfield', 1],
     ['meanfield', 5],
-  ])('tensor count is flat across 200 steps and back to its start after training (%s, read interval %i)', (p, interval) => {
-    const { weights, data } = problem(p, { ...SMALL, outputs: 2 }, 15);
-    const stability = stabilityInfo(weights, data);
-    const before = tf.memory().numTensors;
-    const counts: number[] = [];
-    trainNetwork(weights, data, {
-      eta: stability.limit / 4,
-      iterations: 200,
-      stability,
-      residualReadInterval: interval,
-      onProgress: () => counts.push(tf.memory().numTensors),
-    });
-    expect(tf.memory().numTensors).toBe(before);
-    // Between reads, at most `interval` residual scalars wait on the backend.
-    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(interval === 1 ? 0 : interval);
-    data.dispose();
-  });
+  ])(
+    'tensor count is flat across 200 steps and back to its start after training (%s, read interval %i)',
+    (p, interval) => {
+      const { weights, data } = problem(p, { ...SMALL, outputs: 2 }, 15);
+      const stability = stabilityInfo(weights, data);
+      const before = tf.memory().numTensors;
+      const counts: number[] = [];
+      trainNetwork(weights, data, {
+        eta: stability.limit / 4,
+        iterations: 200,
+        stability,
+        residualReadInterval: interval,
+        onProgress: () => counts.push(tf.memory().numTensors),
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      // Between reads, at most `interval` residual scalars wait on the backend.
+      expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(interval === 1 ? 0 : interval);
+      data.dispose();
+    },
+  );
 });
 
 describe('logSpacedCheckpoints', () => {

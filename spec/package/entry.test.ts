@@ -9,7 +9,17 @@
  * node_modules is a symlink to this repo's installed dependencies (the exact versions package.json pins).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  copyFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -33,10 +43,15 @@ function installPackedPackage(): string {
   run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')], ROOT);
   copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
   copyFileSync(join(ROOT, 'README.md'), join(pkg, 'README.md'));
-  const [{ filename }] = JSON.parse(run('npm', ['pack', pkg, '--json', '--pack-destination', tmp], tmp)) as { filename: string }[];
+  const [{ filename }] = JSON.parse(run('npm', ['pack', pkg, '--json', '--pack-destination', tmp], tmp)) as {
+    filename: string;
+  }[];
   const consumer = join(tmp, 'consumer');
   mkdirSync(join(consumer, 'node_modules'), { recursive: true });
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, dependencies: { pruneproof: `file:../${filename}` } }));
+  writeFileSync(
+    join(consumer, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, dependencies: { pruneproof: `file:../${filename}` } }),
+  );
   run('tar', ['-xzf', join(tmp, filename), '-C', join(consumer, 'node_modules')], tmp);
   renameSync(join(consumer, 'node_modules', 'package'), join(consumer, 'node_modules', 'pruneproof'));
   symlinkSync(join(ROOT, 'node_modules'), join(consumer, 'node_modules', 'pruneproof', 'node_modules'), 'dir');
@@ -107,11 +122,26 @@ describe("the package entry point: require('pruneproof') from another project", 
     writeFileSync(join(consumer, 'use.ts'), USE_FROM_TS);
     writeFileSync(
       join(consumer, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['use.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'node16',
+          moduleResolution: 'node16',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        files: ['use.ts'],
+      }),
     );
     run(process.execPath, [TSC, '-p', join(consumer, 'tsconfig.json')], consumer);
 
-    const help = run(process.execPath, [join(installed, JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).bin.pruneproof), '--help'], consumer);
+    const help = run(
+      process.execPath,
+      [join(installed, JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).bin.pruneproof), '--help'],
+      consumer,
+    );
     expect(help).toContain('check-pruner');
     expect(help).toContain('claims');
   }, 600_000); // a hang guard only: tsc + npm pack take minutes on a busy 2-core machine

@@ -3,9 +3,26 @@ import { firstTimeFromWhichHolds } from '../../src/pipeline/critical';
 
 describe('firstTimeFromWhichHolds', () => {
   it('returns the start of the final run of successes, or null when the last checkpoint fails', () => {
-    expect(firstTimeFromWhichHolds([{ t: 0, holds: false }, { t: 5, holds: true }, { t: 9, holds: true }])).toBe(5);
-    expect(firstTimeFromWhichHolds([{ t: 0, holds: true }, { t: 5, holds: false }, { t: 9, holds: true }])).toBe(9);
-    expect(firstTimeFromWhichHolds([{ t: 0, holds: true }, { t: 5, holds: false }])).toBeNull();
+    expect(
+      firstTimeFromWhichHolds([
+        { t: 0, holds: false },
+        { t: 5, holds: true },
+        { t: 9, holds: true },
+      ]),
+    ).toBe(5);
+    expect(
+      firstTimeFromWhichHolds([
+        { t: 0, holds: true },
+        { t: 5, holds: false },
+        { t: 9, holds: true },
+      ]),
+    ).toBe(9);
+    expect(
+      firstTimeFromWhichHolds([
+        { t: 0, holds: true },
+        { t: 5, holds: false },
+      ]),
+    ).toBeNull();
     expect(firstTimeFromWhichHolds([])).toBeNull();
   });
 

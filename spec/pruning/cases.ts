@@ -29,8 +29,12 @@ const floats = (length: number, value: fc.Arbitrary<number>) =>
   fc.array(value, { minLength: length, maxLength: length }).map((values) => Float32Array.from(values));
 
 /** N < m ("narrow") and N > m ("wide") shapes, both always in the mix. */
-const narrowShape = fc.integer({ min: 2, max: 10 }).chain((m) => fc.tuple(fc.constant(m), fc.integer({ min: 1, max: m - 1 })));
-const wideShape = fc.integer({ min: 1, max: 8 }).chain((m) => fc.tuple(fc.constant(m), fc.integer({ min: m + 1, max: 16 })));
+const narrowShape = fc
+  .integer({ min: 2, max: 10 })
+  .chain((m) => fc.tuple(fc.constant(m), fc.integer({ min: 1, max: m - 1 })));
+const wideShape = fc
+  .integer({ min: 1, max: 8 })
+  .chain((m) => fc.tuple(fc.constant(m), fc.integer({ min: m + 1, max: 16 })));
 
 export const featureCaseArb: fc.Arbitrary<FeatureCase> = fc
   .record({ shape: fc.oneof(narrowShape, wideShape), C: fc.constantFrom(1, 3), d: fc.integer({ min: 1, max: 3 }) })
@@ -69,7 +73,8 @@ export function makeInput(c: FeatureCase, n: number, seed = 1): PruneInput & { d
 /** Φ_r = A[:, r] ⊗ V[r, :] as a float64 m×C vector (row-major). */
 export function phi(c: FeatureCase, r: number): Float64Array {
   const out = new Float64Array(c.m * c.C);
-  for (let j = 0; j < c.m; j++) for (let k = 0; k < c.C; k++) out[j * c.C + k] = c.activations[j * c.N + r] * c.outWeights[r * c.C + k];
+  for (let j = 0; j < c.m; j++)
+    for (let k = 0; k < c.C; k++) out[j * c.C + k] = c.activations[j * c.N + r] * c.outWeights[r * c.C + k];
   return out;
 }
 

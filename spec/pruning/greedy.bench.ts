@@ -33,7 +33,10 @@ function benchInput(): PruneInput & { dispose(): void } {
   [x, xUnit, wT].forEach((t) => t.dispose());
   const features: NeuronFeatures = { activations, activationsT, outWeights, m, width: N, outputs: C };
   return {
-    features, targets, n, seed: 1,
+    features,
+    targets,
+    n,
+    seed: 1,
     weights: { parameterisation: 'meanfield', width: N, inputDim: d, outputs: C, w, v },
     dispose: () => [activations, activationsT, outWeights, targets].forEach((t) => t.dispose()),
   };
@@ -54,21 +57,35 @@ function timeSelection(input: PruneInput, strategy: GreedyStrategy) {
   const stamps: number[] = [];
   const cpuStart = cpuMs();
   const start = performance.now();
-  const selection = runGreedy(input.features, input.targets, n, { strategy, onStep: () => stamps.push(performance.now()) });
+  const selection = runGreedy(input.features, input.targets, n, {
+    strategy,
+    onStep: () => stamps.push(performance.now()),
+  });
   const total = performance.now() - start;
   const cpu = cpuMs() - cpuStart;
   // Step k's time runs from pick k−1 to pick k (scores + the previous pick's row update).
   const steps = stamps.slice(1).map((t, i) => t - stamps[i]);
-  return { selection, total, cpu, firstPick: stamps[0] - start, medianStep: median(steps), maxStep: Math.max(...steps) };
+  return {
+    selection,
+    total,
+    cpu,
+    firstPick: stamps[0] - start,
+    medianStep: median(steps),
+    maxStep: Math.max(...steps),
+  };
 }
 
 /** The expanded-form loss from the float32 Gram, to measure its cancellation error against lossCurve. */
 function gramIdentityLosses(input: PruneInput, selection: number[]): number[] {
   const gram = tf.tidy(() => {
     const vT = tf.transpose(input.features.outWeights);
-    return tf.mul(tf.matMul(input.features.activationsT, input.features.activations), tf.matMul(input.features.outWeights, vT)).dataSync();
+    return tf
+      .mul(tf.matMul(input.features.activationsT, input.features.activations), tf.matMul(input.features.outWeights, vT))
+      .dataSync();
   });
-  const b = tf.tidy(() => tf.sum(tf.mul(tf.matMul(input.features.activationsT, input.targets), input.features.outWeights), 1).dataSync());
+  const b = tf.tidy(() =>
+    tf.sum(tf.mul(tf.matMul(input.features.activationsT, input.targets), input.features.outWeights), 1).dataSync(),
+  );
   const y = input.targets.dataSync();
   let yy = 0;
   for (const value of y) yy += value * value;
@@ -102,7 +119,11 @@ it('greedy timing at N = 1000, m = 10000, C = 10, n = 100', async () => {
   const input = benchInput();
   try {
     timeSelection(input, 'gram'); // warm-up: wasm kernels and allocator
-    const lines = [`backend: ${describeBackend(info)}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`];
+    const lines = [
+      `backend: ${describeBackend(info)}; load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    ];
     for (const strategy of ['gram', 'rows', 'auto'] as const) {
       const runs = [0, 1, 2].map(() => timeSelection(input, strategy));
       const best = runs.reduce((a, b) => (a.total < b.total ? a : b));
@@ -133,7 +154,9 @@ it('greedy timing at N = 1000, m = 10000, C = 10, n = 100', async () => {
       `loss at n = 1, 10, 100: ${[0, 9, 99].map((i) => exact[i].toPrecision(6)).join(', ')}; ` +
         `expanded Gram-identity loss vs direct: max relative error ${Math.max(...relative).toExponential(2)}`,
     );
-    lines.push(`selections agree between strategies: ${JSON.stringify(timeSelection(input, 'gram').selection) === JSON.stringify(result.selection)}`);
+    lines.push(
+      `selections agree between strategies: ${JSON.stringify(timeSelection(input, 'gram').selection) === JSON.stringify(result.selection)}`,
+    );
     console.log(lines.join('\n'));
   } finally {
     input.dispose();

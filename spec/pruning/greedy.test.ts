@@ -37,7 +37,12 @@ const STRATEGIES: Array<[string, RunGreedyOptions]> = [
 function candidateResiduals(c: FeatureCase, phis: Float64Array[], prefix: number[]): number[] {
   const sum = phiSum(phis, prefix, c.m * c.C);
   const k = prefix.length;
-  return phis.map((p) => squaredDistance(sum.map((s, i) => (s + p[i]) / (k + 1)), c.targets));
+  return phis.map((p) =>
+    squaredDistance(
+      sum.map((s, i) => (s + p[i]) / (k + 1)),
+      c.targets,
+    ),
+  );
 }
 
 /** Runs greedy, recording (prefix, scores, pick) at each step. */
@@ -74,7 +79,9 @@ describe.each(STRATEGIES)('greedy forward selection (%s)', (_label, options) => 
           const constant = squaredNorm(sum) - 2 * (k + 1) * sumDotY + (k + 1) ** 2 * squaredNorm(c.targets);
           const brute = candidateResiduals(c, phis, prefix);
           scores.forEach((score, r) => {
-            expect(Math.abs(score + constant - (k + 1) ** 2 * brute[r])).toBeLessThanOrEqual(SCORE_TOLERANCE * (k + 1) ** 2 * scale);
+            expect(Math.abs(score + constant - (k + 1) ** 2 * brute[r])).toBeLessThanOrEqual(
+              SCORE_TOLERANCE * (k + 1) ** 2 * scale,
+            );
           });
         }
       }),
@@ -82,24 +89,27 @@ describe.each(STRATEGIES)('greedy forward selection (%s)', (_label, options) => 
     );
   });
 
-  it.each([true, false])('each pick attains the brute-force minimum over candidates within tolerance (withReplacement = %s)', (withReplacement) => {
-    fc.assert(
-      fc.property(featureCaseArb, fc.integer({ min: 1, max: 10 }), (c, requested) => {
-        const n = withReplacement ? requested : Math.min(requested, c.N);
-        const phis = allPhi(c);
-        const tolerance = SCORE_TOLERANCE * lossScale(c, phis);
-        const { steps, selection } = traceGreedy(c, n, { ...options, withReplacement });
-        expect(selection).toHaveLength(n);
-        for (const { prefix, pick } of steps) {
-          const brute = candidateResiduals(c, phis, prefix);
-          const allowed = brute.filter((_, r) => withReplacement || !prefix.includes(r));
-          expect(withReplacement || !prefix.includes(pick)).toBe(true);
-          expect(brute[pick]).toBeLessThanOrEqual(Math.min(...allowed) + tolerance);
-        }
-      }),
-      { seed: FC_SEED, numRuns: 60 },
-    );
-  });
+  it.each([true, false])(
+    'each pick attains the brute-force minimum over candidates within tolerance (withReplacement = %s)',
+    (withReplacement) => {
+      fc.assert(
+        fc.property(featureCaseArb, fc.integer({ min: 1, max: 10 }), (c, requested) => {
+          const n = withReplacement ? requested : Math.min(requested, c.N);
+          const phis = allPhi(c);
+          const tolerance = SCORE_TOLERANCE * lossScale(c, phis);
+          const { steps, selection } = traceGreedy(c, n, { ...options, withReplacement });
+          expect(selection).toHaveLength(n);
+          for (const { prefix, pick } of steps) {
+            const brute = candidateResiduals(c, phis, prefix);
+            const allowed = brute.filter((_, r) => withReplacement || !prefix.includes(r));
+            expect(withReplacement || !prefix.includes(pick)).toBe(true);
+            expect(brute[pick]).toBeLessThanOrEqual(Math.min(...allowed) + tolerance);
+          }
+        }),
+        { seed: FC_SEED, numRuns: 60 },
+      );
+    },
+  );
 });
 
 describe('greedy forward selection', () => {
@@ -123,7 +133,11 @@ describe('greedy forward selection', () => {
     fc.assert(
       fc.property(featureCaseArb, (c) => {
         const phis = allPhi(c);
-        const centroid = phiSum(phis, phis.map((_, r) => r), c.m * c.C).map((v) => v / c.N);
+        const centroid = phiSum(
+          phis,
+          phis.map((_, r) => r),
+          c.m * c.C,
+        ).map((v) => v / c.N);
         const R = squaredDistance(centroid, c.targets);
         let D2 = 0;
         for (const p of phis) for (const q of phis) D2 = Math.max(D2, squaredDistance(p, q));
@@ -194,7 +208,11 @@ describe('greedy forward selection', () => {
       expect(traceGreedy(c, 2, { ...options, withReplacement: false }).selection[0]).toBe(1);
     }
     // All neurons identical: every score ties exactly, so greedy always picks neuron 0.
-    const same: FeatureCase = { ...c, activations: new Float32Array(m * N).fill(1), outWeights: new Float32Array(N).fill(1) };
+    const same: FeatureCase = {
+      ...c,
+      activations: new Float32Array(m * N).fill(1),
+      outWeights: new Float32Array(N).fill(1),
+    };
     expect(traceGreedy(same, 4, {}).selection).toEqual([0, 0, 0, 0]);
     expect(traceGreedy(same, 4, { withReplacement: false }).selection).toEqual([0, 1, 2, 3]);
   });
@@ -214,12 +232,15 @@ describe('greedy forward selection', () => {
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
         // Continuous random values: exact or near ties have probability ~0.
         let state = seed;
-        const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+        const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
         const m = 7;
         const N = 11;
         const C = 3;
         const c: FeatureCase = {
-          m, N, C, d: 1,
+          m,
+          N,
+          C,
+          d: 1,
           activations: Float32Array.from({ length: m * N }, () => (next() < 0.3 ? 0 : 3 * next())),
           outWeights: Float32Array.from({ length: N * C }, () => 2 * next() - 1),
           targets: Float32Array.from({ length: m * C }, () => 2 * next() - 1),
@@ -234,36 +255,54 @@ describe('greedy forward selection', () => {
 
   it("'auto' uses the full Gram only while N ≤ gramMaxWidth and n ≥ N/5, and both paths are leak-free", () => {
     fc.assert(
-      fc.property(featureCaseArb, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 20 }), (c, n, gramMaxWidth) => {
-        const input = makeInput(c, n);
-        try {
-          const before = tf.memory().numTensors;
-          const auto = runGreedy(input.features, input.targets, n, { gramMaxWidth });
-          const expected = c.N <= gramMaxWidth && n >= c.N / 5 ? 'gram' : 'rows';
-          expect(auto).toEqual(runGreedy(input.features, input.targets, n, { strategy: expected }));
-          expect(tf.memory().numTensors).toBe(before);
-        } finally {
-          input.dispose();
-        }
-      }),
+      fc.property(
+        featureCaseArb,
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 20 }),
+        (c, n, gramMaxWidth) => {
+          const input = makeInput(c, n);
+          try {
+            const before = tf.memory().numTensors;
+            const auto = runGreedy(input.features, input.targets, n, { gramMaxWidth });
+            const expected = c.N <= gramMaxWidth && n >= c.N / 5 ? 'gram' : 'rows';
+            expect(auto).toEqual(runGreedy(input.features, input.targets, n, { strategy: expected }));
+            expect(tf.memory().numTensors).toBe(before);
+          } finally {
+            input.dispose();
+          }
+        },
+      ),
       { seed: FC_SEED, numRuns: 30 },
     );
   });
 
   it('rejects bad n and bad options with errors naming the field and the operation', () => {
     const c: FeatureCase = {
-      m: 2, N: 3, C: 1, d: 1,
-      activations: new Float32Array(6).fill(1), outWeights: new Float32Array(3).fill(1),
-      targets: new Float32Array(2), hidden: new Float32Array(3),
+      m: 2,
+      N: 3,
+      C: 1,
+      d: 1,
+      activations: new Float32Array(6).fill(1),
+      outWeights: new Float32Array(3).fill(1),
+      targets: new Float32Array(2),
+      hidden: new Float32Array(3),
     };
     const input = makeInput(c, 2);
     try {
-      expect(() => runGreedy(input.features, input.targets, 0)).toThrow(/runGreedy: n must be a positive integer, got 0/);
+      expect(() => runGreedy(input.features, input.targets, 0)).toThrow(
+        /runGreedy: n must be a positive integer, got 0/,
+      );
       expect(() => runGreedy(input.features, input.targets, 1.5)).toThrow(/runGreedy: n must be a positive integer/);
-      expect(() => runGreedy(input.features, input.targets, 4, { withReplacement: false })).toThrow(/runGreedy: n = 4 exceeds the width N = 3/);
-      expect(() => runGreedy(input.features, input.targets, 2, { strategy: 'fast' as never })).toThrow(/runGreedy: strategy must be/);
+      expect(() => runGreedy(input.features, input.targets, 4, { withReplacement: false })).toThrow(
+        /runGreedy: n = 4 exceeds the width N = 3/,
+      );
+      expect(() => runGreedy(input.features, input.targets, 2, { strategy: 'fast' as never })).toThrow(
+        /runGreedy: strategy must be/,
+      );
       expect(() => greedyPruner({ blockFloats: 0 })).toThrow(/greedyPruner: blockFloats must be a positive integer/);
-      expect(() => greedyPruner({ withReplacement: false }).prune({ ...input, n: 4 })).toThrow(/prune \(greedy-norep\): n = 4 exceeds the width N = 3/);
+      expect(() => greedyPruner({ withReplacement: false }).prune({ ...input, n: 4 })).toThrow(
+        /prune \(greedy-norep\): n = 4 exceeds the width N = 3/,
+      );
       expect(runGreedy(input.features, input.targets, 5)).toHaveLength(5);
     } finally {
       input.dispose();

@@ -11,7 +11,16 @@ import {
   type PruneInput,
   type Pruner,
 } from '../../src/pruning';
-import { FC_SEED, allPhi, featureCaseArb, lossScale, makeInput, snapshot, squaredDistance, type FeatureCase } from './cases';
+import {
+  FC_SEED,
+  allPhi,
+  featureCaseArb,
+  lossScale,
+  makeInput,
+  snapshot,
+  squaredDistance,
+  type FeatureCase,
+} from './cases';
 
 beforeAll(async () => {
   await initBackend();
@@ -82,21 +91,26 @@ describe.each(BUILTIN_PRUNER_NAMES.map((name) => [name]))('pruner contract (%s)'
 
   it('is deterministic under a seed, does not mutate its input, and leaks no tensors', async () => {
     await fc.assert(
-      fc.asyncProperty(featureCaseArb, fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 1000 }), async (c, requested, seed) => {
-        const n = sizeFor(name, c, requested);
-        const input = makeInput(c, n, seed);
-        try {
-          const before = snapshot(input);
-          const tensorsBefore = tf.memory().numTensors;
-          const first = await pruner.prune(input);
-          const second = await pruner.prune(input);
-          expect(second).toEqual(first);
-          expect(snapshot(input)).toEqual(before);
-          expect(tf.memory().numTensors).toBe(tensorsBefore);
-        } finally {
-          input.dispose();
-        }
-      }),
+      fc.asyncProperty(
+        featureCaseArb,
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 1000 }),
+        async (c, requested, seed) => {
+          const n = sizeFor(name, c, requested);
+          const input = makeInput(c, n, seed);
+          try {
+            const before = snapshot(input);
+            const tensorsBefore = tf.memory().numTensors;
+            const first = await pruner.prune(input);
+            const second = await pruner.prune(input);
+            expect(second).toEqual(first);
+            expect(snapshot(input)).toEqual(before);
+            expect(tf.memory().numTensors).toBe(tensorsBefore);
+          } finally {
+            input.dispose();
+          }
+        },
+      ),
       { seed: FC_SEED, numRuns: 25 },
     );
   });
@@ -106,10 +120,14 @@ describe.each(BUILTIN_PRUNER_NAMES.map((name) => [name]))('pruner contract (%s)'
     const input = makeInput(c, 1);
     try {
       for (const n of [0, -2, 1.5, NaN]) {
-        expect(() => pruner.prune({ ...input, n })).toThrow(new RegExp(`prune \\(${name}\\): n must be a positive integer`));
+        expect(() => pruner.prune({ ...input, n })).toThrow(
+          new RegExp(`prune \\(${name}\\): n must be a positive integer`),
+        );
       }
       if (DISTINCT.has(name)) {
-        expect(() => pruner.prune({ ...input, n: c.N + 1 })).toThrow(new RegExp(`prune \\(${name}\\): n = ${c.N + 1} exceeds the width N = ${c.N}`));
+        expect(() => pruner.prune({ ...input, n: c.N + 1 })).toThrow(
+          new RegExp(`prune \\(${name}\\): n = ${c.N + 1} exceeds the width N = ${c.N}`),
+        );
       } else {
         expect((await pruner.prune({ ...input, n: c.N + 1 })).selection).toHaveLength(c.N + 1);
       }
@@ -128,16 +146,23 @@ describe('pruner registry', () => {
   });
 
   it('rejects an unknown name, listing the known ones', () => {
-    expect(() => getPruner('lottery')).toThrow("getPruner: unknown pruner 'lottery' (known: greedy, greedy-norep, random, magnitude)");
+    expect(() => getPruner('lottery')).toThrow(
+      "getPruner: unknown pruner 'lottery' (known: greedy, greedy-norep, random, magnitude)",
+    );
     expect(() => getPruner('toString')).toThrow(/unknown pruner 'toString'/);
   });
 });
 
 describe('validatePruneInput', () => {
   const c: FeatureCase = {
-    m: 3, N: 4, C: 1, d: 2,
-    activations: new Float32Array(12).fill(1), outWeights: new Float32Array(4).fill(1),
-    targets: new Float32Array(3), hidden: new Float32Array(8),
+    m: 3,
+    N: 4,
+    C: 1,
+    d: 2,
+    activations: new Float32Array(12).fill(1),
+    outWeights: new Float32Array(4).fill(1),
+    targets: new Float32Array(3),
+    hidden: new Float32Array(8),
   };
 
   it('accepts a consistent input', () => {
@@ -155,10 +180,16 @@ describe('validatePruneInput', () => {
       [{ targets: wrong }, /^prune: targets must have shape \[3, 1\], got \[4, 1\]$/],
       [{ targets: nan }, /^prune: targets contains NaN or infinite values$/],
       [{ targets: huge }, /^prune: targets has values so large that their float32 sum overflows$/],
-      [{ features: { ...input.features, activationsT: input.features.activations } }, /^prune: features.activationsT must have shape \[4, 3\]/],
+      [
+        { features: { ...input.features, activationsT: input.features.activations } },
+        /^prune: features.activationsT must have shape \[4, 3\]/,
+      ],
       [{ features: { ...input.features, m: 0 } }, /^prune: features.m must be a positive integer, got 0$/],
       [{ weights: { ...input.weights, width: 5 } }, /^prune: weights.width = 5 does not match features.width = 4$/],
-      [{ weights: { ...input.weights, w: new Float32Array(3) } }, /^prune: weights.w must hold width·inputDim = 8 values, got 3$/],
+      [
+        { weights: { ...input.weights, w: new Float32Array(3) } },
+        /^prune: weights.w must hold width·inputDim = 8 values, got 3$/,
+      ],
       [{ seed: 0.5 }, /^prune: seed must be an integer, got 0.5$/],
       [{ n: 0 }, /^prune: n must be a positive integer, got 0$/],
     ];
@@ -177,9 +208,14 @@ describe('validatePruneInput', () => {
 
 describe('checkPruneResult', () => {
   const c: FeatureCase = {
-    m: 2, N: 5, C: 1, d: 1,
-    activations: new Float32Array(10).fill(1), outWeights: new Float32Array(5).fill(1),
-    targets: new Float32Array(2), hidden: new Float32Array(5),
+    m: 2,
+    N: 5,
+    C: 1,
+    d: 1,
+    activations: new Float32Array(10).fill(1),
+    outWeights: new Float32Array(5).fill(1),
+    targets: new Float32Array(2),
+    hidden: new Float32Array(5),
   };
   let input: ReturnType<typeof makeInput>;
   beforeAll(() => {
@@ -196,11 +232,17 @@ describe('checkPruneResult', () => {
     const loss = [1, 1, 1];
     const bad: Array<[unknown, RegExp]> = [
       [{ selection: [0, 1], lossPerStep: loss }, /pruner 'mine' returned a selection of length 2, expected n = 3/],
-      [{ selection: [0, 1, 5], lossPerStep: loss }, /pruner 'mine' returned selection\[2\] = 5, not an integer neuron index in \[0, 5\)/],
+      [
+        { selection: [0, 1, 5], lossPerStep: loss },
+        /pruner 'mine' returned selection\[2\] = 5, not an integer neuron index in \[0, 5\)/,
+      ],
       [{ selection: [-1, 1, 2], lossPerStep: loss }, /selection\[0\] = -1/],
       [{ selection: [0, 1.5, 2], lossPerStep: loss }, /selection\[1\] = 1.5/],
       [{ selection: [0, 1, 2], lossPerStep: [1, 1] }, /lossPerStep of length 2, expected n = 3/],
-      [{ selection: [0, 1, 2], lossPerStep: [1, NaN, 1] }, /lossPerStep\[1\] = NaN, expected a finite non-negative number/],
+      [
+        { selection: [0, 1, 2], lossPerStep: [1, NaN, 1] },
+        /lossPerStep\[1\] = NaN, expected a finite non-negative number/,
+      ],
       [{ selection: [0, 1, 2] }, /returned lossPerStep = undefined, expected an array of numbers/],
       [null, /pruner 'mine' returned null/],
     ];

@@ -9,7 +9,8 @@ beforeAll(async () => {
 
 /** ‖v_r‖·‖w_r‖ computed independently of the module. */
 function bruteMagnitude(c: FeatureCase, r: number): number {
-  const norm = (values: Float32Array, width: number) => Math.hypot(...Array.from(values.subarray(r * width, (r + 1) * width)));
+  const norm = (values: Float32Array, width: number) =>
+    Math.hypot(...Array.from(values.subarray(r * width, (r + 1) * width)));
   return norm(c.outWeights, c.C) * norm(c.hidden, c.d);
 }
 
@@ -38,7 +39,8 @@ describe('magnitude pruner', () => {
         }
         // A dropped neuron tied with the smallest kept one must have a larger index than every kept one so tied.
         for (let r = 0; r < c.N; r++) {
-          if (!kept.has(r) && magnitude[r] === minKept) selection.filter((q) => magnitude[q] === minKept).forEach((q) => expect(q).toBeLessThan(r));
+          if (!kept.has(r) && magnitude[r] === minKept)
+            selection.filter((q) => magnitude[q] === minKept).forEach((q) => expect(q).toBeLessThan(r));
         }
       }),
       { seed: FC_SEED, numRuns: 100 },
@@ -47,8 +49,12 @@ describe('magnitude pruner', () => {
 
   it('neuronMagnitudes uses the Euclidean norm of the output row for C > 1 (‖(3,4)‖·‖(1,0)‖ = 5)', () => {
     const magnitudes = neuronMagnitudes({
-      parameterisation: 'ntk', width: 2, inputDim: 2, outputs: 2,
-      w: Float32Array.from([1, 0, 0, 2]), v: Float32Array.from([3, 4, -1, 0]),
+      parameterisation: 'ntk',
+      width: 2,
+      inputDim: 2,
+      outputs: 2,
+      w: Float32Array.from([1, 0, 0, 2]),
+      v: Float32Array.from([3, 4, -1, 0]),
     });
     expect(Array.from(magnitudes)).toEqual([5, 2]);
   });

@@ -9,9 +9,14 @@ beforeAll(async () => {
 
 function constantCase(m: number, N: number): FeatureCase {
   return {
-    m, N, C: 1, d: 1,
-    activations: new Float32Array(m * N).fill(1), outWeights: new Float32Array(N).fill(1),
-    targets: new Float32Array(m), hidden: new Float32Array(N),
+    m,
+    N,
+    C: 1,
+    d: 1,
+    activations: new Float32Array(m * N).fill(1),
+    outWeights: new Float32Array(N).fill(1),
+    targets: new Float32Array(m),
+    hidden: new Float32Array(N),
   };
 }
 
@@ -26,7 +31,9 @@ describe('random pruner', () => {
           const first = pruner.prune({ ...input, seed }) as { selection: number[] };
           expect((pruner.prune({ ...input, seed }) as { selection: number[] }).selection).toEqual(first.selection);
           // Two independent draws of 10 from 1000 coincide with probability < 1e-29.
-          expect((pruner.prune({ ...input, seed: seed + offset }) as { selection: number[] }).selection).not.toEqual(first.selection);
+          expect((pruner.prune({ ...input, seed: seed + offset }) as { selection: number[] }).selection).not.toEqual(
+            first.selection,
+          );
         }),
         { seed: FC_SEED, numRuns: 30 },
       );

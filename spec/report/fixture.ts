@@ -88,7 +88,12 @@ function subnetworkLoss(s: RunShape, name: (typeof PRUNERS)[number], residual: n
   return (residual + (PRUNER_FACTOR[name] * (s.diameter ** 2 * harmonic(n))) / n) / (2 * s.m);
 }
 
-function prunerAt(s: RunShape, name: (typeof PRUNERS)[number], residual: number, classification: boolean): PrunerMeasurement {
+function prunerAt(
+  s: RunShape,
+  name: (typeof PRUNERS)[number],
+  residual: number,
+  classification: boolean,
+): PrunerMeasurement {
   const subnetworks = SIZES.map((n) => {
     const loss = subnetworkLoss(s, name, residual, n);
     const distinct = name === 'greedy' ? Math.max(1, Math.ceil(0.75 * n)) : n;
@@ -134,12 +139,33 @@ function checkpointAt(s: RunShape, t: number, classification: boolean, hullToler
 }
 
 function hypothesesOf(s: RunShape): HypothesisResult[] {
-  const needed = (s.m ** 6) / s.lambda0 ** 4 / 0.1 ** 3;
+  const needed = s.m ** 6 / s.lambda0 ** 4 / 0.1 ** 3;
   const etaMax = (s.lambda0 / s.m ** 2) * 1;
   return [
-    { id: 'H1', label: '[Du19]', statement: '‖x_j‖₂ = 1', holds: true, detail: 'max_j |‖x_j‖ − 1| = 5.96e-8', factor: null },
-    { id: 'H2', label: '[Du19]', statement: '|y_j| ≤ C', holds: true, detail: 'max |y_j| = 0.93 ≤ C = 1', factor: null },
-    { id: 'H3', label: '[Du19]', statement: 'λ0 > 0', holds: true, detail: `λ0 = ${s.lambda0.toPrecision(3)}`, factor: null },
+    {
+      id: 'H1',
+      label: '[Du19]',
+      statement: '‖x_j‖₂ = 1',
+      holds: true,
+      detail: 'max_j |‖x_j‖ − 1| = 5.96e-8',
+      factor: null,
+    },
+    {
+      id: 'H2',
+      label: '[Du19]',
+      statement: '|y_j| ≤ C',
+      holds: true,
+      detail: 'max |y_j| = 0.93 ≤ C = 1',
+      factor: null,
+    },
+    {
+      id: 'H3',
+      label: '[Du19]',
+      statement: 'λ0 > 0',
+      holds: true,
+      detail: `λ0 = ${s.lambda0.toPrecision(3)}`,
+      factor: null,
+    },
     {
       id: 'H4',
       label: '[Du19]',
@@ -172,7 +198,15 @@ function tStarOf(s: RunShape): RunResult['tStar'] {
   };
 }
 
-function check(id: string, kind: CheckResult['kind'], statement: string, verdict: CheckResult['verdict'], detail: string, violated: string[], checked = 1): CheckResult {
+function check(
+  id: string,
+  kind: CheckResult['kind'],
+  statement: string,
+  verdict: CheckResult['verdict'],
+  detail: string,
+  violated: string[],
+  checked = 1,
+): CheckResult {
   return {
     id,
     kind,
@@ -195,10 +229,32 @@ function checksOf(s: RunShape, checkpoints: CheckpointMeasurement[], violated: s
   const measured = last.contractionRate ?? 0;
   const b3Fails = s.m > 16 && s.seed === 2;
   return [
-    check('INV-B2', 'invariant', 'greedy ‖f_S − y‖² ≤ R(t) + D_t² H_n/n', 'PASS', 'holds', [], checkpoints.length * SIZES.length),
+    check(
+      'INV-B2',
+      'invariant',
+      'greedy ‖f_S − y‖² ≤ R(t) + D_t² H_n/n',
+      'PASS',
+      'holds',
+      [],
+      checkpoints.length * SIZES.length,
+    ),
     check('INV-B4', 'invariant', 'R(t) < ρ_t² implies y ∈ hull', 'PASS', 'holds', [], checkpoints.length),
-    check('CLAIM-B1', 'claim', 'empirical contraction rate ≥ ηλ0/2', measured >= b1Rate ? 'PASS' : 'VACUOUS', `rate ${measured.toPrecision(3)} vs ηλ0/2 = ${b1Rate.toPrecision(3)} at t = ${last.t}`, violated),
-    check('CLAIM-B3-loss', 'claim', 'greedy loss within B2′ once t ≥ T*(m)', b3Fails ? 'FAIL' : 'PASS', b3Fails ? `at t = ${last.t}, n = 32: loss 0.052 > B2′ 0.041` : 'holds at every checkpoint ≥ T*', violated),
+    check(
+      'CLAIM-B1',
+      'claim',
+      'empirical contraction rate ≥ ηλ0/2',
+      measured >= b1Rate ? 'PASS' : 'VACUOUS',
+      `rate ${measured.toPrecision(3)} vs ηλ0/2 = ${b1Rate.toPrecision(3)} at t = ${last.t}`,
+      violated,
+    ),
+    check(
+      'CLAIM-B3-loss',
+      'claim',
+      'greedy loss within B2′ once t ≥ T*(m)',
+      b3Fails ? 'FAIL' : 'PASS',
+      b3Fails ? `at t = ${last.t}, n = 32: loss 0.052 > B2′ 0.041` : 'holds at every checkpoint ≥ T*',
+      violated,
+    ),
   ];
 }
 
@@ -208,7 +264,10 @@ function checksOf(s: RunShape, checkpoints: CheckpointMeasurement[], violated: s
  * monotone in t, so bisection finds the crossing).
  */
 function refinedTime(holdsAt: (t: number) => boolean, times: number[]): CriticalTime {
-  const bracket = bracketOf(times.map((t) => ({ t, holds: holdsAt(t) })), times[times.length - 1]);
+  const bracket = bracketOf(
+    times.map((t) => ({ t, holds: holdsAt(t) })),
+    times[times.length - 1],
+  );
   if (!('before' in bracket)) return bracket;
   let [lo, hi, steps] = [bracket.before, bracket.after, 0];
   while (hi - lo > resolutionAt(RESOLUTION, hi)) {
@@ -310,7 +369,9 @@ function scalingOf(
 function configOf(ms: number[], seeds: number[], times: number[], classification: boolean): ExperimentConfig {
   return {
     name: classification ? 'fixture-mnist' : 'fixture',
-    dataset: classification ? { kind: 'mnist', unitNorm: true, heldOut: 100 } : { kind: 'synthetic', labels: 'teacher', d: 5 },
+    dataset: classification
+      ? { kind: 'mnist', unitNorm: true, heldOut: 100 }
+      : { kind: 'synthetic', labels: 'teacher', d: 5 },
     mGrid: ms,
     seeds,
     parameterisation: 'ntk',
@@ -389,7 +450,12 @@ export function buildReportFixture(options: FixtureOptions = {}): ReportDocument
       },
     ],
     summary: [
-      { check: 'B2: greedy loss ≤ R(t) + D_t² H_n/n', kind: 'invariant', verdict: 'PASS', detail: `${runs.length * 12} checks, 0 failures` },
+      {
+        check: 'B2: greedy loss ≤ R(t) + D_t² H_n/n',
+        kind: 'invariant',
+        verdict: 'PASS',
+        detail: `${runs.length * 12} checks, 0 failures`,
+      },
       ...checks.map((c) => ({ check: `${c.id}: ${c.statement}`, kind: c.kind, verdict: c.verdict, detail: c.detail })),
       ...scaling.map((a) => ({
         check: `${a.quantity} against m`,

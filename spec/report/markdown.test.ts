@@ -39,7 +39,8 @@ describe('renderMarkdown', () => {
 
   it('has every section heading, once, in report order', () => {
     const positions = SECTION_HEADINGS.map((h) => md.split('\n').indexOf(`## ${h}`));
-    for (const [i, p] of positions.entries()) expect({ heading: SECTION_HEADINGS[i], found: p >= 0 }).toEqual({ heading: SECTION_HEADINGS[i], found: true });
+    for (const [i, p] of positions.entries())
+      expect({ heading: SECTION_HEADINGS[i], found: p >= 0 }).toEqual({ heading: SECTION_HEADINGS[i], found: true });
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     for (const h of SECTION_HEADINGS) expect(md.split('\n').filter((l) => l === `## ${h}`)).toHaveLength(1);
   });
@@ -63,12 +64,15 @@ describe('renderMarkdown', () => {
   });
 
   it('tabulates hypotheses m × id and gives the numbers behind each verdict', () => {
-    expect(md).toContain('| m | H1 | H2 | H3 | H4 | H5 |\n| --- | --- | --- | --- | --- | --- |\n| 16 | holds | holds | holds | **fails** (2/2) | **fails** (2/2) |');
+    expect(md).toContain(
+      '| m | H1 | H2 | H3 | H4 | H5 |\n| --- | --- | --- | --- | --- | --- |\n| 16 | holds | holds | holds | **fails** (2/2) | **fails** (2/2) |',
+    );
     expect(md).toMatch(/- m = 32, H4: seed 1: fails, N = 64 &lt; [0-9.e+]+ \(short by a factor/);
   });
 
   it('links every applicable plot by relative path, and only those', () => {
-    for (const file of ['loss-vs-t.svg', 'critical-times.svg', 'dense-residual.svg', 'pruners.svg']) expect(md).toContain(`](${file})`);
+    for (const file of ['loss-vs-t.svg', 'critical-times.svg', 'dense-residual.svg', 'pruners.svg'])
+      expect(md).toContain(`](${file})`);
     expect(md).not.toContain('](accuracy-vs-t.svg)');
     expect(renderMarkdown(buildReportFixture({ classification: true }))).toContain('](accuracy-vs-t.svg)');
   });
@@ -142,9 +146,12 @@ describe('renderMarkdown', () => {
 
   it('shows each failing claim’s counterexample (m, seed, where) with the violated premises', () => {
     const rows = tableAfter(md, '### Counterexamples');
-    expect(rows.join('\n')).toContain('| CLAIM-B3-loss | 32 | 2 | 100 | 32 | at t = 100, n = 32: loss 0.052 > B2′ 0.041 |');
+    expect(rows.join('\n')).toContain(
+      '| CLAIM-B3-loss | 32 | 2 | 100 | 32 | at t = 100, n = 32: loss 0.052 > B2′ 0.041 |',
+    );
     const passing = structuredClone(doc);
-    for (const r of passing.runs) for (const c of r.checks) if (c.kind === 'claim') [c.verdict, c.failures] = ['PASS', []];
+    for (const r of passing.runs)
+      for (const c of r.checks) if (c.kind === 'claim') [c.verdict, c.failures] = ['PASS', []];
     expect(renderMarkdown(passing)).toContain('No claim failed in any run.');
   });
 

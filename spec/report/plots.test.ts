@@ -42,12 +42,22 @@ describe('report plots', () => {
 
   it('every applicable spec compiles without vega-lite warnings', () => {
     for (const doc of [regression, classification]) {
-      for (const plot of applicablePlots(doc)) expect({ file: plot.file, warnings: specWarnings(plot.spec(doc)) }).toEqual({ file: plot.file, warnings: [] });
+      for (const plot of applicablePlots(doc))
+        expect({ file: plot.file, warnings: specWarnings(plot.spec(doc)) }).toEqual({ file: plot.file, warnings: [] });
     }
   });
 
   it('a: greedy loss vs t has its title, axis symbols, the m legend and the ε rule', async () => {
-    expectSvg(await plotLossVsT(regression), 'Greedy subnetwork loss vs pre-training iterations (n = 32)', 't + 1', 'L(f_S)', 'm (samples)', 'ε = 0.03', '>16<', '>32<');
+    expectSvg(
+      await plotLossVsT(regression),
+      'Greedy subnetwork loss vs pre-training iterations (n = 32)',
+      't + 1',
+      'L(f_S)',
+      'm (samples)',
+      'ε = 0.03',
+      '>16<',
+      '>32<',
+    );
   });
 
   it('a: marks T*(m) only where it is finite and inside [0, T]', () => {
@@ -105,12 +115,20 @@ describe('report plots', () => {
   });
 
   it('c: dense residual against B1 shows both curves; B1 is (1 − ηλ0/2)^t per run', async () => {
-    expectSvg(await plotDenseResidual(regression), 'Dense residual R(t)/R(0)', 'measured R(t)/R(0)', 'B1: (1 − ηλ0/2)^t', 'm (samples)');
-    const rows = (specOf('dense-residual.svg', regression).data as { values: Record<string, number | string>[] }).values;
+    expectSvg(
+      await plotDenseResidual(regression),
+      'Dense residual R(t)/R(0)',
+      'measured R(t)/R(0)',
+      'B1: (1 − ηλ0/2)^t',
+      'm (samples)',
+    );
+    const rows = (specOf('dense-residual.svg', regression).data as { values: Record<string, number | string>[] })
+      .values;
     const run = regression.runs[0];
     const b1 = rows.filter((r) => r.curve !== 'measured R(t)/R(0)' && r.m === run.m && r.seed === run.seed);
     expect(b1.length).toBe(run.residualCurve.length);
-    for (const r of b1) expect(r.ratio as number).toBeCloseTo((1 - (run.eta * (run.lambda0 as number)) / 2) ** (r.t as number), 12);
+    for (const r of b1)
+      expect(r.ratio as number).toBeCloseTo((1 - (run.eta * (run.lambda0 as number)) / 2) ** (r.t as number), 12);
   });
 
   it('c: omits the B1 line when λ0 is null and says so', async () => {
@@ -126,7 +144,9 @@ describe('report plots', () => {
     const doc = structuredClone(regression);
     doc.runs[0].residualCurve = Array.from({ length: 5001 }, (_, t) => Math.exp(-t / 1000));
     const rows = (specOf('dense-residual.svg', doc).data as { values: Record<string, unknown>[] }).values;
-    const measured = rows.filter((r) => r.m === 16 && r.seed === 1 && r.curve === 'measured R(t)/R(0)').map((r) => r.t as number);
+    const measured = rows
+      .filter((r) => r.m === 16 && r.seed === 1 && r.curve === 'measured R(t)/R(0)')
+      .map((r) => r.t as number);
     expect(measured.length).toBeLessThanOrEqual(400);
     expect(measured[0]).toBe(0);
     expect(measured[measured.length - 1]).toBe(5000);
@@ -137,7 +157,7 @@ describe('report plots', () => {
     doc.runs[0].residualCurve = Array.from({ length: 101 }, (_, t) => 10 ** (-t / 7));
     const spec = specOf('dense-residual.svg', doc);
     const rows = (spec.data as { values: Record<string, number>[] }).values;
-    const axis = ((spec.encoding as Record<string, { axis: { values: number[]; labelExpr: string } }>).y).axis;
+    const axis = (spec.encoding as Record<string, { axis: { values: number[]; labelExpr: string } }>).y.axis;
     const ratios = rows.map((r) => r.ratio);
     expect(axis.values.length).toBeLessThanOrEqual(16);
     expect(Math.min(...axis.values)).toBeLessThanOrEqual(Math.min(...ratios));
@@ -150,10 +170,21 @@ describe('report plots', () => {
   });
 
   it('d: pruner comparison has a panel per m and every pruner, with mean ± std over seeds', async () => {
-    expectSvg(await plotPrunerComparison(regression), 'Pruners compared at the last checkpoint (t = 100)', 'm = 16', 'm = 32', 'greedy', 'random', 'magnitude', 'n (subnetwork size');
+    expectSvg(
+      await plotPrunerComparison(regression),
+      'Pruners compared at the last checkpoint (t = 100)',
+      'm = 16',
+      'm = 32',
+      'greedy',
+      'random',
+      'magnitude',
+      'n (subnetwork size',
+    );
     const rows = (specOf('pruners.svg', regression).data as { values: Record<string, number | string>[] }).values;
     expect(rows).toHaveLength(2 * 3 * 3);
-    const losses = regression.runs.filter((r) => r.m === 32).map((r) => r.checkpoints[3].pruners[1].subnetworks[0].loss);
+    const losses = regression.runs
+      .filter((r) => r.m === 32)
+      .map((r) => r.checkpoints[3].pruners[1].subnetworks[0].loss);
     const mu = (losses[0] + losses[1]) / 2;
     const sd = Math.abs(losses[0] - losses[1]) / Math.SQRT2;
     const row = rows.find((r) => r.m === 32 && r.pruner === 'random' && r.n === 2) as Record<string, number>;
@@ -166,15 +197,29 @@ describe('report plots', () => {
     doc.runs[0].checkpoints[3].pruners[1].subnetworks[0].loss = 1e-6;
     doc.runs[1].checkpoints[3].pruners[1].subnetworks[0].loss = 2;
     const rows = (specOf('pruners.svg', doc).data as { values: Record<string, number>[] }).values;
-    const row = rows.find((r) => (r.m as unknown) === 16 && (r.pruner as unknown) === 'random' && r.n === 2) as Record<string, number>;
+    const row = rows.find((r) => (r.m as unknown) === 16 && (r.pruner as unknown) === 'random' && r.n === 2) as Record<
+      string,
+      number
+    >;
     expect(row.lo).toBeGreaterThan(0);
     expect(row.lo).toBeLessThanOrEqual(Math.min(...rows.map((r) => r.mean)));
   });
 
   it('e: accuracy plot only for classification data, with the dense network beside the subnetwork', async () => {
-    expect(applicablePlots(regression).map((p) => p.file)).toEqual(['loss-vs-t.svg', 'critical-times.svg', 'dense-residual.svg', 'pruners.svg']);
+    expect(applicablePlots(regression).map((p) => p.file)).toEqual([
+      'loss-vs-t.svg',
+      'critical-times.svg',
+      'dense-residual.svg',
+      'pruners.svg',
+    ]);
     expect(applicablePlots(classification).map((p) => p.file)).toContain('accuracy-vs-t.svg');
-    expectSvg(await plotAccuracyVsT(classification), 'Training accuracy', 'dense network', 'greedy subnetwork (n = 32)', 'target accuracy 0.9');
+    expectSvg(
+      await plotAccuracyVsT(classification),
+      'Training accuracy',
+      'dense network',
+      'greedy subnetwork (n = 32)',
+      'target accuracy 0.9',
+    );
   });
 
   it('renders deterministically: the same document gives the same bytes, whatever was rendered before', async () => {

@@ -9,7 +9,14 @@ import type { ReportDocument } from '../../src/report/types';
 import { stableJson, writeReport } from '../../src/report/write';
 import { buildReportFixture } from './fixture';
 
-const REGRESSION_FILES = ['critical-times.svg', 'dense-residual.svg', 'loss-vs-t.svg', 'pruners.svg', 'report.json', 'report.md'];
+const REGRESSION_FILES = [
+  'critical-times.svg',
+  'dense-residual.svg',
+  'loss-vs-t.svg',
+  'pruners.svg',
+  'report.json',
+  'report.md',
+];
 
 /** Plot stand-in for tests that are about the file handling, not the plots (rendering takes ~0.3 s a plot). */
 const fakePlots = async (doc: ReportDocument) => [{ file: 'fake.svg', svg: `<svg><text>${doc.runId}</text></svg>` }];
@@ -18,7 +25,11 @@ const fakePlots = async (doc: ReportDocument) => [{ file: 'fake.svg', svg: `<svg
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverseKeys(v)]),
+    );
   }
   return value;
 }
@@ -65,19 +76,26 @@ describe('writeReport', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         const text = stableJson(value);
-        return text === stableJson(reverseKeys(value)) && isDeepStrictEqual(JSON.parse(text), JSON.parse(JSON.stringify(value)));
+        return (
+          text === stableJson(reverseKeys(value)) &&
+          isDeepStrictEqual(JSON.parse(text), JSON.parse(JSON.stringify(value)))
+        );
       }),
       { seed: 42, numRuns: 300 },
     );
     const tricky = JSON.parse('{"__proto__": {"x": 1}, "b": [1, {"d": 2, "c": 3}]}');
-    expect(stableJson(tricky)).toBe('{\n  "__proto__": {\n    "x": 1\n  },\n  "b": [\n    1,\n    {\n      "c": 3,\n      "d": 2\n    }\n  ]\n}\n');
+    expect(stableJson(tricky)).toBe(
+      '{\n  "__proto__": {\n    "x": 1\n  },\n  "b": [\n    1,\n    {\n      "c": 3,\n      "d": 2\n    }\n  ]\n}\n',
+    );
   });
 
   it('rejects an invalid document before touching the disk', async () => {
     const doc = structuredClone(buildReportFixture());
     doc.runs[0].checkpoints[0].residual = NaN;
     const target = join(out, 'reports');
-    await expect(writeReport(doc, target)).rejects.toThrow(/writeReport: report for run 'fixture-0123456789' does not match the report schema:\n {2}- \/runs\/0\/checkpoints\/0\/residual/);
+    await expect(writeReport(doc, target)).rejects.toThrow(
+      /writeReport: report for run 'fixture-0123456789' does not match the report schema:\n {2}- \/runs\/0\/checkpoints\/0\/residual/,
+    );
     await expect(readdir(target)).rejects.toThrow(/ENOENT/);
   });
 
@@ -103,7 +121,9 @@ describe('writeReport', () => {
 
   it('replaces an earlier report of the same run id, dropping files the new one does not have', async () => {
     const first = buildReportFixture({ classification: true });
-    const { dir } = await writeReport(first, out, { renderPlots: async (d) => [...(await fakePlots(d)), { file: 'old-only.svg', svg: '<svg/>' }] });
+    const { dir } = await writeReport(first, out, {
+      renderPlots: async (d) => [...(await fakePlots(d)), { file: 'old-only.svg', svg: '<svg/>' }],
+    });
     expect((await readdir(dir)).sort()).toEqual(['fake.svg', 'old-only.svg', 'report.json', 'report.md']);
     const second = { ...first, wallSeconds: 99 };
     const result = await writeReport(second, out, { renderPlots: fakePlots });
@@ -120,7 +140,9 @@ describe('writeReport', () => {
     const failing = async () => {
       throw new Error('renderer crashed');
     };
-    await expect(writeReport({ ...doc, wallSeconds: 1 }, out, { renderPlots: failing })).rejects.toThrow('renderer crashed');
+    await expect(writeReport({ ...doc, wallSeconds: 1 }, out, { renderPlots: failing })).rejects.toThrow(
+      'renderer crashed',
+    );
     expect(await readFile(join(dir, 'report.json'), 'utf8')).toBe(before);
     expect(await readdir(out)).toEqual([doc.runId]);
   });
@@ -128,7 +150,9 @@ describe('writeReport', () => {
   it('rejects plot file names that could escape the report directory or collide with report files', async () => {
     for (const file of ['../evil.svg', 'report.md', 'sub/dir.svg', 'plot.png']) {
       const plots = async () => [{ file, svg: '<svg/>' }];
-      await expect(writeReport(buildReportFixture(), out, { renderPlots: plots })).rejects.toThrow(/invalid or duplicate plot file name/);
+      await expect(writeReport(buildReportFixture(), out, { renderPlots: plots })).rejects.toThrow(
+        /invalid or duplicate plot file name/,
+      );
     }
     expect(await readdir(out)).toEqual([]);
   });

@@ -46,13 +46,29 @@ function coverage<T>(arb: fc.Arbitrary<T>, classify: (v: T) => string[], numRuns
 describe('pruningCase', () => {
   it('reaches every regime the theory distinguishes: N < m and N > m, small and large λ0, both parameterisations, every label kind', () => {
     const percent = coverage(pruningCase(), (c) => caseRegimes(c), 400);
-    for (const regime of ['N<m', 'N>m', 'λ0 small', 'λ0 large', 'ntk', 'meanfield', 'labels=teacher', 'labels=clusters', 'labels=random']) {
+    for (const regime of [
+      'N<m',
+      'N>m',
+      'λ0 small',
+      'λ0 large',
+      'ntk',
+      'meanfield',
+      'labels=teacher',
+      'labels=clusters',
+      'labels=random',
+    ]) {
       expect(percent[regime]).toBeGreaterThanOrEqual(10);
     }
   });
 
   it('respects its constraints: sizes in range, n ≤ N, step a whole percent inside the stability limit', () => {
-    const constraints = { dataset: { m: { min: 3, max: 9 }, d: { min: 4, max: 6 } }, width: { min: 5, max: 50 }, n: { min: 2, max: 80 }, iterations: { min: 7, max: 20 }, stepPercent: { min: 20, max: 40 } };
+    const constraints = {
+      dataset: { m: { min: 3, max: 9 }, d: { min: 4, max: 6 } },
+      width: { min: 5, max: 50 },
+      n: { min: 2, max: 80 },
+      iterations: { min: 7, max: 20 },
+      stepPercent: { min: 20, max: 40 },
+    };
     fc.assert(
       fc.property(pruningCase(constraints), (c) => {
         expect(c.dataset.m).toBeGreaterThanOrEqual(3);
@@ -74,33 +90,68 @@ describe('pruningCase', () => {
   });
 
   it('shrinks a case that always fails to the simplest case: m = 2, d = 2, teacher labels, seed 0, ntk, N = n = 1, 10 % of the limit, T = 0', () => {
-    const r = fc.check(fc.property(pruningCase(), () => false), { seed: FC_SEED });
+    const r = fc.check(
+      fc.property(pruningCase(), () => false),
+      { seed: FC_SEED },
+    );
     expect(r.counterexample?.[0]).toEqual(SIMPLEST);
   });
 
   it('shrinks a failure that needs N > m to the smallest such case (m = 2, N = 3)', () => {
-    const r = fc.check(fc.property(pruningCase(), (c) => c.width <= c.dataset.m), { seed: FC_SEED });
+    const r = fc.check(
+      fc.property(pruningCase(), (c) => c.width <= c.dataset.m),
+      { seed: FC_SEED },
+    );
     expect(r.counterexample?.[0]).toEqual({ ...SIMPLEST, width: 3 });
   });
 
   it('shrinks a failure that needs n ≥ 5 and random labels to exactly that, everything else minimal', () => {
-    const r = fc.check(fc.property(pruningCase(), (c) => !(c.n >= 5 && c.dataset.labels === 'random')), { seed: FC_SEED });
-    expect(r.counterexample?.[0]).toEqual({ ...SIMPLEST, dataset: { ...SIMPLEST.dataset, labels: 'random' }, width: 5, n: 5 });
+    const r = fc.check(
+      fc.property(pruningCase(), (c) => !(c.n >= 5 && c.dataset.labels === 'random')),
+      { seed: FC_SEED },
+    );
+    expect(r.counterexample?.[0]).toEqual({
+      ...SIMPLEST,
+      dataset: { ...SIMPLEST.dataset, labels: 'random' },
+      width: 5,
+      n: 5,
+    });
   });
 
   it('a stored case (fast-check `examples`) shrinks further when it still fails', () => {
-    const stored: PruningCase = { dataset: { m: 31, d: 7, labels: 'clusters', seed: 977 }, parameterisation: 'meanfield', width: 140, n: 60, stepFraction: 0.55, iterations: 250 };
-    const r = fc.check(fc.property(pruningCase(), (c) => c.n < 20), { seed: FC_SEED, examples: [[stored]] });
+    const stored: PruningCase = {
+      dataset: { m: 31, d: 7, labels: 'clusters', seed: 977 },
+      parameterisation: 'meanfield',
+      width: 140,
+      n: 60,
+      stepFraction: 0.55,
+      iterations: 250,
+    };
+    const r = fc.check(
+      fc.property(pruningCase(), (c) => c.n < 20),
+      { seed: FC_SEED, examples: [[stored]] },
+    );
     expect(r.numRuns).toBe(1); // the stored case ran first and failed
     expect(r.counterexample?.[0]).toEqual({ ...SIMPLEST, width: 20, n: 20 });
   });
 
   it('values print as JSON and parse back unchanged; malformed cases are rejected naming the field', () => {
-    fc.assert(fc.property(pruningCase(), (c) => expect(parsePruningCase(JSON.parse(JSON.stringify(c)))).toEqual(c)), { seed: FC_SEED, numRuns: 100 });
-    expect(() => parsePruningCase({ ...SIMPLEST, n: 2 })).toThrow('parsePruningCase: n must be an integer in [1, 1], got 2');
-    expect(() => parsePruningCase({ ...SIMPLEST, stepFraction: 1 })).toThrow('stepFraction must be a number in (0, 1), got 1');
-    expect(() => parsePruningCase({ ...SIMPLEST, dataset: { ...SIMPLEST.dataset, labels: 'noise' } })).toThrow("dataset.labels must be one of teacher, random, clusters");
-    expect(() => parsePruningCase({ ...SIMPLEST, parameterisation: 'ntk2' })).toThrow('parameterisation must be one of ntk, meanfield');
+    fc.assert(
+      fc.property(pruningCase(), (c) => expect(parsePruningCase(JSON.parse(JSON.stringify(c)))).toEqual(c)),
+      { seed: FC_SEED, numRuns: 100 },
+    );
+    expect(() => parsePruningCase({ ...SIMPLEST, n: 2 })).toThrow(
+      'parsePruningCase: n must be an integer in [1, 1], got 2',
+    );
+    expect(() => parsePruningCase({ ...SIMPLEST, stepFraction: 1 })).toThrow(
+      'stepFraction must be a number in (0, 1), got 1',
+    );
+    expect(() => parsePruningCase({ ...SIMPLEST, dataset: { ...SIMPLEST.dataset, labels: 'noise' } })).toThrow(
+      'dataset.labels must be one of teacher, random, clusters',
+    );
+    expect(() => parsePruningCase({ ...SIMPLEST, parameterisation: 'ntk2' })).toThrow(
+      'parameterisation must be one of ntk, meanfield',
+    );
     expect(() => parsePruningCase(null)).toThrow('case must be an object');
   });
 });
@@ -119,15 +170,28 @@ describe('single arbitraries', () => {
   });
 
   it('width, subnetworkSize and stepFraction shrink to their minimum', () => {
-    for (const [arb, min] of [[width({ min: 3, max: 9 }), 3], [subnetworkSize(), 1], [stepFraction({ min: 25, max: 75 }), 0.25]] as const) {
-      expect(fc.check(fc.property(arb as fc.Arbitrary<number>, () => false), { seed: FC_SEED }).counterexample?.[0]).toBe(min);
+    for (const [arb, min] of [
+      [width({ min: 3, max: 9 }), 3],
+      [subnetworkSize(), 1],
+      [stepFraction({ min: 25, max: 75 }), 0.25],
+    ] as const) {
+      expect(
+        fc.check(
+          fc.property(arb as fc.Arbitrary<number>, () => false),
+          { seed: FC_SEED },
+        ).counterexample?.[0],
+      ).toBe(min);
     }
   });
 
   it('rejects impossible constraints with the arbitrary and field named', () => {
     expect(() => datasetSpec({ m: { min: 1 } })).toThrow('datasetSpec: m.min must be an integer ≥ 2, got 1');
-    expect(() => datasetSpec({ d: { min: 5, max: 4 } })).toThrow('datasetSpec: d.max must be an integer ≥ d.min = 5, got 4');
-    expect(() => stepFraction({ max: 100 })).toThrow('stepFraction: percent.max must be < 100 (inside the stability limit), got 100');
+    expect(() => datasetSpec({ d: { min: 5, max: 4 } })).toThrow(
+      'datasetSpec: d.max must be an integer ≥ d.min = 5, got 4',
+    );
+    expect(() => stepFraction({ max: 100 })).toThrow(
+      'stepFraction: percent.max must be < 100 (inside the stability limit), got 100',
+    );
     expect(() => width({ min: 0 })).toThrow('width: width.min must be an integer ≥ 1, got 0');
     expect(() => datasetSpec({ labels: [] })).toThrow('datasetSpec: labels must be a non-empty list');
   });
@@ -141,15 +205,41 @@ describe('single arbitraries', () => {
       }),
       { seed: FC_SEED, numRuns: 100 },
     );
-    expect(fc.check(fc.property(mGrid(), () => false), { seed: FC_SEED }).counterexample?.[0]).toEqual([4, 8]);
+    expect(
+      fc.check(
+        fc.property(mGrid(), () => false),
+        { seed: FC_SEED },
+      ).counterexample?.[0],
+    ).toEqual([4, 8]);
   });
 
   it('scalingCase reaches N < m and N > m at its largest m, shrinks to the simplest grid, and parses back', () => {
-    const percent = coverage(scalingCase(), (c) => [c.width < c.mGrid[c.mGrid.length - 1] ? 'N<m_max' : 'N>=m_max', c.parameterisation], 300);
+    const percent = coverage(
+      scalingCase(),
+      (c) => [c.width < c.mGrid[c.mGrid.length - 1] ? 'N<m_max' : 'N>=m_max', c.parameterisation],
+      300,
+    );
     expect(percent['N<m_max']).toBeGreaterThanOrEqual(5);
     expect(percent['N>=m_max']).toBeGreaterThanOrEqual(5);
-    const simplest = fc.check(fc.property(scalingCase(), () => false), { seed: FC_SEED }).counterexample?.[0];
-    expect(simplest).toEqual({ mGrid: [4, 8], d: 2, labels: 'teacher', seed: 0, parameterisation: 'ntk', width: 20, n: 4, stepFraction: 0.1, iterations: 100, epsilon: 0.02 });
-    fc.assert(fc.property(scalingCase(), (c) => expect(parseScalingCase(JSON.parse(JSON.stringify(c)))).toEqual(c)), { seed: FC_SEED, numRuns: 50 });
+    const simplest = fc.check(
+      fc.property(scalingCase(), () => false),
+      { seed: FC_SEED },
+    ).counterexample?.[0];
+    expect(simplest).toEqual({
+      mGrid: [4, 8],
+      d: 2,
+      labels: 'teacher',
+      seed: 0,
+      parameterisation: 'ntk',
+      width: 20,
+      n: 4,
+      stepFraction: 0.1,
+      iterations: 100,
+      epsilon: 0.02,
+    });
+    fc.assert(
+      fc.property(scalingCase(), (c) => expect(parseScalingCase(JSON.parse(JSON.stringify(c)))).toEqual(c)),
+      { seed: FC_SEED, numRuns: 50 },
+    );
   });
 });

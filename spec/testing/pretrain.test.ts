@@ -5,14 +5,28 @@ import { tf } from '../../src/backend/tf';
 import { greedyPruner } from '../../src/pruning/greedy';
 import { subnetworkLoss } from '../../src/pruning/subnetwork';
 import { pruningCase, type PruningCase } from '../../src/testing/arbitraries';
-import { measureHull, pretrainCase, pruneAndMeasure, pruneInput, withFeatures, withPretrainedCase } from '../../src/testing/pretrain';
+import {
+  measureHull,
+  pretrainCase,
+  pruneAndMeasure,
+  pruneInput,
+  withFeatures,
+  withPretrainedCase,
+} from '../../src/testing/pretrain';
 import { FC_SEED } from '../claims/helpers';
 
 beforeAll(async () => {
   await initBackend();
 });
 
-const CASE: PruningCase = { dataset: { m: 6, d: 5, labels: 'teacher', seed: 11 }, parameterisation: 'meanfield', width: 40, n: 10, stepFraction: 0.5, iterations: 60 };
+const CASE: PruningCase = {
+  dataset: { m: 6, d: 5, labels: 'teacher', seed: 11 },
+  parameterisation: 'meanfield',
+  width: 40,
+  n: 10,
+  stepFraction: 0.5,
+  iterations: 60,
+};
 
 describe('pretrainCase', () => {
   it('η = stepFraction × the stability limit; the NTK-equivalent step is η for ntk and η/m for meanfield', async () => {
@@ -36,7 +50,9 @@ describe('pretrainCase', () => {
     const run = () =>
       withPretrainedCase(CASE, {}, async (p) => {
         const last = p.checkpoints[p.checkpoints.length - 1];
-        const s = await withFeatures(p, last.weights, (f) => pruneAndMeasure(greedyPruner(), pruneInput(p, f, last.weights)));
+        const s = await withFeatures(p, last.weights, (f) =>
+          pruneAndMeasure(greedyPruner(), pruneInput(p, f, last.weights)),
+        );
         return { residuals: Array.from(p.residuals!), selection: s.selection };
       });
     expect(await run()).toEqual(await run());
@@ -74,6 +90,8 @@ describe('pretrainCase', () => {
   });
 
   it('rejects a malformed case before doing any work', async () => {
-    await expect(pretrainCase({ ...CASE, n: 41 })).rejects.toThrow('pretrainCase: n must be an integer in [1, 40], got 41');
+    await expect(pretrainCase({ ...CASE, n: 41 })).rejects.toThrow(
+      'pretrainCase: n must be an integer in [1, 40], got 41',
+    );
   });
 });

@@ -19,7 +19,13 @@ describe('theory overrides', () => {
   it('an overridden H4 replaces the width condition and changes the verdict and the factor', () => {
     const overrides: TheoryOverrides = { expressions: { H4: 'kappa == 1 and N >= c_N * m^2' } };
     const h4 = checkHypotheses(PRACTICAL, overrides)[3];
-    expect(h4).toMatchObject({ overridden: true, expr: 'kappa == 1 and N >= c_N * m^2', holds: false, rhs: 10000, factor: 10 });
+    expect(h4).toMatchObject({
+      overridden: true,
+      expr: 'kappa == 1 and N >= c_N * m^2',
+      holds: false,
+      rhs: 10000,
+      factor: 10,
+    });
     expect(h4.detail).toBe('H4 fails: N = 1000, needs N ≥ 10000 (short by a factor 10)');
     expect(checkHypotheses({ ...PRACTICAL, N: 20000 }, overrides)[3].holds).toBe(true);
   });
@@ -31,7 +37,9 @@ describe('theory overrides', () => {
   });
 
   it('an overridden B3 upper form is used by tStar and evaluateBounds', () => {
-    const half: TheoryOverrides = { expressions: { B3upper: '(1/(eta*lambda0)) * log(m*(C^2 + kappa^2/2)/(delta*rho^2))' } };
+    const half: TheoryOverrides = {
+      expressions: { B3upper: '(1/(eta*lambda0)) * log(m*(C^2 + kappa^2/2)/(delta*rho^2))' },
+    };
     const params = { eta: 0.1, lambda0: 0.2, rho: 0.1, m: 100 };
     const full = tStar(params, { form: 'upper' });
     expect(tStar(params, { form: 'upper', overrides: half })).toBeCloseTo(full / 2, 9);
@@ -48,7 +56,10 @@ describe('theory overrides', () => {
   it('an H5 override without an `eta <= …` part leaves T* at the H5 step size unevaluated, with the reason', () => {
     const { etaH5 } = evaluateBounds(PRACTICAL, { expressions: { H5: 'eta * m^2 <= c_eta * lambda0' } }).tStar;
     expect(etaH5.eta).toBeNull();
-    expect(etaH5.upper).toMatchObject({ value: null, reason: `H5 "eta * m^2 <= c_eta * lambda0" has no 'eta <= …' part` });
+    expect(etaH5.upper).toMatchObject({
+      value: null,
+      reason: `H5 "eta * m^2 <= c_eta * lambda0" has no 'eta <= …' part`,
+    });
   });
 
   it('an unknown symbol is a named error: expression id and symbol', () => {
@@ -64,27 +75,42 @@ describe('theory overrides', () => {
   });
 
   it('rejects the wrong shape: a value for a hypothesis, a relation for a bound', () => {
-    expect(configError(() => resolveTheory({ expressions: { H5: 'eta * 2' } })).message).toMatch(/'H5': must be a relation/);
-    expect(configError(() => resolveTheory({ expressions: { B2: 'Rt <= 1' } })).message).toMatch(/'B2': must be a numeric expression/);
+    expect(configError(() => resolveTheory({ expressions: { H5: 'eta * 2' } })).message).toMatch(
+      /'H5': must be a relation/,
+    );
+    expect(configError(() => resolveTheory({ expressions: { B2: 'Rt <= 1' } })).message).toMatch(
+      /'B2': must be a numeric expression/,
+    );
   });
 
   it('rejects disallowed functions, assignments and non-numeric constants', () => {
-    expect(configError(() => resolveTheory({ expressions: { B1: 'import(R0)' } })).message).toMatch(/'B1': function 'import' .* not allowed/);
-    expect(configError(() => resolveTheory({ expressions: { B1: 'm = 3' } })).message).toMatch(/'B1': .*AssignmentNode/);
-    expect(configError(() => resolveTheory({ expressions: { B1: '"abc"' } })).message).toMatch(/'B1': .*non-numeric constant "abc"/);
+    expect(configError(() => resolveTheory({ expressions: { B1: 'import(R0)' } })).message).toMatch(
+      /'B1': function 'import' .* not allowed/,
+    );
+    expect(configError(() => resolveTheory({ expressions: { B1: 'm = 3' } })).message).toMatch(
+      /'B1': .*AssignmentNode/,
+    );
+    expect(configError(() => resolveTheory({ expressions: { B1: '"abc"' } })).message).toMatch(
+      /'B1': .*non-numeric constant "abc"/,
+    );
   });
 
   it('accepts allowed functions and mathjs constants (harmonic, log, pi)', () => {
     const theory = resolveTheory({ expressions: { B2: 'Rt + D^2 * harmonic(n) / n + 0 * pi' } });
     expect(theory.expressions.B2.symbols.sort()).toEqual(['D', 'Rt', 'n']);
-    expect(evaluateBounds({ ...PRACTICAL, Rt: 1, D: 2, n: 2 }, { expressions: { B2: 'Rt + D^2 * harmonic(n) / n' } }).b2.value).toBe(4);
+    expect(
+      evaluateBounds({ ...PRACTICAL, Rt: 1, D: 2, n: 2 }, { expressions: { B2: 'Rt + D^2 * harmonic(n) / n' } }).b2
+        .value,
+    ).toBe(4);
   });
 
   it('rejects unknown ids, unknown constants and invalid constant values', () => {
-    expect(configError(() => resolveTheory({ expressions: { H9: 'N > 1' } as TheoryOverrides['expressions'] })).message).toMatch(
-      /unknown expression id 'H9'/,
+    expect(
+      configError(() => resolveTheory({ expressions: { H9: 'N > 1' } as TheoryOverrides['expressions'] })).message,
+    ).toMatch(/unknown expression id 'H9'/);
+    expect(configError(() => resolveTheory({ constants: { cN: 2 } as TheoryOverrides['constants'] })).message).toMatch(
+      /unknown constant 'cN'/,
     );
-    expect(configError(() => resolveTheory({ constants: { cN: 2 } as TheoryOverrides['constants'] })).message).toMatch(/unknown constant 'cN'/);
     expect(configError(() => resolveTheory({ constants: { delta: 2 } })).message).toBe(
       'theory override: constant delta must be a finite number in (0, 1), got 2',
     );
@@ -94,8 +120,12 @@ describe('theory overrides', () => {
     const raw = JSON.parse('{"constants": {"c_N": 64}, "expressions": {"H5": "eta <= c_eta * lambda0 / m"}}');
     expect(parseTheoryOverrides(raw)).toEqual(raw);
     expect(parseTheoryOverrides(undefined)).toEqual({});
-    expect(configError(() => parseTheoryOverrides({ expressions: { H5: 3 } })).message).toMatch(/'H5': expected a mathjs expression string, got 3/);
+    expect(configError(() => parseTheoryOverrides({ expressions: { H5: 3 } })).message).toMatch(
+      /'H5': expected a mathjs expression string, got 3/,
+    );
     expect(configError(() => parseTheoryOverrides({ bounds: {} })).message).toMatch(/unknown key 'bounds'/);
-    expect(configError(() => parseTheoryOverrides({ expressions: { H5: 'eta <= lambda0 / mm' } })).expressionId).toBe('H5');
+    expect(configError(() => parseTheoryOverrides({ expressions: { H5: 'eta <= lambda0 / mm' } })).expressionId).toBe(
+      'H5',
+    );
   });
 });

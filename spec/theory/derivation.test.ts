@@ -27,11 +27,15 @@ describe('deriveTStarSlopes: d(T*)/d(ln m)', () => {
     // Symbolic simplification of log differences is not canonical in mathjs, so also compare numerically:
     // two double evaluations of the same function agree to ~1e-12 relative.
     fc.assert(
-      fc.property(fc.double({ min: 1e-3, max: 1, noNaN: true }), fc.double({ min: 1e-3, max: 1, noNaN: true }), (eta, lambda0) => {
-        const got = math.evaluate(exactFixedEta.derivative, { eta, lambda0 }) as number;
-        const want = math.evaluate(expected, { eta, lambda0 }) as number;
-        expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-12 * Math.abs(want));
-      }),
+      fc.property(
+        fc.double({ min: 1e-3, max: 1, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1, noNaN: true }),
+        (eta, lambda0) => {
+          const got = math.evaluate(exactFixedEta.derivative, { eta, lambda0 }) as number;
+          const want = math.evaluate(expected, { eta, lambda0 }) as number;
+          expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-12 * Math.abs(want));
+        },
+      ),
       { seed: 42, numRuns: 100 },
     );
   });

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 // Through the public entry point, so the narrow exports are exercised.
-import { checkHypotheses, evaluateBounds, tStar, type HypothesisCheck, type HypothesisId, type TheoryInputs } from '../../theory';
+import {
+  checkHypotheses,
+  evaluateBounds,
+  tStar,
+  type HypothesisCheck,
+  type HypothesisId,
+  type TheoryInputs,
+} from '../../theory';
 
 /** A practical configuration: m = 100 samples, width 1000, λ0 = 0.05. */
 const PRACTICAL: TheoryInputs = { m: 100, N: 1000, eta: 0.001, lambda0: 0.05, normMax: 1e-7, yMax: 0.9 };
@@ -97,13 +104,20 @@ describe('checkHypotheses', () => {
     expect(checks.map((c) => c.holds)).toEqual([true, true, null, null, null]);
     expect(checks[2].detail).toBe('H3 not evaluated: needs lambda0 (λ0 = λ_min(H∞)), not provided');
     const { etaH5, etaConfigured } = evaluateBounds({ m: 10, N: 100, eta: 0.1, R0: 1, rho: 0.1 }).tStar;
-    expect(etaH5).toMatchObject({ eta: null, upper: { value: null, reason: 'η at its H5 value needs lambda0, not provided' } });
+    expect(etaH5).toMatchObject({
+      eta: null,
+      upper: { value: null, reason: 'η at its H5 value needs lambda0, not provided' },
+    });
     expect(etaConfigured.exact.value).toBeNull();
   });
 
   it('rejects bad inputs with an error naming the operation and the field', () => {
-    expect(() => checkHypotheses({ ...PRACTICAL, m: 0 })).toThrow('checkHypotheses: inputs.m must be a positive integer, got 0');
-    expect(() => checkHypotheses({ ...PRACTICAL, eta: NaN })).toThrow('checkHypotheses: inputs.eta must be a finite number > 0, got NaN');
+    expect(() => checkHypotheses({ ...PRACTICAL, m: 0 })).toThrow(
+      'checkHypotheses: inputs.m must be a positive integer, got 0',
+    );
+    expect(() => checkHypotheses({ ...PRACTICAL, eta: NaN })).toThrow(
+      'checkHypotheses: inputs.eta must be a finite number > 0, got NaN',
+    );
     expect(() => checkHypotheses({ ...PRACTICAL, lambda_0: 1 } as TheoryInputs)).toThrow(/unknown input 'lambda_0'/);
     expect(() => checkHypotheses({ m: 5, N: 5 } as TheoryInputs)).toThrow('checkHypotheses: inputs.eta is required');
   });
@@ -231,9 +245,13 @@ describe('evaluateBounds', () => {
   });
 
   it('tStar rejects invalid parameters with a named error', () => {
-    expect(() => tStar({ eta: 0, lambda0: 0.1, rho: 0.1, R0: 1 })).toThrow('tStar: eta must be a finite number > 0, got 0');
+    expect(() => tStar({ eta: 0, lambda0: 0.1, rho: 0.1, R0: 1 })).toThrow(
+      'tStar: eta must be a finite number > 0, got 0',
+    );
     expect(() => tStar({ eta: 0.1, lambda0: 0.1, rho: 0.1 })).toThrow(/tStar: R0 must be .* for the exact form/);
-    expect(() => tStar({ eta: 0.1, lambda0: 0.1, rho: 0.1 }, { form: 'upper' })).toThrow(/tStar: m must be a positive integer/);
+    expect(() => tStar({ eta: 0.1, lambda0: 0.1, rho: 0.1 }, { form: 'upper' })).toThrow(
+      /tStar: m must be a positive integer/,
+    );
     expect(() => tStar({ eta: 30, lambda0: 0.1, rho: 0.1, R0: 1 })).toThrow(/eta\*lambda0\/2 must be < 1/);
   });
 });
@@ -287,13 +305,24 @@ describe('ε split: (1 − ηλ0/2)^t R(0) + D²H_n/n ≤ 2mε', () => {
   });
 
   it('the minimum t at n is ∞, with the reason, when D²H_n/n alone exceeds 2mε', () => {
-    const { tMinAtN, full } = evaluateBounds({ m: 10, N: 20, eta: 0.1, lambda0: 0.1, R0: 10, D: 10, n: 2, t: 1e6, epsilon: 0.1 }).epsilon;
+    const { tMinAtN, full } = evaluateBounds({
+      m: 10,
+      N: 20,
+      eta: 0.1,
+      lambda0: 0.1,
+      R0: 10,
+      D: 10,
+      n: 2,
+      t: 1e6,
+      epsilon: 0.1,
+    }).epsilon;
     expect(tMinAtN.value).toBe(Infinity);
     // D²H_2/2 = 100·1.5/2 = 75 ≥ 2mε = 2.
     expect(tMinAtN.reason).toContain('size condition fails at n = 2: D_t²H_n/n = 75 ≥ 2mε = 2');
     expect(full.holds).toBe(false);
     // Even with R(0) = 0 (where the formula reads ln(0/−73) = −∞) no t helps.
-    const zero = evaluateBounds({ m: 10, N: 20, eta: 0.1, lambda0: 0.1, R0: 0, D: 10, n: 2, epsilon: 0.1 }).epsilon.tMinAtN;
+    const zero = evaluateBounds({ m: 10, N: 20, eta: 0.1, lambda0: 0.1, R0: 0, D: 10, n: 2, epsilon: 0.1 }).epsilon
+      .tMinAtN;
     expect(zero.value).toBe(Infinity);
   });
 });

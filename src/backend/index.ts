@@ -39,6 +39,8 @@ async function tryTensorflow(): Promise<string | null> {
 
 async function tryWasm(): Promise<string | null> {
   try {
+    // Loaded only when wanted: once loaded, any tf op before setBackend throws (BACKENDS.md).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@tensorflow/tfjs-backend-wasm');
   } catch (e) {
     return `@tensorflow/tfjs-backend-wasm failed to load (${firstLine(e)})`;
@@ -110,6 +112,9 @@ export function initBackend(requested?: BackendName | 'auto'): Promise<BackendIn
 }
 
 export function describeBackend(info: BackendInfo): string {
-  const extra = info.name === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads} thread${info.threads === 1 ? '' : 's'})` : '';
+  const extra =
+    info.name === 'wasm'
+      ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`
+      : '';
   return `tfjs ${info.tfjsVersion} on backend '${info.name}'${extra}`;
 }

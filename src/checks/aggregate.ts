@@ -21,7 +21,9 @@ function countsText(perRun: RunCheck[]): string {
 export function aggregateChecks(runs: { m: number; seed: number; checks: CheckResult[] }[]): CheckResult[] {
   const ids = [...new Set(runs.flatMap((r) => r.checks.map((c) => c.id)))];
   return ids.map((id) => {
-    const perRun: RunCheck[] = runs.flatMap((r) => r.checks.filter((c) => c.id === id).map((result) => ({ m: r.m, seed: r.seed, result })));
+    const perRun: RunCheck[] = runs.flatMap((r) =>
+      r.checks.filter((c) => c.id === id).map((result) => ({ m: r.m, seed: r.seed, result })),
+    );
     const verdict = PRECEDENCE.find((v) => perRun.some((x) => x.result.verdict === v)) ?? 'NOT APPLICABLE';
     const example = perRun.find((x) => x.result.verdict === verdict)!;
     const sum = (pick: (r: CheckResult) => number) => perRun.reduce((s, x) => s + pick(x.result), 0);
@@ -33,7 +35,9 @@ export function aggregateChecks(runs: { m: number; seed: number; checks: CheckRe
       checked: sum((r) => r.checked),
       vacuous: sum((r) => r.vacuous),
       undecided: sum((r) => r.undecided),
-      failures: perRun.flatMap((x) => x.result.failures.map((f) => ({ ...f, detail: `m = ${x.m}, seed = ${x.seed}: ${f.detail}` }))),
+      failures: perRun.flatMap((x) =>
+        x.result.failures.map((f) => ({ ...f, detail: `m = ${x.m}, seed = ${x.seed}: ${f.detail}` })),
+      ),
       tightness: ratios.length > 0 ? Math.max(...ratios) : null,
       violatedHypotheses: [...new Set(perRun.flatMap((x) => x.result.violatedHypotheses))],
     };

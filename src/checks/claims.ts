@@ -48,9 +48,13 @@ function residualSeries(run: MeasuredRun): { t: number; R: number }[] {
 function evaluateB1(def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheory): CheckResult {
   const tally = new Tally();
   const premises = violatedPremises(run);
-  if (run.lambda0 === null || !(run.lambda0 > 0)) return resultOf(def, tally, { notApplicable: 'λ0 not computed or H∞ singular (H3): B1 gives no contraction' });
+  if (run.lambda0 === null || !(run.lambda0 > 0))
+    return resultOf(def, tally, { notApplicable: 'λ0 not computed or H∞ singular (H3): B1 gives no contraction' });
   if (run.divergence) {
-    tally.fail(run.divergence.step, `GD diverged: R = ${fmt(run.divergence.residual)} from R(0) = ${fmt(run.initialResidual)}`);
+    tally.fail(
+      run.divergence.step,
+      `GD diverged: R = ${fmt(run.divergence.residual)} from R(0) = ${fmt(run.initialResidual)}`,
+    );
     return resultOf(def, tally, { violatedHypotheses: premises });
   }
   const inputs = runInputs(run);
@@ -79,12 +83,14 @@ function evaluateB1(def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheo
   const rate = bound(theory, 'B1rate', inputs).value;
   const RT = run.residuals?.[lastT] ?? run.checkpoints[run.checkpoints.length - 1]?.record.residual ?? NaN;
   const measuredRate = lastT > 0 && RT > 0 ? -log(RT / R0) / lastT : null;
-  const measuredText = measuredRate !== null ? fmt(measuredRate) : RT === 0 ? '∞ (R reached 0 in this arithmetic)' : 'n/a';
+  const measuredText =
+    measuredRate !== null ? fmt(measuredRate) : RT === 0 ? '∞ (R reached 0 in this arithmetic)' : 'n/a';
   const last = bound(theory, 'B1', { ...inputs, t: lastT }).value;
   tally.notes.push(
     `Guaranteed rate ηλ0/2 = ${fmt(rate ?? NaN)}, measured −ln(R(T)/R(0))/T = ${measuredText}${rate && measuredRate ? ` (${fmt(measuredRate / rate)}×)` : ''}.`,
   );
-  if (belowPrecision > 0) tally.notes.push(`${belowPrecision} comparison(s) below precision: R(t) under the floor ${fmt(floor)}.`);
+  if (belowPrecision > 0)
+    tally.notes.push(`${belowPrecision} comparison(s) below precision: R(t) under the floor ${fmt(floor)}.`);
   return resultOf(def, tally, {
     violatedHypotheses: premises,
     passed: 'R(t) ≤ B1 at every t',
@@ -115,7 +121,8 @@ export function thresholdSchedule(run: MeasuredRun, theory: ResolvedTheory): Thr
   let rhoMin = Infinity;
   return run.checkpoints.map(({ record }) => {
     rhoMin = Math.min(rhoMin, record.ballVoid ? 0 : record.rho);
-    const tStar = run.lambda0 === null || !(run.lambda0 > 0) ? null : bound(theory, 'B3', { ...inputs, rho: rhoMin }).value;
+    const tStar =
+      run.lambda0 === null || !(run.lambda0 > 0) ? null : bound(theory, 'B3', { ...inputs, rho: rhoMin }).value;
     return { t: record.t, rhoMin, tStar, inScope: tStar !== null && Number.isFinite(tStar) && record.t >= tStar };
   });
 }
@@ -145,7 +152,10 @@ function driftNote(run: MeasuredRun, theory: ResolvedTheory, schedule: Threshold
   const t0 = tStarAtRho0(run, theory);
   if (t0 === null || !Number.isFinite(t0)) return;
   const drifted = schedule.filter((p) => p.t >= t0 && !p.inScope).length;
-  if (drifted > 0) tally.notes.push(`${drifted} checkpoint(s) with t ≥ T*(ρ_0) = ${fmt(t0)} are out of scope because ρ fell to ρ_min(t) (ρ drift).`);
+  if (drifted > 0)
+    tally.notes.push(
+      `${drifted} checkpoint(s) with t ≥ T*(ρ_0) = ${fmt(t0)} are out of scope because ρ fell to ρ_min(t) (ρ drift).`,
+    );
 }
 
 /** Why y is outside at t although t ≥ T*: which premise of B4's consequence failed. */
@@ -166,14 +176,20 @@ function evaluateB3Hull(def: CheckDefinition, run: MeasuredRun, theory: Resolved
   if (inScope.length === 0) return resultOf(def, tally, { notApplicable: outOfScopeReason(run, schedule) });
   if (insideAtStart(run)) {
     tally.vacuous = inScope.length;
-    return resultOf(def, tally, { vacuous: 'y is already in the hull at t = 0, before any pre-training (t_in = 0)', violatedHypotheses: premises });
+    return resultOf(def, tally, {
+      vacuous: 'y is already in the hull at t = 0, before any pre-training (t_in = 0)',
+      violatedHypotheses: premises,
+    });
   }
   driftNote(run, theory, schedule, tally);
   for (const { record } of inScope) {
     const tStar = schedule.find((p) => p.t === record.t)!.tStar!;
     if (record.hull.inside) tally.checked++;
     else if (record.hull.lowerBound > run.hullTolerance) {
-      tally.fail(record.t, `t = ${record.t} ≥ T* = ${fmt(tStar)}: y is outside the hull, dist² ≥ ${fmt(record.hull.lowerBound)} > tolerance ${fmt(run.hullTolerance)}; ${explainOutside(run, theory, record)}`);
+      tally.fail(
+        record.t,
+        `t = ${record.t} ≥ T* = ${fmt(tStar)}: y is outside the hull, dist² ≥ ${fmt(record.hull.lowerBound)} > tolerance ${fmt(run.hullTolerance)}; ${explainOutside(run, theory, record)}`,
+      );
     } else tally.undecided++;
     if (record.rho > 0) tally.ratio(sqrt(record.residual) / record.rho);
   }
@@ -194,7 +210,10 @@ function evaluateB3Loss(def: CheckDefinition, run: MeasuredRun, theory: Resolved
   if (subnetworks.length === 0) return resultOf(def, tally, { notApplicable: 'no greedy subnetwork measured' });
   if (insideAtStart(run)) {
     tally.vacuous = subnetworks.length;
-    return resultOf(def, tally, { vacuous: 'y is already in the hull at t = 0, before any pre-training (t_in = 0)', violatedHypotheses: premises });
+    return resultOf(def, tally, {
+      vacuous: 'y is already in the hull at t = 0, before any pre-training (t_in = 0)',
+      violatedHypotheses: premises,
+    });
   }
   driftNote(run, theory, schedule, tally);
   for (const { cp, pruner, s } of subnetworks) {
@@ -218,12 +237,31 @@ function evaluateB3Loss(def: CheckDefinition, run: MeasuredRun, theory: Resolved
   });
 }
 
-function claim(id: string, provenance: CheckDefinition['provenance'], statement: string, usesPruner: boolean, evaluate: (def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheory) => CheckResult): CheckDefinition {
-  const def: CheckDefinition = { id, kind: 'claim', provenance, statement, usesPruner, evaluate: (run, theory) => evaluate(def, run, theory) };
+function claim(
+  id: string,
+  provenance: CheckDefinition['provenance'],
+  statement: string,
+  usesPruner: boolean,
+  evaluate: (def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheory) => CheckResult,
+): CheckDefinition {
+  const def: CheckDefinition = {
+    id,
+    kind: 'claim',
+    provenance,
+    statement,
+    usesPruner,
+    evaluate: (run, theory) => evaluate(def, run, theory),
+  };
   return def;
 }
 
-export const CLAIM_B1 = claim('CLAIM-B1', '[Du19]', 'B1 at this width: R(t) ≤ B1 = (1 − ηλ0/2)^t R(0) at every t (η: the NTK-equivalent step)', false, evaluateB1);
+export const CLAIM_B1 = claim(
+  'CLAIM-B1',
+  '[Du19]',
+  'B1 at this width: R(t) ≤ B1 = (1 − ηλ0/2)^t R(0) at every t (η: the NTK-equivalent step)',
+  false,
+  evaluateB1,
+);
 export const CLAIM_B3_HULL = claim(
   'CLAIM-B3-hull',
   '[R]',

@@ -1,6 +1,14 @@
 export { CHECKS, evaluateChecks, getCheck } from './registry';
 export { INVARIANTS, INV_B2, INV_B2_PRIME, INV_B4, INV_GREEDY_IDENTITY, INV_SIZE } from './invariants';
-export { CLAIMS, CLAIM_B1, CLAIM_B3_HULL, CLAIM_B3_LOSS, residualFloor, thresholdSchedule, tStarAtRho0 } from './claims';
+export {
+  CLAIMS,
+  CLAIM_B1,
+  CLAIM_B3_HULL,
+  CLAIM_B3_LOSS,
+  residualFloor,
+  thresholdSchedule,
+  tStarAtRho0,
+} from './claims';
 export type { ThresholdPoint } from './claims';
 export { RELATIVE_SLACK, within } from './tally';
 export type { CheckDefinition, CheckFailure, CheckKind, CheckResult, Verdict } from './types';

@@ -20,7 +20,11 @@ export function runInputs(run: MeasuredRun): TheoryInputs {
 }
 
 /** The value of expression `id`, or null with the theory's reason. */
-export function bound(theory: ResolvedTheory, id: ExpressionId, inputs: TheoryInputs): { value: number | null; reason?: string } {
+export function bound(
+  theory: ResolvedTheory,
+  id: ExpressionId,
+  inputs: TheoryInputs,
+): { value: number | null; reason?: string } {
   const v = evaluateExpression(theory, id, inputs);
   return { value: v.value, ...(v.reason ? { reason: v.reason } : {}) };
 }
@@ -32,13 +36,21 @@ export function b2Bound(theory: ResolvedTheory, run: MeasuredRun, cp: Checkpoint
 }
 
 /** B2′'s bound at a checkpoint for size n: D_y² / n by default. */
-export function b2PrimeBound(theory: ResolvedTheory, run: MeasuredRun, cp: CheckpointOutcome, n: number): number | null {
+export function b2PrimeBound(
+  theory: ResolvedTheory,
+  run: MeasuredRun,
+  cp: CheckpointOutcome,
+  n: number,
+): number | null {
   const { record } = cp;
   return bound(theory, 'B2prime', { ...runInputs(run), t: record.t, Dy: record.diameterToTarget, n }).value;
 }
 
 /** The subject pruners' subnetworks at a checkpoint (the pruners the bounds speak about). */
-export function subjectSubnetworks(run: MeasuredRun, cp: CheckpointOutcome): { pruner: string; s: SubnetworkMeasurement }[] {
+export function subjectSubnetworks(
+  run: MeasuredRun,
+  cp: CheckpointOutcome,
+): { pruner: string; s: SubnetworkMeasurement }[] {
   return cp.record.pruners
     .filter((p) => run.subjects.includes(p.pruner))
     .flatMap((p) => p.subnetworks.map((s) => ({ pruner: p.pruner, s })));

@@ -24,11 +24,15 @@ function evaluateB2(def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheo
         bound: b,
         scale: run.targetNormSq,
         couldFail: b < largestSquaredError(cp),
-        describe: () => `${pruner}: ‖f_S − y‖² = ${fmt(sq)} > B2 = ${fmt(b)} (R(t) = ${fmt(cp.record.residual)}, D_t = ${fmt(cp.record.diameter)})`,
+        describe: () =>
+          `${pruner}: ‖f_S − y‖² = ${fmt(sq)} > B2 = ${fmt(b)} (R(t) = ${fmt(cp.record.residual)}, D_t = ${fmt(cp.record.diameter)})`,
       });
     }
   }
-  return resultOf(def, tally, { notApplicable: 'no greedy subnetwork measured', passed: 'B2 holds at every checkpoint and n' });
+  return resultOf(def, tally, {
+    notApplicable: 'no greedy subnetwork measured',
+    passed: 'B2 holds at every checkpoint and n',
+  });
 }
 
 /**
@@ -54,11 +58,15 @@ function evaluateB2Prime(def: CheckDefinition, run: MeasuredRun, theory: Resolve
         bound: b,
         scale: run.targetNormSq,
         couldFail: b < largestSquaredError(cp),
-        describe: () => `${pruner}: ‖f_S − y‖² = ${fmt(sq)} > B2′ + slack = ${fmt(herding)} + ${fmt(slack)} = ${fmt(b)}`,
+        describe: () =>
+          `${pruner}: ‖f_S − y‖² = ${fmt(sq)} > B2′ + slack = ${fmt(herding)} + ${fmt(slack)} = ${fmt(b)}`,
       });
     }
   }
-  return resultOf(def, tally, { notApplicable: 'no greedy subnetwork measured', passed: 'B2′ (with the hull-distance slack) holds' });
+  return resultOf(def, tally, {
+    notApplicable: 'no greedy subnetwork measured',
+    passed: 'B2′ (with the hull-distance slack) holds',
+  });
 }
 
 function evaluateB4(def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheory): CheckResult {
@@ -68,14 +76,20 @@ function evaluateB4(def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheo
     if (record.ballVoid || !(record.rho > 0)) continue;
     if (ballSupport) {
       if (ballSupport.margin < -ballSupport.tolerance) {
-        tally.fail(record.t, `ball not inside the hull: along ${ballSupport.direction}, max_r ⟨Φ_r − u, v⟩ − ρ_t = ${fmt(ballSupport.margin)} < 0`);
+        tally.fail(
+          record.t,
+          `ball not inside the hull: along ${ballSupport.direction}, max_r ⟨Φ_r − u, v⟩ − ρ_t = ${fmt(ballSupport.margin)} < 0`,
+        );
       } else tally.checked++;
     }
     const inside = evaluateRelation(theory, 'B4inside', { ...runInputs(run), Rt: record.residual, rho: record.rho });
     if (inside.holds !== true) continue;
     tally.ratio(sqrt(record.residual) / record.rho);
     if (record.hull.lowerBound > run.hullTolerance) {
-      tally.fail(record.t, `R(t) = ${fmt(record.residual)} < ρ_t² = ${fmt(record.rho ** 2)} but dist(y, hull)² ≥ ${fmt(record.hull.lowerBound)} > tolerance ${fmt(run.hullTolerance)}`);
+      tally.fail(
+        record.t,
+        `R(t) = ${fmt(record.residual)} < ρ_t² = ${fmt(record.rho ** 2)} but dist(y, hull)² ≥ ${fmt(record.hull.lowerBound)} > tolerance ${fmt(run.hullTolerance)}`,
+      );
     } else if (record.hull.inside) tally.checked++;
     else tally.undecided++;
   }
@@ -99,7 +113,11 @@ function evaluateIdentity(def: CheckDefinition, run: MeasuredRun): CheckResult {
         if (predicted === undefined) continue;
         const allowed = IDENTITY_RELATIVE_TOLERANCE * max(s.loss, 1e-3 * scale);
         if (abs(predicted - s.loss) > allowed) {
-          tally.fail(cp.record.t, `${trace.pruner}: the scoring identity predicts loss ${fmt(predicted)} from the pick scores, measured ${fmt(s.loss)}`, s.n);
+          tally.fail(
+            cp.record.t,
+            `${trace.pruner}: the scoring identity predicts loss ${fmt(predicted)} from the pick scores, measured ${fmt(s.loss)}`,
+            s.n,
+          );
         } else tally.checked++;
       }
     }
@@ -123,7 +141,12 @@ function evaluateSize(def: CheckDefinition, run: MeasuredRun): CheckResult {
   return resultOf(def, tally, { notApplicable: 'no pruner ran', passed: 'every pruner returned exactly n picks' });
 }
 
-function invariant(id: string, statement: string, usesPruner: boolean, evaluate: (def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheory) => CheckResult): CheckDefinition {
+function invariant(
+  id: string,
+  statement: string,
+  usesPruner: boolean,
+  evaluate: (def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheory) => CheckResult,
+): CheckDefinition {
   const def: CheckDefinition = {
     id,
     kind: 'invariant',
@@ -154,6 +177,11 @@ export const INV_GREEDY_IDENTITY = invariant(
   true,
   (def, run) => evaluateIdentity(def, run),
 );
-export const INV_SIZE = invariant('INV-size', 'every pruner returns a multiset of exactly n neurons (counted before validation)', true, (def, run) => evaluateSize(def, run));
+export const INV_SIZE = invariant(
+  'INV-size',
+  'every pruner returns a multiset of exactly n neurons (counted before validation)',
+  true,
+  (def, run) => evaluateSize(def, run),
+);
 
 export const INVARIANTS: readonly CheckDefinition[] = [INV_B2, INV_B2_PRIME, INV_B4, INV_GREEDY_IDENTITY, INV_SIZE];

@@ -5,11 +5,25 @@
  * APPLICABLE) → the case asserts nothing and is counted apart, never as a pass.
  */
 import { resolveTheory } from '../../theory';
-import { CLAIM_B1, CLAIM_B3_HULL, CLAIM_B3_LOSS, INV_B2, INV_B2_PRIME, INV_B4, INV_GREEDY_IDENTITY, INV_SIZE } from '../checks';
+import {
+  CLAIM_B1,
+  CLAIM_B3_HULL,
+  CLAIM_B3_LOSS,
+  INV_B2,
+  INV_B2_PRIME,
+  INV_B4,
+  INV_GREEDY_IDENTITY,
+  INV_SIZE,
+} from '../checks';
 import type { CheckDefinition, CheckResult } from '../checks';
 import { measureRun, type MeasuredRun } from '../pipeline/run';
 import type { HypothesisResult } from '../pipeline/types';
-import { parsePruningCase, pruningCase, type PruningCase, type PruningCaseConstraints } from '../testing/arbitraries/pruning-case';
+import {
+  parsePruningCase,
+  pruningCase,
+  type PruningCase,
+  type PruningCaseConstraints,
+} from '../testing/arbitraries/pruning-case';
 import { THEOREM_REGIME } from '../testing/arbitraries/theorem-case';
 import { hullTolerance, withPretrainedCase, type PretrainOptions } from '../testing/pretrain';
 import type { CaseOutcome, HypothesisStatus, PropertyContext, PropertyDefinition } from '../testing/property';
@@ -133,15 +147,36 @@ const BALL_REGIME: PruningCaseConstraints = {
 };
 
 export const INVARIANT_PROPERTIES = [
-  checkProperty(INV_B2, { arbitrary: { iterations: { min: 0, max: 200 } }, pretrain: { checkpointCount: 4 }, runs: { quick: 30, full: 100 } }),
-  checkProperty(INV_B2_PRIME, { arbitrary: { iterations: { min: 0, max: 200 } }, pretrain: { checkpointCount: 3 }, runs: { quick: 30, full: 100 } }),
+  checkProperty(INV_B2, {
+    arbitrary: { iterations: { min: 0, max: 200 } },
+    pretrain: { checkpointCount: 4 },
+    runs: { quick: 30, full: 100 },
+  }),
+  checkProperty(INV_B2_PRIME, {
+    arbitrary: { iterations: { min: 0, max: 200 } },
+    pretrain: { checkpointCount: 3 },
+    runs: { quick: 30, full: 100 },
+  }),
   checkProperty(INV_B4, { arbitrary: BALL_REGIME, pretrain: { checkpointCount: 4 }, runs: { quick: 30, full: 100 } }),
   checkProperty(INV_GREEDY_IDENTITY, { pretrain: { checkpointCount: 3 }, runs: { quick: 30, full: 100 } }),
   checkProperty(INV_SIZE, { pretrain: { checkpointCount: 2 }, runs: { quick: 30, full: 100 } }),
 ] as const;
 
 export const CLAIM_PROPERTIES = [
-  checkProperty(CLAIM_B1, { arbitrary: { iterations: { min: 20, max: 300 } }, pretrain: { checkpointCount: 2 }, runs: { quick: 40, full: 200 }, scope: h4Scope }),
-  checkProperty(CLAIM_B3_HULL, { arbitrary: THEOREM_REGIME, pretrain: { checkpointCount: 8 }, runs: { quick: 40, full: 200 } }),
-  checkProperty(CLAIM_B3_LOSS, { arbitrary: THEOREM_REGIME, pretrain: { checkpointCount: 8 }, runs: { quick: 40, full: 200 } }),
+  checkProperty(CLAIM_B1, {
+    arbitrary: { iterations: { min: 20, max: 300 } },
+    pretrain: { checkpointCount: 2 },
+    runs: { quick: 40, full: 200 },
+    scope: h4Scope,
+  }),
+  checkProperty(CLAIM_B3_HULL, {
+    arbitrary: THEOREM_REGIME,
+    pretrain: { checkpointCount: 8 },
+    runs: { quick: 40, full: 200 },
+  }),
+  checkProperty(CLAIM_B3_LOSS, {
+    arbitrary: THEOREM_REGIME,
+    pretrain: { checkpointCount: 8 },
+    runs: { quick: 40, full: 200 },
+  }),
 ] as const;

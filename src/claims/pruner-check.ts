@@ -115,7 +115,8 @@ function settingsOf(opts: CheckPrunerOptions, store: CounterexampleStore | null)
   const seed = opts.seed ?? DEFAULT_SEED;
   const timeLimitSeconds = opts.timeLimitSeconds ?? (quick ? 8 : 30);
   if (!Number.isInteger(seed)) throw new RangeError(`checkPruner: seed must be an integer, got ${seed}`);
-  if (!(timeLimitSeconds > 0 && Number.isFinite(timeLimitSeconds))) throw new RangeError(`checkPruner: timeLimitSeconds must be a finite number > 0, got ${timeLimitSeconds}`);
+  if (!(timeLimitSeconds > 0 && Number.isFinite(timeLimitSeconds)))
+    throw new RangeError(`checkPruner: timeLimitSeconds must be a finite number > 0, got ${timeLimitSeconds}`);
   return { seed, quick, timeLimitSeconds, store: store?.dir ?? null };
 }
 
@@ -179,7 +180,12 @@ function comparisonRow(name: string, cases: ComparisonCase[]): ComparisonRow {
     .map((c) => [c.losses[name] as number, c.losses.greedy ?? null] as const)
     .filter((pair): pair is readonly [number, number] => pair[1] !== null && pair[0] > 0 && pair[1] > 0)
     .map(([l, g]) => l / g);
-  const atMost = valid.filter((c) => c.losses.greedy !== null && c.losses.greedy !== undefined && (c.losses[name] as number) <= (c.losses.greedy as number) * (1 + 1e-9)).length;
+  const atMost = valid.filter(
+    (c) =>
+      c.losses.greedy !== null &&
+      c.losses.greedy !== undefined &&
+      (c.losses[name] as number) <= (c.losses.greedy as number) * (1 + 1e-9),
+  ).length;
   return {
     pruner: name,
     cases: valid.length,
@@ -213,7 +219,8 @@ export async function checkPruner(pruner: Pruner, opts: CheckPrunerOptions = {})
   let claims: PropertyRunResult[] = [];
   let comparison: PrunerComparison | null = null;
   if (opts.contractsOnly) skipped = 'contractsOnly was requested';
-  else if (brokenContracts.length > 0) skipped = `the pruner breaks ${brokenContracts.join(', ')}; the claim properties and the comparison need a pruner that meets its contract`;
+  else if (brokenContracts.length > 0)
+    skipped = `the pruner breaks ${brokenContracts.join(', ')}; the claim properties and the comparison need a pruner that meets its contract`;
   else {
     claims = await runAll(claimDefs, pruner, settings, store, opts, PRUNER_CONTRACTS.length, total);
     startBudget(pruner, settings.timeLimitSeconds);
@@ -239,7 +246,9 @@ export function describeBrokenContracts(result: PrunerCheckResult): string {
     .filter((r) => r.verdict === 'FAIL')
     .map((r) => {
       const ce = r.counterexample;
-      const shrunk = ce ? ` — shrunk counterexample ${JSON.stringify(ce.case)} (fast-check seed ${ce.seed}, path ${ce.path ?? 'n/a'})` : '';
+      const shrunk = ce
+        ? ` — shrunk counterexample ${JSON.stringify(ce.case)} (fast-check seed ${ce.seed}, path ${ce.path ?? 'n/a'})`
+        : '';
       return `${r.id} (${r.statement}): ${ce?.detail ?? r.error ?? 'failed'}${shrunk}`;
     })
     .join('\n');
@@ -248,6 +257,7 @@ export function describeBrokenContracts(result: PrunerCheckResult): string {
 /** Runs `checkPruner` with `contractsOnly` unless told otherwise, and throws when a contract is broken. */
 export async function assertPrunerConforms(pruner: Pruner, opts: CheckPrunerOptions = {}): Promise<PrunerCheckResult> {
   const result = await checkPruner(pruner, { contractsOnly: true, ...opts });
-  if (!result.passed) throw new Error(`pruner '${result.pruner}' breaks its contract:\n${describeBrokenContracts(result)}`);
+  if (!result.passed)
+    throw new Error(`pruner '${result.pruner}' breaks its contract:\n${describeBrokenContracts(result)}`);
   return result;
 }

@@ -10,7 +10,13 @@ import type { Verdict } from '../experiment/types';
 import type { Pruner } from '../pruning/types';
 import type { ResolvedTheory } from '../../theory';
 import type { CounterexampleStore } from './store';
-import type { AnyPropertyDefinition, CaseOutcome, HypothesisStatus, PropertyKind, PropertySource } from '../testing/property';
+import type {
+  AnyPropertyDefinition,
+  CaseOutcome,
+  HypothesisStatus,
+  PropertyKind,
+  PropertySource,
+} from '../testing/property';
 
 export interface RunPropertyOptions {
   /** fast-check seed. */
@@ -106,7 +112,16 @@ interface Tally {
 }
 
 function newTally(): Tally {
-  return { evaluated: 0, passed: 0, notApplicable: 0, shrinkEvaluations: 0, failing: false, regimes: {}, reasons: {}, failures: new Map() };
+  return {
+    evaluated: 0,
+    passed: 0,
+    notApplicable: 0,
+    shrinkEvaluations: 0,
+    failing: false,
+    regimes: {},
+    reasons: {},
+    failures: new Map(),
+  };
 }
 
 function bump(counts: Record<string, number>, key: string): void {
@@ -165,19 +180,30 @@ function loadReplay(def: AnyPropertyDefinition, options: RunPropertyOptions): Re
   if (loaded === null) return { example: null, record: null };
   if ('problem' in loaded) return { example: null, record: { file, status: 'unreadable', detail: loaded.problem } };
   try {
-    return { example: def.parseCase(loaded.entry.case), record: { file, status: 'still fails', detail: loaded.entry.detail } };
+    return {
+      example: def.parseCase(loaded.entry.case),
+      record: { file, status: 'still fails', detail: loaded.entry.detail },
+    };
   } catch (e) {
-    return { example: null, record: { file, status: 'unreadable', detail: `${file}: stored case rejected: ${(e as Error).message}` } };
+    return {
+      example: null,
+      record: { file, status: 'unreadable', detail: `${file}: stored case rejected: ${(e as Error).message}` },
+    };
   }
 }
 
-function counterexampleOf(details: fc.RunDetails<[unknown]>, tally: Tally, replay: Replay): CounterexampleRecord | null {
+function counterexampleOf(
+  details: fc.RunDetails<[unknown]>,
+  tally: Tally,
+  replay: Replay,
+): CounterexampleRecord | null {
   if (!details.failed || !details.counterexample) return null;
   const [c] = details.counterexample;
   const found = tally.failures.get(canonicalJson(c));
   const outcome = found?.outcome ?? null;
   const hypotheses = outcome?.hypotheses ?? [];
-  const fromStore = replay.example !== null && details.counterexamplePath !== null && details.counterexamplePath.startsWith('0');
+  const fromStore =
+    replay.example !== null && details.counterexamplePath !== null && details.counterexamplePath.startsWith('0');
   return {
     case: c,
     seed: details.seed,
@@ -189,7 +215,7 @@ function counterexampleOf(details: fc.RunDetails<[unknown]>, tally: Tally, repla
     measured: outcome?.measured ?? {},
     numShrinks: details.numShrinks,
     fromStore,
-    error: outcome ? null : found?.error ?? errorText(details.errorInstance),
+    error: outcome ? null : (found?.error ?? errorText(details.errorInstance)),
   };
 }
 
@@ -199,7 +225,12 @@ function verdictOf(counterexample: CounterexampleRecord | null, tally: Tally, mi
   return tally.passed > 0 ? 'UNDECIDED' : 'NOT APPLICABLE';
 }
 
-async function updateStore(def: AnyPropertyDefinition, options: RunPropertyOptions, counterexample: CounterexampleRecord | null, replay: Replay): Promise<ReplayRecord | null> {
+async function updateStore(
+  def: AnyPropertyDefinition,
+  options: RunPropertyOptions,
+  counterexample: CounterexampleRecord | null,
+  replay: Replay,
+): Promise<ReplayRecord | null> {
   const store = options.store;
   if (!store) return replay.record;
   if (counterexample) {
@@ -217,13 +248,21 @@ async function updateStore(def: AnyPropertyDefinition, options: RunPropertyOptio
       recordedAt: new Date().toISOString(),
     });
     if (replay.record && replay.record.status === 'still fails' && !counterexample.fromStore) {
-      return { ...replay.record, status: 'now passes', detail: `${replay.record.detail} — no longer fails; replaced by the new counterexample` };
+      return {
+        ...replay.record,
+        status: 'now passes',
+        detail: `${replay.record.detail} — no longer fails; replaced by the new counterexample`,
+      };
     }
     return replay.record;
   }
   if (replay.record?.status === 'still fails') {
     await store.remove(def.id, options.pruner.name);
-    return { ...replay.record, status: 'now passes', detail: `${replay.record.detail} — no longer fails; removed from the store` };
+    return {
+      ...replay.record,
+      status: 'now passes',
+      detail: `${replay.record.detail} — no longer fails; removed from the store`,
+    };
   }
   return replay.record;
 }
@@ -231,7 +270,8 @@ async function updateStore(def: AnyPropertyDefinition, options: RunPropertyOptio
 function validateOptions(def: AnyPropertyDefinition, o: RunPropertyOptions): void {
   const op = `runProperty(${def.id})`;
   if (!Number.isInteger(o.seed)) throw new RangeError(`${op}: seed must be an integer, got ${o.seed}`);
-  if (!Number.isInteger(o.numRuns) || o.numRuns < 1) throw new RangeError(`${op}: numRuns must be a positive integer, got ${o.numRuns}`);
+  if (!Number.isInteger(o.numRuns) || o.numRuns < 1)
+    throw new RangeError(`${op}: numRuns must be a positive integer, got ${o.numRuns}`);
   if (!(o.timeLimitMs > 0)) throw new RangeError(`${op}: timeLimitMs must be > 0, got ${o.timeLimitMs}`);
   if (!o.pruner || typeof o.pruner.prune !== 'function') throw new TypeError(`${op}: pruner must implement Pruner`);
 }
@@ -242,7 +282,10 @@ export async function runProperty(def: AnyPropertyDefinition, options: RunProper
   const started = performance.now();
   const tally = newTally();
   const replay = loadReplay(def, options);
-  const property: fc.IAsyncProperty<[unknown]> = fc.asyncProperty(def.arbitrary as fc.Arbitrary<unknown>, predicateFor(def, options, tally));
+  const property: fc.IAsyncProperty<[unknown]> = fc.asyncProperty(
+    def.arbitrary as fc.Arbitrary<unknown>,
+    predicateFor(def, options, tally),
+  );
   let details: fc.RunDetails<[unknown]> | null = null;
   let error: string | null = null;
   try {
@@ -268,7 +311,12 @@ export async function runProperty(def: AnyPropertyDefinition, options: RunProper
     minApplicable: options.minApplicable ?? MIN_APPLICABLE_CASES,
     seed: options.seed,
     numRuns: options.numRuns,
-    cases: { evaluated: tally.evaluated, passed: tally.passed, notApplicable: tally.notApplicable, failed: counterexample ? 1 : 0 },
+    cases: {
+      evaluated: tally.evaluated,
+      passed: tally.passed,
+      notApplicable: tally.notApplicable,
+      failed: counterexample ? 1 : 0,
+    },
     shrinkEvaluations: tally.shrinkEvaluations,
     interrupted: details?.interrupted ?? false,
     seconds: (performance.now() - started) / 1000,

@@ -5,17 +5,9 @@
 import { firstTimeFromWhichHolds } from '../pipeline/critical';
 import { logSpacedCheckpoints } from '../model/train';
 import { caseAtM, parseScalingCase, scalingCase, type ScalingCase } from '../testing/arbitraries/scaling-case';
-import {
-  measureGeometry,
-  measureHull,
-  pruneAndMeasure,
-  pruneInput,
-  withFeatures,
-  withPretrainedCase,
-  type PretrainedCase,
-} from '../testing/pretrain';
+import { pruneAndMeasure, pruneInput, withFeatures, withPretrainedCase } from '../testing/pretrain';
 import { lambda0Regime, widthRegime } from '../testing/regimes';
-import { finiteOrNull, fmt, hypothesesOf, outcome, sumSquares, within } from './facts';
+import { fmt, hypothesesOf } from './facts';
 import type { CaseOutcome, HypothesisStatus, PropertyContext, PropertyDefinition } from '../testing/property';
 
 const { log } = Math;
@@ -33,21 +25,37 @@ interface CriticalAtM {
   before: number | null;
 }
 
-async function criticalTime(c: ScalingCase, m: number, ctx: PropertyContext): Promise<{ critical: CriticalAtM; lambda0: number | null; diverged: boolean; hypotheses: HypothesisStatus[] }> {
+async function criticalTime(
+  c: ScalingCase,
+  m: number,
+  ctx: PropertyContext,
+): Promise<{ critical: CriticalAtM; lambda0: number | null; diverged: boolean; hypotheses: HypothesisStatus[] }> {
   const checkpoints = logSpacedCheckpoints(c.iterations, SCALING_CHECKPOINTS);
   return withPretrainedCase(caseAtM(c, m), { checkpoints }, async (p) => {
     const series: { t: number; holds: boolean }[] = [];
     for (const cp of p.checkpoints) {
-      const s = await withFeatures(p, cp.weights, (features) => pruneAndMeasure(ctx.pruner, pruneInput(p, features, cp.weights)));
+      const s = await withFeatures(p, cp.weights, (features) =>
+        pruneAndMeasure(ctx.pruner, pruneInput(p, features, cp.weights)),
+      );
       series.push({ t: cp.t, holds: s.loss <= c.epsilon });
     }
     const tCrit = p.divergence ? null : firstTimeFromWhichHolds(series);
     const index = tCrit === null ? -1 : checkpoints.indexOf(tCrit);
-    return { critical: { m, tCrit, before: index > 0 ? checkpoints[index - 1] : null }, lambda0: p.lambda0, diverged: p.divergence !== null, hypotheses: hypothesesOf(p) };
+    return {
+      critical: { m, tCrit, before: index > 0 ? checkpoints[index - 1] : null },
+      lambda0: p.lambda0,
+      diverged: p.divergence !== null,
+      hypotheses: hypothesesOf(p),
+    };
   });
 }
 
-function scalingOutcome(status: CaseOutcome['status'], c: ScalingCase, lambda0: number | null, parts: { detail: string; reason?: string; hypotheses: HypothesisStatus[]; measured: Record<string, number | null> }): CaseOutcome {
+function scalingOutcome(
+  status: CaseOutcome['status'],
+  c: ScalingCase,
+  lambda0: number | null,
+  parts: { detail: string; reason?: string; hypotheses: HypothesisStatus[]; measured: Record<string, number | null> },
+): CaseOutcome {
   const mMax = c.mGrid[c.mGrid.length - 1];
   return {
     status,
@@ -75,12 +83,28 @@ async function evaluateScaling(c: ScalingCase, ctx: PropertyContext): Promise<Ca
     hypotheses = r.hypotheses; // the largest m's hypotheses are the ones reported
     lambda0 = r.lambda0;
     measured[`tCrit(m=${m})`] = r.critical.tCrit;
-    if (r.diverged) return scalingOutcome('not-applicable', c, lambda0, { detail: `GD diverged at m = ${m}`, reason: 'GD diverged', hypotheses, measured });
+    if (r.diverged)
+      return scalingOutcome('not-applicable', c, lambda0, {
+        detail: `GD diverged at m = ${m}`,
+        reason: 'GD diverged',
+        hypotheses,
+        measured,
+      });
   }
   const [base, ...rest] = results;
   const parts = { hypotheses, measured };
-  if (base.tCrit === null) return scalingOutcome('not-applicable', c, lambda0, { ...parts, detail: `the greedy loss does not stay ≤ ε = ${c.epsilon} within T = ${c.iterations} at m₀ = ${base.m}`, reason: 'ε not reached at m₀' });
-  if (base.tCrit === 0) return scalingOutcome('not-applicable', c, lambda0, { ...parts, detail: `loss ≤ ε = ${c.epsilon} already at t = 0 for m₀ = ${base.m}: no growth rate to compare`, reason: 'no pre-training needed at m₀' });
+  if (base.tCrit === null)
+    return scalingOutcome('not-applicable', c, lambda0, {
+      ...parts,
+      detail: `the greedy loss does not stay ≤ ε = ${c.epsilon} within T = ${c.iterations} at m₀ = ${base.m}`,
+      reason: 'ε not reached at m₀',
+    });
+  if (base.tCrit === 0)
+    return scalingOutcome('not-applicable', c, lambda0, {
+      ...parts,
+      detail: `loss ≤ ε = ${c.epsilon} already at t = 0 for m₀ = ${base.m}: no growth rate to compare`,
+      reason: 'no pre-training needed at m₀',
+    });
   const t0 = base.tCrit;
   let undecided = 0;
   for (const r of rest) {
@@ -89,21 +113,39 @@ async function evaluateScaling(c: ScalingCase, ctx: PropertyContext): Promise<Ca
     const series = results.map((x) => `t_crit(${x.m}) = ${x.tCrit ?? `> ${c.iterations}`}`).join(', ');
     if (r.tCrit === null) {
       if (c.iterations >= envelope) {
-        return scalingOutcome('fail', c, lambda0, { ...parts, detail: `t_crit(m = ${r.m}) > T = ${c.iterations} ≥ t_crit(m₀)·(1 + ln(m/m₀)) = ${fmt(envelope)} [${series}]` });
+        return scalingOutcome('fail', c, lambda0, {
+          ...parts,
+          detail: `t_crit(m = ${r.m}) > T = ${c.iterations} ≥ t_crit(m₀)·(1 + ln(m/m₀)) = ${fmt(envelope)} [${series}]`,
+        });
       }
       undecided++;
       continue;
     }
     // The true crossing lies after the checkpoint before t_crit(m); t_crit(m₀) over-estimates its own, so this is conservative.
     if (r.before !== null && r.before >= envelope) {
-      return scalingOutcome('fail', c, lambda0, { ...parts, detail: `t_crit(m = ${r.m}) > ${r.before} ≥ t_crit(m₀)·(1 + ln(m/m₀)) = ${fmt(envelope)} [${series}]` });
+      return scalingOutcome('fail', c, lambda0, {
+        ...parts,
+        detail: `t_crit(m = ${r.m}) > ${r.before} ≥ t_crit(m₀)·(1 + ln(m/m₀)) = ${fmt(envelope)} [${series}]`,
+      });
     }
   }
   if (undecided === rest.length && rest.length > 0) {
-    return scalingOutcome('not-applicable', c, lambda0, { ...parts, detail: `t_crit not reached within T = ${c.iterations} at the larger m, and the envelope lies beyond T`, reason: 'envelope beyond the run' });
+    return scalingOutcome('not-applicable', c, lambda0, {
+      ...parts,
+      detail: `t_crit not reached within T = ${c.iterations} at the larger m, and the envelope lies beyond T`,
+      reason: 'envelope beyond the run',
+    });
   }
-  if (rest.length === 0) return scalingOutcome('not-applicable', c, lambda0, { ...parts, detail: 'a grid of one size', reason: 'grid of one size' });
-  return scalingOutcome('pass', c, lambda0, { ...parts, detail: `t_crit within t_crit(m₀)·(1 + ln(m/m₀)) across m = ${c.mGrid.join(', ')} (${results.map((x) => x.tCrit ?? '>T').join(', ')})` });
+  if (rest.length === 0)
+    return scalingOutcome('not-applicable', c, lambda0, {
+      ...parts,
+      detail: 'a grid of one size',
+      reason: 'grid of one size',
+    });
+  return scalingOutcome('pass', c, lambda0, {
+    ...parts,
+    detail: `t_crit within t_crit(m₀)·(1 + ln(m/m₀)) across m = ${c.mGrid.join(', ')} (${results.map((x) => x.tCrit ?? '>T').join(', ')})`,
+  });
 }
 
 export const CLAIM_LOG_SCALING: PropertyDefinition<ScalingCase> = {
@@ -118,5 +160,3 @@ export const CLAIM_LOG_SCALING: PropertyDefinition<ScalingCase> = {
   runs: { quick: 8, full: 40 },
   usesPruner: true,
 };
-
-

@@ -12,7 +12,11 @@ import { CLAIM_LOG_SCALING } from './scaling-claim';
 import type { AnyPropertyDefinition } from '../testing/property';
 
 /** The theory's properties: invariants (must hold) and claims (may fail outside their hypotheses). */
-export const THEORY_PROPERTIES: readonly AnyPropertyDefinition[] = [...INVARIANT_PROPERTIES, ...CLAIM_PROPERTIES, CLAIM_LOG_SCALING];
+export const THEORY_PROPERTIES: readonly AnyPropertyDefinition[] = [
+  ...INVARIANT_PROPERTIES,
+  ...CLAIM_PROPERTIES,
+  CLAIM_LOG_SCALING,
+];
 
 export const DEFAULT_SEED = 42;
 /** Seconds per property: quick sessions fit six properties in about a minute. */
@@ -57,7 +61,8 @@ export function resolveSettings(opts: SessionOptions, pruner: Pruner): SessionSe
   const timeLimitSeconds = opts.timeLimitSeconds ?? (quick ? QUICK_TIME_LIMIT_SECONDS : FULL_TIME_LIMIT_SECONDS);
   const seed = opts.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed)) throw new RangeError(`claims: seed must be an integer, got ${seed}`);
-  if (!(timeLimitSeconds > 0 && Number.isFinite(timeLimitSeconds))) throw new RangeError(`claims: timeLimitSeconds must be a finite number > 0, got ${timeLimitSeconds}`);
+  if (!(timeLimitSeconds > 0 && Number.isFinite(timeLimitSeconds)))
+    throw new RangeError(`claims: timeLimitSeconds must be a finite number > 0, got ${timeLimitSeconds}`);
   return { seed, quick, timeLimitSeconds, store: opts.store?.dir ?? null, pruner: pruner.name };
 }
 

@@ -52,15 +52,24 @@ function isStringArray(v: unknown): v is string[] {
 function parseEntry(value: unknown, propertyId: string, pruner: string): StoredCounterexample | string {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
   const e = value as Record<string, unknown>;
-  if (e.schemaVersion !== STORE_SCHEMA_VERSION) return `schemaVersion ${JSON.stringify(e.schemaVersion)} is not ${STORE_SCHEMA_VERSION}`;
+  if (e.schemaVersion !== STORE_SCHEMA_VERSION)
+    return `schemaVersion ${JSON.stringify(e.schemaVersion)} is not ${STORE_SCHEMA_VERSION}`;
   if (e.propertyId !== propertyId) return `propertyId ${JSON.stringify(e.propertyId)} does not match '${propertyId}'`;
   if (e.pruner !== pruner) return `pruner ${JSON.stringify(e.pruner)} does not match '${pruner}'`;
-  if (typeof e.seed !== 'number' || !Number.isInteger(e.seed)) return `seed must be an integer, got ${JSON.stringify(e.seed)}`;
-  if (e.path !== null && typeof e.path !== 'string') return `path must be a string or null, got ${JSON.stringify(e.path)}`;
+  if (typeof e.seed !== 'number' || !Number.isInteger(e.seed))
+    return `seed must be an integer, got ${JSON.stringify(e.seed)}`;
+  if (e.path !== null && typeof e.path !== 'string')
+    return `path must be a string or null, got ${JSON.stringify(e.path)}`;
   if (!('case' in e)) return 'no case';
   const hyps = e.violatedHypotheses;
-  if (!Array.isArray(hyps) || !hyps.every((h) => h && typeof h.id === 'string' && typeof h.detail === 'string')) return 'violatedHypotheses must be a list of {id, detail}';
-  if (typeof e.detail !== 'string' || !isStringArray(e.regimes) || typeof e.numShrinks !== 'number' || typeof e.recordedAt !== 'string') {
+  if (!Array.isArray(hyps) || !hyps.every((h) => h && typeof h.id === 'string' && typeof h.detail === 'string'))
+    return 'violatedHypotheses must be a list of {id, detail}';
+  if (
+    typeof e.detail !== 'string' ||
+    !isStringArray(e.regimes) ||
+    typeof e.numShrinks !== 'number' ||
+    typeof e.recordedAt !== 'string'
+  ) {
     return 'detail, regimes, numShrinks or recordedAt missing or of the wrong type';
   }
   return e as unknown as StoredCounterexample;
@@ -68,7 +77,9 @@ function parseEntry(value: unknown, propertyId: string, pruner: string): StoredC
 
 /** A stored file that cannot be used is replaced by the next counterexample: say so on the console. */
 function unusable(problem: string): { problem: string } {
-  process.stderr.write(`pruneproof: warning: counterexample store file unusable, ignored and to be replaced: ${problem}\n`);
+  process.stderr.write(
+    `pruneproof: warning: counterexample store file unusable, ignored and to be replaced: ${problem}\n`,
+  );
   return { problem };
 }
 
@@ -76,7 +87,8 @@ export class CounterexampleStore {
   readonly dir: string;
 
   constructor(dir: string = DEFAULT_STORE_DIR) {
-    if (typeof dir !== 'string' || dir.length === 0) throw new Error(`CounterexampleStore: dir must be a non-empty path, got ${JSON.stringify(dir)}`);
+    if (typeof dir !== 'string' || dir.length === 0)
+      throw new Error(`CounterexampleStore: dir must be a non-empty path, got ${JSON.stringify(dir)}`);
     this.dir = resolve(dir);
   }
 

@@ -38,7 +38,9 @@ export interface LoadedPruner {
 function checkedPath(file: string): string {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new InputError(`check-pruner: pruner module '${file}' not found (looked for ${path}); pass the path of a JavaScript file that exports a Pruner { name, prune(input) }`);
+    throw new InputError(
+      `check-pruner: pruner module '${file}' not found (looked for ${path}); pass the path of a JavaScript file that exports a Pruner { name, prune(input) }`,
+    );
   }
   return path;
 }
@@ -59,9 +61,15 @@ export async function loadPrunerModule(file: string): Promise<LoadedPruner> {
 }
 
 /** The same, but the module runs in a worker thread whose every `prune` call is bounded in time (see isolated-pruner). */
-export async function loadIsolatedPrunerModule(file: string, backend: BackendName, callTimeoutSeconds?: number): Promise<LoadedPruner & { pruner: IsolatedPruner }> {
+export async function loadIsolatedPrunerModule(
+  file: string,
+  backend: BackendName,
+  callTimeoutSeconds?: number,
+): Promise<LoadedPruner & { pruner: IsolatedPruner }> {
   const path = checkedPath(file);
-  const pruner = await loadIsolatedPruner(path, file, { backend, callTimeoutSeconds }).catch((e: unknown) => Promise.reject(asInputError(e)));
+  const pruner = await loadIsolatedPruner(path, file, { backend, callTimeoutSeconds }).catch((e: unknown) =>
+    Promise.reject(asInputError(e)),
+  );
   return { pruner, path, hash: moduleHash(path) };
 }
 
@@ -71,7 +79,9 @@ function summarise(result: PrunerCheckResult, dir: string, out: (s: string) => v
   if (result.comparison) {
     for (const row of result.comparison.rows) {
       const ratio = row.geometricMeanRatioToGreedy === null ? 'n/a' : row.geometricMeanRatioToGreedy.toPrecision(3);
-      out(`  compare  ${row.pruner.padEnd(20)} mean loss ${row.meanLoss === null ? 'n/a' : row.meanLoss.toPrecision(3)}, loss/greedy ${ratio} over ${row.cases} case(s)`);
+      out(
+        `  compare  ${row.pruner.padEnd(20)} mean loss ${row.meanLoss === null ? 'n/a' : row.meanLoss.toPrecision(3)}, loss/greedy ${ratio} over ${row.cases} case(s)`,
+      );
     }
   }
   if (result.passed) out(`Pruner '${result.pruner}' meets every contract.`);
@@ -91,7 +101,13 @@ export async function checkPrunerCommand(file: string, flags: CheckPrunerFlags, 
   }
 }
 
-async function checkLoadedPruner(file: string, loaded: LoadedPruner, flags: CheckPrunerFlags, backend: BackendInfo, log: (s: string) => void): Promise<number> {
+async function checkLoadedPruner(
+  file: string,
+  loaded: LoadedPruner,
+  flags: CheckPrunerFlags,
+  backend: BackendInfo,
+  log: (s: string) => void,
+): Promise<number> {
   const storeDir = flags.db ?? DEFAULT_STORE_DIR;
   log(`pruneproof check-pruner: '${loaded.pruner.name}' from ${loaded.path}; ${describeBackend(backend)}`);
   const result = await checkPruner(loaded.pruner, {
@@ -111,14 +127,29 @@ async function checkLoadedPruner(file: string, loaded: LoadedPruner, flags: Chec
     `--db ${storeDir}`,
     `--out ${flags.out}`,
   ]);
-  const doc = prunerReportDocument(result, { command, environment: environmentInfo(backend), module: file, moduleHash: loaded.hash });
+  const doc = prunerReportDocument(result, {
+    command,
+    environment: environmentInfo(backend),
+    module: file,
+    moduleHash: loaded.hash,
+  });
   const { dir } = await writePropertyReport(doc, flags.out);
   const exitCode = result.passed ? EXIT.ok : EXIT.failed;
   const { pruner, passed, brokenContracts, comparison, skipped } = result;
   await emitResults(flags, {
     suite: `pruneproof check-pruner ${pruner}`,
     checks: [...result.contracts, ...result.claims].map(propertyOutcome),
-    summary: { command: 'check-pruner', pruner, module: file, passed, brokenContracts, report: `${dir}/report.md`, exitCode, skipped, comparison: comparison?.rows ?? null },
+    summary: {
+      command: 'check-pruner',
+      pruner,
+      module: file,
+      passed,
+      brokenContracts,
+      report: `${dir}/report.md`,
+      exitCode,
+      skipped,
+      comparison: comparison?.rows ?? null,
+    },
     printHuman: () => summarise(result, dir, (s) => process.stdout.write(`${s}\n`)),
   });
   return exitCode;

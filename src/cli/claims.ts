@@ -37,7 +37,10 @@ export interface ClaimsFlags {
 export function replayCommand(name: string, parts: Array<string | false | undefined>): string {
   // Each part is a flag with its value ('--seed 42'): split into single arguments, quoted as needed.
   const given = parts.filter((p): p is string => typeof p === 'string' && p.length > 0);
-  return replayInvocation([name, ...given.flatMap((p) => (p.startsWith('--') ? p.split(/ (.*)/s).filter(Boolean) : [p]))]);
+  return replayInvocation([
+    name,
+    ...given.flatMap((p) => (p.startsWith('--') ? p.split(/ (.*)/s).filter(Boolean) : [p])),
+  ]);
 }
 
 export function resultLine(r: PropertyRunResult): string {
@@ -52,7 +55,9 @@ function summarise(session: SessionResult, dir: string, out: (s: string) => void
   for (const r of session.results) out(`  ${resultLine(r)}`);
   const defects = session.results.filter(isDefect).length;
   const findings = session.results.filter((r) => r.verdict === 'FAIL' && !isDefect(r)).length;
-  out(`${defects ? `${defects} invariant failure(s): a bug in pruneproof. ` : 'Every invariant held. '}${findings} claim(s) failed on some case (findings).`);
+  out(
+    `${defects ? `${defects} invariant failure(s): a bug in pruneproof. ` : 'Every invariant held. '}${findings} claim(s) failed on some case (findings).`,
+  );
   out(`Report: ${dir}/report.md (+ report.json) in ${session.seconds.toFixed(1)} s`);
 }
 
@@ -87,7 +92,13 @@ export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): P
   await emitResults(flags, {
     suite: 'pruneproof claims',
     checks: session.results.map(propertyOutcome),
-    summary: { command: 'claims', runId: doc.runId, report: `${dir}/report.md`, exitCode, defects: session.results.filter(isDefect).length },
+    summary: {
+      command: 'claims',
+      runId: doc.runId,
+      report: `${dir}/report.md`,
+      exitCode,
+      defects: session.results.filter(isDefect).length,
+    },
     printHuman: () => summarise(session, dir, (s) => process.stdout.write(`${s}\n`)),
   });
   return exitCode;

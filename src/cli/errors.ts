@@ -13,7 +13,16 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
-const BAD_INPUT_NAMES = new Set(['InputError', 'ConfigError', 'DatasetError', 'DivergenceError', 'WeightsError', 'TheoryConfigError', 'UnknownPrunerError', 'EngineUnavailableError']);
+const BAD_INPUT_NAMES = new Set([
+  'InputError',
+  'ConfigError',
+  'DatasetError',
+  'DivergenceError',
+  'WeightsError',
+  'TheoryConfigError',
+  'UnknownPrunerError',
+  'EngineUnavailableError',
+]);
 
 export function isBadInput(e: unknown): boolean {
   return e instanceof Error && (BAD_INPUT_NAMES.has(e.name) || BAD_INPUT_NAMES.has(e.constructor.name));

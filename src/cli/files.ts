@@ -25,7 +25,9 @@ export function kernelCommand(flags: KernelFlags, backend: BackendInfo): Record<
   let ds = readDatasetFile(flags.data);
   if (flags.normalise) ds = normaliseRows(ds);
   validateDataset(ds, { requireUnitNorm: true, labelBound: Infinity, context: flags.data });
-  const spectrum = announceLongStep(`kernel: m = ${ds.m}, d = ${ds.d}: eigenvalues of H∞`, kernelIsSlow(ds.m), () => kernelSpectrum(ds));
+  const spectrum = announceLongStep(`kernel: m = ${ds.m}, d = ${ds.d}: eigenvalues of H∞`, kernelIsSlow(ds.m), () =>
+    kernelSpectrum(ds),
+  );
   const out: Record<string, unknown> = {
     data: flags.data,
     m: ds.m,
@@ -40,11 +42,17 @@ export function kernelCommand(flags: KernelFlags, backend: BackendInfo): Record<
   };
   if (flags.weights) {
     const weights = readWeightsFile(flags.weights);
-    if (weights.inputDim !== ds.d) throw new InputError(`${flags.weights}: W has ${weights.inputDim} columns but ${flags.data} has d = ${ds.d}`);
+    if (weights.inputDim !== ds.d)
+      throw new InputError(`${flags.weights}: W has ${weights.inputDim} columns but ${flags.data} has d = ${ds.d}`);
     const tensors = toTensors(ds);
     try {
       const s = stabilityInfo(weights, tensors);
-      Object.assign(out, { weights: flags.weights, lambdaMaxH0: s.lambdaMaxH0, stabilityLimit: s.limit, stabilityLimitFormula: s.limitFormula });
+      Object.assign(out, {
+        weights: flags.weights,
+        lambdaMaxH0: s.lambdaMaxH0,
+        stabilityLimit: s.limit,
+        stabilityLimitFormula: s.limitFormula,
+      });
     } finally {
       tensors.dispose();
     }
@@ -68,19 +76,40 @@ export async function pruneCommand(flags: PruneFlags, backend: BackendInfo): Pro
   const weights = readWeightsFile(flags.weights);
   const pruner = getPruner(flags.pruner);
   if (flags.pruner !== 'greedy' && flags.n > weights.width) {
-    throw new InputError(`--n: ${flags.n} exceeds the width N = ${weights.width} of ${flags.weights}; '${flags.pruner}' selects distinct neurons, so n ≤ N (greedy, with replacement, may repeat neurons)`);
+    throw new InputError(
+      `--n: ${flags.n} exceeds the width N = ${weights.width} of ${flags.weights}; '${flags.pruner}' selects distinct neurons, so n ≤ N (greedy, with replacement, may repeat neurons)`,
+    );
   }
-  if (weights.inputDim !== ds.d) throw new InputError(`${flags.weights}: W has ${weights.inputDim} columns but ${flags.data} has d = ${ds.d}`);
-  if (weights.outputs !== ds.outputs) throw new InputError(`${flags.weights}: ${weights.outputs} outputs but ${flags.data} has ${ds.outputs} label columns`);
+  if (weights.inputDim !== ds.d)
+    throw new InputError(`${flags.weights}: W has ${weights.inputDim} columns but ${flags.data} has d = ${ds.d}`);
+  if (weights.outputs !== ds.outputs)
+    throw new InputError(
+      `${flags.weights}: ${weights.outputs} outputs but ${flags.data} has ${ds.outputs} label columns`,
+    );
   const tensors = toTensors(ds);
   const features = neuronFeatures(weights, tensors.x);
   try {
     const input = { features, targets: tensors.y, weights, n: flags.n, seed: flags.seed };
     const large = pruneIsSlow(flags.n, ds.m, weights.width);
     const label = `prune: ${pruner.name}, n = ${flags.n} of N = ${weights.width} on m = ${ds.m}`;
-    const result = checkPruneResult(await announceLongStepAsync(label, large, () => pruner.prune(input)), input, pruner.name);
+    const result = checkPruneResult(
+      await announceLongStepAsync(label, large, () => pruner.prune(input)),
+      input,
+      pruner.name,
+    );
     const summary = selectionSummary(result.selection);
-    const denseLoss = tf.tidy(() => tf.sum(tf.square(tf.sub(tf.div(tf.matMul(features.activations, features.outWeights), features.width), tensors.y))).dataSync()[0]) / (2 * ds.m);
+    const denseLoss =
+      tf.tidy(
+        () =>
+          tf
+            .sum(
+              tf.square(
+                tf.sub(tf.div(tf.matMul(features.activations, features.outWeights), features.width), tensors.y),
+              ),
+            )
+            .dataSync()[0],
+      ) /
+      (2 * ds.m);
     return {
       pruner: pruner.name,
       n: flags.n,

@@ -3,7 +3,10 @@ import { InputError } from './errors';
 
 export function intList(flag: string) {
   return (value: string): number[] => {
-    const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const parts = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const out = parts.map(Number);
     if (parts.length === 0 || out.some((v) => !Number.isInteger(v))) {
       throw new InputError(`${flag}: expected a comma-separated list of integers, got '${value}'`);
@@ -14,7 +17,10 @@ export function intList(flag: string) {
 
 export function stringList(flag: string) {
   return (value: string): string[] => {
-    const out = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const out = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (out.length === 0) throw new InputError(`${flag}: expected a comma-separated list, got '${value}'`);
     return out;
   };
@@ -46,7 +52,8 @@ export function integer(flag: string) {
 
 export function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
   return (value: string): T => {
-    if (!(allowed as readonly string[]).includes(value)) throw new InputError(`${flag}: expected one of ${allowed.join(', ')}, got '${value}'`);
+    if (!(allowed as readonly string[]).includes(value))
+      throw new InputError(`${flag}: expected one of ${allowed.join(', ')}, got '${value}'`);
     return value as T;
   };
 }

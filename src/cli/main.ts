@@ -9,7 +9,7 @@ import { LABEL_KINDS } from '../data/types';
 import { PARAMETERISATIONS } from '../model/types';
 import { EXIT, isBadInput } from './errors';
 import { kernelCommand, pruneCommand } from './files';
-import { intList, integer, oneOf, positiveInt, positiveNumber, stringList } from './flags';
+import { intList, integer, positiveInt, positiveNumber, stringList } from './flags';
 import { verifyCommand, type VerifyFlags } from './verify';
 import { claimsCommand, type ClaimsFlags } from './claims';
 import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
@@ -25,7 +25,10 @@ import { helpFooter } from './help';
 import { DEFAULT_STORE_DIR } from '../claims/store';
 
 const backendOption = () =>
-  new Option('--backend <name>', 'force a tfjs backend (default: tensorflow → wasm → cpu; env PRUNEPROOF_BACKEND)').choices([...BACKEND_NAMES, 'auto']);
+  new Option(
+    '--backend <name>',
+    'force a tfjs backend (default: tensorflow → wasm → cpu; env PRUNEPROOF_BACKEND)',
+  ).choices([...BACKEND_NAMES, 'auto']);
 
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -59,30 +62,74 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--width <int>', 'dense width N', positiveInt('--width'))
     .option('--n <list>', 'subnetwork sizes, e.g. 10,50', intList('--n'))
     .option('--epsilon <x>', 'target normalised subnetwork loss ε', positiveNumber('--epsilon'))
-    .option('--epsilon-rel <r>', 'ε = r × the label energy ‖y‖²/(2m) of each run (the zero predictor\'s loss)', positiveNumber('--epsilon-rel'))
+    .option(
+      '--epsilon-rel <r>',
+      "ε = r × the label energy ‖y‖²/(2m) of each run (the zero predictor's loss)",
+      positiveNumber('--epsilon-rel'),
+    )
     .option('--eta <x>', 'GD step size η', positiveNumber('--eta'))
-    .option('--eta-rel <r>', 'η = r × the stability limit measured for each m (0 < r < 1); overrides --eta', positiveNumber('--eta-rel'))
+    .option(
+      '--eta-rel <r>',
+      'η = r × the stability limit measured for each m (0 < r < 1); overrides --eta',
+      positiveNumber('--eta-rel'),
+    )
     .option('--iterations <int>', 'pre-training iterations T', positiveInt('--iterations'))
-    .option('--batch-size <int>', 'minibatch SGD with this batch size (default: full-batch GD)', positiveInt('--batch-size'))
+    .option(
+      '--batch-size <int>',
+      'minibatch SGD with this batch size (default: full-batch GD)',
+      positiveInt('--batch-size'),
+    )
     .option('--checkpoints <int>', 'number of log-spaced checkpoints', positiveInt('--checkpoints'))
     .addOption(new Option('--parameterisation <p>', 'network parameterisation').choices([...PARAMETERISATIONS]))
     .option('--pruners <list>', 'pruners to run, e.g. greedy,random,magnitude', stringList('--pruners'))
-    .option('--target-accuracy <x>', 'accuracy target for the accuracy-based t_crit (MNIST)', positiveNumber('--target-accuracy'))
-    .option('--target-accuracy-rel <r>', 'accuracy target = r × the dense network\'s training accuracy at T', positiveNumber('--target-accuracy-rel'))
-    .addOption(new Option('--engine <name>', 'GD engine (default: onnx when it loads, else tfjs; env PRUNEPROOF_ENGINE)').choices(['onnx', 'tfjs', 'auto']))
-    .addOption(new Option('--precision <p>', 'pre-training arithmetic (float64: onnx engine only)').choices(['float32', 'float64']))
+    .option(
+      '--target-accuracy <x>',
+      'accuracy target for the accuracy-based t_crit (MNIST)',
+      positiveNumber('--target-accuracy'),
+    )
+    .option(
+      '--target-accuracy-rel <r>',
+      "accuracy target = r × the dense network's training accuracy at T",
+      positiveNumber('--target-accuracy-rel'),
+    )
+    .addOption(
+      new Option(
+        '--engine <name>',
+        'GD engine (default: onnx when it loads, else tfjs; env PRUNEPROOF_ENGINE)',
+      ).choices(['onnx', 'tfjs', 'auto']),
+    )
+    .addOption(
+      new Option('--precision <p>', 'pre-training arithmetic (float64: onnx engine only)').choices([
+        'float32',
+        'float64',
+      ]),
+    )
     .option('--raw-pixels', 'MNIST: keep [0,1] pixels instead of unit-norm inputs (H1 then fails)')
-    .option('--out <dir>', 'reports directory (default runs/, gitignored; committed references: npm run reference)', 'runs')
-    .option('--force', 'replace an existing report of the same run id, and run even when the estimated peak memory exceeds the free memory')
+    .option(
+      '--out <dir>',
+      'reports directory (default runs/, gitignored; committed references: npm run reference)',
+      'runs',
+    )
+    .option(
+      '--force',
+      'replace an existing report of the same run id, and run even when the estimated peak memory exceeds the free memory',
+    )
     .option('--store <dir>', 'run store: finished (m, seed) runs are kept here and reused (default .pruneproof/store)')
     .option('--fresh', 'recompute every run, ignoring stored ones (fresh runs are still stored)')
-    .option('--shard <k/K|auto>', 'compute only runs i with i mod K = k, store them, write no report (auto: Slurm array / k8s Indexed Job)')
+    .option(
+      '--shard <k/K|auto>',
+      'compute only runs i with i mod K = k, store them, write no report (auto: Slurm array / k8s Indexed Job)',
+    )
     .option('--quick', 'a minute-long smoke run of the same pipeline')
     .option('--strict', 'exit 1 when a claim FAILs (default: claims are findings, exit 0)')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
     .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
-    .option('--workers <int>', 'worker threads for the runs (default: one per CPU); results do not depend on it', positiveInt('--workers'))
+    .option(
+      '--workers <int>',
+      'worker threads for the runs (default: one per CPU); results do not depend on it',
+      positiveInt('--workers'),
+    )
     .option('--dry-run', 'print the estimated peak memory and time, then stop')
     .addOption(backendOption())
     .action(async (opts: VerifyFlags & { backend?: BackendName | 'auto' }) => {
@@ -147,7 +194,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--seed <int>', 'fast-check seed', integer('--seed'))
     .option('--out <dir>', 'reports directory', 'reports')
     .option('--db <dir>', 'counterexample store, replayed first (default .pruneproof/counterexamples)')
-    .option('--time-limit <seconds>', 'budget per property, shrinking included (default 8 quick, 60 full)', positiveNumber('--time-limit'))
+    .option(
+      '--time-limit <seconds>',
+      'budget per property, shrinking included (default 8 quick, 60 full)',
+      positiveNumber('--time-limit'),
+    )
     .option('--quiet', 'no progress output')
     .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
     .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
@@ -160,14 +211,27 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('check-pruner')
-    .description('run the pruner contracts and claims on a user pruner module, compare it with greedy/random/magnitude; exit 1 if a contract breaks')
-    .argument('<module>', 'JavaScript file exporting a Pruner { name, prune(input) } (module.exports, default or pruner)')
+    .description(
+      'run the pruner contracts and claims on a user pruner module, compare it with greedy/random/magnitude; exit 1 if a contract breaks',
+    )
+    .argument(
+      '<module>',
+      'JavaScript file exporting a Pruner { name, prune(input) } (module.exports, default or pruner)',
+    )
     .option('--quick', 'fewer runs and 8 s per property')
     .option('--seed <int>', 'fast-check seed', integer('--seed'))
     .option('--out <dir>', 'reports directory', 'reports')
     .option('--db <dir>', 'counterexample store, replayed first (default .pruneproof/counterexamples)')
-    .option('--time-limit <seconds>', 'budget per property, shrinking included (default 8 quick, 30 full)', positiveNumber('--time-limit'))
-    .option('--call-timeout <seconds>', 'limit per call of the pruner, run in a worker thread (default 30)', positiveNumber('--call-timeout'))
+    .option(
+      '--time-limit <seconds>',
+      'budget per property, shrinking included (default 8 quick, 30 full)',
+      positiveNumber('--time-limit'),
+    )
+    .option(
+      '--call-timeout <seconds>',
+      'limit per call of the pruner, run in a worker thread (default 30)',
+      positiveNumber('--call-timeout'),
+    )
     .option('--quiet', 'no progress output')
     .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
     .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
@@ -181,7 +245,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('fit')
     .description('fit log, power, offset-power and saturating laws to t(m) with censoring; calibrated verdict')
-    .requiredOption('--data <file>', 'measurements JSON {"quantity", "points": [{"m", "seed", "t", "lo"?, "hi"?, "censoredAt"?}]}')
+    .requiredOption(
+      '--data <file>',
+      'measurements JSON {"quantity", "points": [{"m", "seed", "t", "lo"?, "hi"?, "censoredAt"?}]}',
+    )
     .option('--plot <file>', 'also write an SVG plot (log–log and semi-log)')
     .option('--seed <int>', 'seed of the bootstrap and the calibration', integer('--seed'), 0)
     .option('--json', 'print the analysis as JSON (default: markdown)')
@@ -202,7 +269,8 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     const err = e as Error & { code?: string; exitCode?: number };
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+      return EXIT.ok;
     if (err.code?.startsWith('commander.')) return EXIT.badInput; // commander already printed the message
     if (isBadInput(e)) {
       process.stderr.write(`pruneproof: error: ${err.message}\n`);

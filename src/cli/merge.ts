@@ -71,7 +71,11 @@ export async function mergeCommand(storeDir: string, flags: MergeFlags, backend:
     );
   }
   const result = concludeExperiment(config, runs as RunResult[], (performance.now() - started) / 1000);
-  const doc = assembleReport(config, result, { environment: environmentInfo(backend), command: commandLine(), rationale });
+  const doc = assembleReport(config, result, {
+    environment: environmentInfo(backend),
+    command: commandLine(),
+    rationale,
+  });
   const { dir } = await writeReport(doc, flags.out);
   process.stderr.write(`pruneproof merge: ${runs.length} stored runs from ${store.dir}\n`);
   printSummary(doc, dir, (s) => process.stdout.write(`${s}\n`));

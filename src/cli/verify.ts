@@ -80,9 +80,11 @@ function datasetLayer(flags: VerifyFlags, current: DatasetConfig): DatasetConfig
   const touched = flags.dataset || flags.labels || flags.d || flags.rawPixels;
   if (!touched) return undefined;
   const ds = flags.dataset ? datasetFromFlag(flags.dataset) : current;
-  if ((flags.labels || flags.d) && ds.kind !== 'synthetic') throw new InputError('--labels and --d apply to the synthetic dataset only');
+  if ((flags.labels || flags.d) && ds.kind !== 'synthetic')
+    throw new InputError('--labels and --d apply to the synthetic dataset only');
   if (flags.rawPixels && ds.kind !== 'mnist') throw new InputError('--raw-pixels applies to --dataset mnist only');
-  if (ds.kind === 'synthetic') return { ...ds, ...(flags.labels ? { labels: flags.labels } : {}), ...(flags.d ? { d: flags.d } : {}) };
+  if (ds.kind === 'synthetic')
+    return { ...ds, ...(flags.labels ? { labels: flags.labels } : {}), ...(flags.d ? { d: flags.d } : {}) };
   if (ds.kind === 'mnist') return { ...ds, ...(flags.rawPixels ? { unitNorm: false } : {}) };
   return ds;
 }
@@ -91,7 +93,8 @@ function datasetLayer(flags: VerifyFlags, current: DatasetConfig): DatasetConfig
 /** The preset named by --preset, else the default of the dataset's kind. */
 function presetOf(flags: VerifyFlags, file: Partial<ExperimentConfig>): Preset {
   if (flags.preset !== undefined) {
-    if (!(flags.preset in PRESETS)) throw new InputError(`--preset: expected one of ${Object.keys(PRESETS).join(', ')}, got '${flags.preset}'`);
+    if (!(flags.preset in PRESETS))
+      throw new InputError(`--preset: expected one of ${Object.keys(PRESETS).join(', ')}, got '${flags.preset}'`);
     return PRESETS[flags.preset as keyof typeof PRESETS];
   }
   const kind = flags.dataset === 'mnist' || (!flags.dataset && file.dataset?.kind === 'mnist') ? 'mnist' : 'synthetic';
@@ -134,13 +137,17 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
   const distinctOnly = config.pruners.filter((p) => p !== 'greedy');
   const tooBig = config.subnetworkSizes.filter((n) => n > config.width);
   if (distinctOnly.length && tooBig.length) {
-    throw new InputError(`${source}: subnetwork size(s) ${tooBig.join(', ')} exceed the width N = ${config.width}, which ${distinctOnly.join(', ')} cannot select without replacement`);
+    throw new InputError(
+      `${source}: subnetwork size(s) ${tooBig.join(', ')} exceed the width N = ${config.width}, which ${distinctOnly.join(', ')} cannot select without replacement`,
+    );
   }
   const defaultsRationale = preset.rationale;
   const quickNote = `--quick: the default grid cut to m ∈ {${config.mGrid.join(', ')}}, ${config.seeds.length} seeds, ${config.checkpoints} checkpoints (a smoke run, not a reference result).`;
   const rationale = usesDefaults
     ? [...defaultsRationale, ...(flags.quick ? [quickNote] : [])]
-    : ['Configuration supplied by the user (see the configuration table); it differs from the defaults whose rationale is in the README.'];
+    : [
+        'Configuration supplied by the user (see the configuration table); it differs from the defaults whose rationale is in the README.',
+      ];
   return { config, rationale };
 }
 
@@ -156,7 +163,9 @@ export function printSummary(doc: ReportDocument, dir: string, log: (s: string) 
     const check = row.check.length > 90 ? `${row.check.slice(0, 87)}...` : row.check;
     log(`  ${row.verdict.padEnd(width)}  ${row.kind.padEnd(9)}  ${check}`);
   }
-  log(`Report: ${dir}/report.md (+ report.json, plots) in ${doc.wallSeconds.toFixed(1)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  log(
+    `Report: ${dir}/report.md (+ report.json, plots) in ${doc.wallSeconds.toFixed(1)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+  );
 }
 
 export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): Promise<number> {
@@ -175,7 +184,10 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   if (!shard) refuseOverwrite(flags.out, runId(config), flags.force);
   const store = storeFrom(flags, (s) => process.stderr.write(`pruneproof verify: ${s}\n`));
   const pruners = config.pruners.map(getPruner);
-  const engine = await selectEngine(flags.engine ?? 'auto', { precision: config.precision ?? 'float32', ...(workers > 1 ? { threads: 1 } : {}) });
+  const engine = await selectEngine(flags.engine ?? 'auto', {
+    precision: config.precision ?? 'float32',
+    ...(workers > 1 ? { threads: 1 } : {}),
+  });
   const used = describeEngine(engine);
   progress.log(`  engine: ${engineSummary(used)}${workers > 1 ? ' per worker' : ''}`);
   const options = {
@@ -183,22 +195,37 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
     pruners,
     workers,
     backend: backend.name,
-    environment: { ...environmentInfo(backend), engine: { name: used.name, version: used.version, threads: used.threads, precision: used.precision } },
+    environment: {
+      ...environmentInfo(backend),
+      engine: { name: used.name, version: used.version, threads: used.threads, precision: used.precision },
+    },
     command: commandLine(),
     rationale,
     onProgress: (p: ExperimentProgress) => {
-      progress.update({ fraction: p.overall, label: `${p.run}/${p.runs} runs done; m=${p.m} seed=${p.seed} ${p.phase} ${p.done}/${p.total}` });
+      progress.update({
+        fraction: p.overall,
+        label: `${p.run}/${p.runs} runs done; m=${p.m} seed=${p.seed} ${p.phase} ${p.done}/${p.total}`,
+      });
     },
     onRunDone: (run: RunResult, i: number, total: number) => {
-      const time = (c: { t: number | null; censoredAt: number | null }) => (c.t === null ? `>${c.censoredAt ?? '?'}` : String(c.t));
+      const time = (c: { t: number | null; censoredAt: number | null }) =>
+        c.t === null ? `>${c.censoredAt ?? '?'}` : String(c.t);
       const crit = run.critical.tCrit.map((c) => `t_crit(n=${c.n})=${time(c)}`).join(' ');
-      progress.log(`  run ${i + 1}/${total} m=${run.m} seed=${run.seed}: ${run.seconds.toFixed(1)} s, t_in=${time(run.critical.tIn)} t_dense=${time(run.critical.tDense)} ${crit}`);
+      progress.log(
+        `  run ${i + 1}/${total} m=${run.m} seed=${run.seed}: ${run.seconds.toFixed(1)} s, t_in=${time(run.critical.tIn)} t_dense=${time(run.critical.tDense)} ${crit}`,
+      );
     },
   };
-  const outcome = await sweepWithResume(config, options, store, { context: { backend: backend.name, engine: `${used.name}/${used.precision}` }, fresh: flags.fresh, shard }).finally(() => engine.dispose());
+  const outcome = await sweepWithResume(config, options, store, {
+    context: { backend: backend.name, engine: `${used.name}/${used.precision}` },
+    fresh: flags.fresh,
+    shard,
+  }).finally(() => engine.dispose());
   const where = shard ? `shard ${shard.index}/${shard.count}: ` : '';
   // Not progress but part of the result (which numbers were computed now), so printed even with --quiet.
-  process.stderr.write(`pruneproof verify: ${where}${outcome.reused} of ${outcome.total} runs reused from ${store.dir}, ${outcome.computed} computed and stored\n`);
+  process.stderr.write(
+    `pruneproof verify: ${where}${outcome.reused} of ${outcome.total} runs reused from ${store.dir}, ${outcome.computed} computed and stored\n`,
+  );
   if (!outcome.report) return EXIT.ok;
   const doc = outcome.report;
   const { dir } = await writeReport(doc, flags.out);

@@ -21,6 +21,8 @@ export const PRUNEPROOF_VERSION = packageJson().version;
 
 function tfjsVersion(): string {
   try {
+    // A JSON file resolved at run time (the installed version, not the one compiled against).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require('@tensorflow/tfjs/package.json') as { version: string }).version;
   } catch {
     return 'unknown';

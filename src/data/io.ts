@@ -34,7 +34,8 @@ export function datasetFromJson(obj: unknown, source: string): Dataset {
   const record = obj as Record<string, unknown>;
   const unknown = Object.keys(record).filter((k) => !KNOWN_FIELDS.includes(k));
   if (unknown.length > 0) fail(`unknown field '${unknown[0]}' (expected ${KNOWN_FIELDS.join(', ')})`);
-  if (record.name !== undefined && typeof record.name !== 'string') fail(`name must be a string, got ${describeType(record.name)}`);
+  if (record.name !== undefined && typeof record.name !== 'string')
+    fail(`name must be a string, got ${describeType(record.name)}`);
 
   const x = parseMatrix(record.x, 'x', null, fail);
   const m = x.rows;

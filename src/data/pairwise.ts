@@ -156,7 +156,8 @@ function scanProjections(x: Float32Array, m: number, d: number, norms: Float64Ar
     const p = order[a];
     for (let b = a + 1; b < order.length && key[order[b]] - key[p] <= WINDOW && !collector.full; b++) {
       const q = order[b];
-      if (isCanonical(p, q) && closeInEveryProjection(p, q)) collector.consider(min(p >> 1, q >> 1), max(p >> 1, q >> 1));
+      if (isCanonical(p, q) && closeInEveryProjection(p, q))
+        collector.consider(min(p >> 1, q >> 1), max(p >> 1, q >> 1));
     }
   }
 }

@@ -19,7 +19,14 @@ export function rowNorms(x: Float32Array, m: number, d: number): Float64Array {
  * Copies row `from` of `src` into row `to` of `dst`, divided by `norm` (float64 division,
  * one float32 rounding per entry, so the stored row has norm 1 to ≈ √d·2⁻²⁴).
  */
-export function copyRowScaled(src: Float32Array, from: number, dst: Float32Array, to: number, d: number, norm: number): void {
+export function copyRowScaled(
+  src: Float32Array,
+  from: number,
+  dst: Float32Array,
+  to: number,
+  d: number,
+  norm: number,
+): void {
   const s = from * d;
   const t = to * d;
   for (let k = 0; k < d; k++) dst[t + k] = src[s + k] / norm;

@@ -76,7 +76,9 @@ function checkOptions(opts: SyntheticOptions): void {
   }
   const spread = opts.clusterSpread;
   if (spread !== undefined && !(spread > 0 && Number.isFinite(spread))) {
-    fail(`clusterSpread must be a finite number > 0, got ${spread} (0 would put every point of a cluster on its centre: duplicate inputs)`);
+    fail(
+      `clusterSpread must be a finite number > 0, got ${spread} (0 would put every point of a cluster on its centre: duplicate inputs)`,
+    );
   }
 }
 
@@ -117,7 +119,13 @@ function sphereInputs(rng: Rng, m: number, d: number): Float32Array {
  */
 export const TEACHER_REFERENCE_INPUTS = 16384;
 
-function teacherLabels(rng: Rng, inputRng: Rng, m: number, d: number, width: number): { x: Float32Array; y: Float64Array } {
+function teacherLabels(
+  rng: Rng,
+  inputRng: Rng,
+  m: number,
+  d: number,
+  width: number,
+): { x: Float32Array; y: Float64Array } {
   const teacher = randomTeacher(rng, d, width);
   const reference = Math.max(m, TEACHER_REFERENCE_INPUTS);
   const all = sphereInputs(inputRng, reference, d);
@@ -157,7 +165,14 @@ function evaluateTeacher({ w, a }: Teacher, x: Float32Array, m: number, d: numbe
  * point j belongs to a uniformly drawn cluster and is normalise(centre + noise), noise ~
  * N(0, spread²/d · I_d) so that ‖noise‖ ≈ spread whatever d is.
  */
-function clusterData(inputRng: Rng, labelRng: Rng, m: number, d: number, k: number, spread: number): { x: Float32Array; y: Float64Array } {
+function clusterData(
+  inputRng: Rng,
+  labelRng: Rng,
+  m: number,
+  d: number,
+  k: number,
+  spread: number,
+): { x: Float32Array; y: Float64Array } {
   const centres = Array.from({ length: k }, () => unitGaussian(inputRng, d));
   const order = labelRng.permutation(k);
   const centreLabel = new Float64Array(k);

@@ -49,7 +49,10 @@ export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): void {
   const shapeError = checkShapes(ds);
   if (shapeError) fail(shapeError);
   const valueError =
-    nonFinite(ds.x, ds.d, 'x') ?? nonFinite(ds.y, ds.outputs, 'y') ?? checkClasses(ds) ?? labelOverBound(ds, labelBound);
+    nonFinite(ds.x, ds.d, 'x') ??
+    nonFinite(ds.y, ds.outputs, 'y') ??
+    checkClasses(ds) ??
+    labelOverBound(ds, labelBound);
   if (valueError) fail(valueError);
   const norms = rowNorms(ds.x, ds.m, ds.d);
   const normError = zeroRow(norms) ?? (opts.requireUnitNorm === false ? null : nonUnitRow(norms, normTolerance));
@@ -112,7 +115,8 @@ function checkClasses(ds: Dataset): string | null {
     const c = ds.classes[j];
     if (!(c >= 0 && c < ds.outputs)) return `classes[${j}] = ${c} is not a class index in 0..${ds.outputs - 1}`;
     for (let k = 0; k < ds.outputs; k++) {
-      if (ds.y[j * ds.outputs + k] !== (k === c ? 1 : 0)) return `classes[${j}] = ${c} but y[${j}] is not the one-hot vector of class ${c}`;
+      if (ds.y[j * ds.outputs + k] !== (k === c ? 1 : 0))
+        return `classes[${j}] = ${c} but y[${j}] is not the one-hot vector of class ${c}`;
     }
   }
   return null;
@@ -167,7 +171,8 @@ function describePair(ds: Dataset, p: ParallelPair): string {
   if (p.kind === 'antiparallel') {
     return `${head} are antiparallel (cos = ${cos}): Du et al.'s guarantee λ0 > 0 assumes no two inputs are parallel or antiparallel, so the theory's H3 is not established`;
   }
-  if (p.kind === 'duplicate') return `${head} are duplicates (identical inputs, cos = ${cos}): λ0 = 0 and the theory's H3 fails`;
+  if (p.kind === 'duplicate')
+    return `${head} are duplicates (identical inputs, cos = ${cos}): λ0 = 0 and the theory's H3 fails`;
   const normOf = (i: number) => rowNorms(ds.x.subarray(i * ds.d, (i + 1) * ds.d), 1, ds.d)[0];
   const bound = pairLambdaBound(normOf(p.i), normOf(p.j), p.cos);
   const lambda = bound === 0 ? 'λ0 = 0' : `λ0 ≤ ${bound.toExponential(1)} (their 2×2 block of H∞), so λ0 ≈ 0`;

@@ -28,13 +28,24 @@ export function datasetsForSeed(config: DatasetConfig, mGrid: number[], seed: nu
     case 'synthetic': {
       const byM = new Map<number, Dataset>();
       for (const m of mGrid) {
-        byM.set(m, generateSynthetic({ m, d: config.d, labels: config.labels, seed, teacherWidth: config.teacherWidth, clusters: config.clusters }));
+        byM.set(
+          m,
+          generateSynthetic({
+            m,
+            d: config.d,
+            labels: config.labels,
+            seed,
+            teacherWidth: config.teacherWidth,
+            clusters: config.clusters,
+          }),
+        );
       }
       return { byM, heldOut: null };
     }
     case 'mnist': {
       const subsets = mnistSubsets({ sizes: mGrid, seed, unitNorm: config.unitNorm });
-      const heldOut = config.heldOut > 0 ? mnistHeldOut({ count: config.heldOut, seed, unitNorm: config.unitNorm }) : null;
+      const heldOut =
+        config.heldOut > 0 ? mnistHeldOut({ count: config.heldOut, seed, unitNorm: config.unitNorm }) : null;
       return { byM: new Map(mGrid.map((m, i) => [m, subsets[i]])), heldOut };
     }
     case 'file': {

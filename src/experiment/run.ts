@@ -9,10 +9,23 @@ import type { Pruner } from '../pruning/types';
 import { evaluateBounds, resolveTheory, type ResolvedTheory, type TheoryOverrides } from '../../theory';
 import { evaluateChecks, thresholdSchedule, tStarAtRho0 } from '../checks';
 import type { Engine } from '../engine/types';
-import { criticalTime, exactCriticalTime, type ConditionPoint, type CriticalTime, type Probe } from '../pipeline/critical';
+import {
+  criticalTime,
+  exactCriticalTime,
+  type ConditionPoint,
+  type CriticalTime,
+  type Probe,
+} from '../pipeline/critical';
 import { sumSquares } from '../pipeline/host';
 import { pretrain, type PretrainedRun, type PretrainSpec } from '../pipeline/pretrain';
-import { conditionAt, denseAccuracyCondition, hullCondition, Replayer, subnetworkCondition, type Condition } from '../pipeline/refine';
+import {
+  conditionAt,
+  denseAccuracyCondition,
+  hullCondition,
+  Replayer,
+  subnetworkCondition,
+  type Condition,
+} from '../pipeline/refine';
 import { measureRun, type MeasuredRun } from '../pipeline/run';
 import type { ExperimentConfig } from './config';
 import type { CheckpointMeasurement, CriticalTimes, RunResult } from './types';
@@ -36,6 +49,13 @@ export interface RunInput {
 
 /** Iteration cap of the hull solver per checkpoint; it stops as soon as membership is certified either way. */
 const HULL_MAX_ITERATIONS = 3000;
+
+/**
+ * λ_min(H(t)) at every checkpoint is an m×m eigenproblem (seconds at m = 2000, per checkpoint): it is a report
+ * column, not an input of any check, so it is measured only up to this m. λ0 = λ_min(H∞), which the checks use,
+ * is computed once per run up to config.maxKernelM.
+ */
+const GRAM_PER_CHECKPOINT_MAX_M = 500;
 
 /** The run's theory overrides, with the κ the network was actually initialised with. */
 export function runOverrides(config: ExperimentConfig): TheoryOverrides {
@@ -73,7 +93,7 @@ export function epsilonOf(config: ExperimentConfig, data: Dataset): number {
 
 /** One (m, seed) run: config → data → pre-train → measure → checks → critical times. Nothing here writes files. */
 export async function runOne(input: RunInput): Promise<RunResult> {
-  const { config, data, seed } = input;
+  const { config, data } = input;
   const started = performance.now();
   const labelBound = config.theory.constants?.C ?? 1;
   const unitNorm = !(config.dataset.kind === 'mnist' && !config.dataset.unitNorm);
@@ -86,7 +106,7 @@ export async function runOne(input: RunInput): Promise<RunResult> {
       subnetworkSizes: config.subnetworkSizes,
       hullTolerance: config.hullTolerance * 2 * data.m,
       hullMaxIterations: HULL_MAX_ITERATIONS,
-      maxKernelM: config.maxKernelM,
+      maxKernelM: Math.min(config.maxKernelM, GRAM_PER_CHECKPOINT_MAX_M),
       ballSupport: true,
       heldOut: input.heldOut,
       theory: runOverrides(config),
@@ -97,11 +117,19 @@ export async function runOne(input: RunInput): Promise<RunResult> {
     const replayer = new Replayer(run);
     const targets = { epsilon, accuracy: accuracyTarget(config, measured) };
     const critical = await criticalTimes(run, measured, config, input.pruners, targets, replayer);
-    return resultOf(input, run, measured, critical, targets, {
-      seconds: replayer.seconds,
-      replayedSteps: replayer.steps,
-      shareOfRun: replayer.seconds / Math.max(trainSeconds + replayer.seconds, 1e-9),
-    }, started);
+    return resultOf(
+      input,
+      run,
+      measured,
+      critical,
+      targets,
+      {
+        seconds: replayer.seconds,
+        replayedSteps: replayer.steps,
+        shareOfRun: replayer.seconds / Math.max(trainSeconds + replayer.seconds, 1e-9),
+      },
+      started,
+    );
   } finally {
     run.dispose();
   }
@@ -148,7 +176,8 @@ function resultOf(
     hypotheses: measured.hypotheses,
     checkpoints: records,
     critical,
-    tightness: tIn !== null && tStar.etaConfigured !== null && tStar.etaConfigured > 0 ? tIn / tStar.etaConfigured : null,
+    tightness:
+      tIn !== null && tStar.etaConfigured !== null && tStar.etaConfigured > 0 ? tIn / tStar.etaConfigured : null,
     checks: evaluateChecks(measured, theory),
     refinement,
     seconds: (performance.now() - started) / 1000,
@@ -156,7 +185,13 @@ function resultOf(
 }
 
 /** T*(m) of B3 with ρ_min over the run (as the B3 claims use it), with η at its H5 value, the upper form, and with ρ_0. */
-function tStarOf(measured: MeasuredRun, theory: ResolvedTheory, overrides: TheoryOverrides, config: ExperimentConfig, epsilon: number): RunResult['tStar'] {
+function tStarOf(
+  measured: MeasuredRun,
+  theory: ResolvedTheory,
+  overrides: TheoryOverrides,
+  config: ExperimentConfig,
+  epsilon: number,
+): RunResult['tStar'] {
   const records = measured.checkpoints.map((c) => c.record);
   const last = records[records.length - 1];
   const rhoMin = thresholdSchedule(measured, theory).at(-1)?.rhoMin ?? 0;
@@ -185,7 +220,11 @@ function tStarOf(measured: MeasuredRun, theory: ResolvedTheory, overrides: Theor
     upperForm: finiteOrNull(bounds.tStar.etaConfigured.upper.value),
     rho0: finiteOrNull(tStarAtRho0(measured, theory)),
     rhoUsed: rhoMin,
-    note: tStarNote(bounds.tStar.etaConfigured.exact.value, bounds.tStar.etaConfigured.exact.reason, records[0].ballVoid),
+    note: tStarNote(
+      bounds.tStar.etaConfigured.exact.value,
+      bounds.tStar.etaConfigured.exact.reason,
+      records[0].ballVoid,
+    ),
   };
 }
 
@@ -196,7 +235,8 @@ function tStarNote(value: number | null, reason: string | undefined, ballVoid: b
   return 'T* from measured R(0), λ0 and ρ_min = min over checkpoints of ρ_t, with η as configured';
 }
 
-const greedyOf = (pruners: Pruner[]): Pruner | undefined => pruners.find((p) => p.name === 'greedy') ?? pruners.find((p) => p.name === 'greedy-norep');
+const greedyOf = (pruners: Pruner[]): Pruner | undefined =>
+  pruners.find((p) => p.name === 'greedy') ?? pruners.find((p) => p.name === 'greedy-norep');
 
 /**
  * t_in, t_crit(n) (loss and accuracy), t_dense (loss and accuracy): bracketed by the checkpoints, then refined by
@@ -213,14 +253,18 @@ async function criticalTimes(
   const records = measured.checkpoints.map((c) => c.record);
   const T = config.iterations;
   const resolution = config.resolution;
-  const probeOf = (condition: Condition): Probe => async (_from, to) => {
-    const before = replayer.steps;
-    const holds = await conditionAt(replayer, run, to, condition);
-    return { holds, steps: replayer.steps - before };
-  };
+  const probeOf =
+    (condition: Condition): Probe =>
+    async (_from, to) => {
+      const before = replayer.steps;
+      const holds = await conditionAt(replayer, run, to, condition);
+      return { holds, steps: replayer.steps - before };
+    };
   const greedy = greedyOf(pruners);
-  const subnetworkAt = (r: CheckpointMeasurement, n: number) => r.pruners.find((p) => p.pruner === greedy?.name)?.subnetworks.find((s) => s.n === n);
-  const series = (holds: (r: CheckpointMeasurement) => boolean | null): ConditionPoint[] => records.map((r) => ({ t: r.t, holds: holds(r) }));
+  const subnetworkAt = (r: CheckpointMeasurement, n: number) =>
+    r.pruners.find((p) => p.pruner === greedy?.name)?.subnetworks.find((s) => s.n === n);
+  const series = (holds: (r: CheckpointMeasurement) => boolean | null): ConditionPoint[] =>
+    records.map((r) => ({ t: r.t, holds: holds(r) }));
   const tolerance = config.hullTolerance * 2 * measured.m;
   const tIn = await criticalTime(
     series((r) => (r.hull.inside ? true : r.hull.lowerBound > tolerance ? false : null)),
@@ -232,17 +276,47 @@ async function criticalTimes(
   const tCritAccuracy: (CriticalTime & { n: number })[] = [];
   for (const n of config.subnetworkSizes) {
     const loss = series((r) => (subnetworkAt(r, n)?.loss ?? Infinity) <= targets.epsilon);
-    tCrit.push({ n, ...(await criticalTime(loss, T, greedy ? probeOf(subnetworkCondition(run, greedy, n, { loss: targets.epsilon })) : null, resolution)) });
+    tCrit.push({
+      n,
+      ...(await criticalTime(
+        loss,
+        T,
+        greedy ? probeOf(subnetworkCondition(run, greedy, n, { loss: targets.epsilon })) : null,
+        resolution,
+      )),
+    });
     if (targets.accuracy === null) continue;
     const target = targets.accuracy;
     const accuracy = series((r) => (subnetworkAt(r, n)?.accuracy ?? -1) >= target);
-    tCritAccuracy.push({ n, ...(await criticalTime(accuracy, T, greedy ? probeOf(subnetworkCondition(run, greedy, n, { accuracy: target })) : null, resolution)) });
+    tCritAccuracy.push({
+      n,
+      ...(await criticalTime(
+        accuracy,
+        T,
+        greedy ? probeOf(subnetworkCondition(run, greedy, n, { accuracy: target })) : null,
+        resolution,
+      )),
+    });
   }
   const residuals = measured.residuals;
   const budget = 2 * measured.m * targets.epsilon;
-  const tDense = residuals ? exactCriticalTime(Array.from(residuals, (R) => R <= budget)) : await criticalTime(series((r) => r.residual <= budget), T, null, resolution);
+  const tDense = residuals
+    ? exactCriticalTime(Array.from(residuals, (R) => R <= budget))
+    : await criticalTime(
+        series((r) => r.residual <= budget),
+        T,
+        null,
+        resolution,
+      );
   const tDenseAccuracy =
-    targets.accuracy === null ? null : await criticalTime(series((r) => (r.denseAccuracy ?? -1) >= targets.accuracy!), T, probeOf(denseAccuracyCondition(run, targets.accuracy)), resolution);
+    targets.accuracy === null
+      ? null
+      : await criticalTime(
+          series((r) => (r.denseAccuracy ?? -1) >= targets.accuracy!),
+          T,
+          probeOf(denseAccuracyCondition(run, targets.accuracy)),
+          resolution,
+        );
   return { tIn, tCrit, tCritAccuracy, tDense, tDenseAccuracy };
 }
 

@@ -3,7 +3,12 @@
  * into report.json, so every field is a plain JSON value and says what was measured, not requested.
  */
 
-export type { CheckpointMeasurement, HypothesisResult, PrunerMeasurement, SubnetworkMeasurement } from '../pipeline/types';
+export type {
+  CheckpointMeasurement,
+  HypothesisResult,
+  PrunerMeasurement,
+  SubnetworkMeasurement,
+} from '../pipeline/types';
 import type { CheckpointMeasurement, HypothesisResult } from '../pipeline/types';
 
 export type { CheckResult, Verdict } from '../checks/types';
@@ -55,7 +60,14 @@ export interface RunResult {
    * T*(m) of B3 with ρ_min = min over checkpoints of ρ_t (what the B3 claims use): with η as configured, with η
    * at its H5 value, and the upper (log m) form; `rho0` is T* with ρ_0, the reconstruction's first reading.
    */
-  tStar: { etaConfigured: number | null; etaH5: number | null; upperForm: number | null; rho0: number | null; rhoUsed: number; note: string };
+  tStar: {
+    etaConfigured: number | null;
+    etaH5: number | null;
+    upperForm: number | null;
+    rho0: number | null;
+    rhoUsed: number;
+    note: string;
+  };
   hypotheses: HypothesisResult[];
   checkpoints: CheckpointMeasurement[];
   critical: CriticalTimes;

@@ -34,7 +34,11 @@ const DATASET_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['kind', 'unitNorm', 'heldOut'],
-      properties: { kind: { const: 'mnist' }, unitNorm: { type: 'boolean' }, heldOut: { type: 'integer', minimum: 0, maximum: MNIST_TEST_SIZE } },
+      properties: {
+        kind: { const: 'mnist' },
+        unitNorm: { type: 'boolean' },
+        heldOut: { type: 'integer', minimum: 0, maximum: MNIST_TEST_SIZE },
+      },
     },
     {
       type: 'object',
@@ -98,7 +102,10 @@ function describeAjvErrors(source: string): string {
     .filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf')
     .map((e) => {
       const field = e.instancePath || '(top level)';
-      const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : '';
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'`
+          : '';
       return `${field} ${e.message}${extra}`;
     });
   return `${source}: invalid config: ${[...new Set(lines)].join('; ')}`;
@@ -116,15 +123,19 @@ export function checkConfig(config: ExperimentConfig, source: string): Experimen
   const fail = (msg: string): never => {
     throw new ConfigError(`${source}: ${msg}`);
   };
-  if (new Set(config.mGrid).size !== config.mGrid.length) fail(`mGrid has repeated values (${config.mGrid.join(', ')})`);
-  if (new Set(config.seeds).size !== config.seeds.length) fail(`seeds has repeated values (${config.seeds.join(', ')})`);
+  if (new Set(config.mGrid).size !== config.mGrid.length)
+    fail(`mGrid has repeated values (${config.mGrid.join(', ')})`);
+  if (new Set(config.seeds).size !== config.seeds.length)
+    fail(`seeds has repeated values (${config.seeds.join(', ')})`);
   if (config.dataset.kind === 'mnist') {
     for (const m of config.mGrid) {
-      if (m < MNIST_MIN_M || m > MNIST_TRAIN_SIZE) fail(`mGrid value ${m} is outside the MNIST range [${MNIST_MIN_M}, ${MNIST_TRAIN_SIZE}]`);
+      if (m < MNIST_MIN_M || m > MNIST_TRAIN_SIZE)
+        fail(`mGrid value ${m} is outside the MNIST range [${MNIST_MIN_M}, ${MNIST_TRAIN_SIZE}]`);
     }
   }
   if (config.batchSize !== null) {
-    for (const m of config.mGrid) if (config.batchSize > m) fail(`batchSize ${config.batchSize} exceeds m = ${m} in mGrid`);
+    for (const m of config.mGrid)
+      if (config.batchSize > m) fail(`batchSize ${config.batchSize} exceeds m = ${m} in mGrid`);
   }
   if (config.checkpoints > config.iterations + 1) {
     fail(`checkpoints (${config.checkpoints}) exceeds iterations + 1 (${config.iterations + 1})`);

@@ -27,7 +27,11 @@ export interface ExperimentProgress extends RunProgress {
 }
 
 /** Fraction of one run done, by phase (training dominates, then the checkpoint measurements). */
-const PHASES: Record<RunProgress['phase'], [start: number, weight: number]> = { kernel: [0, 0.05], train: [0.05, 0.6], measure: [0.65, 0.35] };
+const PHASES: Record<RunProgress['phase'], [start: number, weight: number]> = {
+  kernel: [0, 0.05],
+  train: [0.05, 0.6],
+  measure: [0.65, 0.35],
+};
 
 /** Tracks per-run fractions so progress and ETA stay meaningful when runs of different m overlap. */
 class ProgressTracker {
@@ -93,25 +97,45 @@ export function concludeExperiment(config: ExperimentConfig, runs: RunResult[], 
  * Computes the given jobs (any subset of jobList(config): a shard, or the runs a store lacks) and returns
  * their results in the order of `jobs`. A run depends only on (config, m, seed), never on the other jobs.
  */
-export async function computeRuns(config: ExperimentConfig, options: ExperimentOptions, jobs: WorkerJob[]): Promise<RunResult[]> {
+export async function computeRuns(
+  config: ExperimentConfig,
+  options: ExperimentOptions,
+  jobs: WorkerJob[],
+): Promise<RunResult[]> {
   const workers = Math.min(options.workers ?? 1, jobs.length);
   const local = jobs.map((job, index) => ({ ...job, index }));
-  if (workers > 1 && options.backend && workerScript()) return runParallel(config, options, workers, options.backend, local);
+  if (workers > 1 && options.backend && workerScript())
+    return runParallel(config, options, workers, options.backend, local);
   return runInline(config, options, local);
 }
 
 /** Seed-major, m-minor: the order of runs in the report, whatever order they were computed in. */
 export function jobList(config: ExperimentConfig): WorkerJob[] {
-  return config.seeds.flatMap((seed, i) => config.mGrid.map((m, j) => ({ index: i * config.mGrid.length + j, m, seed })));
+  return config.seeds.flatMap((seed, i) =>
+    config.mGrid.map((m, j) => ({ index: i * config.mGrid.length + j, m, seed })),
+  );
 }
 
-async function runParallel(config: ExperimentConfig, options: ExperimentOptions, workers: number, backend: BackendName, jobs: WorkerJob[]): Promise<RunResult[]> {
+async function runParallel(
+  config: ExperimentConfig,
+  options: ExperimentOptions,
+  workers: number,
+  backend: BackendName,
+  jobs: WorkerJob[],
+): Promise<RunResult[]> {
   const tracker = new ProgressTracker(jobs);
   let done = 0;
   return runInWorkers(config, backend, options.engine?.description.name ?? 'tfjs', jobs, workers, {
     onProgress: (index, p) => {
       const job = jobs[index];
-      options.onProgress?.({ ...p, run: done, runs: jobs.length, m: job.m, seed: job.seed, overall: tracker.update(index, p) });
+      options.onProgress?.({
+        ...p,
+        run: done,
+        runs: jobs.length,
+        m: job.m,
+        seed: job.seed,
+        overall: tracker.update(index, p),
+      });
     },
     onDone: (index, run) => {
       tracker.finish(index);
@@ -120,14 +144,22 @@ async function runParallel(config: ExperimentConfig, options: ExperimentOptions,
   });
 }
 
-async function runInline(config: ExperimentConfig, options: ExperimentOptions, jobs: WorkerJob[]): Promise<RunResult[]> {
+async function runInline(
+  config: ExperimentConfig,
+  options: ExperimentOptions,
+  jobs: WorkerJob[],
+): Promise<RunResult[]> {
   const runs: RunResult[] = [];
   const total = jobs.length;
   const tracker = new ProgressTracker(jobs);
   let finished = 0;
   for (const seed of [...new Set(jobs.map((j) => j.seed))]) {
     const seedJobs = jobs.filter((j) => j.seed === seed);
-    const data = datasetsForSeed(config.dataset, seedJobs.map((j) => j.m), seed);
+    const data = datasetsForSeed(
+      config.dataset,
+      seedJobs.map((j) => j.m),
+      seed,
+    );
     for (const { m, index } of seedJobs) {
       // A run never yields to the event loop; yielding here lets signals and finished writes in between runs.
       await new Promise((next) => setImmediate(next));
@@ -139,7 +171,8 @@ async function runInline(config: ExperimentConfig, options: ExperimentOptions, j
         seed,
         pruners: options.pruners,
         ...(options.engine ? { engine: options.engine } : {}),
-        onProgress: (p) => options.onProgress?.({ ...p, run: finished, runs: total, m, seed, overall: tracker.update(index, p) }),
+        onProgress: (p) =>
+          options.onProgress?.({ ...p, run: finished, runs: total, m, seed, overall: tracker.update(index, p) }),
       });
       tracker.finish(index);
       runs[index] = run;
@@ -168,15 +201,22 @@ export function scalingResults(config: ExperimentConfig, runs: RunResult[]): Sca
   const design = { resolution: config.resolution, censorAt: config.iterations };
   const series = (quantity: string, pick: (r: RunResult) => CriticalTime | null | undefined): ScalingResult[] => {
     const observations = runs.map((r) => observation(r, pick(r))).filter((o): o is TimeObservation => o !== null);
-    return observations.length >= 2 ? [analyseScaling(quantity, observations, { seed: config.seeds[0] ?? 0, design })] : [];
+    return observations.length >= 2
+      ? [analyseScaling(quantity, observations, { seed: config.seeds[0] ?? 0, design })]
+      : [];
   };
-  const out = config.subnetworkSizes.flatMap((n) => series(`t_crit(n=${n})`, (r) => r.critical.tCrit.find((c) => c.n === n)));
+  const out = config.subnetworkSizes.flatMap((n) =>
+    series(`t_crit(n=${n})`, (r) => r.critical.tCrit.find((c) => c.n === n)),
+  );
   out.push(...series('t_in', (r) => r.critical.tIn));
   out.push(...series('t_dense', (r) => r.critical.tDense));
   // How the bound itself scales at the step size actually used (η moves with m under etaRelative).
-  out.push(...series('T*(m)', (r) => (r.tStar.etaConfigured === null ? null : exactTime(Math.ceil(r.tStar.etaConfigured)))));
+  out.push(
+    ...series('T*(m)', (r) => (r.tStar.etaConfigured === null ? null : exactTime(Math.ceil(r.tStar.etaConfigured)))),
+  );
   if (runs.some((r) => r.critical.tCritAccuracy.length > 0)) {
-    for (const n of config.subnetworkSizes) out.push(...series(`t_crit_acc(n=${n})`, (r) => r.critical.tCritAccuracy.find((c) => c.n === n)));
+    for (const n of config.subnetworkSizes)
+      out.push(...series(`t_crit_acc(n=${n})`, (r) => r.critical.tCritAccuracy.find((c) => c.n === n)));
     out.push(...series('t_dense_acc', (r) => r.critical.tDenseAccuracy));
   }
   return out;

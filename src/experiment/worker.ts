@@ -56,7 +56,13 @@ async function serve(): Promise<void> {
       port.postMessage({ kind: 'done', index: job.index, result } satisfies WorkerMessage);
     } catch (e) {
       const err = e as Error;
-      port.postMessage({ kind: 'error', index: job.index, name: err.name, message: err.message, stack: err.stack } satisfies WorkerMessage);
+      port.postMessage({
+        kind: 'error',
+        index: job.index,
+        name: err.name,
+        message: err.message,
+        stack: err.stack,
+      } satisfies WorkerMessage);
     }
   });
   port.postMessage({ kind: 'ready' });

@@ -42,14 +42,19 @@ async function swapInto(fresh: string, target: string, parked: string): Promise<
 
 /** A plain file name: no path separators, not '.' or '..'. */
 function checkFileName(name: string, op: string): void {
-  if (!name || name === '.' || name === '..' || /[/\\\0]/.test(name)) throw new Error(`${op}: invalid file name '${name}'`);
+  if (!name || name === '.' || name === '..' || /[/\\\0]/.test(name))
+    throw new Error(`${op}: invalid file name '${name}'`);
 }
 
 /**
  * Writes `files` (name → content) as `<outDir>/<name>/` and returns that directory and the file names
  * (sorted). Replaces an earlier directory of the same name.
  */
-export async function writeDirectoryAtomically(outDir: string, name: string, files: ReadonlyMap<string, string>): Promise<{ dir: string; files: string[] }> {
+export async function writeDirectoryAtomically(
+  outDir: string,
+  name: string,
+  files: ReadonlyMap<string, string>,
+): Promise<{ dir: string; files: string[] }> {
   const op = 'writeDirectoryAtomically';
   checkFileName(name, op);
   for (const file of files.keys()) checkFileName(file, op);

@@ -52,7 +52,8 @@ export interface SymmetricArray {
 }
 
 function toSymmetricArray(M: Matrix): SymmetricArray {
-  if (M.rows !== M.columns) throw new RangeError(`symmetricExtremeEigenvalues: matrix must be square, got ${M.rows}×${M.columns}`);
+  if (M.rows !== M.columns)
+    throw new RangeError(`symmetricExtremeEigenvalues: matrix must be square, got ${M.rows}×${M.columns}`);
   const n = M.rows;
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) a.set(M.getRow(i), i * n);
@@ -72,9 +73,11 @@ export function symmetricExtremeEigenvalues(M: Matrix, opts: EigenOptions = {}):
 export function extremeEigenvalues(S: SymmetricArray, opts: EigenOptions = {}): ExtremeEigenvalues {
   if (S.n === 0) throw new RangeError('symmetricExtremeEigenvalues: matrix is empty');
   for (let i = 0; i < S.a.length; i++) {
-    if (!Number.isFinite(S.a[i])) throw new RangeError(`symmetricExtremeEigenvalues: entry ${i} is not finite (${S.a[i]})`);
+    if (!Number.isFinite(S.a[i]))
+      throw new RangeError(`symmetricExtremeEigenvalues: entry ${i} is not finite (${S.a[i]})`);
   }
-  const method = opts.method && opts.method !== 'auto' ? opts.method : S.n <= (opts.denseLimit ?? DENSE_LIMIT) ? 'dense' : 'lanczos';
+  const method =
+    opts.method && opts.method !== 'auto' ? opts.method : S.n <= (opts.denseLimit ?? DENSE_LIMIT) ? 'dense' : 'lanczos';
   return method === 'dense' ? denseExtremes(S) : lanczosExtremes(S, opts.certifyMin ?? false);
 }
 
@@ -107,7 +110,10 @@ const CHOLESKY_PANEL = 32;
  * Left-looking by column panels: each panel first receives the whole update from the columns to its left
  * (a cache-friendly matrix product, almost all of the n³/3 flops), then is factorised column by column.
  */
-export function cholesky(S: SymmetricArray, shift = 0): { ok: true; L: Float64Array } | { ok: false; row: number; pivot: number } {
+export function cholesky(
+  S: SymmetricArray,
+  shift = 0,
+): { ok: true; L: Float64Array } | { ok: false; row: number; pivot: number } {
   const { n } = S;
   const L = Float64Array.from(S.a);
   for (let i = 0; i < n; i++) L[i * n + i] -= shift;
@@ -134,7 +140,14 @@ function updatePanel(L: Float64Array, n: number, k0: number, k1: number): void {
     let j = k0;
     for (; j + 3 < jEnd; j += 4) {
       const rj = j * n;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
       for (let s = 0; s < k0; s++) {
         const a0 = L[ri + s];
         const a1 = L[ri1 + s];
@@ -340,10 +353,16 @@ function rayleigh(S: SymmetricArray, v: Float64Array): { value: number; residual
 
 function lanczosExtremes(S: SymmetricArray, certifyMin: boolean): ExtremeEigenvalues {
   const { n } = S;
-  const top = rayleigh(S, lanczosTopVector(n, (v, o) => matVec(S, v, o), 0x1a2c));
+  const top = rayleigh(
+    S,
+    lanczosTopVector(n, (v, o) => matVec(S, v, o), 0x1a2c),
+  );
   const norm = Math.max(Math.abs(top.value) + top.residual, frobeniusNorm(S.a) / Math.sqrt(n), Number.MIN_VALUE);
   const { L, shift } = factoriseBelowSpectrum(S, norm);
-  const bottom = rayleigh(S, lanczosTopVector(n, (v, o) => choleskySolve(L, n, v, o), 0x5e77));
+  const bottom = rayleigh(
+    S,
+    lanczosTopVector(n, (v, o) => choleskySolve(L, n, v, o), 0x5e77),
+  );
   return {
     min: bottom.value,
     max: top.value,
@@ -363,7 +382,10 @@ function factoriseBelowSpectrum(S: SymmetricArray, norm: number): { L: Float64Ar
   for (let shift = 0, step = 1e-10 * norm; ; shift = -step, step *= 100) {
     const f = cholesky(S, shift);
     if (f.ok) return { L: f.L, shift };
-    if (step > 1e6 * norm) throw new Error('symmetricExtremeEigenvalues: no shift makes the matrix positive definite (is it symmetric and finite?)');
+    if (step > 1e6 * norm)
+      throw new Error(
+        'symmetricExtremeEigenvalues: no shift makes the matrix positive definite (is it symmetric and finite?)',
+      );
   }
 }
 

@@ -98,7 +98,10 @@ function maxPairwiseDistanceSq(features: NeuronFeatures): number {
 }
 
 /** R, max_r ‖Φ_r − y‖² and max_r ‖Φ_r − u‖² from m×N×C products (no N×N Gram). */
-function factoredQuantities(features: NeuronFeatures, targets: Tensor2D): { denseResidual: number; maxDistanceToTargetSq: number; maxCentredNormSq: number } {
+function factoredQuantities(
+  features: NeuronFeatures,
+  targets: Tensor2D,
+): { denseResidual: number; maxDistanceToTargetSq: number; maxCentredNormSq: number } {
   const { activations: A, activationsT: AT, outWeights: V, width: N } = features;
   const [uData, yData, normsSq, withY, withU] = tidyRead(() => {
     const u = tf.div(tf.matMul(A, V), N);

@@ -23,7 +23,8 @@ const INDICATOR_BLOCK_FLOATS = 2 ** 24;
 function checkDataset(ds: Dataset, op: string): void {
   if (!Number.isInteger(ds.m) || ds.m < 1) throw new RangeError(`${op}: ds.m must be a positive integer, got ${ds.m}`);
   if (!Number.isInteger(ds.d) || ds.d < 1) throw new RangeError(`${op}: ds.d must be a positive integer, got ${ds.d}`);
-  if (ds.x.length !== ds.m * ds.d) throw new RangeError(`${op}: ds.x has length ${ds.x.length}, expected m·d = ${ds.m * ds.d}`);
+  if (ds.x.length !== ds.m * ds.d)
+    throw new RangeError(`${op}: ds.x has length ${ds.x.length}, expected m·d = ${ds.m * ds.d}`);
 }
 
 /** Inner products x_jᵀx_k in float64, row-major m×m. */
@@ -141,7 +142,9 @@ function singularMessage(ds: Dataset, lambda0: number): string {
   if (pair && pair.cosine >= PARALLEL_COSINE) {
     return `${head}: inputs x_${pair.j} and x_${pair.k} of '${ds.name}' are parallel (cosine ${pair.cosine.toFixed(9)})`;
   }
-  return pair ? `${head}; no exactly parallel pair found, the closest pair is x_${pair.j}, x_${pair.k} (cosine ${pair.cosine.toFixed(9)})` : head;
+  return pair
+    ? `${head}; no exactly parallel pair found, the closest pair is x_${pair.j}, x_${pair.k} (cosine ${pair.cosine.toFixed(9)})`
+    : head;
 }
 
 function mostParallelPair(ds: Dataset): { j: number; k: number; cosine: number } | null {
@@ -166,8 +169,10 @@ export function finiteWidthGram(weights: TwoLayerWeights, ds: Dataset): Matrix {
   checkDataset(ds, op);
   const { width: N, inputDim: d } = weights;
   if (d !== ds.d) throw new RangeError(`${op}: weights.inputDim (${d}) differs from ds.d (${ds.d})`);
-  if (!Number.isInteger(N) || N < 1 || N >= 2 ** 24) throw new RangeError(`${op}: weights.width must be an integer in [1, 2^24), got ${N}`);
-  if (weights.w.length !== N * d) throw new RangeError(`${op}: weights.w has length ${weights.w.length}, expected width·inputDim = ${N * d}`);
+  if (!Number.isInteger(N) || N < 1 || N >= 2 ** 24)
+    throw new RangeError(`${op}: weights.width must be an integer in [1, 2^24), got ${N}`);
+  if (weights.w.length !== N * d)
+    throw new RangeError(`${op}: weights.w has length ${weights.w.length}, expected width·inputDim = ${N * d}`);
   const counts = coactivationCounts(weights, ds);
   const a = innerProducts(ds);
   for (let i = 0; i < a.length; i++) a[i] *= counts[i] / N;

@@ -73,7 +73,8 @@ export function projectOntoSimplex(v: Float64Array): Float64Array {
   const n = v.length;
   if (n === 0) throw new RangeError('projectOntoSimplex: v is empty');
   const sorted = Float64Array.from(v).sort().reverse();
-  if (!Number.isFinite(sorted[0]) || !Number.isFinite(sorted[n - 1])) throw new RangeError('projectOntoSimplex: v has a non-finite entry');
+  if (!Number.isFinite(sorted[0]) || !Number.isFinite(sorted[n - 1]))
+    throw new RangeError('projectOntoSimplex: v has a non-finite entry');
   // θ = (Σ_{i≤k} u_i − 1)/k for the largest k with u_k > θ_k; the support is the k largest entries.
   let sum = 0;
   let theta = 0;
@@ -249,9 +250,16 @@ function resolveSettings(features: NeuronFeatures, targets: Tensor2D, opts: Hull
   const tolerance = opts.tolerance ?? DEFAULT_RELATIVE_TOLERANCE * Math.max(yNormSq, 1);
   const maxIterations = opts.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   if (!(tolerance > 0)) throw new RangeError(`${op}: tolerance must be > 0, got ${tolerance}`);
-  if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new RangeError(`${op}: maxIterations must be a positive integer, got ${maxIterations}`);
-  if (opts.start && opts.start.length !== N) throw new RangeError(`${op}: start has length ${opts.start.length}, expected width ${N}`);
-  const precision = opts.precision && opts.precision !== 'auto' ? opts.precision : m * N * C <= FLOAT64_MAX_PRODUCT ? 'float64' : 'float32';
+  if (!Number.isInteger(maxIterations) || maxIterations < 1)
+    throw new RangeError(`${op}: maxIterations must be a positive integer, got ${maxIterations}`);
+  if (opts.start && opts.start.length !== N)
+    throw new RangeError(`${op}: start has length ${opts.start.length}, expected width ${N}`);
+  const precision =
+    opts.precision && opts.precision !== 'auto'
+      ? opts.precision
+      : m * N * C <= FLOAT64_MAX_PRODUCT
+        ? 'float64'
+        : 'float32';
   return { tolerance, maxIterations, precision, yNormSq, stopWhenDecided: opts.stopWhenDecided ?? false };
 }
 
@@ -272,7 +280,12 @@ function fista(evaluate: Evaluator, p0: Float64Array, L0: number, s: Settings): 
   let bestCertified = Infinity;
   let sinceProgress = 0;
   const decided = () => s.stopWhenDecided && (best.e.value <= s.tolerance || lowerBound > s.tolerance);
-  while (best.e.value - lowerBound > s.tolerance && iterations < s.maxIterations && sinceProgress < STALL_STEPS && !decided()) {
+  while (
+    best.e.value - lowerBound > s.tolerance &&
+    iterations < s.maxIterations &&
+    sinceProgress < STALL_STEPS &&
+    !decided()
+  ) {
     iterations++;
     const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
     const beta = (t - 1) / tNext;

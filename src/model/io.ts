@@ -45,7 +45,9 @@ export function weightsFromJson(obj: unknown, source: string): TwoLayerWeights {
   const parameterisation = record.parameterisation;
   if (parameterisation === undefined) fail("missing field 'parameterisation'");
   if (!(PARAMETERISATIONS as readonly unknown[]).includes(parameterisation)) {
-    fail(`parameterisation must be one of ${PARAMETERISATIONS.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(parameterisation)}`);
+    fail(
+      `parameterisation must be one of ${PARAMETERISATIONS.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(parameterisation)}`,
+    );
   }
   const p = parameterisation as Parameterisation;
   const field = outputField(p);

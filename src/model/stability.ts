@@ -23,7 +23,7 @@
  * then re-measured with one extra explicit K·q so the reported figure does not rest on Lanczos algebra.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { tf, type Tensor2D } from '../backend/tf';
+import { tf } from '../backend/tf';
 import type { DataTensors } from '../data/tensors';
 import { Rng } from '../rng';
 import { forward, jvp, vjp, type ForwardPass } from './backprop';
@@ -136,7 +136,8 @@ function applyOperator(
   });
   const values = Float64Array.from(product.dataSync());
   product.dispose();
-  if (!values.every(Number.isFinite)) throw new RangeError('stabilityInfo: K·q is not finite: the data hold non-finite values');
+  if (!values.every(Number.isFinite))
+    throw new RangeError('stabilityInfo: K·q is not finite: the data hold non-finite values');
   return values;
 }
 

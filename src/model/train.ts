@@ -363,5 +363,7 @@ function divergenceMessage(
 function formatNumber(x: number): string {
   if (!Number.isFinite(x) || x === 0) return String(x);
   const magnitude = Math.abs(x);
-  return magnitude >= 1e4 || magnitude < 1e-3 ? x.toExponential(2).replace('e+', 'e') : String(Number(x.toPrecision(3)));
+  return magnitude >= 1e4 || magnitude < 1e-3
+    ? x.toExponential(2).replace('e+', 'e')
+    : String(Number(x.toPrecision(3)));
 }

@@ -28,7 +28,9 @@ export function requireNetworkShape(
   op: string,
 ): void {
   if (!(PARAMETERISATIONS as readonly string[]).includes(shape.parameterisation)) {
-    throw new RangeError(`${op}: parameterisation must be one of ${PARAMETERISATIONS.join(', ')}, got '${shape.parameterisation}'`);
+    throw new RangeError(
+      `${op}: parameterisation must be one of ${PARAMETERISATIONS.join(', ')}, got '${shape.parameterisation}'`,
+    );
   }
   requirePositiveInteger(shape.width, 'width', op);
   requirePositiveInteger(shape.inputDim, 'inputDim', op);
@@ -74,7 +76,9 @@ export function requireDataShapes(
   const m = data.x.shape[0];
   const [rows, cols] = data.xT.shape;
   if (data.xT.shape.length !== 2 || rows !== weights.inputDim || cols !== m) {
-    throw new RangeError(`${op}: data.xT has shape [${data.xT.shape.join(', ')}], expected [${weights.inputDim}, ${m}]`);
+    throw new RangeError(
+      `${op}: data.xT has shape [${data.xT.shape.join(', ')}], expected [${weights.inputDim}, ${m}]`,
+    );
   }
   if (data.y) {
     requireColumns(data.y.shape, weights.outputs, 'data.y', op);

@@ -15,7 +15,8 @@ export interface ConditionPoint {
   holds: boolean | null;
 }
 
-export type CriticalMethod = 'exact (every iteration)' | 'bisection' | 'checkpoint bracket' | 'at t = 0' | 'censored' | 'undecided';
+export type CriticalMethod =
+  'exact (every iteration)' | 'bisection' | 'checkpoint bracket' | 'at t = 0' | 'censored' | 'undecided';
 
 /** A critical time known to lie in [lo, t] (lo = t when exact); censored when never reached within the run. */
 export interface CriticalTime {
@@ -53,7 +54,10 @@ export function firstTimeFromWhichHolds(series: { t: number; holds: boolean }[])
 }
 
 /** The bracket of the last crossing: the last decided false before the final run of trues, and its first true. */
-export function bracketOf(series: readonly ConditionPoint[], T: number): CriticalTime | { before: number; after: number } {
+export function bracketOf(
+  series: readonly ConditionPoint[],
+  T: number,
+): CriticalTime | { before: number; after: number } {
   const decided = [...series].filter((p) => p.holds !== null).sort((a, b) => a.t - b.t);
   const censored: CriticalTime = { t: null, lo: null, censoredAt: T, method: 'censored', replayedSteps: 0 };
   if (decided.length === 0) return { t: null, lo: null, censoredAt: null, method: 'undecided', replayedSteps: 0 };
@@ -63,7 +67,13 @@ export function bracketOf(series: readonly ConditionPoint[], T: number): Critica
   const first = decided[k];
   if (k === 0) {
     // Holds from the first decided checkpoint on: at t = 0 exactly, else somewhere in [0, first.t].
-    return { t: first.t, lo: 0, censoredAt: null, method: first.t === 0 ? 'at t = 0' : 'checkpoint bracket', replayedSteps: 0 };
+    return {
+      t: first.t,
+      lo: 0,
+      censoredAt: null,
+      method: first.t === 0 ? 'at t = 0' : 'checkpoint bracket',
+      replayedSteps: 0,
+    };
   }
   return { before: decided[k - 1].t, after: first.t };
 }
@@ -76,7 +86,12 @@ export type Probe = (from: number, to: number) => Promise<{ holds: boolean | nul
  * and the next where it holds (and keeps holding), the first iteration from which it holds is found to within
  * the resolution. Assumes one crossing inside the bracket (the checkpoints after it were all checked).
  */
-export async function criticalTime(series: readonly ConditionPoint[], T: number, probe: Probe | null, resolution: Resolution): Promise<CriticalTime> {
+export async function criticalTime(
+  series: readonly ConditionPoint[],
+  T: number,
+  probe: Probe | null,
+  resolution: Resolution,
+): Promise<CriticalTime> {
   const bracket = bracketOf(series, T);
   if (!('before' in bracket)) return bracket;
   let lo = bracket.before; // fails here
@@ -92,7 +107,13 @@ export async function criticalTime(series: readonly ConditionPoint[], T: number,
       else lo = mid;
     }
   }
-  return { t: hi, lo: lo + 1, censoredAt: null, method: probe ? 'bisection' : 'checkpoint bracket', replayedSteps: steps };
+  return {
+    t: hi,
+    lo: lo + 1,
+    censoredAt: null,
+    method: probe ? 'bisection' : 'checkpoint bracket',
+    replayedSteps: steps,
+  };
 }
 
 /** A condition known at every iteration (e.g. the dense loss from R(t)): exact, no replay needed. */

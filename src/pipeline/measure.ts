@@ -103,7 +103,8 @@ export async function measureCheckpoint(
       residual,
       denseLoss: residual / (2 * m),
       denseAccuracy,
-      contractionRate: t > 0 && ctx.initialResidual > 0 && residual > 0 ? -Math.log(residual / ctx.initialResidual) / t : null,
+      contractionRate:
+        t > 0 && ctx.initialResidual > 0 && residual > 0 ? -Math.log(residual / ctx.initialResidual) / t : null,
       gramLambdaMin: m <= ctx.maxKernelM ? symmetricExtremeEigenvalues(finiteWidthGram(weights, ctx.data)).min : null,
       diameter: geometry.diameter,
       diameterToTarget: geometry.diameterToTarget,
@@ -118,7 +119,8 @@ export async function measureCheckpoint(
       },
       pruners,
     };
-    const ball = ctx.ballSupport && !geometry.ballVoid && geometry.rho > 0 ? ballSupport(features, ctx, geometry, t) : null;
+    const ball =
+      ctx.ballSupport && !geometry.ballVoid && geometry.rho > 0 ? ballSupport(features, ctx, geometry, t) : null;
     return { record, pruners: traces, ballSupport: ball, hullWeights: hull.weights };
   } finally {
     disposeNeuronFeatures(features);
@@ -137,7 +139,13 @@ function returnedSize(result: unknown): number | null {
   return Array.isArray(selection) || ArrayBuffer.isView(selection) ? (selection as ArrayLike<number>).length : null;
 }
 
-async function callPruner(pruner: Pruner, features: NeuronFeatures, weights: TwoLayerWeights, n: number, ctx: CheckpointContext) {
+async function callPruner(
+  pruner: Pruner,
+  features: NeuronFeatures,
+  weights: TwoLayerWeights,
+  n: number,
+  ctx: CheckpointContext,
+) {
   const input = { features, targets: ctx.y, weights, n, seed: ctx.seed };
   const raw: unknown = await pruner.prune(input);
   const size = returnedSize(raw);
@@ -181,10 +189,18 @@ async function runPruner(
       distinct: summary.distinct,
     };
   });
-  const predictedLosses = full.pickScores ? predictedPrefixLosses(features, ctx.y, full.selection, full.pickScores) : null;
+  const predictedLosses = full.pickScores
+    ? predictedPrefixLosses(features, ctx.y, full.selection, full.pickScores)
+    : null;
   return {
     measurement: { pruner: pruner.name, subnetworks, ms },
-    trace: { pruner: pruner.name, returnedSizes, reportedLosses: full.lossPerStep, predictedLosses, selection: full.selection },
+    trace: {
+      pruner: pruner.name,
+      returnedSizes,
+      reportedLosses: full.lossPerStep,
+      predictedLosses,
+      selection: full.selection,
+    },
   };
 }
 
@@ -239,9 +255,14 @@ function ballSupport(features: NeuronFeatures, ctx: CheckpointContext, g: Featur
   const toY = Float64Array.from(u, (uj, i) => Y[i] - uj);
   const rng = new Rng(ctx.seed).fork(`b4-directions-${t}`);
   const directions: [string, Float64Array][] = [];
-  for (let k = 0; k < BALL_RANDOM_DIRECTIONS; k++) directions.push([`random direction #${k}`, Float64Array.from(rng.normalArray(dim))]);
+  for (let k = 0; k < BALL_RANDOM_DIRECTIONS; k++)
+    directions.push([`random direction #${k}`, Float64Array.from(rng.normalArray(dim))]);
   directions.push(['+(y − u)', toY], ['−(y − u)', toY.map((v) => -v)]);
-  let worst: BallSupport = { margin: Infinity, direction: 'none', tolerance: BALL_RELATIVE_TOLERANCE * g.maxCentredNorm };
+  let worst: BallSupport = {
+    margin: Infinity,
+    direction: 'none',
+    tolerance: BALL_RELATIVE_TOLERANCE * g.maxCentredNorm,
+  };
   for (const [name, raw] of directions) {
     const norm = Math.sqrt(sumSquares(raw));
     if (!(norm > 0)) continue;
@@ -252,7 +273,15 @@ function ballSupport(features: NeuronFeatures, ctx: CheckpointContext, g: Featur
 }
 
 /** max_r ⟨Φ_r − u, v/‖v‖⟩ with Φ_r[j·C + c] = A[j, r]·V[r, c]. */
-function supportAboveCentroid(A: Float32Array, V: Float32Array, m: number, N: number, C: number, v: Float64Array, norm: number): number {
+function supportAboveCentroid(
+  A: Float32Array,
+  V: Float32Array,
+  m: number,
+  N: number,
+  C: number,
+  v: Float64Array,
+  norm: number,
+): number {
   const values = new Float64Array(N);
   for (let j = 0; j < m; j++) {
     for (let r = 0; r < N; r++) {

@@ -90,8 +90,15 @@ function resolveStep(step: StepSize, stability: StabilityInfo): number {
 }
 
 /** GD on the spec's engine, or on the tfjs reference path when none is given. */
-export function trainOn(spec: Pick<PretrainSpec, 'engine' | 'data'>, initial: TwoLayerWeights, tensors: DataTensors, opts: TrainOptions): Promise<TrainResult> {
-  return spec.engine ? spec.engine.train(initial, spec.data, opts) : Promise.resolve().then(() => trainNetwork(initial, tensors, opts));
+export function trainOn(
+  spec: Pick<PretrainSpec, 'engine' | 'data'>,
+  initial: TwoLayerWeights,
+  tensors: DataTensors,
+  opts: TrainOptions,
+): Promise<TrainResult> {
+  return spec.engine
+    ? spec.engine.train(initial, spec.data, opts)
+    : Promise.resolve().then(() => trainNetwork(initial, tensors, opts));
 }
 
 /** The batch options of a run: minibatch SGD draws the batch of step t from the run's seed and t alone. */

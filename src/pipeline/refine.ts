@@ -48,7 +48,12 @@ export class Replayer {
 export type Condition = (features: NeuronFeatures, weights: TwoLayerWeights) => Promise<boolean | null>;
 
 /** Evaluates `condition` on the run's network at iteration t (replayed when t is not a checkpoint). */
-export async function conditionAt(replayer: Replayer, run: PretrainedRun, t: number, condition: Condition): Promise<boolean | null> {
+export async function conditionAt(
+  replayer: Replayer,
+  run: PretrainedRun,
+  t: number,
+  condition: Condition,
+): Promise<boolean | null> {
   const weights = await replayer.weightsAt(t);
   const features = neuronFeatures(weights, run.tensors.x);
   try {
@@ -59,7 +64,12 @@ export async function conditionAt(replayer: Replayer, run: PretrainedRun, t: num
 }
 
 /** The pruner's subnetwork of size n has loss ≤ ε (or, with `accuracy`, training accuracy ≥ the target). */
-export function subnetworkCondition(run: PretrainedRun, pruner: Pruner, n: number, target: { loss: number } | { accuracy: number }): Condition {
+export function subnetworkCondition(
+  run: PretrainedRun,
+  pruner: Pruner,
+  n: number,
+  target: { loss: number } | { accuracy: number },
+): Condition {
   return async (features, weights) => {
     const input = { features, targets: run.tensors.y, weights, n, seed: run.spec.seed };
     const { selection } = checkPruneResult(await pruner.prune(input), input, pruner.name);

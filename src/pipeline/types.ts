@@ -52,7 +52,6 @@ export interface CheckpointMeasurement {
   pruners: PrunerMeasurement[];
 }
 
-
 /** A hypothesis of the theorem checked on this run's numbers. */
 export interface HypothesisResult {
   id: string;

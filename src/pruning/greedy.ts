@@ -65,8 +65,10 @@ function buildGram(features: NeuronFeatures, blockFloats: number): Float32Array 
     for (let start = 0; start < N; start += rowsPerBlock) {
       const rows = Math.min(rowsPerBlock, N - start);
       const block = tf.tidy(() => {
-        const activationRows = rows === N ? features.activationsT : tf.slice(features.activationsT, [start, 0], [rows, m]);
-        const weightRows = rows === N ? features.outWeights : tf.slice(features.outWeights, [start, 0], [rows, outputs]);
+        const activationRows =
+          rows === N ? features.activationsT : tf.slice(features.activationsT, [start, 0], [rows, m]);
+        const weightRows =
+          rows === N ? features.outWeights : tf.slice(features.outWeights, [start, 0], [rows, outputs]);
         return tf.mul(tf.matMul(activationRows, features.activations), tf.matMul(weightRows, outWeightsT));
       });
       gram.set(block.dataSync() as Float32Array, start * N);
@@ -102,7 +104,9 @@ function fullGramRows(features: NeuronFeatures, blockFloats: number): GramRows {
  */
 function lazyGramRows(features: NeuronFeatures): GramRows {
   const diagonal = Float64Array.from(
-    tf.tidy(() => tf.mul(tf.sum(tf.square(features.activationsT), 1), tf.sum(tf.square(features.outWeights), 1)).dataSync()),
+    tf.tidy(() =>
+      tf.mul(tf.sum(tf.square(features.activationsT), 1), tf.sum(tf.square(features.outWeights), 1)).dataSync(),
+    ),
   );
   const outWeightsT = tf.transpose(features.outWeights);
   const cache = new Map<number, Float32Array>();
@@ -194,7 +198,12 @@ function validateGreedyOptions(options: GreedyOptions, op: string): void {
  * Runs greedy forward selection for n steps and returns the multiset S_n in pick order.
  * Features are read once; each step costs O(N), plus one 1×m by m×N product for a first-time pick with 'rows'.
  */
-export function runGreedy(features: NeuronFeatures, targets: Tensor2D, n: number, options: RunGreedyOptions = {}): number[] {
+export function runGreedy(
+  features: NeuronFeatures,
+  targets: Tensor2D,
+  n: number,
+  options: RunGreedyOptions = {},
+): number[] {
   const op = 'runGreedy';
   validateFeatureShapes(features, op);
   validateTargetShape(features, targets, op);
@@ -205,7 +214,8 @@ export function runGreedy(features: NeuronFeatures, targets: Tensor2D, n: number
   const N = features.width;
   const strategy = chooseStrategy(options.strategy ?? 'auto', N, n, options.gramMaxWidth ?? DEFAULT_GRAM_MAX_WIDTH);
   const projections = targetProjections(features, targets);
-  const rows = strategy === 'gram' ? fullGramRows(features, options.blockFloats ?? DEFAULT_BLOCK_FLOATS) : lazyGramRows(features);
+  const rows =
+    strategy === 'gram' ? fullGramRows(features, options.blockFloats ?? DEFAULT_BLOCK_FLOATS) : lazyGramRows(features);
   const scorer = gramScorer(rows, projections);
   const scores = new Float64Array(N);
   const used = withReplacement ? null : new Uint8Array(N);
@@ -214,7 +224,8 @@ export function runGreedy(features: NeuronFeatures, targets: Tensor2D, n: number
     for (let k = 0; k < n; k++) {
       scorer.scoresInto(scores, k);
       const pick = argminLowestIndex(scores, used);
-      if (pick < 0) throw new Error(`${op}: no candidate has a finite score at step ${k + 1} (non-finite features or targets?)`);
+      if (pick < 0)
+        throw new Error(`${op}: no candidate has a finite score at step ${k + 1} (non-finite features or targets?)`);
       options.onStep?.({ k, scores, pick });
       scorer.add(pick);
       if (used) used[pick] = 1;

@@ -39,7 +39,14 @@ function forEachActivationColumn(
 }
 
 /** s += weight · (column ⊗ V[r, :]) for an m×C row-major accumulator s. */
-function addNeuron(sum: Float64Array, column: Float32Array, outWeights: Float32Array, r: number, outputs: number, weight: number): void {
+function addNeuron(
+  sum: Float64Array,
+  column: Float32Array,
+  outWeights: Float32Array,
+  r: number,
+  outputs: number,
+  weight: number,
+): void {
   const vOffset = r * outputs;
   for (let j = 0; j < column.length; j++) {
     const a = column[j] * weight;
@@ -136,7 +143,8 @@ export function classificationAccuracy(output: Tensor2D, classes: Int32Array): n
   const [rows, columns] = output.shape;
   if (columns < 2) throw new Error(`${op}: output must have at least 2 columns (one per class), got ${columns}`);
   if (!(classes instanceof Int32Array)) throw new Error(`${op}: classes must be an Int32Array`);
-  if (classes.length !== rows) throw new Error(`${op}: classes has length ${classes.length}, but output has ${rows} rows`);
+  if (classes.length !== rows)
+    throw new Error(`${op}: classes has length ${classes.length}, but output has ${rows} rows`);
   if (rows === 0) throw new Error(`${op}: output has no rows`);
   classes.forEach((k, j) => {
     if (k < 0 || k >= columns) throw new Error(`${op}: classes[${j}] = ${k} is not a class index in [0, ${columns})`);
@@ -160,7 +168,8 @@ export interface SelectionSummary {
 export function selectionSummary(selection: readonly number[]): SelectionSummary {
   if (!Array.isArray(selection)) throw new Error('selectionSummary: selection must be an array of neuron indices');
   selection.forEach((r, i) => {
-    if (!Number.isInteger(r) || r < 0) throw new Error(`selectionSummary: selection[${i}] = ${r} is not a non-negative integer`);
+    if (!Number.isInteger(r) || r < 0)
+      throw new Error(`selectionSummary: selection[${i}] = ${r} is not a non-negative integer`);
   });
   const counts = multiplicities(selection);
   return { size: selection.length, distinct: counts.length, multiplicities: counts };

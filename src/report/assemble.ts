@@ -2,12 +2,25 @@
  * The report document of a `verify` experiment: its result, the theory as configured (expressions, LaTeX,
  * the T* derivation) and the summary verdict table. Pure: the same result and config give the same document.
  */
-import { EXPRESSION_IDS, EXPRESSIONS, allExpressionsLatex, deriveTStarSlopes, resolveTheory, type TheoryOverrides } from '../../theory';
+import {
+  EXPRESSION_IDS,
+  EXPRESSIONS,
+  allExpressionsLatex,
+  deriveTStarSlopes,
+  resolveTheory,
+  type TheoryOverrides,
+} from '../../theory';
 import type { ExperimentConfig } from '../experiment/config';
 import { runId } from '../experiment/config';
 import type { ExperimentResult } from '../experiment/verify';
 import type { CheckResult, ScalingResult } from '../experiment/types';
-import { REPORT_SCHEMA_VERSION, type Environment, type ExpressionRecord, type ReportDocument, type SummaryRow } from './types';
+import {
+  REPORT_SCHEMA_VERSION,
+  type Environment,
+  type ExpressionRecord,
+  type ReportDocument,
+  type SummaryRow,
+} from './types';
 
 export interface ReportContext {
   environment: Environment;
@@ -15,7 +28,11 @@ export interface ReportContext {
   rationale: string[];
 }
 
-export function assembleReport(config: ExperimentConfig, result: ExperimentResult, context: ReportContext): ReportDocument {
+export function assembleReport(
+  config: ExperimentConfig,
+  result: ExperimentResult,
+  context: ReportContext,
+): ReportDocument {
   const slopes = deriveTStarSlopes(config.theory as TheoryOverrides);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -55,7 +72,8 @@ function expressionRecords(config: ExperimentConfig): ExpressionRecord[] {
 
 function summaryRows(checks: CheckResult[], scaling: ScalingResult[]): SummaryRow[] {
   const rows: SummaryRow[] = [];
-  for (const s of scaling) rows.push({ check: `scaling of ${s.quantity} with m`, kind: 'scaling', verdict: s.verdict, detail: s.reason });
+  for (const s of scaling)
+    rows.push({ check: `scaling of ${s.quantity} with m`, kind: 'scaling', verdict: s.verdict, detail: s.reason });
   for (const c of checks) {
     const hyps = c.violatedHypotheses.length ? ` [premises violated: ${c.violatedHypotheses.join(', ')}]` : '';
     rows.push({ check: `${c.id}: ${c.statement}`, kind: c.kind, verdict: c.verdict, detail: c.detail + hyps });

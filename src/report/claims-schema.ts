@@ -16,7 +16,11 @@ type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never
 
 const KINDS = ['invariant', 'claim', 'contract'] as const satisfies readonly PropertyKind[];
 const SOURCES = ['[Du19]', '[FW]', '[R]', '[contract]'] as const satisfies readonly PropertySource[];
-const REPLAY_STATUSES = ['still fails', 'now passes', 'unreadable'] as const satisfies readonly ReplayRecord['status'][];
+const REPLAY_STATUSES = [
+  'still fails',
+  'now passes',
+  'unreadable',
+] as const satisfies readonly ReplayRecord['status'][];
 
 const nonNegative: Schema = { type: 'number', minimum: 0 };
 const nullableNum: Schema = { type: ['number', 'null'] };
@@ -38,7 +42,12 @@ function objectOf<T>(properties: { [K in keyof T]-?: Schema }, optional: readonl
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
-const hypothesis = objectOf<HypothesisStatus>({ id: nonEmpty, holds: { type: ['boolean', 'null'] }, detail: str, factor: nullableNum });
+const hypothesis = objectOf<HypothesisStatus>({
+  id: nonEmpty,
+  holds: { type: ['boolean', 'null'] },
+  detail: str,
+  factor: nullableNum,
+});
 
 const counterexample = objectOf<CounterexampleRecord>({
   case: anything,
@@ -77,7 +86,13 @@ const propertyResult = objectOf<PropertyRunResult>({
   error: nullableStr,
 });
 
-const summaryLine = objectOf<SummaryLine>({ id: nonEmpty, kind: enumOf(KINDS), verdict: enumOf(VERDICTS), cases: str, detail: str });
+const summaryLine = objectOf<SummaryLine>({
+  id: nonEmpty,
+  kind: enumOf(KINDS),
+  verdict: enumOf(VERDICTS),
+  cases: str,
+  detail: str,
+});
 
 const environment = ENVIRONMENT_SCHEMA;
 
@@ -90,14 +105,31 @@ const header = {
   wallSeconds: nonNegative,
 } as const;
 
-const sessionSettings = objectOf<SessionSettings>({ seed: int, quick: bool, timeLimitSeconds: { type: 'number', exclusiveMinimum: 0 }, store: nullableStr, pruner: nonEmpty });
-const prunerSettings = objectOf<PrunerCheckSettings>({ seed: int, quick: bool, timeLimitSeconds: { type: 'number', exclusiveMinimum: 0 }, store: nullableStr });
+const sessionSettings = objectOf<SessionSettings>({
+  seed: int,
+  quick: bool,
+  timeLimitSeconds: { type: 'number', exclusiveMinimum: 0 },
+  store: nullableStr,
+  pruner: nonEmpty,
+});
+const prunerSettings = objectOf<PrunerCheckSettings>({
+  seed: int,
+  quick: bool,
+  timeLimitSeconds: { type: 'number', exclusiveMinimum: 0 },
+  store: nullableStr,
+});
 
 const comparison = objectOf<PrunerComparison>({
   pruners: arrayOf(nonEmpty),
   cases: arrayOf(objectOf<ComparisonCase>({ case: anything, losses: recordOf(nullableNum), errors: recordOf(str) })),
   rows: arrayOf(
-    objectOf<ComparisonRow>({ pruner: nonEmpty, cases: count, meanLoss: nullableNum, geometricMeanRatioToGreedy: nullableNum, atMostGreedy: count }),
+    objectOf<ComparisonRow>({
+      pruner: nonEmpty,
+      cases: count,
+      meanLoss: nullableNum,
+      geometricMeanRatioToGreedy: nullableNum,
+      atMostGreedy: count,
+    }),
   ),
 });
 
@@ -137,15 +169,18 @@ function validators(): { claims: ValidateFunction; pruner: ValidateFunction } {
 function describeError(e: ErrorObject): string {
   const where = e.instancePath || '/';
   const params = e.params as Record<string, unknown>;
-  if (params.additionalProperty !== undefined) return `${where}: unexpected field '${String(params.additionalProperty)}'`;
-  if (e.keyword === 'type' && String(params.type).includes('number')) return `${where}: ${e.message} (NaN and ±Infinity are not allowed)`;
+  if (params.additionalProperty !== undefined)
+    return `${where}: unexpected field '${String(params.additionalProperty)}'`;
+  if (e.keyword === 'type' && String(params.type).includes('number'))
+    return `${where}: ${e.message} (NaN and ±Infinity are not allowed)`;
   return `${where}: ${e.message}`;
 }
 
 /** Validates a claims or check-pruner report document (dispatching on `kind`). */
 export function validatePropertyReport(doc: unknown): { valid: boolean; errors: string[] } {
   const kind = (doc as { kind?: unknown } | null)?.kind;
-  if (kind !== 'claims' && kind !== 'check-pruner') return { valid: false, errors: [`/kind: must be 'claims' or 'check-pruner', got ${JSON.stringify(kind)}`] };
+  if (kind !== 'claims' && kind !== 'check-pruner')
+    return { valid: false, errors: [`/kind: must be 'claims' or 'check-pruner', got ${JSON.stringify(kind)}`] };
   const validate = kind === 'claims' ? validators().claims : validators().pruner;
   const valid = validate(doc) as boolean;
   return { valid, errors: valid ? [] : (validate.errors ?? []).map(describeError) };

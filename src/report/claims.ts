@@ -4,14 +4,20 @@
  * `<out>/<run-id>/{report.md, report.json}`. The run id is a readable prefix plus a hash of the settings.
  */
 import { createHash } from 'node:crypto';
-import type { PrunerCheckResult, PrunerCheckSettings, PrunerComparison } from '../claims/pruner-check';
+import type { PrunerCheckResult, PrunerComparison } from '../claims/pruner-check';
 import type { PropertyKind } from '../testing/property';
 import type { PropertyRunResult } from '../claims/runner';
 import type { SessionResult } from '../claims/session';
 import { canonicalJson } from '../files/json';
 import { writeDirectoryAtomically } from '../files/atomic';
 import { validatePropertyReport } from './claims-schema';
-import { PROPERTY_REPORT_SCHEMA_VERSION, type ClaimsReportDocument, type PrunerReportDocument, type PropertyReportDocument, type SummaryLine } from './claims-types';
+import {
+  PROPERTY_REPORT_SCHEMA_VERSION,
+  type ClaimsReportDocument,
+  type PrunerReportDocument,
+  type PropertyReportDocument,
+  type SummaryLine,
+} from './claims-types';
 import { esc, fmt, table } from './format';
 import type { Environment } from './types';
 import { stableJson } from './write';
@@ -41,13 +47,29 @@ function jsonSafe(result: PropertyRunResult): PropertyRunResult {
   const ce = result.counterexample;
   return {
     ...result,
-    counterexample: { ...ce, measured: clean(ce.measured), hypotheses: ce.hypotheses.map((h) => ({ ...h, factor: h.factor !== null && Number.isFinite(h.factor) ? h.factor : null })) },
+    counterexample: {
+      ...ce,
+      measured: clean(ce.measured),
+      hypotheses: ce.hypotheses.map((h) => ({
+        ...h,
+        factor: h.factor !== null && Number.isFinite(h.factor) ? h.factor : null,
+      })),
+    },
   };
 }
 
 export function summaryLine(r: PropertyRunResult): SummaryLine {
-  const detail = r.error ?? r.counterexample?.detail ?? (r.verdict === 'PASS' ? `held on ${r.cases.passed} case(s)` : 'no case was in scope');
-  return { id: r.id, kind: r.kind, verdict: r.verdict, cases: `${r.cases.passed} / ${r.cases.notApplicable} / ${r.cases.evaluated}`, detail };
+  const detail =
+    r.error ??
+    r.counterexample?.detail ??
+    (r.verdict === 'PASS' ? `held on ${r.cases.passed} case(s)` : 'no case was in scope');
+  return {
+    id: r.id,
+    kind: r.kind,
+    verdict: r.verdict,
+    cases: `${r.cases.passed} / ${r.cases.notApplicable} / ${r.cases.evaluated}`,
+    detail,
+  };
 }
 
 export function claimsReportDocument(session: SessionResult, meta: ReportMeta): ClaimsReportDocument {
@@ -66,7 +88,10 @@ export function claimsReportDocument(session: SessionResult, meta: ReportMeta): 
   };
 }
 
-export function prunerReportDocument(result: PrunerCheckResult, meta: ReportMeta & { module: string | null; moduleHash?: string }): PrunerReportDocument {
+export function prunerReportDocument(
+  result: PrunerCheckResult,
+  meta: ReportMeta & { module: string | null; moduleHash?: string },
+): PrunerReportDocument {
   const contracts = result.contracts.map(jsonSafe);
   const claims = result.claims.map(jsonSafe);
   return {
@@ -114,8 +139,13 @@ function counts(record: Record<string, number>): string {
 function counterexampleSection(r: PropertyRunResult): string[] {
   const ce = r.counterexample;
   if (!ce) return [];
-  const hyps = ce.violatedHypotheses.length ? ce.violatedHypotheses.map((h) => `${h.id} (${esc(h.detail)})`).join('; ') : 'none';
-  const measured = Object.entries(ce.measured).map(([k, v]) => `${esc(k)} = ${fmt(v)}`).join(', ') || '—';
+  const hyps = ce.violatedHypotheses.length
+    ? ce.violatedHypotheses.map((h) => `${h.id} (${esc(h.detail)})`).join('; ')
+    : 'none';
+  const measured =
+    Object.entries(ce.measured)
+      .map(([k, v]) => `${esc(k)} = ${fmt(v)}`)
+      .join(', ') || '—';
   const origin = ce.fromStore ? 'replayed from the counterexample store' : 'found in this run';
   // Shrinking shares the property's time budget: when it ran out, this is the smallest case found so far.
   const cut = r.interrupted ? ' (shrinking cut short by the time limit: a longer --time-limit may shrink further)' : '';
@@ -160,10 +190,15 @@ function storeSection(results: PropertyRunResult[], dir: string | null): string[
     `Store: \`${dir}\` — one JSON file per property (seed, path and shrunk case); stored cases are replayed before any generated case, and removed once they pass. Delete a file to explore that property afresh.`,
     '',
     replays.length
-      ? table(['property', 'stored case', 'replay'], replays.map((r) => [r.id, `\`${r.replay!.file}\``, `${r.replay!.status}: ${esc(r.replay!.detail)}`]))
+      ? table(
+          ['property', 'stored case', 'replay'],
+          replays.map((r) => [r.id, `\`${r.replay!.file}\``, `${r.replay!.status}: ${esc(r.replay!.detail)}`]),
+        )
       : 'No stored counterexample was replayed.',
     '',
-    recorded.length ? `Recorded now: ${recorded.map((r) => r.id).join(', ')}.` : 'Nothing recorded: no property failed.',
+    recorded.length
+      ? `Recorded now: ${recorded.map((r) => r.id).join(', ')}.`
+      : 'Nothing recorded: no property failed.',
     '',
   ];
 }
@@ -172,7 +207,9 @@ function environmentLines(env: Environment): string[] {
   return [
     `- Backend: ${esc(env.backendDetail)}`,
     `- Node ${env.node}, ${env.platform}, ${env.cpus} CPU(s)`,
-    `- Packages: ${Object.entries(env.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `- Packages: ${Object.entries(env.packages)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     `- Commit: ${env.commit ?? 'unknown'}`,
   ];
 }
@@ -224,17 +261,25 @@ function comparisonSection(c: PrunerComparison | null, skipped: string | null): 
   if (!c) return [`Skipped: ${esc(skipped ?? 'not run')}.`, ''];
   const rows = table(
     ['pruner', 'cases', 'mean loss', 'geometric mean loss / greedy', 'cases with loss ≤ greedy'],
-    c.rows.map((r) => [r.pruner, String(r.cases), fmt(r.meanLoss), fmt(r.geometricMeanRatioToGreedy), String(r.atMostGreedy)]),
+    c.rows.map((r) => [
+      r.pruner,
+      String(r.cases),
+      fmt(r.meanLoss),
+      fmt(r.geometricMeanRatioToGreedy),
+      String(r.atMostGreedy),
+    ]),
   );
   const perCase = table(
     ['case', ...c.pruners],
     c.cases.map((k) => [
-      esc(`m=${k.case.dataset.m} d=${k.case.dataset.d} ${k.case.dataset.labels} N=${k.case.width} n=${k.case.n} ${k.case.parameterisation} T=${k.case.iterations}`),
+      esc(
+        `m=${k.case.dataset.m} d=${k.case.dataset.d} ${k.case.dataset.labels} N=${k.case.width} n=${k.case.n} ${k.case.parameterisation} T=${k.case.iterations}`,
+      ),
       ...c.pruners.map((p) => (k.errors[p] ? `error: ${esc(k.errors[p])}` : fmt(k.losses[p]))),
     ]),
   );
   return [
-    'Normalised training loss ‖f_S − y‖²/(2m) of each pruner at the end of pre-training (t = T), at the case\'s n, on the same generated cases.',
+    "Normalised training loss ‖f_S − y‖²/(2m) of each pruner at the end of pre-training (t = T), at the case's n, on the same generated cases.",
     '',
     rows,
     '',
@@ -284,20 +329,43 @@ export function renderPrunerMarkdown(doc: PrunerReportDocument): string {
 }
 
 /** Validates and writes `<outDir>/<runId>/{report.md, report.json}` atomically. */
-export async function writePropertyReport(doc: PropertyReportDocument, outDir: string): Promise<{ dir: string; files: string[] }> {
+export async function writePropertyReport(
+  doc: PropertyReportDocument,
+  outDir: string,
+): Promise<{ dir: string; files: string[] }> {
   const json = stableJson(doc);
-  for (const [what, value] of [['document', doc], ['report.json', JSON.parse(json) as unknown]] as const) {
+  for (const [what, value] of [
+    ['document', doc],
+    ['report.json', JSON.parse(json) as unknown],
+  ] as const) {
     const { valid, errors } = validatePropertyReport(value);
-    if (!valid) throw new Error(`writePropertyReport: ${what} of run '${doc.runId}' does not match the schema:\n${errors.slice(0, 20).map((e) => `  - ${e}`).join('\n')}`);
+    if (!valid)
+      throw new Error(
+        `writePropertyReport: ${what} of run '${doc.runId}' does not match the schema:\n${errors
+          .slice(0, 20)
+          .map((e) => `  - ${e}`)
+          .join('\n')}`,
+      );
   }
   const markdown = doc.kind === 'claims' ? renderClaimsMarkdown(doc) : renderPrunerMarkdown(doc);
-  return writeDirectoryAtomically(outDir, doc.runId, new Map([['report.md', markdown], ['report.json', json]]));
+  return writeDirectoryAtomically(
+    outDir,
+    doc.runId,
+    new Map([
+      ['report.md', markdown],
+      ['report.json', json],
+    ]),
+  );
 }
 
 /** The sections every claims / check-pruner report ends with: the store, how to replay, the environment. */
 function trailerSections(
   properties: Parameters<typeof storeSection>[0],
-  doc: { command: string; settings: { seed: number; store: Parameters<typeof storeSection>[1] }; environment: Parameters<typeof environmentLines>[0] },
+  doc: {
+    command: string;
+    settings: { seed: number; store: Parameters<typeof storeSection>[1] };
+    environment: Parameters<typeof environmentLines>[0];
+  },
 ): string[] {
   return [
     '## Counterexample store',

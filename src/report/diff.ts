@@ -107,9 +107,7 @@ function criticalMoves(a: ScalingResult[], b: ScalingResult[]): CriticalMove[] {
   for (const sa of a) {
     const sb = b.find((s) => s.quantity === sa.quantity);
     if (!sb) continue;
-    const ms = [...new Set([...sa.observations, ...sb.observations].map((p) => p.m))].sort(
-      (x, y) => x - y,
-    );
+    const ms = [...new Set([...sa.observations, ...sb.observations].map((p) => p.m))].sort((x, y) => x - y);
     for (const m of ms) {
       const before = criticalRange(sa, m);
       const after = criticalRange(sb, m);

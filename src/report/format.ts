@@ -19,11 +19,6 @@ export function fmtMeanStd(mean: number | null, std: number | null, count: numbe
   return count > 1 && std !== null ? `${fmt(mean)} ± ${fmt(std, 2)}` : fmt(mean);
 }
 
-/** A critical time: null means the condition never held from some checkpoint on. */
-export function fmtTime(t: number | null): string {
-  return t === null ? 'not reached' : String(t);
-}
-
 /** Escapes text that came from data (details, statements) so markdown does not reinterpret it. */
 export function esc(text: string): string {
   return text.replace(/[\\*_`]/g, (c) => `\\${c}`).replace(/</g, '&lt;');

@@ -21,7 +21,7 @@ import {
   subnetworkAt,
 } from './aggregate';
 import type { RunGroup } from './aggregate';
-import { esc, fmt, fmtMeanStd, fmtTime, table } from './format';
+import { esc, fmt, fmtMeanStd, table } from './format';
 import { PLOTS, applicablePlots } from './plots';
 import type { ReportDocument } from './types';
 
@@ -131,7 +131,10 @@ function configurationSection(doc: ReportDocument): string {
     ['parameterisation', c.parameterisation],
     ['width N', String(c.width)],
     ['initial scale κ', String(c.kappa)],
-    ['step size η', c.etaRelative === undefined ? String(c.eta) : `${c.etaRelative} × the stability limit of each run (per m)`],
+    [
+      'step size η',
+      c.etaRelative === undefined ? String(c.eta) : `${c.etaRelative} × the stability limit of each run (per m)`,
+    ],
     ['iterations T', String(c.iterations)],
     ['training', c.batchSize === null ? 'full-batch GD' : `minibatch SGD, batch size ${c.batchSize}`],
     ['checkpoints (log-spaced in [0, T])', String(c.checkpoints)],
@@ -143,7 +146,8 @@ function configurationSection(doc: ReportDocument): string {
     ['max m for kernel eigenproblems', String(c.maxKernelM)],
     ['theory overrides', overrides.length > 0 ? overrides.join('; ') : 'none'],
   ];
-  const rationale = doc.configRationale.length > 0 ? doc.configRationale.map((r) => `- ${esc(r)}`).join('\n') : '- (none given)';
+  const rationale =
+    doc.configRationale.length > 0 ? doc.configRationale.map((r) => `- ${esc(r)}`).join('\n') : '- (none given)';
   return [heading('Configuration'), table(['setting', 'value'], rows), '### Rationale', rationale].join('\n\n');
 }
 
@@ -203,21 +207,27 @@ function plotsSection(doc: ReportDocument): string {
   const drawn = applicablePlots(doc);
   const missing = PLOTS.filter((p) => !drawn.includes(p));
   const images = drawn.map((p) => `![${esc(p.title)}](${p.file})`);
-  const omitted = missing.length > 0 ? [`Not drawn (no data for them in this run): ${missing.map((p) => p.title).join('; ')}.`] : [];
+  const omitted =
+    missing.length > 0 ? [`Not drawn (no data for them in this run): ${missing.map((p) => p.title).join('; ')}.`] : [];
   return [heading('Plots'), ...images, ...omitted].join('\n\n');
 }
 
 function boundsSection(doc: ReportDocument): string {
   if (doc.expressions.length === 0) return [heading('Bounds'), 'No bound expressions recorded.'].join('\n\n');
   const labels = [...new Set([...Object.keys(SOURCE_LABELS), ...doc.expressions.map((e) => e.label)])];
-  const parts: string[] = [heading('Bounds'), 'Labels: [Du19] cited published result, [FW] proved in THEORY.md, [R] reconstruction of the paper’s theorem.'];
+  const parts: string[] = [
+    heading('Bounds'),
+    'Labels: [Du19] cited published result, [FW] proved in THEORY.md, [R] reconstruction of the paper’s theorem.',
+  ];
   for (const label of labels) {
     const group = doc.expressions.filter((e) => e.label === label);
     if (group.length === 0) continue;
     parts.push(`### ${label} ${SOURCE_LABELS[label] ?? ''}`.trimEnd());
     for (const e of group) {
       const override = e.overridden ? ' — **overridden from the config file**' : '';
-      parts.push(`**${esc(e.id)}** ${label}: ${esc(e.statement)}${override}\n\n$$\n${e.latex}\n$$\n\nmathjs: \`${e.expression}\``);
+      parts.push(
+        `**${esc(e.id)}** ${label}: ${esc(e.statement)}${override}\n\n$$\n${e.latex}\n$$\n\nmathjs: \`${e.expression}\``,
+      );
     }
   }
   return parts.join('\n\n');
@@ -225,7 +235,9 @@ function boundsSection(doc: ReportDocument): string {
 
 function derivationSection(doc: ReportDocument): string {
   if (doc.derivation.length === 0) return [heading('Derivation'), 'No derivation recorded.'].join('\n\n');
-  const steps = doc.derivation.map((d, i) => `${i + 1}. ${esc(d.statement)}\n\n$$\n${d.latex}\n$$\n\nresult: \`${d.result}\``);
+  const steps = doc.derivation.map(
+    (d, i) => `${i + 1}. ${esc(d.statement)}\n\n$$\n${d.latex}\n$$\n\nresult: \`${d.result}\``,
+  );
   return [heading('Derivation'), ...steps].join('\n\n');
 }
 
@@ -264,7 +276,6 @@ function hullCell(cs: CheckpointMeasurement[]): string {
 
 function checkpointTable(doc: ReportDocument, group: RunGroup): string {
   const sizes = measuredSizes(doc);
-  const nMax = sizes[sizes.length - 1];
   const classification = isClassification(doc);
   const hasGram = group.runs.some((r) => r.checkpoints.some((c) => c.gramLambdaMin !== null));
   const b1Rate = meanOf(group.runs.map((r) => (r.lambda0 === null ? null : (r.etaEffective * r.lambda0) / 2)));
@@ -331,7 +342,9 @@ function criticalCell(c: CriticalTime | null | undefined): string {
 
 function criticalSection(doc: ReportDocument): string {
   const sizes = measuredSizes(doc);
-  const accuracySizes = [...new Set(doc.runs.flatMap((r) => r.critical.tCritAccuracy.map((x) => x.n)))].sort((a, b) => a - b);
+  const accuracySizes = [...new Set(doc.runs.flatMap((r) => r.critical.tCritAccuracy.map((x) => x.n)))].sort(
+    (a, b) => a - b,
+  );
   const hasDenseAccuracy = doc.runs.some((r) => r.critical.tDenseAccuracy !== null);
   const header = [
     'm',
@@ -375,12 +388,14 @@ function criticalSection(doc: ReportDocument): string {
   return [
     heading('Critical times'),
     'Each critical time is the first iteration from which its condition holds at every later checkpoint: t_in (y stays in ' +
-      'the hull; undecided checkpoints count neither way), t_dense (the dense network\'s own loss stays ≤ ε; exact, R(t) is ' +
-      'recorded at every iteration), t_crit (the greedy subnetwork\'s loss stays ≤ ε). Checkpoints bracket a crossing; the ' +
+      "the hull; undecided checkpoints count neither way), t_dense (the dense network's own loss stays ≤ ε; exact, R(t) is " +
+      "recorded at every iteration), t_crit (the greedy subnetwork's loss stays ≤ ε). Checkpoints bracket a crossing; the " +
       `bracket is then narrowed by bisection on replayed GD to max(${doc.config.resolution.absolute}, ${fmt(100 * doc.config.resolution.relative)} % of t) iterations, shown as [lo, t] ` +
       '(‡: checkpoint bracket only). "> T": right-censored, kept in the scaling fits as such. ' +
       `ε per run: ${doc.config.epsilonRelative != null ? `${doc.config.epsilonRelative} × ‖y‖²/(2m) (the zero predictor's loss), fixed before the runs` : `${doc.config.epsilon} as configured`}` +
-      (accuracy != null ? `; accuracy target ${doc.config.targetAccuracyRelative != null ? `${doc.config.targetAccuracyRelative} × the dense network's training accuracy at T` : fmt(accuracy)}.` : '.') +
+      (accuracy != null
+        ? `; accuracy target ${doc.config.targetAccuracyRelative != null ? `${doc.config.targetAccuracyRelative} × the dense network's training accuracy at T` : fmt(accuracy)}.`
+        : '.') +
       ' T*(m) of B3 with ρ_min = min over checkpoints of ρ_t (what the B3 claims use) and with ρ_0; t_in / T* is the tightness of B3.',
     table(header, rows),
     ...(notes.length > 0 ? ['Notes on T*:', notes.join('\n')] : []),
@@ -417,7 +432,9 @@ function prunerSection(doc: ReportDocument): string {
         esc(pruner),
         ...sizes.map((n) => stat(at(n).map((s) => s.loss))),
         ...(classification ? [stat(present(largest.map((s) => s.accuracy)))] : []),
-        largest.length > 0 ? `${fmt(meanOf(largest.map((s) => s.distinct)))} / ${fmt(meanOf(largest.map((s) => s.size)))}` : '—',
+        largest.length > 0
+          ? `${fmt(meanOf(largest.map((s) => s.distinct)))} / ${fmt(meanOf(largest.map((s) => s.size)))}`
+          : '—',
         fmt(mean(ms)),
       ]);
     }
@@ -439,7 +456,7 @@ function scalingSection(doc: ReportDocument): string {
     heading('Scaling fits'),
     'Each critical time against m: log (a + b·ln m), power (c·m^α), offset power (a + c·m^α) and saturating (a − c·m^−β) ' +
       'fitted by censored maximum likelihood on the (m, seed) runs, intervals and censoring respected; a verdict needs the ' +
-      'AICc margin and the held-out prediction at the largest m to agree, and is stated only when this design\'s simulated ' +
+      "AICc margin and the held-out prediction at the largest m to agree, and is stated only when this design's simulated " +
       'power for it is ≥ 0.8 with a false-verdict rate ≤ 0.1 (calibration).',
     ...(blocks.length > 0 ? blocks : ['No scaling fit in this run.']),
   ].join('\n\n');
@@ -451,32 +468,64 @@ function premisesCell(c: CheckResult): string {
 
 function checkRow(c: CheckResult): string[] {
   const counts = `${c.checked} / ${c.vacuous} / ${c.undecided}`;
-  return [esc(c.id), esc(c.statement), verdictText(c.verdict), counts, fmt(c.tightness), esc(c.detail), c.kind === 'claim' ? premisesCell(c) : '—'];
+  return [
+    esc(c.id),
+    esc(c.statement),
+    verdictText(c.verdict),
+    counts,
+    fmt(c.tightness),
+    esc(c.detail),
+    c.kind === 'claim' ? premisesCell(c) : '—',
+  ];
 }
 
 function failureRows(doc: ReportDocument, kind: CheckResult['kind']): string[][] {
   const perRun = sortedRuns(doc).flatMap((r) =>
     r.checks
       .filter((c) => c.kind === kind)
-      .flatMap((c) => c.failures.map((f) => [esc(c.id), String(r.m), String(r.seed), String(f.t), f.n === undefined ? '—' : String(f.n), esc(f.detail)])),
+      .flatMap((c) =>
+        c.failures.map((f) => [
+          esc(c.id),
+          String(r.m),
+          String(r.seed),
+          String(f.t),
+          f.n === undefined ? '—' : String(f.n),
+          esc(f.detail),
+        ]),
+      ),
   );
   if (perRun.length > 0 || doc.runs.length > 0) return perRun;
   // Aggregated failures without a run attached (e.g. from property tests over generated cases).
   return doc.checks
     .filter((c) => c.kind === kind)
-    .flatMap((c) => c.failures.map((f) => [esc(c.id), '—', '—', String(f.t), f.n === undefined ? '—' : String(f.n), esc(f.detail)]));
+    .flatMap((c) =>
+      c.failures.map((f) => [esc(c.id), '—', '—', String(f.t), f.n === undefined ? '—' : String(f.n), esc(f.detail)]),
+    );
 }
 
 function checksBlock(doc: ReportDocument, kind: CheckResult['kind']): string {
   const checks = doc.checks.filter((c) => c.kind === kind);
   const failures = failureRows(doc, kind);
   const listed = failures.slice(0, MAX_LISTED_FAILURES);
-  const more = failures.length > listed.length ? [`… ${failures.length - listed.length} more failures in report.json.`] : [];
-  const header = ['check', 'statement', 'verdict', 'decided / could not fail / undecided', 'largest measured ÷ bound', 'detail', 'premises violated'];
+  const more =
+    failures.length > listed.length ? [`… ${failures.length - listed.length} more failures in report.json.`] : [];
+  const header = [
+    'check',
+    'statement',
+    'verdict',
+    'decided / could not fail / undecided',
+    'largest measured ÷ bound',
+    'detail',
+    'premises violated',
+  ];
   return [
     checks.length > 0 ? table(header, checks.map(checkRow)) : `No ${kind}s were checked.`,
     ...(failures.length > 0
-      ? [`#### ${kind === 'claim' ? 'Counterexamples' : 'Invariant failures'}`, table([kind, 'm', 'seed', 't', 'n', 'detail'], listed), ...more]
+      ? [
+          `#### ${kind === 'claim' ? 'Counterexamples' : 'Invariant failures'}`,
+          table([kind, 'm', 'seed', 't', 'n', 'detail'], listed),
+          ...more,
+        ]
       : [`No ${kind} failed in any run.`]),
   ].join('\n\n');
 }
@@ -487,7 +536,7 @@ function checksSection(doc: ReportDocument): string {
     'Every check comes from one registry (src/checks) and takes its bounds from the theory module, overrides applied. ' +
       'A comparison counts as decided only when it could have failed; comparisons that could not fail (e.g. a bound at or ' +
       'above D_y², the largest loss any subnetwork can have) are counted apart, and a check with no decided comparison is ' +
-      'VACUOUS, never PASS. UNDECIDED: below the arithmetic\'s precision floor, or hull membership not certified.',
+      "VACUOUS, never PASS. UNDECIDED: below the arithmetic's precision floor, or hull membership not certified.",
     '### Invariants',
     'Invariants must hold in every case: a failure is a bug in pruneproof or in the pruner under test.',
     checksBlock(doc, 'invariant'),

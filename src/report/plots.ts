@@ -41,7 +41,6 @@ const FACET_WIDTH = 220;
 const FACET_HEIGHT = 200;
 /** Longest residual curve drawn per run; longer ones are thinned (first and last point kept). */
 const MAX_CURVE_POINTS = 400;
-const CURVE_SAMPLES = 48;
 
 const BASE_CONFIG = {
   axis: { labelFontSize: 11, titleFontSize: 12, grid: true },
@@ -67,7 +66,8 @@ const STROKE_LEGEND = {
 /** Log axis fitted to the data (vega's "nice" log domain can add a whole empty decade). */
 const LOG_TIGHT = { type: 'log', nice: false };
 const LOG_PADDED = { type: 'log', nice: false, padding: 14 };
-const TICK_LABEL = "datum.value >= 0.001 && datum.value < 10000 ? format(datum.value, '~g') : format(datum.value, '.0e')";
+const TICK_LABEL =
+  "datum.value >= 0.001 && datum.value < 10000 ? format(datum.value, '~g') : format(datum.value, '.0e')";
 
 /**
  * Ticks for a log axis over the given values: decades, plus 2× and 5× when the range is short, so
@@ -91,12 +91,6 @@ function logAxis(values: readonly unknown[]): { values: number[]; labelExpr: str
 
 function positive(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x) && x > 0;
-}
-
-function logSpaced(lo: number, hi: number, count: number): number[] {
-  const a = Math.log(lo);
-  const b = Math.log(hi);
-  return Array.from({ length: count }, (_, i) => Math.exp(a + ((b - a) * i) / (count - 1)));
 }
 
 /** Evenly thinned indices 0..length−1, always keeping both ends. */
@@ -139,7 +133,9 @@ function lossVsTSpec(doc: ReportDocument): TopLevelSpec {
       text: `Greedy subnetwork loss vs pre-training iterations (n = ${n})`,
       subtitle: [
         'line: mean over seeds, band: min–max over seeds; dotted: target ε',
-        tStar.length > 0 ? 'dashed verticals: T*(m) of B3 (η as configured, mean over seeds)' : 'T*(m) of B3 lies outside the plotted range for every m',
+        tStar.length > 0
+          ? 'dashed verticals: T*(m) of B3 (η as configured, mean over seeds)'
+          : 'T*(m) of B3 lies outside the plotted range for every m',
       ],
     },
     width: WIDTH,
@@ -153,7 +149,13 @@ function lossVsTSpec(doc: ReportDocument): TopLevelSpec {
             mark: { type: 'area', opacity: 0.18 },
             encoding: {
               x: { field: 't1', type: 'quantitative', scale: LOG_TIGHT, title: 't + 1 (GD iterations + 1, log scale)' },
-              y: { field: 'lo', type: 'quantitative', scale: { type: 'log' }, axis: yAxis, title: 'greedy loss L(f_S) = ‖f_S − y‖²/(2m)' },
+              y: {
+                field: 'lo',
+                type: 'quantitative',
+                scale: { type: 'log' },
+                axis: yAxis,
+                title: 'greedy loss L(f_S) = ‖f_S − y‖²/(2m)',
+              },
               y2: { field: 'hi' },
               color: M_COLOR,
             },
@@ -171,7 +173,10 @@ function lossVsTSpec(doc: ReportDocument): TopLevelSpec {
       {
         data: { values: [{ epsilon: doc.config.epsilon, label: `ε = ${doc.config.epsilon}` }] },
         layer: [
-          { mark: { type: 'rule', strokeDash: [2, 3], color: '#444' }, encoding: { y: { field: 'epsilon', type: 'quantitative' } } },
+          {
+            mark: { type: 'rule', strokeDash: [2, 3], color: '#444' },
+            encoding: { y: { field: 'epsilon', type: 'quantitative' } },
+          },
           {
             mark: { type: 'text', align: 'left', dx: 4, dy: -6, x: 0, color: '#444' },
             encoding: { y: { field: 'epsilon', type: 'quantitative' }, text: { field: 'label' } },
@@ -242,7 +247,9 @@ function denseResidualSpec(doc: ReportDocument): TopLevelSpec {
       text: 'Dense residual R(t)/R(0) against the B1 contraction (1 − ηλ0/2)^t',
       subtitle: [
         'one line per seed; B1 uses each run’s η and λ0 (a straight line on this log axis)',
-        ...(missing > 0 ? [`no B1 line for ${missing} run(s): λ0 not computed (m > maxKernelM) or ηλ0/2 ∉ (0, 1)`] : []),
+        ...(missing > 0
+          ? [`no B1 line for ${missing} run(s): λ0 not computed (m > maxKernelM) or ηλ0/2 ∉ (0, 1)`]
+          : []),
       ],
     },
     width: WIDTH,
@@ -252,13 +259,25 @@ function denseResidualSpec(doc: ReportDocument): TopLevelSpec {
     mark: { type: 'line', strokeWidth: 1.5 },
     encoding: {
       x: { field: 't', type: 'quantitative', title: 't (GD iterations)' },
-      y: { field: 'ratio', type: 'quantitative', scale: { type: 'log' }, axis: logAxis([...measured, ...bound].map((r) => r.ratio)), title: 'R(t)/R(0)  (log scale)' },
+      y: {
+        field: 'ratio',
+        type: 'quantitative',
+        scale: { type: 'log' },
+        axis: logAxis([...measured, ...bound].map((r) => r.ratio)),
+        title: 'R(t)/R(0)  (log scale)',
+      },
       color: M_COLOR,
       strokeDash: {
         field: 'curve',
         type: 'nominal',
         title: 'curve',
-        scale: { domain: [MEASURED_LABEL, B1_LABEL], range: [[1, 0], [6, 4]] },
+        scale: {
+          domain: [MEASURED_LABEL, B1_LABEL],
+          range: [
+            [1, 0],
+            [6, 4],
+          ],
+        },
         legend: STROKE_LEGEND,
       },
       detail: { field: 'seed', type: 'nominal' },
@@ -272,7 +291,9 @@ function denseResidualSpec(doc: ReportDocument): TopLevelSpec {
 function prunerRows(doc: ReportDocument): Row[] {
   const rows: Row[] = [];
   for (const { m, runs } of runsByM(doc)) {
-    const sizes = [...new Set(runs.flatMap((r) => lastCheckpoint(r).pruners.flatMap((p) => p.subnetworks.map((s) => s.n))))];
+    const sizes = [
+      ...new Set(runs.flatMap((r) => lastCheckpoint(r).pruners.flatMap((p) => p.subnetworks.map((s) => s.n)))),
+    ];
     for (const pruner of prunerNames(doc)) {
       for (const n of sizes.sort((a, b) => a - b)) {
         const losses = present(runs.map((r) => subnetworkAt(lastCheckpoint(r), pruner, n)?.loss));
@@ -301,8 +322,20 @@ function prunerComparisonSpec(doc: ReportDocument): TopLevelSpec {
   const { rows, domain } = clampToLogDomain(prunerRows(doc));
   const lastTs = [...new Set(doc.runs.map((r) => lastCheckpoint(r).t))].sort((a, b) => a - b);
   const sizes = [...new Set(rows.map((r) => r.n as number))].sort((p, q) => p - q);
-  const x = { field: 'n', type: 'quantitative', scale: LOG_PADDED, axis: { values: sizes }, title: 'n (subnetwork size, log scale)' };
-  const color = { field: 'pruner', type: 'nominal', title: 'pruner', sort: prunerNames(doc), scale: { scheme: 'set1' } };
+  const x = {
+    field: 'n',
+    type: 'quantitative',
+    scale: LOG_PADDED,
+    axis: { values: sizes },
+    title: 'n (subnetwork size, log scale)',
+  };
+  const color = {
+    field: 'pruner',
+    type: 'nominal',
+    title: 'pruner',
+    sort: prunerNames(doc),
+    scale: { scheme: 'set1' },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
@@ -311,7 +344,12 @@ function prunerComparisonSpec(doc: ReportDocument): TopLevelSpec {
     },
     data: { values: rows },
     columns: 3,
-    facet: { field: 'm', type: 'ordinal', title: null, header: { labelExpr: "'m = ' + datum.value", labelFontSize: 12 } },
+    facet: {
+      field: 'm',
+      type: 'ordinal',
+      title: null,
+      header: { labelExpr: "'m = ' + datum.value", labelFontSize: 12 },
+    },
     spec: {
       width: FACET_WIDTH,
       height: FACET_HEIGHT,
@@ -320,7 +358,13 @@ function prunerComparisonSpec(doc: ReportDocument): TopLevelSpec {
           mark: { type: 'rule', strokeWidth: 1.5 },
           encoding: {
             x,
-            y: { field: 'lo', type: 'quantitative', scale: { type: 'log', domain }, axis: logAxis(domain), title: 'L(f_S) at t = T (log scale)' },
+            y: {
+              field: 'lo',
+              type: 'quantitative',
+              scale: { type: 'log', domain },
+              axis: logAxis(domain),
+              title: 'L(f_S) at t = T (log scale)',
+            },
             y2: { field: 'hi' },
             color,
           },
@@ -384,7 +428,13 @@ function accuracySpec(doc: ReportDocument): TopLevelSpec {
                 field: 'network',
                 type: 'nominal',
                 title: 'network',
-                scale: { domain: [greedyLabel(n), DENSE_LABEL], range: [[1, 0], [5, 3]] },
+                scale: {
+                  domain: [greedyLabel(n), DENSE_LABEL],
+                  range: [
+                    [1, 0],
+                    [5, 3],
+                  ],
+                },
                 legend: STROKE_LEGEND,
               },
             },
@@ -454,10 +504,14 @@ function plotNamed(file: string): PlotDefinition {
 }
 
 export const plotLossVsT = (doc: ReportDocument): Promise<string> => renderSvg(plotNamed('loss-vs-t.svg').spec(doc));
-export const plotCriticalTimes = (doc: ReportDocument): Promise<string> => renderSvg(plotNamed('critical-times.svg').spec(doc));
-export const plotDenseResidual = (doc: ReportDocument): Promise<string> => renderSvg(plotNamed('dense-residual.svg').spec(doc));
-export const plotPrunerComparison = (doc: ReportDocument): Promise<string> => renderSvg(plotNamed('pruners.svg').spec(doc));
-export const plotAccuracyVsT = (doc: ReportDocument): Promise<string> => renderSvg(plotNamed('accuracy-vs-t.svg').spec(doc));
+export const plotCriticalTimes = (doc: ReportDocument): Promise<string> =>
+  renderSvg(plotNamed('critical-times.svg').spec(doc));
+export const plotDenseResidual = (doc: ReportDocument): Promise<string> =>
+  renderSvg(plotNamed('dense-residual.svg').spec(doc));
+export const plotPrunerComparison = (doc: ReportDocument): Promise<string> =>
+  renderSvg(plotNamed('pruners.svg').spec(doc));
+export const plotAccuracyVsT = (doc: ReportDocument): Promise<string> =>
+  renderSvg(plotNamed('accuracy-vs-t.svg').spec(doc));
 
 /** Renders every applicable plot, in report order. */
 export async function renderPlots(doc: ReportDocument): Promise<{ file: string; svg: string }[]> {

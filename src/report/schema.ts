@@ -33,7 +33,13 @@ type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never
 /** Compile-time check that a runtime list names every member of a string union. */
 type Exhaustive<Union, List extends readonly unknown[]> = Exclude<Union, List[number]> extends never ? List : never;
 
-export const VERDICTS = ['PASS', 'FAIL', 'VACUOUS', 'UNDECIDED', 'NOT APPLICABLE'] as const satisfies readonly Verdict[];
+export const VERDICTS = [
+  'PASS',
+  'FAIL',
+  'VACUOUS',
+  'UNDECIDED',
+  'NOT APPLICABLE',
+] as const satisfies readonly Verdict[];
 export const SCALING_VERDICTS = [
   'consistent with logarithmic scaling',
   'better explained by a power law',
@@ -189,7 +195,11 @@ const run = objectOf<RunResult>({
   critical,
   tightness: nullableNum,
   checks: arrayOf(CHECK_RESULT_SCHEMA),
-  refinement: objectOf<RunResult['refinement']>({ seconds: nonNegative, replayedSteps: count, shareOfRun: nonNegative }),
+  refinement: objectOf<RunResult['refinement']>({
+    seconds: nonNegative,
+    replayedSteps: count,
+    shareOfRun: nonNegative,
+  }),
   seconds: nonNegative,
 });
 
@@ -216,48 +226,59 @@ const dataset: Schema = {
   ],
 };
 
-const theory = objectOf<TheoryOverridesConfig>(
-  { constants: recordOf(num), expressions: recordOf(str) },
-  ['constants', 'expressions'],
+const theory = objectOf<TheoryOverridesConfig>({ constants: recordOf(num), expressions: recordOf(str) }, [
+  'constants',
+  'expressions',
+]);
+
+const config = objectOf<ExperimentConfig>(
+  {
+    name: str,
+    dataset,
+    mGrid: arrayOf(positiveInt, 1),
+    seeds: arrayOf(int, 1),
+    parameterisation: enumOf(PARAMETERISATIONS),
+    width: positiveInt,
+    kappa: { type: 'number', exclusiveMinimum: 0 },
+    eta: { type: 'number', exclusiveMinimum: 0 },
+    etaRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+    iterations: count,
+    batchSize: { type: ['integer', 'null'], minimum: 1 },
+    checkpoints: positiveInt,
+    subnetworkSizes: arrayOf(positiveInt, 1),
+    epsilon: { type: 'number', exclusiveMinimum: 0 },
+    epsilonRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+    targetAccuracy: fraction,
+    targetAccuracyRelative: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    resolution: objectOf<ExperimentConfig['resolution']>({ absolute: positiveInt, relative: nonNegative }),
+    precision: enumOf(['float32', 'float64']),
+    pruners: arrayOf(nonEmpty, 1),
+    hullTolerance: nonNegative,
+    maxKernelM: count,
+    theory,
+  },
+  ['etaRelative', 'epsilonRelative', 'targetAccuracyRelative', 'precision'],
 );
 
-const config = objectOf<ExperimentConfig>({
-  name: str,
-  dataset,
-  mGrid: arrayOf(positiveInt, 1),
-  seeds: arrayOf(int, 1),
-  parameterisation: enumOf(PARAMETERISATIONS),
-  width: positiveInt,
-  kappa: { type: 'number', exclusiveMinimum: 0 },
-  eta: { type: 'number', exclusiveMinimum: 0 },
-  etaRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-  iterations: count,
-  batchSize: { type: ['integer', 'null'], minimum: 1 },
-  checkpoints: positiveInt,
-  subnetworkSizes: arrayOf(positiveInt, 1),
-  epsilon: { type: 'number', exclusiveMinimum: 0 },
-  epsilonRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-  targetAccuracy: fraction,
-  targetAccuracyRelative: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-  resolution: objectOf<ExperimentConfig['resolution']>({ absolute: positiveInt, relative: nonNegative }),
-  precision: enumOf(['float32', 'float64']),
-  pruners: arrayOf(nonEmpty, 1),
-  hullTolerance: nonNegative,
-  maxKernelM: count,
-  theory,
-}, ['etaRelative', 'epsilonRelative', 'targetAccuracyRelative', 'precision']);
-
 /** The run environment record; shared with the claims/check-pruner report schema. */
-export const ENVIRONMENT_SCHEMA = objectOf<Environment>({
-  backend: nonEmpty,
-  backendDetail: str,
-  node: nonEmpty,
-  platform: str,
-  cpus: count,
-  packages: recordOf(str),
-  commit: { type: ['string', 'null'] },
-  engine: objectOf<NonNullable<Environment['engine']>>({ name: nonEmpty, version: str, threads: positiveInt, precision: enumOf(['float32', 'float64']) }),
-}, ['engine']);
+export const ENVIRONMENT_SCHEMA = objectOf<Environment>(
+  {
+    backend: nonEmpty,
+    backendDetail: str,
+    node: nonEmpty,
+    platform: str,
+    cpus: count,
+    packages: recordOf(str),
+    commit: { type: ['string', 'null'] },
+    engine: objectOf<NonNullable<Environment['engine']>>({
+      name: nonEmpty,
+      version: str,
+      threads: positiveInt,
+      precision: enumOf(['float32', 'float64']),
+    }),
+  },
+  ['engine'],
+);
 const environment = ENVIRONMENT_SCHEMA;
 
 const expression = objectOf<ExpressionRecord>({
@@ -319,7 +340,8 @@ function describeError(e: ErrorObject): string {
   if (e.keyword === 'additionalProperty' || params.additionalProperty !== undefined) {
     return `${where}: unexpected field '${String(params.additionalProperty)}'`;
   }
-  if (e.keyword === 'enum') return `${where}: ${e.message} (${(params.allowedValues as unknown[]).map(String).join(' | ')})`;
+  if (e.keyword === 'enum')
+    return `${where}: ${e.message} (${(params.allowedValues as unknown[]).map(String).join(' | ')})`;
   if (e.keyword === 'const') return `${where}: must be ${JSON.stringify(params.allowedValue)}`;
   if (e.keyword === 'type' && String(params.type).includes('number')) {
     return `${where}: ${e.message} (NaN and ±Infinity are not allowed: JSON would write them as null)`;
@@ -337,7 +359,9 @@ function consistencyErrors(doc: ReportDocument): string[] {
     seen.add(key);
     r.checkpoints.forEach((c, j) => {
       if (j > 0 && c.t <= r.checkpoints[j - 1].t) {
-        errors.push(`/runs/${i}/checkpoints/${j}/t: checkpoints must have strictly increasing t (${r.checkpoints[j - 1].t} then ${c.t})`);
+        errors.push(
+          `/runs/${i}/checkpoints/${j}/t: checkpoints must have strictly increasing t (${r.checkpoints[j - 1].t} then ${c.t})`,
+        );
       }
     });
   });

@@ -33,16 +33,7 @@ export interface StoreEntry {
 const KEY_FILE = /^[0-9a-f]{64}\.json$/;
 
 /** Fields every RunResult has; a file without them is not a run, whatever its key says. */
-const RUN_FIELDS = [
-  'm',
-  'seed',
-  'dataset',
-  'critical',
-  'checks',
-  'checkpoints',
-  'hypotheses',
-  'tStar',
-] as const;
+const RUN_FIELDS = ['m', 'seed', 'dataset', 'critical', 'checks', 'checkpoints', 'hypotheses', 'tStar'] as const;
 
 function problemWith(parsed: unknown, fileKey: string): string | null {
   const doc = parsed as Partial<StoredRunFile> | null;

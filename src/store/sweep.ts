@@ -132,7 +132,11 @@ export async function runSweep(
   computed.forEach((run, k) => (runs[missing[k].i] = storedForm(run)));
   const report = options.shard
     ? null
-    : assembleReport(config, concludeExperiment(config, runs as RunResult[], (performance.now() - started) / 1000), options);
+    : assembleReport(
+        config,
+        concludeExperiment(config, runs as RunResult[], (performance.now() - started) / 1000),
+        options,
+      );
   return { total: jobs.length, reused, computed: missing.length, report };
 }
 

@@ -9,7 +9,13 @@ export { width, WIDTH_DEFAULTS } from './arbitraries/width';
 export { subnetworkSize, SUBNETWORK_SIZE_DEFAULTS } from './arbitraries/subnetwork-size';
 export { stepFraction, STEP_PERCENT_DEFAULTS } from './arbitraries/step-fraction';
 export { parameterisation } from './arbitraries/parameterisation';
-export { pruningCase, parsePruningCase, parseDatasetSpec, PRUNING_CASE_DEFAULTS, ITERATION_DEFAULTS } from './arbitraries/pruning-case';
+export {
+  pruningCase,
+  parsePruningCase,
+  parseDatasetSpec,
+  PRUNING_CASE_DEFAULTS,
+  ITERATION_DEFAULTS,
+} from './arbitraries/pruning-case';
 export type { PruningCase, PruningCaseConstraints } from './arbitraries/pruning-case';
 export { mGrid, doublingGrid, M_GRID_DEFAULTS } from './arbitraries/m-grid';
 export type { MGridConstraints } from './arbitraries/m-grid';

@@ -34,7 +34,8 @@ async function callPruner(pruner: Pruner, input: PruneInput): Promise<Call> {
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
+  if (ArrayBuffer.isView(value))
+    return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
   if (value === null) return 'null';
   if (typeof value === 'object') return `an object with keys [${Object.keys(value as object).join(', ')}]`;
   return `${typeof value} ${String(value)}`;
@@ -42,13 +43,15 @@ function describe(value: unknown): string {
 
 function asNumberList(value: unknown): number[] | null {
   if (Array.isArray(value)) return value as number[];
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<number>);
   return null;
 }
 
 /** The result's two lists, or why they are not lists. */
 function unpack(result: unknown): { selection: number[]; lossPerStep: number[] } | string {
-  if (!result || typeof result !== 'object') return `prune returned ${describe(result)}, expected { selection, lossPerStep }`;
+  if (!result || typeof result !== 'object')
+    return `prune returned ${describe(result)}, expected { selection, lossPerStep }`;
   const r = result as Record<string, unknown>;
   const selection = asNumberList(r.selection);
   if (!selection) return `selection is ${describe(r.selection)}, expected an array of neuron indices`;
@@ -57,17 +60,33 @@ function unpack(result: unknown): { selection: number[]; lossPerStep: number[] }
   return { selection, lossPerStep };
 }
 
-function contractOutcome(status: CaseOutcome['status'], p: PretrainedCase, detail: string, reason?: string): CaseOutcome {
-  return { status, detail, ...(reason ? { reason } : {}), regimes: caseRegimes(p.case, p.lambda0), hypotheses: [], measured: {} };
+function contractOutcome(
+  status: CaseOutcome['status'],
+  p: PretrainedCase,
+  detail: string,
+  reason?: string,
+): CaseOutcome {
+  return {
+    status,
+    detail,
+    ...(reason ? { reason } : {}),
+    regimes: caseRegimes(p.case, p.lambda0),
+    hypotheses: [],
+    measured: {},
+  };
 }
 
 /** Runs `check` on the input built from the last checkpoint of the case's (short) pre-training. */
-function contractEvaluator(check: (pruner: Pruner, input: PruneInput, p: PretrainedCase) => Promise<{ failure: string | null; na?: string }>) {
+function contractEvaluator(
+  check: (pruner: Pruner, input: PruneInput, p: PretrainedCase) => Promise<{ failure: string | null; na?: string }>,
+) {
   return (c: PruningCase, ctx: PropertyContext): Promise<CaseOutcome> =>
     withPretrainedCase(c, { checkpoints: [c.iterations] }, async (p) => {
       const last = p.checkpoints[p.checkpoints.length - 1] ?? null;
       if (!last) return contractOutcome('not-applicable', p, 'GD diverged before any checkpoint', 'GD diverged');
-      const verdict = await withFeatures(p, last.weights, (features) => check(ctx.pruner, pruneInput(p, features, last.weights), p));
+      const verdict = await withFeatures(p, last.weights, (features) =>
+        check(ctx.pruner, pruneInput(p, features, last.weights), p),
+      );
       if (verdict.failure) return contractOutcome('fail', p, verdict.failure);
       if (verdict.na) return contractOutcome('not-applicable', p, verdict.na, verdict.na);
       return contractOutcome('pass', p, 'contract met');
@@ -78,30 +97,41 @@ function contractEvaluator(check: (pruner: Pruner, input: PruneInput, p: Pretrai
 
 async function checkValidMultiset(pruner: Pruner, input: PruneInput): Promise<{ failure: string | null }> {
   const call = await callPruner(pruner, input);
-  if ('thrown' in call) return { failure: `prune threw on a valid input (n = ${input.n} ≤ N = ${input.features.width}): ${call.thrown}` };
+  if ('thrown' in call)
+    return { failure: `prune threw on a valid input (n = ${input.n} ≤ N = ${input.features.width}): ${call.thrown}` };
   const lists = unpack(call.result);
   if (typeof lists === 'string') return { failure: lists };
   const N = input.features.width;
   if (lists.selection.length === 0) return { failure: 'selection is empty' };
   const bad = lists.selection.findIndex((r) => typeof r !== 'number' || !Number.isInteger(r) || r < 0 || r >= N);
-  if (bad >= 0) return { failure: `selection[${bad}] = ${String(lists.selection[bad])} is not an integer neuron index in [0, ${N})` };
+  if (bad >= 0)
+    return {
+      failure: `selection[${bad}] = ${String(lists.selection[bad])} is not an integer neuron index in [0, ${N})`,
+    };
   const badLoss = lists.lossPerStep.findIndex((l) => typeof l !== 'number' || !Number.isFinite(l) || l < 0);
-  if (badLoss >= 0) return { failure: `lossPerStep[${badLoss}] = ${String(lists.lossPerStep[badLoss])} is not a finite number ≥ 0` };
+  if (badLoss >= 0)
+    return { failure: `lossPerStep[${badLoss}] = ${String(lists.lossPerStep[badLoss])} is not a finite number ≥ 0` };
   if (lists.lossPerStep.length !== lists.selection.length) {
-    return { failure: `lossPerStep has ${lists.lossPerStep.length} entries for ${lists.selection.length} picks (one loss per pick is required)` };
+    return {
+      failure: `lossPerStep has ${lists.lossPerStep.length} entries for ${lists.selection.length} picks (one loss per pick is required)`,
+    };
   }
   return { failure: null };
 }
 
 async function checkRequestedSize(pruner: Pruner, input: PruneInput): Promise<{ failure: string | null; na?: string }> {
   const call = await callPruner(pruner, input);
-  if ('thrown' in call) return { failure: `prune threw on a valid input (n = ${input.n} ≤ N = ${input.features.width}): ${call.thrown}` };
+  if ('thrown' in call)
+    return { failure: `prune threw on a valid input (n = ${input.n} ≤ N = ${input.features.width}): ${call.thrown}` };
   const lists = unpack(call.result);
   if (typeof lists === 'string') return { failure: null, na: 'no selection list (see the valid-multiset contract)' };
   if (lists.selection.length !== input.n) {
-    return { failure: `returned ${lists.selection.length} picks for n = ${input.n} (N = ${input.features.width}): a pruner must return a multiset of exactly n neurons` };
+    return {
+      failure: `returned ${lists.selection.length} picks for n = ${input.n} (N = ${input.features.width}): a pruner must return a multiset of exactly n neurons`,
+    };
   }
-  if (lists.lossPerStep.length !== input.n) return { failure: `returned ${lists.lossPerStep.length} losses for n = ${input.n}: one loss per step is required` };
+  if (lists.lossPerStep.length !== input.n)
+    return { failure: `returned ${lists.lossPerStep.length} losses for n = ${input.n}: one loss per step is required` };
   return { failure: null };
 }
 
@@ -118,13 +148,17 @@ async function checkDeterminism(pruner: Pruner, input: PruneInput): Promise<{ fa
   }
   const a = unpack(first.result);
   const b = unpack(second.result);
-  if (typeof a === 'string' || typeof b === 'string') return { failure: null, na: 'no selection list (see the valid-multiset contract)' };
+  if (typeof a === 'string' || typeof b === 'string')
+    return { failure: null, na: 'no selection list (see the valid-multiset contract)' };
   const diff = a.selection.findIndex((r, i) => r !== b.selection[i]);
   if (diff >= 0 || a.selection.length !== b.selection.length) {
     const at = diff >= 0 ? diff : min(a.selection.length, b.selection.length);
-    return { failure: `two calls with the same input and seed ${input.seed} differ at pick ${at}: ${String(a.selection[at])} vs ${String(b.selection[at])} (randomness must come from input.seed)` };
+    return {
+      failure: `two calls with the same input and seed ${input.seed} differ at pick ${at}: ${String(a.selection[at])} vs ${String(b.selection[at])} (randomness must come from input.seed)`,
+    };
   }
-  if (!sameLosses(a.lossPerStep, b.lossPerStep)) return { failure: `two calls with the same input and seed ${input.seed} returned different lossPerStep` };
+  if (!sameLosses(a.lossPerStep, b.lossPerStep))
+    return { failure: `two calls with the same input and seed ${input.seed} returned different lossPerStep` };
   return { failure: null };
 }
 
@@ -136,14 +170,29 @@ interface InputSnapshot {
 
 function snapshot(input: PruneInput): InputSnapshot {
   const { features, targets, weights } = input;
-  const named = { 'features.activations': features.activations, 'features.activationsT': features.activationsT, 'features.outWeights': features.outWeights, targets };
+  const named = {
+    'features.activations': features.activations,
+    'features.activationsT': features.activationsT,
+    'features.outWeights': features.outWeights,
+    targets,
+  };
   return {
     tensors: Object.entries(named).map(([name, t]) => ({ name, values: t.dataSync().slice() as Float32Array })),
     arrays: [
       { name: 'weights.w', values: weights.w.slice() },
       { name: 'weights.v', values: weights.v.slice() },
     ],
-    scalars: JSON.stringify([input.n, input.seed, features.m, features.width, features.outputs, weights.parameterisation, weights.width, weights.inputDim, weights.outputs]),
+    scalars: JSON.stringify([
+      input.n,
+      input.seed,
+      features.m,
+      features.width,
+      features.outputs,
+      weights.parameterisation,
+      weights.width,
+      weights.inputDim,
+      weights.outputs,
+    ]),
   };
 }
 
@@ -158,17 +207,21 @@ async function checkNoMutation(pruner: Pruner, input: PruneInput): Promise<{ fai
   const tensors = [input.features.activations, input.features.activationsT, input.features.outWeights, input.targets];
   const call = await callPruner(pruner, input);
   const disposed = tensors.findIndex((t) => t.isDisposed);
-  if (disposed >= 0) return { failure: `${before.tensors[disposed].name} was disposed by the pruner (inputs belong to the caller)` };
+  if (disposed >= 0)
+    return { failure: `${before.tensors[disposed].name} was disposed by the pruner (inputs belong to the caller)` };
   const after = snapshot(input);
   for (const [i, t] of before.tensors.entries()) {
     const at = firstDifference(t.values, after.tensors[i].values);
-    if (at >= 0) return { failure: `${t.name} changed at flat index ${at}: ${t.values[at]} → ${after.tensors[i].values[at]}` };
+    if (at >= 0)
+      return { failure: `${t.name} changed at flat index ${at}: ${t.values[at]} → ${after.tensors[i].values[at]}` };
   }
   for (const [i, a] of before.arrays.entries()) {
     const at = firstDifference(a.values, after.arrays[i].values);
-    if (at >= 0) return { failure: `${a.name} changed at index ${at}: ${a.values[at]} → ${after.arrays[i].values[at]}` };
+    if (at >= 0)
+      return { failure: `${a.name} changed at index ${at}: ${a.values[at]} → ${after.arrays[i].values[at]}` };
   }
-  if (before.scalars !== after.scalars) return { failure: `a scalar field of the input changed: ${before.scalars} → ${after.scalars}` };
+  if (before.scalars !== after.scalars)
+    return { failure: `a scalar field of the input changed: ${before.scalars} → ${after.scalars}` };
   void call; // a throwing pruner is reported by the other contracts; here only the input matters
   return { failure: null };
 }
@@ -178,12 +231,19 @@ async function checkNoMutation(pruner: Pruner, input: PruneInput): Promise<{ fai
  * floor of 1e-6·‖y‖²/(2m) for losses ≈ 0: a pruner computing in float32 is off by ~1e-6 relative, so a larger
  * gap is a wrong loss, not rounding.
  */
-async function checkReportedLosses(pruner: Pruner, input: PruneInput): Promise<{ failure: string | null; na?: string }> {
+async function checkReportedLosses(
+  pruner: Pruner,
+  input: PruneInput,
+): Promise<{ failure: string | null; na?: string }> {
   const call = await callPruner(pruner, input);
   if ('thrown' in call) return { failure: null, na: 'prune threw (see the valid-multiset contract)' };
   const lists = unpack(call.result);
   const N = input.features.width;
-  if (typeof lists === 'string' || lists.selection.length === 0 || lists.selection.some((r) => !Number.isInteger(r) || r < 0 || r >= N)) {
+  if (
+    typeof lists === 'string' ||
+    lists.selection.length === 0 ||
+    lists.selection.some((r) => !Number.isInteger(r) || r < 0 || r >= N)
+  ) {
     return { failure: null, na: 'no valid selection (see the valid-multiset contract)' };
   }
   const measured = lossCurve(input.features, input.targets, lists.selection);
@@ -192,7 +252,9 @@ async function checkReportedLosses(pruner: Pruner, input: PruneInput): Promise<{
   for (let k = 0; k < count; k++) {
     const reported = lists.lossPerStep[k];
     if (abs(reported - measured[k]) > 1e-3 * max(measured[k], 1e-3 * yScale)) {
-      return { failure: `lossPerStep[${k}] = ${reported} but the first ${k + 1} picks have measured loss ${measured[k]}` };
+      return {
+        failure: `lossPerStep[${k}] = ${reported} but the first ${k + 1} picks have measured loss ${measured[k]}`,
+      };
     }
   }
   return { failure: null };
@@ -217,7 +279,9 @@ async function checkPrefix(pruner: Pruner, input: PruneInput): Promise<{ failure
     const [short, long] = [selections[i], selections[i + 1]];
     const at = short.findIndex((r, k) => r !== long[k]);
     if (at >= 0) {
-      return { failure: `declares prefixConsistent, but the picks for n = ${sizes[i]} are not a prefix of those for n = ${sizes[i + 1]}: pick ${at} is ${short[at]} vs ${long[at]}` };
+      return {
+        failure: `declares prefixConsistent, but the picks for n = ${sizes[i]} are not a prefix of those for n = ${sizes[i + 1]}: pick ${at} is ${short[at]} vs ${long[at]}`,
+      };
     }
   }
   return { failure: null };
@@ -225,7 +289,11 @@ async function checkPrefix(pruner: Pruner, input: PruneInput): Promise<{ failure
 
 // ---------------------------------------------------------------------------------------------------
 
-function contract(id: string, statement: string, check: Parameters<typeof contractEvaluator>[0]): PropertyDefinition<PruningCase> {
+function contract(
+  id: string,
+  statement: string,
+  check: Parameters<typeof contractEvaluator>[0],
+): PropertyDefinition<PruningCase> {
   return {
     id,
     kind: 'contract',
@@ -239,12 +307,36 @@ function contract(id: string, statement: string, check: Parameters<typeof contra
   };
 }
 
-export const CONTRACT_VALID_MULTISET = contract('CONTRACT-valid-multiset', 'selection is a non-empty multiset of integer neuron indices in [0, N); lossPerStep holds one finite loss ≥ 0 per pick', checkValidMultiset);
-export const CONTRACT_SIZE = contract('CONTRACT-size', 'the selection has exactly n picks (the requested subnetwork size), and lossPerStep n entries', checkRequestedSize);
-export const CONTRACT_DETERMINISM = contract('CONTRACT-determinism', 'the same input and seed give the same selection and losses', checkDeterminism);
-export const CONTRACT_NO_MUTATION = contract('CONTRACT-no-mutation', "prune leaves its input unchanged: tensors (values, not disposed), weights and scalar fields", checkNoMutation);
-export const CONTRACT_REPORTED_LOSSES = contract('CONTRACT-reported-losses', 'lossPerStep[k−1] is the measured loss ‖f_{S_k} − y‖²/(2m) of the first k picks (relative 1e-3)', checkReportedLosses);
-export const CONTRACT_PREFIX = contract('CONTRACT-prefix', 'when the pruner declares prefixConsistent: the picks for a smaller n are a prefix of the picks for a larger n', checkPrefix);
+export const CONTRACT_VALID_MULTISET = contract(
+  'CONTRACT-valid-multiset',
+  'selection is a non-empty multiset of integer neuron indices in [0, N); lossPerStep holds one finite loss ≥ 0 per pick',
+  checkValidMultiset,
+);
+export const CONTRACT_SIZE = contract(
+  'CONTRACT-size',
+  'the selection has exactly n picks (the requested subnetwork size), and lossPerStep n entries',
+  checkRequestedSize,
+);
+export const CONTRACT_DETERMINISM = contract(
+  'CONTRACT-determinism',
+  'the same input and seed give the same selection and losses',
+  checkDeterminism,
+);
+export const CONTRACT_NO_MUTATION = contract(
+  'CONTRACT-no-mutation',
+  'prune leaves its input unchanged: tensors (values, not disposed), weights and scalar fields',
+  checkNoMutation,
+);
+export const CONTRACT_REPORTED_LOSSES = contract(
+  'CONTRACT-reported-losses',
+  'lossPerStep[k−1] is the measured loss ‖f_{S_k} − y‖²/(2m) of the first k picks (relative 1e-3)',
+  checkReportedLosses,
+);
+export const CONTRACT_PREFIX = contract(
+  'CONTRACT-prefix',
+  'when the pruner declares prefixConsistent: the picks for a smaller n are a prefix of the picks for a larger n',
+  checkPrefix,
+);
 
 export const PRUNER_CONTRACTS: readonly PropertyDefinition<PruningCase>[] = [
   CONTRACT_VALID_MULTISET,

@@ -61,7 +61,11 @@ export async function pretrainCase(c: PruningCase, opts: PretrainOptions = {}): 
 }
 
 /** Runs `fn` on the pre-trained case and frees its tensors afterwards, whatever happens. */
-export async function withPretrainedCase<T>(c: PruningCase, opts: PretrainOptions, fn: (p: PretrainedCase) => T | Promise<T>): Promise<T> {
+export async function withPretrainedCase<T>(
+  c: PruningCase,
+  opts: PretrainOptions,
+  fn: (p: PretrainedCase) => T | Promise<T>,
+): Promise<T> {
   const pretrained = await pretrainCase(c, opts);
   try {
     return await fn(pretrained);
@@ -71,7 +75,11 @@ export async function withPretrainedCase<T>(c: PruningCase, opts: PretrainOption
 }
 
 /** Runs `fn` on the neuron features of `weights` on the case's inputs, then frees them. */
-export async function withFeatures<T>(p: PretrainedCase, weights: TwoLayerWeights, fn: (features: NeuronFeatures) => T | Promise<T>): Promise<T> {
+export async function withFeatures<T>(
+  p: PretrainedCase,
+  weights: TwoLayerWeights,
+  fn: (features: NeuronFeatures) => T | Promise<T>,
+): Promise<T> {
   const features = neuronFeatures(weights, p.tensors.x);
   try {
     return await fn(features);
@@ -104,7 +112,13 @@ export function hullTolerance(m: number): number {
 export function measureHull(features: NeuronFeatures, p: PretrainedCase, maxIterations = 5000): HullMeasurement {
   const tolerance = hullTolerance(p.data.m);
   const h = hullDistance(features, p.tensors.y, { tolerance, maxIterations });
-  return { distanceSq: h.distanceSq, lowerBound: h.lowerBound, tolerance, inside: h.distanceSq <= tolerance, outside: h.lowerBound > tolerance };
+  return {
+    distanceSq: h.distanceSq,
+    lowerBound: h.lowerBound,
+    tolerance,
+    inside: h.distanceSq <= tolerance,
+    outside: h.lowerBound > tolerance,
+  };
 }
 
 export function measureGeometry(features: NeuronFeatures, p: PretrainedCase): FeatureGeometry {
@@ -120,7 +134,12 @@ export interface MeasuredSelection {
 }
 
 /** The input a pruner sees for this case at these features (seed: the case's seed). */
-export function pruneInput(p: PretrainedCase, features: NeuronFeatures, weights: TwoLayerWeights, n = p.case.n): PruneInput {
+export function pruneInput(
+  p: PretrainedCase,
+  features: NeuronFeatures,
+  weights: TwoLayerWeights,
+  n = p.case.n,
+): PruneInput {
   return { features, targets: p.tensors.y, weights, n, seed: p.spec.seed };
 }
 

@@ -44,6 +44,8 @@ function describeExports(mod: unknown): string {
 
 async function importModule(path: string): Promise<unknown> {
   try {
+    // The user's CommonJS module, by path: its format is the user's choice, not ours.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(path) as unknown;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw e;

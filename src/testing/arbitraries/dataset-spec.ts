@@ -38,10 +38,13 @@ export function datasetSpec(constraints: DatasetSpecConstraints = {}): fc.Arbitr
   const d = resolveRange(op, 'd', constraints.d, DATASET_DEFAULTS.d, 2);
   const labels = constraints.labels ?? SIMPLEST_FIRST;
   if (labels.length === 0 || labels.some((k) => !(LABEL_KINDS as readonly string[]).includes(k))) {
-    throw new RangeError(`${op}: labels must be a non-empty list of ${LABEL_KINDS.join(', ')}, got [${labels.join(', ')}]`);
+    throw new RangeError(
+      `${op}: labels must be a non-empty list of ${LABEL_KINDS.join(', ')}, got [${labels.join(', ')}]`,
+    );
   }
   const maxSeed = constraints.maxSeed ?? 2 ** 31 - 1;
-  if (!Number.isInteger(maxSeed) || maxSeed < 0) throw new RangeError(`${op}: maxSeed must be a non-negative integer, got ${maxSeed}`);
+  if (!Number.isInteger(maxSeed) || maxSeed < 0)
+    throw new RangeError(`${op}: maxSeed must be a non-negative integer, got ${maxSeed}`);
   return fc.record({
     m: fc.integer(m),
     d: fc.integer(d),

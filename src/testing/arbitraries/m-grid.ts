@@ -35,11 +35,13 @@ export function mGrid(constraints: MGridConstraints = {}): fc.Arbitrary<number[]
   const m0 = resolveRange(op, 'm0', constraints.m0, M_GRID_DEFAULTS.m0, 2);
   const doublings = resolveRange(op, 'doublings', constraints.doublings, M_GRID_DEFAULTS.doublings, 0);
   const maxM = constraints.maxM ?? M_GRID_DEFAULTS.maxM;
-  if (!Number.isInteger(maxM) || maxM < m0.max) throw new RangeError(`${op}: maxM must be an integer ≥ m0.max = ${m0.max}, got ${maxM}`);
+  if (!Number.isInteger(maxM) || maxM < m0.max)
+    throw new RangeError(`${op}: maxM must be an integer ≥ m0.max = ${m0.max}, got ${maxM}`);
   return fc.record({ m0: fc.integer(m0), doublings: fc.integer(doublings) }).map(
     ({ m0: first, doublings: k }) => doublingGrid(first, k, maxM),
     (value) => {
-      if (!isDoublingGrid(value, m0, maxM)) throw new Error(`${op}: ${JSON.stringify(value)} is not a doubling grid within the constraints`);
+      if (!isDoublingGrid(value, m0, maxM))
+        throw new Error(`${op}: ${JSON.stringify(value)} is not a doubling grid within the constraints`);
       return { m0: value[0], doublings: value.length - 1 };
     },
   );

@@ -2,9 +2,13 @@
 import fc from 'fast-check';
 import { PARAMETERISATIONS, type Parameterisation } from '../../model/types';
 
-export function parameterisation(allowed: readonly Parameterisation[] = PARAMETERISATIONS): fc.Arbitrary<Parameterisation> {
+export function parameterisation(
+  allowed: readonly Parameterisation[] = PARAMETERISATIONS,
+): fc.Arbitrary<Parameterisation> {
   if (allowed.length === 0 || allowed.some((p) => !(PARAMETERISATIONS as readonly string[]).includes(p))) {
-    throw new RangeError(`parameterisation: allowed must be a non-empty list of ${PARAMETERISATIONS.join(', ')}, got [${allowed.join(', ')}]`);
+    throw new RangeError(
+      `parameterisation: allowed must be a non-empty list of ${PARAMETERISATIONS.join(', ')}, got [${allowed.join(', ')}]`,
+    );
   }
   return fc.constantFrom(...allowed);
 }

@@ -67,14 +67,23 @@ function fail(op: string, message: string): never {
   throw new RangeError(`${op}: ${message}`);
 }
 
-function intField(op: string, obj: Record<string, unknown>, field: string, min: number, max: number, path = field): number {
+function intField(
+  op: string,
+  obj: Record<string, unknown>,
+  field: string,
+  min: number,
+  max: number,
+  path = field,
+): number {
   const v = obj[field];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(op, `${path} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    fail(op, `${path} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
   return v;
 }
 
 function record(op: string, value: unknown, path: string): Record<string, unknown> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) fail(op, `${path} must be an object, got ${JSON.stringify(value)}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    fail(op, `${path} must be an object, got ${JSON.stringify(value)}`);
   return value as Record<string, unknown>;
 }
 
@@ -102,7 +111,8 @@ export function parsePruningCase(value: unknown, op = 'parsePruningCase'): Pruni
   }
   const N = intField(op, o, 'width', 1, CASE_LIMITS.width);
   const fraction = o.stepFraction;
-  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) fail(op, `stepFraction must be a number in (0, 1), got ${JSON.stringify(fraction)}`);
+  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1))
+    fail(op, `stepFraction must be a number in (0, 1), got ${JSON.stringify(fraction)}`);
   return {
     dataset: parseDatasetSpec(o.dataset, op),
     parameterisation: p as Parameterisation,

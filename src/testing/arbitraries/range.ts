@@ -6,11 +6,19 @@ export interface IntRange {
 }
 
 /** `range` completed from `defaults`, checked to be integers with lowest ≤ min ≤ max. */
-export function resolveRange(op: string, field: string, range: Partial<IntRange> | undefined, defaults: IntRange, lowest: number): IntRange {
+export function resolveRange(
+  op: string,
+  field: string,
+  range: Partial<IntRange> | undefined,
+  defaults: IntRange,
+  lowest: number,
+): IntRange {
   const min = range?.min ?? defaults.min;
   const max = range?.max ?? defaults.max;
-  if (!Number.isInteger(min) || min < lowest) throw new RangeError(`${op}: ${field}.min must be an integer ≥ ${lowest}, got ${String(min)}`);
-  if (!Number.isInteger(max) || max < min) throw new RangeError(`${op}: ${field}.max must be an integer ≥ ${field}.min = ${min}, got ${String(max)}`);
+  if (!Number.isInteger(min) || min < lowest)
+    throw new RangeError(`${op}: ${field}.min must be an integer ≥ ${lowest}, got ${String(min)}`);
+  if (!Number.isInteger(max) || max < min)
+    throw new RangeError(`${op}: ${field}.max must be an integer ≥ ${field}.min = ${min}, got ${String(max)}`);
   return { min, max };
 }
 

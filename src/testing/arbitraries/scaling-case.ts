@@ -45,14 +45,21 @@ export interface ScalingCaseConstraints {
  * N from 20 to 160 against m up to 40 makes both N < m and N > m reachable at the largest m; ε ≤ 0.05 and
  * n ≤ 32 keep t_crit(m₀) away from 0 (a subnetwork that is already good at t = 0 gives no growth to compare).
  */
-export const SCALING_DEFAULTS = { width: { min: 20, max: 160 }, n: { min: 4, max: 32 }, iterations: { min: 100, max: 300 }, epsilons: [0.02, 0.05, 0.01] } as const;
+export const SCALING_DEFAULTS = {
+  width: { min: 20, max: 160 },
+  n: { min: 4, max: 32 },
+  iterations: { min: 100, max: 300 },
+  epsilons: [0.02, 0.05, 0.01],
+} as const;
 
 export function scalingCase(constraints: ScalingCaseConstraints = {}): fc.Arbitrary<ScalingCase> {
   const op = 'scalingCase';
   const iterations = resolveRange(op, 'iterations', constraints.iterations, SCALING_DEFAULTS.iterations, 1);
   const epsilons = constraints.epsilons ?? SCALING_DEFAULTS.epsilons;
   if (epsilons.length === 0 || epsilons.some((e) => !(e > 0 && Number.isFinite(e)))) {
-    throw new RangeError(`${op}: epsilons must be a non-empty list of finite numbers > 0, got [${epsilons.join(', ')}]`);
+    throw new RangeError(
+      `${op}: epsilons must be a non-empty list of finite numbers > 0, got [${epsilons.join(', ')}]`,
+    );
   }
   return fc
     .record({
@@ -66,7 +73,13 @@ export function scalingCase(constraints: ScalingCaseConstraints = {}): fc.Arbitr
       epsilon: fc.constantFrom(...epsilons),
     })
     .map(
-      ({ data, ...rest }) => ({ ...rest, n: Math.min(rest.n, rest.width), d: data.d, labels: data.labels, seed: data.seed }),
+      ({ data, ...rest }) => ({
+        ...rest,
+        n: Math.min(rest.n, rest.width),
+        d: data.d,
+        labels: data.labels,
+        seed: data.seed,
+      }),
       // A valid case is its own source (n ≤ N: the clamp is the identity), so stored cases can shrink.
       (value) => {
         const { d, labels, seed, ...rest } = parseScalingCase(value, op);
@@ -77,26 +90,38 @@ export function scalingCase(constraints: ScalingCaseConstraints = {}): fc.Arbitr
 
 /** A `ScalingCase` read from JSON, with errors naming the field. */
 export function parseScalingCase(value: unknown, op = 'parseScalingCase'): ScalingCase {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new RangeError(`${op}: case must be an object, got ${JSON.stringify(value)}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new RangeError(`${op}: case must be an object, got ${JSON.stringify(value)}`);
   const o = value as Record<string, unknown>;
   const grid = o.mGrid;
-  if (!Array.isArray(grid) || grid.length < 1 || !grid.every((m, i) => Number.isInteger(m) && m >= 2 && m <= 5000 && (i === 0 || m > grid[i - 1]))) {
-    throw new RangeError(`${op}: mGrid must be an increasing list of integers in [2, 5000], got ${JSON.stringify(grid)}`);
+  if (
+    !Array.isArray(grid) ||
+    grid.length < 1 ||
+    !grid.every((m, i) => Number.isInteger(m) && m >= 2 && m <= 5000 && (i === 0 || m > grid[i - 1]))
+  ) {
+    throw new RangeError(
+      `${op}: mGrid must be an increasing list of integers in [2, 5000], got ${JSON.stringify(grid)}`,
+    );
   }
   const spec = parseDatasetSpec({ m: grid[0], d: o.d, labels: o.labels, seed: o.seed }, op, 'case');
   const p = o.parameterisation;
   if (typeof p !== 'string' || !(PARAMETERISATIONS as readonly string[]).includes(p)) {
-    throw new RangeError(`${op}: parameterisation must be one of ${PARAMETERISATIONS.join(', ')}, got ${JSON.stringify(p)}`);
+    throw new RangeError(
+      `${op}: parameterisation must be one of ${PARAMETERISATIONS.join(', ')}, got ${JSON.stringify(p)}`,
+    );
   }
   const int = (field: string, min: number, max: number): number => {
     const v = o[field];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new RangeError(`${op}: ${field} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      throw new RangeError(`${op}: ${field} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
     return v;
   };
   const fraction = o.stepFraction;
-  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) throw new RangeError(`${op}: stepFraction must be a number in (0, 1), got ${JSON.stringify(fraction)}`);
+  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1))
+    throw new RangeError(`${op}: stepFraction must be a number in (0, 1), got ${JSON.stringify(fraction)}`);
   const epsilon = o.epsilon;
-  if (typeof epsilon !== 'number' || !(epsilon > 0 && Number.isFinite(epsilon))) throw new RangeError(`${op}: epsilon must be a finite number > 0, got ${JSON.stringify(epsilon)}`);
+  if (typeof epsilon !== 'number' || !(epsilon > 0 && Number.isFinite(epsilon)))
+    throw new RangeError(`${op}: epsilon must be a finite number > 0, got ${JSON.stringify(epsilon)}`);
   const N = int('width', 1, 20000);
   return {
     mGrid: grid as number[],

@@ -12,8 +12,10 @@ export const STEP_PERCENT_DEFAULTS: IntRange = { min: 10, max: 90 };
 
 export function stepFraction(percent: Partial<IntRange> = {}): fc.Arbitrary<number> {
   const range = resolveRange('stepFraction', 'percent', percent, STEP_PERCENT_DEFAULTS, 1);
-  if (range.max >= 100) throw new RangeError(`stepFraction: percent.max must be < 100 (inside the stability limit), got ${range.max}`);
-  const isPercent = (v: unknown): v is number => typeof v === 'number' && isIntegerIn(Math.round(v * 100), range) && Math.abs(v * 100 - Math.round(v * 100)) < 1e-9;
+  if (range.max >= 100)
+    throw new RangeError(`stepFraction: percent.max must be < 100 (inside the stability limit), got ${range.max}`);
+  const isPercent = (v: unknown): v is number =>
+    typeof v === 'number' && isIntegerIn(Math.round(v * 100), range) && Math.abs(v * 100 - Math.round(v * 100)) < 1e-9;
   return fc.integer(range).map(
     (p) => p / 100,
     (v) => Math.round(unmapWhen('stepFraction', isPercent)(v) * 100),
