@@ -196,12 +196,13 @@ describe('single arbitraries', () => {
     expect(() => datasetSpec({ labels: [] })).toThrow('datasetSpec: labels must be a non-empty list');
   });
 
-  it('mGrid doubles from m₀, stays within maxM, and shrinks to the smallest grid [4, 8]', () => {
+  it('mGrid doubles from m₀, spans at least 8× in at least 4 sizes, stays within maxM, and shrinks to [4, 8, 16, 32]', () => {
     fc.assert(
       fc.property(mGrid(), (grid) => {
-        expect(grid.length).toBeGreaterThanOrEqual(2);
+        expect(grid.length).toBeGreaterThanOrEqual(4);
+        expect(grid[grid.length - 1] / grid[0]).toBeGreaterThanOrEqual(8);
         grid.slice(1).forEach((m, i) => expect(m).toBe(2 * grid[i]));
-        expect(grid[grid.length - 1]).toBeLessThanOrEqual(40);
+        expect(grid[grid.length - 1]).toBeLessThanOrEqual(200);
       }),
       { seed: FC_SEED, numRuns: 100 },
     );
@@ -210,7 +211,7 @@ describe('single arbitraries', () => {
         fc.property(mGrid(), () => false),
         { seed: FC_SEED },
       ).counterexample?.[0],
-    ).toEqual([4, 8]);
+    ).toEqual([4, 8, 16, 32]);
   });
 
   it('scalingCase reaches N < m and N > m at its largest m, shrinks to the simplest grid, and parses back', () => {
@@ -226,7 +227,7 @@ describe('single arbitraries', () => {
       { seed: FC_SEED },
     ).counterexample?.[0];
     expect(simplest).toEqual({
-      mGrid: [4, 8],
+      mGrid: [4, 8, 16, 32],
       d: 2,
       labels: 'teacher',
       seed: 0,

@@ -9,13 +9,13 @@ import { resolveRange, type IntRange } from './range';
 export interface MGridConstraints {
   /** Smallest size m₀ (default 4–10; m₀ ≥ 3 keeps ln m₀ ≥ 1, see the scaling claim). */
   m0?: Partial<IntRange>;
-  /** Number of doublings (default 1–3: grids of 2 to 4 sizes). */
+  /** Number of doublings (default 3–4: grids of 4 to 5 sizes spanning 8× to 16×, so a scaling law has a shape). */
   doublings?: Partial<IntRange>;
-  /** Largest m allowed in a grid (default 40); a grid is cut where it would exceed it. */
+  /** Largest m allowed in a grid (default 200); a grid is cut where it would exceed it. */
   maxM?: number;
 }
 
-export const M_GRID_DEFAULTS = { m0: { min: 4, max: 10 }, doublings: { min: 1, max: 3 }, maxM: 40 } as const;
+export const M_GRID_DEFAULTS = { m0: { min: 4, max: 12 }, doublings: { min: 3, max: 4 }, maxM: 200 } as const;
 
 /** m₀·2^k for k = 0..doublings, cut at maxM. */
 export function doublingGrid(m0: number, doublings: number, maxM: number): number[] {
