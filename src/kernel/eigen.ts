@@ -12,6 +12,8 @@
  *               lies below that point (Sylvester's inertia), so λ_min is bracketed, not only approximated.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { lanczosTop } from '../linalg/lanczos';
+import { dot, norm, normalise, residualNorm } from '../linalg/vector';
 import { Rng } from '../rng';
 
 export type EigenMethod = 'dense' | 'lanczos';
@@ -81,11 +83,8 @@ export function extremeEigenvalues(S: SymmetricArray, opts: EigenOptions = {}): 
   return method === 'dense' ? denseExtremes(S) : lanczosExtremes(S, opts.certifyMin ?? false);
 }
 
-function frobeniusNorm(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
-  return Math.sqrt(s);
-}
+/** ‖M‖_F of a row-major matrix. */
+const frobeniusNorm = norm;
 
 function denseExtremes(S: SymmetricArray): ExtremeEigenvalues {
   const values = new EigenvalueDecomposition(toMatrix(S), { assumeSymmetric: true }).realEigenvalues;
@@ -259,87 +258,30 @@ function matVec(S: SymmetricArray, v: Float64Array, out: Float64Array): void {
 
 // ---------- Lanczos ----------
 
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
-  for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
-}
-
-function scaled(v: Float64Array, factor: number): Float64Array {
-  const out = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i] * factor;
-  return out;
-}
-
-function normalise(v: Float64Array): number {
-  const norm = Math.sqrt(dot(v, v));
-  for (let i = 0; i < v.length; i++) v[i] /= norm;
-  return norm;
-}
-
 /**
- * Unit eigenvector estimate for the largest eigenvalue of the symmetric operator `apply`,
- * by Lanczos with full (twice-repeated) Gram–Schmidt reorthogonalisation.
- * The start vector comes from a fixed-seed Rng so results are reproducible.
+ * Unit eigenvector estimate for the largest eigenvalue of the symmetric operator `apply` (src/linalg/lanczos.ts,
+ * stop rule β|s_k| ≤ 1e-12·|θ| checked every few steps). The start vector comes from a fixed-seed Rng so results
+ * are reproducible.
  */
 function lanczosTopVector(n: number, apply: (v: Float64Array, out: Float64Array) => void, seed: number): Float64Array {
   const rng = new Rng(seed);
-  const q0 = new Float64Array(n);
-  for (let i = 0; i < n; i++) q0[i] = rng.normal();
-  normalise(q0);
-  const Q: Float64Array[] = [q0];
-  const alpha: number[] = [];
-  const beta: number[] = [];
-  const maxSteps = Math.min(n, LANCZOS_MAX_STEPS);
-  const w = new Float64Array(n);
-  let top = ritzTop(alpha, beta);
-  let scale = 0;
-  for (let j = 0; j < maxSteps; j++) {
-    apply(Q[j], w);
-    alpha.push(dot(Q[j], w));
-    for (let pass = 0; pass < 2; pass++) {
-      for (const q of Q) axpy(-dot(q, w), q, w);
-    }
-    const b = Math.sqrt(dot(w, w));
-    scale = Math.max(scale, Math.abs(alpha[j]), b);
-    const last = j === maxSteps - 1;
-    const breakdown = b <= UNIT_ROUNDOFF * scale; // Krylov space is invariant: the Ritz values are exact
+  const start = new Float64Array(n);
+  for (let i = 0; i < n; i++) start[i] = rng.normal();
+  normalise(start);
+  const applyFresh = (v: Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    apply(v, out);
+    return out;
+  };
+  const { vector } = lanczosTop(applyFresh, start, {
+    tolerance: LANCZOS_REL_TOL,
+    maxIterations: LANCZOS_MAX_STEPS,
     // The k×k tridiagonal eigenproblem costs O(k³): check convergence every few steps only.
-    if (last || breakdown || j % RITZ_CHECK_EVERY === RITZ_CHECK_EVERY - 1) {
-      top = ritzTop(alpha, beta);
-      if (last || breakdown || Math.abs(b * top.lastComponent) <= LANCZOS_REL_TOL * Math.abs(top.value)) break;
-    }
-    beta.push(b);
-    Q.push(scaled(w, 1 / b));
-  }
-  const v = new Float64Array(n);
-  for (let k = 0; k < top.vector.length; k++) axpy(top.vector[k], Q[k], v);
-  normalise(v);
-  return v;
-}
-
-/** Largest eigenpair of the Lanczos tridiagonal T (diagonal alpha, off-diagonal beta). */
-function ritzTop(alpha: number[], beta: number[]): { value: number; vector: number[]; lastComponent: number } {
-  const k = alpha.length;
-  if (k === 0) return { value: 0, vector: [], lastComponent: 1 };
-  const T = new Matrix(k, k);
-  for (let i = 0; i < k; i++) {
-    T.set(i, i, alpha[i]);
-    if (i + 1 < k) {
-      T.set(i, i + 1, beta[i]);
-      T.set(i + 1, i, beta[i]);
-    }
-  }
-  const evd = new EigenvalueDecomposition(T, { assumeSymmetric: true });
-  const values = evd.realEigenvalues;
-  let best = 0;
-  for (let i = 1; i < k; i++) if (values[i] > values[best]) best = i;
-  const vector = evd.eigenvectorMatrix.getColumn(best);
-  return { value: values[best], vector, lastComponent: vector[k - 1] };
+    checkEvery: RITZ_CHECK_EVERY,
+    breakdown: { relativeTo: 'operatorScale', tolerance: UNIT_ROUNDOFF },
+  });
+  normalise(vector);
+  return vector;
 }
 
 /** Rayleigh quotient θ = vᵀMv of a unit vector and the residual ‖Mv − θv‖. */
@@ -347,8 +289,7 @@ function rayleigh(S: SymmetricArray, v: Float64Array): { value: number; residual
   const Mv = new Float64Array(S.n);
   matVec(S, v, Mv);
   const value = dot(v, Mv);
-  axpy(-value, v, Mv);
-  return { value, residual: Math.sqrt(dot(Mv, Mv)) };
+  return { value, residual: residualNorm(Mv, v, value) };
 }
 
 function lanczosExtremes(S: SymmetricArray, certifyMin: boolean): ExtremeEigenvalues {
