@@ -12,7 +12,14 @@
  *               lies below that point (Sylvester's inertia), so λ_min is bracketed, not only approximated.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { cholesky, choleskySolve } from '../linalg/cholesky';
+import { lanczosTop } from '../linalg/lanczos';
+import { symmetricMatVec, toMatrix, type SymmetricArray } from '../linalg/symmetric';
+import { dot, norm, normalise, residualNorm } from '../linalg/vector';
 import { Rng } from '../rng';
+
+export { cholesky } from '../linalg/cholesky';
+export { toMatrix, type SymmetricArray } from '../linalg/symmetric';
 
 export type EigenMethod = 'dense' | 'lanczos';
 
@@ -45,12 +52,6 @@ const LANCZOS_REL_TOL = 1e-12;
 const RITZ_CHECK_EVERY = 4;
 const UNIT_ROUNDOFF = 2 ** -53;
 
-/** A dense symmetric n×n matrix stored row-major. */
-export interface SymmetricArray {
-  n: number;
-  a: Float64Array;
-}
-
 function toSymmetricArray(M: Matrix): SymmetricArray {
   if (M.rows !== M.columns)
     throw new RangeError(`symmetricExtremeEigenvalues: matrix must be square, got ${M.rows}×${M.columns}`);
@@ -58,12 +59,6 @@ function toSymmetricArray(M: Matrix): SymmetricArray {
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) a.set(M.getRow(i), i * n);
   return { n, a };
-}
-
-export function toMatrix({ n, a }: SymmetricArray): Matrix {
-  const rows: Float64Array[] = [];
-  for (let i = 0; i < n; i++) rows.push(a.subarray(i * n, (i + 1) * n));
-  return new Matrix(rows);
 }
 
 export function symmetricExtremeEigenvalues(M: Matrix, opts: EigenOptions = {}): ExtremeEigenvalues {
@@ -81,11 +76,8 @@ export function extremeEigenvalues(S: SymmetricArray, opts: EigenOptions = {}): 
   return method === 'dense' ? denseExtremes(S) : lanczosExtremes(S, opts.certifyMin ?? false);
 }
 
-function frobeniusNorm(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
-  return Math.sqrt(s);
-}
+/** ‖M‖_F of a row-major matrix. */
+const frobeniusNorm = norm;
 
 function denseExtremes(S: SymmetricArray): ExtremeEigenvalues {
   const values = new EigenvalueDecomposition(toMatrix(S), { assumeSymmetric: true }).realEigenvalues;
@@ -100,262 +92,47 @@ function denseExtremes(S: SymmetricArray): ExtremeEigenvalues {
   return { min, max, minError: error, maxError: error, minLowerBound: null, method: 'dense' };
 }
 
-// ---------- Cholesky and triangular solves (row-major, lower triangle in place) ----------
-
-/** Column-panel width of the blocked Cholesky: b rows of length ≤ n stay in L2 while the rest streams past. */
-const CHOLESKY_PANEL = 32;
-
-/**
- * L with M − shift·I = L Lᵀ, or the failing pivot. Only the lower triangle of the result is meaningful.
- * Left-looking by column panels: each panel first receives the whole update from the columns to its left
- * (a cache-friendly matrix product, almost all of the n³/3 flops), then is factorised column by column.
- */
-export function cholesky(
-  S: SymmetricArray,
-  shift = 0,
-): { ok: true; L: Float64Array } | { ok: false; row: number; pivot: number } {
-  const { n } = S;
-  const L = Float64Array.from(S.a);
-  for (let i = 0; i < n; i++) L[i * n + i] -= shift;
-  for (let k0 = 0; k0 < n; k0 += CHOLESKY_PANEL) {
-    const k1 = Math.min(n, k0 + CHOLESKY_PANEL);
-    updatePanel(L, n, k0, k1);
-    const failure = factorPanel(L, n, k0, k1);
-    if (failure) return { ok: false, ...failure };
-  }
-  return { ok: true, L };
-}
-
-/**
- * L[i, j] −= Σ_{s<k0} L[i, s]·L[j, s] for i ≥ j, j ∈ [k0, k1): dot products in register blocks of
- * 2 rows i × 4 rows j (8 accumulators, 6 loads per 8 multiply-adds).
- */
-function updatePanel(L: Float64Array, n: number, k0: number, k1: number): void {
-  if (k0 === 0) return;
-  let i = k0;
-  for (; i + 1 < n; i += 2) {
-    const ri = i * n;
-    const ri1 = ri + n;
-    const jEnd = Math.min(k1, i + 2);
-    let j = k0;
-    for (; j + 3 < jEnd; j += 4) {
-      const rj = j * n;
-      let s00 = 0,
-        s01 = 0,
-        s02 = 0,
-        s03 = 0,
-        s10 = 0,
-        s11 = 0,
-        s12 = 0,
-        s13 = 0;
-      for (let s = 0; s < k0; s++) {
-        const a0 = L[ri + s];
-        const a1 = L[ri1 + s];
-        const b0 = L[rj + s];
-        const b1 = L[rj + n + s];
-        const b2 = L[rj + 2 * n + s];
-        const b3 = L[rj + 3 * n + s];
-        s00 += a0 * b0;
-        s01 += a0 * b1;
-        s02 += a0 * b2;
-        s03 += a0 * b3;
-        s10 += a1 * b0;
-        s11 += a1 * b1;
-        s12 += a1 * b2;
-        s13 += a1 * b3;
-      }
-      const sums = [s00, s01, s02, s03, s10, s11, s12, s13];
-      for (let q = 0; q < 4; q++) {
-        if (j + q <= i) L[ri + j + q] -= sums[q];
-        if (j + q <= i + 1) L[ri1 + j + q] -= sums[4 + q];
-      }
-    }
-    for (; j < jEnd; j++) {
-      const rj = j * n;
-      if (j <= i) L[ri + j] -= dotPrefix(L, ri, rj, k0);
-      L[ri1 + j] -= dotPrefix(L, ri1, rj, k0);
-    }
-  }
-  if (i < n) {
-    const ri = i * n;
-    for (let j = k0; j < Math.min(k1, i + 1); j++) L[ri + j] -= dotPrefix(L, ri, j * n, k0);
-  }
-}
-
-/** Unblocked Cholesky of columns [k0, k1) (all rows below), given the update from columns < k0. */
-function factorPanel(L: Float64Array, n: number, k0: number, k1: number): { row: number; pivot: number } | null {
-  for (let j = k0; j < k1; j++) {
-    const rj = j * n;
-    let pivot = L[rj + j];
-    for (let s = k0; s < j; s++) pivot -= L[rj + s] * L[rj + s];
-    if (!(pivot > 0)) return { row: j, pivot };
-    const diag = Math.sqrt(pivot);
-    L[rj + j] = diag;
-    for (let i = j + 1; i < n; i++) {
-      const ri = i * n;
-      let v = L[ri + j];
-      for (let s = k0; s < j; s++) v -= L[ri + s] * L[rj + s];
-      L[ri + j] = v / diag;
-    }
-  }
-  return null;
-}
-
-/** Σ_{k<len} a[p+k]·a[q+k], four accumulators to break the add dependency chain. */
-function dotPrefix(a: Float64Array, p: number, q: number, len: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < len; k += 4) {
-    s0 += a[p + k] * a[q + k];
-    s1 += a[p + k + 1] * a[q + k + 1];
-    s2 += a[p + k + 2] * a[q + k + 2];
-    s3 += a[p + k + 3] * a[q + k + 3];
-  }
-  for (; k < len; k++) s0 += a[p + k] * a[q + k];
-  return s0 + s1 + s2 + s3;
-}
-
-/** x = (L Lᵀ)⁻¹ b, writing into out. */
-function choleskySolve(L: Float64Array, n: number, b: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    let s0 = 0;
-    let s1 = 0;
-    let k = 0;
-    for (; k + 1 < i; k += 2) {
-      s0 += L[ri + k] * out[k];
-      s1 += L[ri + k + 1] * out[k + 1];
-    }
-    if (k < i) s0 += L[ri + k] * out[k];
-    out[i] = (b[i] - s0 - s1) / L[ri + i];
-  }
-  // Lᵀx = z by column sweeps so that L is read by rows.
-  for (let i = n - 1; i >= 0; i--) {
-    const ri = i * n;
-    const xi = out[i] / L[ri + i];
-    out[i] = xi;
-    for (let k = 0; k < i; k++) out[k] -= L[ri + k] * xi;
-  }
-}
-
-function matVec(S: SymmetricArray, v: Float64Array, out: Float64Array): void {
-  const { n, a } = S;
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    let s0 = 0;
-    let s1 = 0;
-    let j = 0;
-    for (; j + 1 < n; j += 2) {
-      s0 += a[ri + j] * v[j];
-      s1 += a[ri + j + 1] * v[j + 1];
-    }
-    if (j < n) s0 += a[ri + j] * v[j];
-    out[i] = s0 + s1;
-  }
-}
-
 // ---------- Lanczos ----------
 
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
-  for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
-}
-
-function scaled(v: Float64Array, factor: number): Float64Array {
-  const out = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i] * factor;
-  return out;
-}
-
-function normalise(v: Float64Array): number {
-  const norm = Math.sqrt(dot(v, v));
-  for (let i = 0; i < v.length; i++) v[i] /= norm;
-  return norm;
-}
-
 /**
- * Unit eigenvector estimate for the largest eigenvalue of the symmetric operator `apply`,
- * by Lanczos with full (twice-repeated) Gram–Schmidt reorthogonalisation.
- * The start vector comes from a fixed-seed Rng so results are reproducible.
+ * Unit eigenvector estimate for the largest eigenvalue of the symmetric operator `apply` (src/linalg/lanczos.ts,
+ * stop rule β|s_k| ≤ 1e-12·|θ| checked every few steps). The start vector comes from a fixed-seed Rng so results
+ * are reproducible.
  */
 function lanczosTopVector(n: number, apply: (v: Float64Array, out: Float64Array) => void, seed: number): Float64Array {
   const rng = new Rng(seed);
-  const q0 = new Float64Array(n);
-  for (let i = 0; i < n; i++) q0[i] = rng.normal();
-  normalise(q0);
-  const Q: Float64Array[] = [q0];
-  const alpha: number[] = [];
-  const beta: number[] = [];
-  const maxSteps = Math.min(n, LANCZOS_MAX_STEPS);
-  const w = new Float64Array(n);
-  let top = ritzTop(alpha, beta);
-  let scale = 0;
-  for (let j = 0; j < maxSteps; j++) {
-    apply(Q[j], w);
-    alpha.push(dot(Q[j], w));
-    for (let pass = 0; pass < 2; pass++) {
-      for (const q of Q) axpy(-dot(q, w), q, w);
-    }
-    const b = Math.sqrt(dot(w, w));
-    scale = Math.max(scale, Math.abs(alpha[j]), b);
-    const last = j === maxSteps - 1;
-    const breakdown = b <= UNIT_ROUNDOFF * scale; // Krylov space is invariant: the Ritz values are exact
+  const start = new Float64Array(n);
+  for (let i = 0; i < n; i++) start[i] = rng.normal();
+  normalise(start);
+  const applyFresh = (v: Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    apply(v, out);
+    return out;
+  };
+  const { vector } = lanczosTop(applyFresh, start, {
+    tolerance: LANCZOS_REL_TOL,
+    maxIterations: LANCZOS_MAX_STEPS,
     // The k×k tridiagonal eigenproblem costs O(k³): check convergence every few steps only.
-    if (last || breakdown || j % RITZ_CHECK_EVERY === RITZ_CHECK_EVERY - 1) {
-      top = ritzTop(alpha, beta);
-      if (last || breakdown || Math.abs(b * top.lastComponent) <= LANCZOS_REL_TOL * Math.abs(top.value)) break;
-    }
-    beta.push(b);
-    Q.push(scaled(w, 1 / b));
-  }
-  const v = new Float64Array(n);
-  for (let k = 0; k < top.vector.length; k++) axpy(top.vector[k], Q[k], v);
-  normalise(v);
-  return v;
-}
-
-/** Largest eigenpair of the Lanczos tridiagonal T (diagonal alpha, off-diagonal beta). */
-function ritzTop(alpha: number[], beta: number[]): { value: number; vector: number[]; lastComponent: number } {
-  const k = alpha.length;
-  if (k === 0) return { value: 0, vector: [], lastComponent: 1 };
-  const T = new Matrix(k, k);
-  for (let i = 0; i < k; i++) {
-    T.set(i, i, alpha[i]);
-    if (i + 1 < k) {
-      T.set(i, i + 1, beta[i]);
-      T.set(i + 1, i, beta[i]);
-    }
-  }
-  const evd = new EigenvalueDecomposition(T, { assumeSymmetric: true });
-  const values = evd.realEigenvalues;
-  let best = 0;
-  for (let i = 1; i < k; i++) if (values[i] > values[best]) best = i;
-  const vector = evd.eigenvectorMatrix.getColumn(best);
-  return { value: values[best], vector, lastComponent: vector[k - 1] };
+    checkEvery: RITZ_CHECK_EVERY,
+    breakdown: { relativeTo: 'operatorScale', tolerance: UNIT_ROUNDOFF },
+  });
+  normalise(vector);
+  return vector;
 }
 
 /** Rayleigh quotient θ = vᵀMv of a unit vector and the residual ‖Mv − θv‖. */
 function rayleigh(S: SymmetricArray, v: Float64Array): { value: number; residual: number } {
   const Mv = new Float64Array(S.n);
-  matVec(S, v, Mv);
+  symmetricMatVec(S, v, Mv);
   const value = dot(v, Mv);
-  axpy(-value, v, Mv);
-  return { value, residual: Math.sqrt(dot(Mv, Mv)) };
+  return { value, residual: residualNorm(Mv, v, value) };
 }
 
 function lanczosExtremes(S: SymmetricArray, certifyMin: boolean): ExtremeEigenvalues {
   const { n } = S;
   const top = rayleigh(
     S,
-    lanczosTopVector(n, (v, o) => matVec(S, v, o), 0x1a2c),
+    lanczosTopVector(n, (v, o) => symmetricMatVec(S, v, o), 0x1a2c),
   );
   const norm = Math.max(Math.abs(top.value) + top.residual, frobeniusNorm(S.a) / Math.sqrt(n), Number.MIN_VALUE);
   const { L, shift } = factoriseBelowSpectrum(S, norm);

@@ -22,9 +22,10 @@
  * tolerance·θ, which certifies an eigenvalue within relative distance `tolerance` of θ; the residual is
  * then re-measured with one extra explicit K·q so the reported figure does not rest on Lanczos algebra.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { tf } from '../backend/tf';
 import type { DataTensors } from '../data/tensors';
+import { lanczosTop } from '../linalg/lanczos';
+import { dot, norm, residualNorm, scale } from '../linalg/vector';
 import { Rng } from '../rng';
 import { forward, jvp, vjp, type ForwardPass } from './backprop';
 import { disposeResident, uploadWeights, type ResidentWeights } from './resident';
@@ -95,7 +96,7 @@ export function stabilityInfo(
     const start = startVector(m * weights.outputs, opts.seed ?? DEFAULT_SEED);
     const estimate =
       (opts.method ?? 'lanczos') === 'lanczos'
-        ? lanczosTop(applyK, start, tolerance, maxIterations)
+        ? lanczos(applyK, start, tolerance, maxIterations)
         : powerTop(applyK, start, tolerance, maxIterations);
     const relativeResidual = measuredResidual(applyK, estimate);
     return {
@@ -166,90 +167,26 @@ function powerTop(
 }
 
 /**
- * Lanczos with full reorthogonalisation (twice, to stay orthogonal in the presence of float32 K·q).
- * The Ritz residual of the top Ritz pair (θ, Qs) is β_k |s_k|.
+ * Lanczos with full reorthogonalisation (src/linalg/lanczos.ts; twice, to stay orthogonal in the presence of
+ * float32 K·q), the Ritz residual checked at every step.
  */
-function lanczosTop(
+function lanczos(
   applyK: (q: HostVector) => HostVector,
   start: HostVector,
   tolerance: number,
   maxIterations: number,
 ): EigenEstimate {
-  const basis: HostVector[] = [start];
-  const alphas: number[] = [];
-  const betas: number[] = [];
-  const cap = Math.min(maxIterations, start.length);
-  let ritz = { value: 0, coefficients: [1] };
-  for (let k = 1; k <= cap; k++) {
-    const w = applyK(basis[k - 1]);
-    alphas.push(dot(basis[k - 1], w));
-    for (let pass = 0; pass < 2; pass++) {
-      for (const q of basis) axpy(w, -dot(q, w), q);
-    }
-    const beta = norm(w);
-    ritz = topRitzPair(alphas, betas);
-    const ritzResidual = beta * Math.abs(ritz.coefficients[k - 1]);
-    const exhausted = beta <= 1e-12 * Math.max(ritz.value, 1e-300);
-    if (ritzResidual <= tolerance * ritz.value || exhausted || k === cap) {
-      return { value: ritz.value, vector: combine(basis, ritz.coefficients), iterations: k };
-    }
-    betas.push(beta);
-    basis.push(scale(w, 1 / beta));
-  }
-  return { value: ritz.value, vector: combine(basis, ritz.coefficients), iterations: cap };
-}
-
-/** Largest eigenpair of the symmetric tridiagonal matrix with diagonal α and off-diagonal β. */
-function topRitzPair(alphas: number[], betas: number[]): { value: number; coefficients: number[] } {
-  const k = alphas.length;
-  const t = Matrix.zeros(k, k);
-  for (let i = 0; i < k; i++) {
-    t.set(i, i, alphas[i]);
-    if (i + 1 < k) {
-      t.set(i, i + 1, betas[i]);
-      t.set(i + 1, i, betas[i]);
-    }
-  }
-  const eig = new EigenvalueDecomposition(t, { assumeSymmetric: true });
-  const values = eig.realEigenvalues;
-  let top = 0;
-  for (let i = 1; i < k; i++) if (values[i] > values[top]) top = i;
-  return { value: values[top], coefficients: eig.eigenvectorMatrix.getColumn(top) };
+  const { value, vector, iterations } = lanczosTop(applyK, start, {
+    tolerance,
+    maxIterations,
+    checkEvery: 1,
+    breakdown: { relativeTo: 'ritzValue', tolerance: 1e-12 },
+  });
+  return { value, vector, iterations };
 }
 
 function measuredResidual(applyK: (q: HostVector) => HostVector, estimate: EigenEstimate): number {
   if (estimate.value <= 0) return norm(applyK(estimate.vector)) === 0 ? 0 : Infinity;
   const q = scale(estimate.vector, 1 / norm(estimate.vector));
   return residualNorm(applyK(q), q, estimate.value) / estimate.value;
-}
-
-function residualNorm(kq: HostVector, q: HostVector, value: number): number {
-  let sum = 0;
-  for (let i = 0; i < q.length; i++) sum += (kq[i] - value * q[i]) ** 2;
-  return Math.sqrt(sum);
-}
-
-function combine(basis: HostVector[], coefficients: number[]): HostVector {
-  const out = new Float64Array(basis[0].length);
-  basis.forEach((q, i) => axpy(out, coefficients[i], q));
-  return out;
-}
-
-function dot(a: HostVector, b: HostVector): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
-  return sum;
-}
-
-function norm(a: HostVector): number {
-  return Math.sqrt(dot(a, a));
-}
-
-function scale(a: HostVector, factor: number): HostVector {
-  return a.map((x) => x * factor);
-}
-
-/** y ← y + a·x */
-function axpy(y: HostVector, a: number, x: HostVector): void {
-  for (let i = 0; i < y.length; i++) y[i] += a * x[i];
 }
