@@ -91,6 +91,11 @@ function replaySection(doc: ReportDocument): string {
     [
       `- seeds: ${list(doc.config.seeds)} (one run per seed per m; the seed drives data, initialisation and random pruning)`,
       `- backend: ${esc(env.backendDetail || env.backend)}`,
+      ...(env.engine
+        ? [
+            `- engine: ${esc(env.engine.name)} ${esc(env.engine.version)}, ${env.engine.threads} thread(s) per run, ${esc(env.engine.precision)}`,
+          ]
+        : []),
       `- node ${esc(env.node)} on ${esc(env.platform)}, ${plural(env.cpus, 'cpu')}`,
       `- commit: ${env.commit === null ? 'not a git checkout' : `\`${env.commit}\``}`,
       `- finished ${doc.createdAt}, wall time ${fmt(doc.wallSeconds)} s, ${plural(doc.runs.length, 'run')}`,
