@@ -6,7 +6,7 @@
 import type { ResolvedTheory } from '../../theory';
 import type { CheckpointOutcome } from '../pipeline/measure';
 import type { MeasuredRun } from '../pipeline/run';
-import { b2PrimeBound, bound, largestSquaredError, runInputs, squaredError, subjectSubnetworks } from './inputs';
+import { b2PrimeBound, bound, compareSubnetwork, runInputs, subjectSubnetworks } from './inputs';
 import { fmt, resultOf, Tally, violated } from './tally';
 import type { CheckDefinition, CheckResult } from './types';
 
@@ -223,16 +223,14 @@ function evaluateB3Loss(def: CheckDefinition, run: MeasuredRun, theory: Resolved
   for (const { cp, pruner, s } of subnetworks) {
     const b = b2PrimeBound(theory, run, cp, s.n);
     if (b === null) continue;
-    const sq = squaredError(run, s);
-    tally.compare({
-      t: cp.record.t,
-      n: s.n,
-      measured: sq,
-      bound: b,
-      scale: run.targetNormSq,
-      couldFail: b < largestSquaredError(cp),
-      describe: () => `${pruner}, t = ${cp.record.t} ≥ T*: ‖f_S − y‖² = ${fmt(sq)} > B2′ = ${fmt(b)}`,
-    });
+    compareSubnetwork(
+      tally,
+      run,
+      cp,
+      s,
+      b,
+      (sq) => `${pruner}, t = ${cp.record.t} ≥ T*: ‖f_S − y‖² = ${fmt(sq)} > B2′ = ${fmt(b)}`,
+    );
   }
   return resultOf(def, tally, {
     violatedHypotheses: premises,

@@ -6,6 +6,7 @@ import { evaluateExpression, type ExpressionId, type ResolvedTheory, type Theory
 import type { CheckpointOutcome } from '../pipeline/measure';
 import type { MeasuredRun } from '../pipeline/run';
 import type { SubnetworkMeasurement } from '../pipeline/types';
+import type { Tally } from './tally';
 
 /** The run-wide inputs: m, N, the NTK-equivalent η, λ0, C and R(0). */
 export function runInputs(run: MeasuredRun): TheoryInputs {
@@ -67,4 +68,25 @@ export function squaredError(run: MeasuredRun, s: SubnetworkMeasurement): number
  */
 export function largestSquaredError(cp: CheckpointOutcome): number {
   return cp.record.diameterToTarget ** 2;
+}
+
+/** Compares a subject's subnetwork with a bound on ‖f_S − y‖²; it could fail only when the bound is below D_y². */
+export function compareSubnetwork(
+  tally: Tally,
+  run: MeasuredRun,
+  cp: CheckpointOutcome,
+  s: SubnetworkMeasurement,
+  bound: number,
+  describe: (squared: number) => string,
+): void {
+  const squared = squaredError(run, s);
+  tally.compare({
+    t: cp.record.t,
+    n: s.n,
+    measured: squared,
+    bound,
+    scale: run.targetNormSq,
+    couldFail: bound < largestSquaredError(cp),
+    describe: () => describe(squared),
+  });
 }

