@@ -118,7 +118,7 @@ describe('diffReports', () => {
     ];
     const d = diffReports(a, b);
     expect(d.fitMoves.map((f) => [f.param, f.before, f.after])).toEqual([['b', 2, 4]]);
-    expect(d.criticalMoves.map((c) => [c.m, c.before.range, c.after.range])).toEqual([[10, [5, 8], [20, 30]]]);
+    expect(d.criticalMoves.map((c) => [c.m, c.before.range, c.after.range])).toEqual([[10, [4, 8], [18, 30]]]);
     expect(d.verdictChanges).toEqual([]);
   });
 
@@ -145,7 +145,7 @@ describe('diffReports', () => {
       {
         quantity: 't_in',
         m: 100,
-        before: { range: [62, 65], reached: 2, unreached: 0 },
+        before: { range: [60, 65], reached: 2, unreached: 0 },
         after: { range: null, reached: 0, unreached: 2 },
       },
     ]);

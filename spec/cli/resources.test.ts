@@ -21,7 +21,7 @@ describe('estimateResources', () => {
       /does not fit: estimated peak memory [\d.]+ GB .* free memory\. .*--force/,
     );
     expect(() => requireFits(e, 'cpu', e.peakBytes + 1)).not.toThrow();
-    expect(describeEstimate(e)).toMatch(/estimated time [\d.]+ h for 3 run\(s\)/);
+    expect(describeEstimate(e)).toMatch(/estimated time [\d.]+ h for 5 run\(s\)/);
   });
 
   it("on wasm, refuses a run that needs more than a thread's 4 GiB heap whatever the free memory", () => {

@@ -316,7 +316,6 @@ function runOf(m: number, seed: number, times: number[], classification: boolean
   const hypotheses = hypothesesOf(s);
   const violated = hypotheses.filter((h) => h.holds === false).map((h) => h.id);
   const tStar = tStarOf(s);
-  const tCritLargest = critical.tCrit[critical.tCrit.length - 1].t;
   const steps = replayedSteps(critical);
   const seconds = 0.5 + m / 100;
   return {
@@ -337,7 +336,7 @@ function runOf(m: number, seed: number, times: number[], classification: boolean
     hypotheses,
     checkpoints,
     critical,
-    tightness: tCritLargest !== null && tStar.etaConfigured ? tCritLargest / tStar.etaConfigured : null,
+    tightness: critical.tIn.t !== null && tStar.etaConfigured ? critical.tIn.t / tStar.etaConfigured : null,
     checks: checksOf(s, checkpoints, violated),
     refinement: {
       seconds: steps * SECONDS_PER_REPLAYED_STEP,

@@ -145,7 +145,7 @@ describe('renderMarkdown', () => {
   });
 
   it('shows each failing claim’s counterexample (m, seed, where) with the violated premises', () => {
-    const rows = tableAfter(md, '### Counterexamples');
+    const rows = tableAfter(md, '#### Counterexamples');
     expect(rows.join('\n')).toContain(
       '| CLAIM-B3-loss | 32 | 2 | 100 | 32 | at t = 100, n = 32: loss 0.052 > B2′ 0.041 |',
     );
