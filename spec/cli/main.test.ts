@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
+import { runCli } from './capture';
 import { EXIT } from '../../src/cli/errors';
 import { generateSynthetic } from '../../src/data/synthetic';
 import { datasetToJson } from '../../src/data/io';
@@ -10,24 +10,7 @@ import { weightsToJson } from '../../src/model/io';
 import { Rng } from '../../src/rng';
 import { validateReport } from '../../src/report/schema';
 
-/** Run the CLI in-process, capturing what it prints. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const so = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const se = jest
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-}
+const cli = runCli;
 
 const dir = mkdtempSync(join(tmpdir(), 'pruneproof-cli-'));
 const dataPath = join(dir, 'data.json');

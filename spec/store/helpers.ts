@@ -1,7 +1,6 @@
 /** Shared by the run-store tests: the CLI in-process, tiny sweeps, and report comparison without timings. */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
 import type { ReportDocument } from '../../src/report/types';
 
 /** 4 runs of a second or so each: m ∈ {10, 20} × seeds {1, 2}. */
@@ -22,22 +21,7 @@ export const TINY_SWEEP = [
   '1',
 ];
 
-export async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const so = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const se = jest
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-}
+export { runCli as cli } from '../cli/capture';
 
 /** The one report under a reports directory. */
 export function readOnlyReport(outDir: string): ReportDocument {
