@@ -4,7 +4,7 @@
  * PASS → the case passes, FAIL → a counterexample to shrink, anything else (VACUOUS, UNDECIDED, NOT
  * APPLICABLE) → the case asserts nothing and is counted apart, never as a pass.
  */
-import { resolveTheory } from '../../theory';
+import { formatNumber as fmt, resolveTheory } from '../../theory';
 import {
   CLAIM_B1,
   CLAIM_B3_HULL,
@@ -28,7 +28,6 @@ import { THEOREM_REGIME } from '../testing/arbitraries/theorem-case';
 import { hullTolerance, withPretrainedCase, type PretrainOptions } from '../testing/pretrain';
 import type { CaseOutcome, HypothesisStatus, PropertyContext, PropertyDefinition } from '../testing/property';
 import { caseRegimes } from '../testing/regimes';
-import { fmt } from './facts';
 
 /** Iteration cap of the hull solver on generated cases (m ≤ 40): it stops once membership is certified. */
 const HULL_MAX_ITERATIONS = 5000;

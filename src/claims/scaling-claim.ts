@@ -7,7 +7,8 @@ import { logSpacedCheckpoints } from '../model/train';
 import { caseAtM, parseScalingCase, scalingCase, type ScalingCase } from '../testing/arbitraries/scaling-case';
 import { pruneAndMeasure, pruneInput, withFeatures, withPretrainedCase } from '../testing/pretrain';
 import { lambda0Regime, widthRegime } from '../testing/regimes';
-import { fmt, hypothesesOf } from './facts';
+import { formatNumber as fmt } from '../../theory';
+import { runHypotheses } from '../pipeline/run';
 import type { CaseOutcome, HypothesisStatus, PropertyContext, PropertyDefinition } from '../testing/property';
 
 const { log } = Math;
@@ -45,7 +46,7 @@ async function criticalTime(
       critical: { m, tCrit, before: index > 0 ? checkpoints[index - 1] : null },
       lambda0: p.lambda0,
       diverged: p.divergence !== null,
-      hypotheses: hypothesesOf(p),
+      hypotheses: runHypotheses(p),
     };
   });
 }
