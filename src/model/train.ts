@@ -6,6 +6,7 @@
  * naming the stability limit instead of returning NaN. Minibatch SGD (`batch`) is an option: the earlier
  * versions of the paper analyse SGD; the theory checked here (Du et al.) is for full-batch GD.
  */
+import { formatNumber } from '../../theory';
 import type { Rng } from '../rng';
 import { tf, type Scalar, type Tensor2D } from '../backend/tf';
 import type { DataTensors } from '../data/tensors';
@@ -358,12 +359,4 @@ function divergenceMessage(
     'the limit holds for the linearisation at t = 0, and training moved the network out of that regime ' +
     '(activation patterns, and so the kernel, changed); use a smaller eta'
   );
-}
-
-function formatNumber(x: number): string {
-  if (!Number.isFinite(x) || x === 0) return String(x);
-  const magnitude = Math.abs(x);
-  return magnitude >= 1e4 || magnitude < 1e-3
-    ? x.toExponential(2).replace('e+', 'e')
-    : String(Number(x.toPrecision(3)));
 }

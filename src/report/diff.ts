@@ -3,6 +3,7 @@
  * left the other report's 95% interval, and critical times whose range over seeds moved at some m.
  * Pure: both reports in, a description of their differences out.
  */
+import { formatNumber } from '../../theory';
 import type { ScalingResult } from '../experiment/types';
 import type { ReportDocument } from './types';
 
@@ -129,8 +130,7 @@ export function diffReports(a: ReportDocument, b: ReportDocument): ReportDiff {
   };
 }
 
-const num = (v: number): string =>
-  Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toPrecision(4);
+const num = formatNumber;
 const interval = (i: [number, number] | null): string => (i ? `[${num(i[0])}, ${num(i[1])}]` : '(no interval)');
 function range(r: CriticalRange): string {
   const [low, high] = r.range ?? [null, null];

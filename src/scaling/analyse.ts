@@ -6,7 +6,7 @@
 import { Rng } from '../rng';
 import { bootstrapModel } from './bootstrap';
 import { calibrate, percent } from './calibrate';
-import { assess, fmtNumber, type FittedModel } from './decide';
+import { assess, type FittedModel } from './decide';
 import { prepare } from './fit';
 import { LAW_VERDICT, predict } from './models';
 import type { Calibration, Design, ModelFit, ScalingAnalysis, ScalingVerdict, TimeObservation } from './types';
@@ -253,5 +253,3 @@ export function analyseScaling(
     seed: options.seed ?? 0,
   };
 }
-
-export { fmtNumber };

@@ -5,6 +5,7 @@
  * as every other class (best model of each class; a difference within the standard error of the held-out
  * mean is a tie). Either signal alone → inconclusive.
  */
+import { formatNumber } from '../../theory';
 import {
   aicc,
   fitCensored,
@@ -57,12 +58,6 @@ export function heldOutPrediction(spec: ModelSpec, data: readonly PreparedObserv
   return { m: largest, count: test.length, prediction, error: distanceToObservations(prediction, test) };
 }
 
-/** The number shown for a value in a reason. */
-export function fmtNumber(v: number): string {
-  if (v === 0) return '0';
-  return Math.abs(v) >= 1e4 || Math.abs(v) < 1e-2 ? v.toExponential(2) : String(Number(v.toPrecision(3)));
-}
-
 function identicalValues(data: readonly PreparedObservation[]): number | null {
   if (data.some((d) => d.kind === 'censored')) return null;
   const first = data[0];
@@ -75,7 +70,7 @@ function ineligibility(data: readonly PreparedObservation[]): string | null {
   if (same !== null) {
     return same === 0
       ? `every one of the ${data.length} values is 0: the time does not vary with m, there is no law to fit`
-      : `every one of the ${data.length} values equals ${fmtNumber(same)}: the time does not vary with m, ` +
+      : `every one of the ${data.length} values equals ${formatNumber(same)}: the time does not vary with m, ` +
           'there is no law to fit';
   }
   const measured = informativeMs(data);
@@ -150,7 +145,7 @@ export function decideFrom(all: readonly FittedModel[]): Decision {
   };
   if (!rival) return inconclusive('only one law class could be fitted', base);
   const aiccText =
-    `AICc ${winner.spec.model} ${fmtNumber(winner.aicc)} vs ` + `${rival.spec.model} ${fmtNumber(rival.aicc)}`;
+    `AICc ${winner.spec.model} ${formatNumber(winner.aicc)} vs ` + `${rival.spec.model} ${formatNumber(rival.aicc)}`;
   if (rival.aicc - winner.aicc < AICC_MARGIN) {
     return inconclusive(`AICc within ${AICC_MARGIN}: ${aiccText}`, base);
   }
@@ -169,14 +164,14 @@ export function decideFrom(all: readonly FittedModel[]): Decision {
   const own = ownHeld.heldOut!;
   const other = rivalHeld.heldOut!;
   const heldText =
-    `held-out error at m = ${own.m}: ${ownHeld.spec.model} ${fmtNumber(own.error)}, ` +
-    `${rivalHeld.spec.model} ${fmtNumber(other.error)}`;
+    `held-out error at m = ${own.m}: ${ownHeld.spec.model} ${formatNumber(own.error)}, ` +
+    `${rivalHeld.spec.model} ${formatNumber(other.error)}`;
   // A rival predicting better by less than the standard error of the held-out mean is a tie, not a
   // disagreement (a near-log saturating law otherwise wins half of the ties against a true log law).
   const tieWidth = winner.fit.sigma / Math.sqrt(own.count);
   if (own.error > other.error + tieWidth) {
     return inconclusive(`AICc and held-out prediction disagree: ${aiccText}; ${heldText}`, base);
   }
-  const tie = own.error > other.error ? ` (a tie: within its standard error ${fmtNumber(tieWidth)})` : '';
+  const tie = own.error > other.error ? ` (a tie: within its standard error ${formatNumber(tieWidth)})` : '';
   return { verdict: LAW_VERDICT[winner.spec.law], ...base, reason: `${aiccText}; ${heldText}${tie}` };
 }
