@@ -163,7 +163,8 @@ describe('every PASS must be able to fail', () => {
     const run = await measured(inScope);
     // The same run with a fast guaranteed rate (ηλ0/2 = 1/2) and its residual stalled at half the floor from t = 1:
     // past t ≈ 60 the bound drops below the stalled R, a float32 artefact rather than a finding.
-    const fast = { ...run, etaEffective: 1 / run.lambda0! };
+    const eta = 1 / run.lambda0!;
+    const fast = { ...run, etaEffective: eta, theoryInputs: { ...run.theoryInputs, eta } };
     const floor = residualFloor(fast, 0.5);
     const stalled = Float64Array.from(run.residuals!, (R, t) => (t === 0 ? R : floor / 2));
     const r = CLAIM_B1.evaluate({ ...fast, residuals: stalled }, theory);

@@ -8,16 +8,9 @@ import type { MeasuredRun } from '../pipeline/run';
 import type { SubnetworkMeasurement } from '../pipeline/types';
 import type { Tally } from './tally';
 
-/** The run-wide inputs: m, N, the NTK-equivalent η, λ0, C and R(0). */
+/** The run-wide inputs (m, N, the NTK-equivalent η, λ0, C, R(0), …), built once by the pipeline. */
 export function runInputs(run: MeasuredRun): TheoryInputs {
-  return {
-    m: run.m,
-    N: run.width,
-    eta: run.etaEffective,
-    outputs: run.outputs,
-    ...(run.lambda0 !== null && run.lambda0 > 0 ? { lambda0: run.lambda0 } : {}),
-    ...(Number.isFinite(run.initialResidual) ? { R0: run.initialResidual } : {}),
-  };
+  return run.theoryInputs;
 }
 
 /** The value of expression `id`, or null with the theory's reason. */

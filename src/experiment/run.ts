@@ -197,15 +197,9 @@ function tStarOf(
   const rhoMin = thresholdSchedule(measured, theory).at(-1)?.rhoMin ?? 0;
   const bounds = evaluateBounds(
     {
-      m: measured.m,
-      N: config.width,
-      eta: measured.etaEffective,
-      ...(measured.lambda0 !== null ? { lambda0: measured.lambda0 } : {}),
-      d: measured.d,
+      ...measured.theoryInputs,
       n: Math.max(...config.subnetworkSizes),
       t: last.t,
-      outputs: measured.outputs,
-      R0: measured.initialResidual,
       Rt: last.residual,
       rho: rhoMin,
       D: last.diameter,

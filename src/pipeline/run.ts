@@ -54,6 +54,8 @@ export interface MeasuredRun {
   unitRoundoff: number;
   iterations: number;
   divergence: DivergenceInfo | null;
+  /** The theory's inputs that describe the run as a whole; checks add per-checkpoint numbers. */
+  theoryInputs: TheoryInputs;
   /** H1–H5 on this run (with the run's theory overrides). */
   hypotheses: HypothesisResult[];
   hullTolerance: number;
@@ -78,7 +80,8 @@ export function runTheoryInputs(run: PretrainedRun): TheoryInputs {
     m: data.m,
     N: run.spec.width,
     eta: run.etaEffective,
-    ...(run.lambda0 !== null ? { lambda0: run.lambda0 } : {}),
+    // A singular H∞ (λ0 ≤ 0) gives no λ0: bounds that need it are not evaluable; H3 reports the failure.
+    ...(run.lambda0 !== null && run.lambda0 > 0 ? { lambda0: run.lambda0 } : {}),
     d: data.d,
     outputs: data.outputs,
     ...(Number.isFinite(run.initialResidual) ? { R0: run.initialResidual } : {}),
@@ -88,10 +91,14 @@ export function runTheoryInputs(run: PretrainedRun): TheoryInputs {
 }
 
 /** H1–H5 with the κ the network was actually initialised with. */
-export function runHypotheses(run: PretrainedRun, overrides: TheoryOverrides = {}): HypothesisResult[] {
+export function runHypotheses(
+  run: PretrainedRun,
+  overrides: TheoryOverrides = {},
+  inputs: TheoryInputs = runTheoryInputs(run),
+): HypothesisResult[] {
   const kappa = run.spec.kappa ?? 1;
   const withKappa: TheoryOverrides = { ...overrides, constants: { ...overrides.constants, kappa } };
-  return checkHypotheses({ ...runTheoryInputs(run), lambda0: run.lambda0 ?? 0 }, withKappa).map((h) => ({
+  return checkHypotheses({ ...inputs, lambda0: run.lambda0 ?? 0 }, withKappa).map((h) => ({
     id: h.id,
     label: h.label,
     statement: h.statement,
@@ -109,6 +116,7 @@ function heldOutTensors(heldOut: Dataset | null | undefined): { x: Tensor2D; cla
 /** Measures every checkpoint of the run (warm-starting the hull solver from the previous one). */
 export async function measureRun(run: PretrainedRun, options: MeasureOptions): Promise<MeasuredRun> {
   const { data } = run;
+  const theoryInputs = runTheoryInputs(run);
   const heldOut = heldOutTensors(options.heldOut);
   const wanted = options.checkpoints ? new Set(options.checkpoints) : null;
   const checkpoints = run.checkpoints.filter((cp) => !wanted || wanted.has(cp.t));
@@ -153,7 +161,8 @@ export async function measureRun(run: PretrainedRun, options: MeasureOptions): P
     unitRoundoff: unitRoundoffOf(run),
     iterations: run.spec.iterations,
     divergence: run.divergence,
-    hypotheses: runHypotheses(run, options.theory),
+    theoryInputs,
+    hypotheses: runHypotheses(run, options.theory, theoryInputs),
     hullTolerance: options.hullTolerance,
     subnetworkSizes: options.subnetworkSizes,
     subjects: options.subjects ?? options.pruners.map((p) => p.name).filter((name) => GREEDY_PRUNERS.includes(name)),
