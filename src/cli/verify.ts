@@ -125,11 +125,11 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
     precision: flags.precision,
   };
   const merged = mergeConfig(base, file, fromFlags);
-  // The defaults' rationale applies when the values are the defaults, however they were spelled.
-  const usesDefaults = canonicalJson(merged) === canonicalJson(base);
   // An absolute ε or accuracy target on the command line replaces the preset's relative one.
   if (flags.epsilon !== undefined && flags.epsilonRel === undefined) delete merged.epsilonRelative;
   if (flags.targetAccuracy !== undefined && flags.targetAccuracyRel === undefined) delete merged.targetAccuracyRelative;
+  // The defaults' rationale applies when the values are the defaults, however they were spelled.
+  const usesDefaults = canonicalJson(merged) === canonicalJson(base);
   const config = flags.quick ? preset.quick(merged) : merged;
   const source = flags.config ?? 'flags';
   checkConfig(config, source);

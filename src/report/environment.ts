@@ -73,7 +73,9 @@ function git(args: string[], cwd: string): string {
 
 /**
  * The pruneproof commit checked out around `dir` (default: this file's directory), with "-dirty" when
- * the tree has changes; null outside a pruneproof checkout (e.g. installed under another project's repo).
+ * the code has changes; null outside a pruneproof checkout (e.g. installed under another project's repo).
+ * Reports under reports/ are outputs, not code: `npm run reference` writes them one after the other, and an
+ * earlier report must not mark the next one's commit dirty.
  */
 export function gitCommit(dir: string = __dirname): string | null {
   try {
@@ -81,7 +83,8 @@ export function gitCommit(dir: string = __dirname): string | null {
     if (readPackageJson(join(top, 'package.json'))?.name !== 'pruneproof') return null;
     const head = git(['rev-parse', 'HEAD'], dir);
     if (!/^[0-9a-f]{40,64}$/.test(head)) return null;
-    return git(['status', '--porcelain'], dir).length > 0 ? `${head}-dirty` : head;
+    const changes = git(['status', '--porcelain', '--', '.', ':(exclude)reports'], top);
+    return changes.length > 0 ? `${head}-dirty` : head;
   } catch {
     return null;
   }
