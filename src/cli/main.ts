@@ -53,7 +53,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('verify')
     .description('pre-train, prune and check the theory over an m grid; writes reports/<run-id>/')
     .option('--config <file>', 'JSON config file (fields of ExperimentConfig; flags override it)')
-    .option('--preset <name>', 'a named configuration: synthetic (default), mnist, theorem (B3 decided at every m)')
+    .option(
+      '--preset <name>',
+      'a named configuration: synthetic (default), mnist (mean-field), mnist-ntk, theorem (B3 decided at every m)',
+    )
     .option('--dataset <kind>', "'synthetic', 'mnist', or a path to a dataset .json")
     .addOption(new Option('--labels <kind>', 'synthetic label kind').choices([...LABEL_KINDS]))
     .option('--d <int>', 'synthetic input dimension', positiveInt('--d'))

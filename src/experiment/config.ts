@@ -20,6 +20,12 @@ export interface TheoryOverridesConfig {
   expressions?: Record<string, string>;
 }
 
+/** Alternative relative targets for the sensitivity table (same meaning as epsilonRelative / targetAccuracyRelative). */
+export interface SensitivityTargets {
+  epsilonRelative: number[];
+  targetAccuracyRelative: number[];
+}
+
 export interface ExperimentConfig {
   /** Readable prefix of the run id, e.g. "verify-synthetic". */
   name: string;
@@ -59,6 +65,12 @@ export interface ExperimentConfig {
   targetAccuracy: number | null;
   /** The accuracy target relative to the dense network: target = this × its training accuracy at T (replaces targetAccuracy). */
   targetAccuracyRelative?: number;
+  /**
+   * Alternative targets, fixed with the design, around which the verdict of t_crit at the largest n is re-judged
+   * (the report's sensitivity table): each relative ε and relative accuracy target gets its own refined critical
+   * time per run, so no conclusion hangs on one hand-picked threshold.
+   */
+  sensitivity?: SensitivityTargets;
   /** Critical times are refined by bisection on replayed GD to max(absolute, relative·t) iterations. */
   resolution: { absolute: number; relative: number };
   /** Arithmetic of pre-training: float32, or float64 (onnx engine only) to resolve residuals below float32's floor. */

@@ -28,7 +28,7 @@ import {
 } from '../pipeline/refine';
 import { measureRun, type MeasuredRun } from '../pipeline/run';
 import type { ExperimentConfig } from './config';
-import type { CheckpointMeasurement, CriticalTimes, RunResult } from './types';
+import type { CheckpointMeasurement, CriticalTimes, RunResult, SensitivityTime } from './types';
 
 export interface RunProgress {
   phase: 'kernel' | 'train' | 'measure';
@@ -88,7 +88,12 @@ function pretrainSpec(input: RunInput): PretrainSpec {
  * predictor), which keeps the target comparable across m and datasets.
  */
 export function epsilonOf(config: ExperimentConfig, data: Dataset): number {
-  return config.epsilonRelative == null ? config.epsilon : config.epsilonRelative * (sumSquares(data.y) / (2 * data.m));
+  return config.epsilonRelative == null ? config.epsilon : config.epsilonRelative * labelEnergy(data);
+}
+
+/** ‖y‖²/(2m): the loss of the zero predictor, the unit of relative loss targets. */
+function labelEnergy(data: Dataset): number {
+  return sumSquares(data.y) / (2 * data.m);
 }
 
 /** One (m, seed) run: config → data → pre-train → measure → checks → critical times. Nothing here writes files. */
@@ -116,7 +121,11 @@ export async function runOne(input: RunInput): Promise<RunResult> {
     const epsilon = epsilonOf(config, data);
     const replayer = new Replayer(run);
     const targets = { epsilon, accuracy: accuracyTarget(config, measured) };
-    const critical = await criticalTimes(run, measured, config, input.pruners, targets, replayer);
+    const find = criticalTimeFinder(run, measured, config, input.pruners, replayer);
+    const critical = await criticalTimes(find, config, targets);
+    if (config.sensitivity) {
+      critical.sensitivity = await sensitivityTimes(find, config, labelEnergy(data), denseAccuracyAtT(measured));
+    }
     return resultOf(
       input,
       run,
@@ -135,9 +144,14 @@ export async function runOne(input: RunInput): Promise<RunResult> {
   }
 }
 
+/** The dense network's training accuracy at T (null on regression data). */
+function denseAccuracyAtT(measured: MeasuredRun): number | null {
+  return measured.checkpoints[measured.checkpoints.length - 1]?.record.denseAccuracy ?? null;
+}
+
 /** The accuracy target: as configured, or `targetAccuracyRelative` × the dense network's accuracy at T. */
 function accuracyTarget(config: ExperimentConfig, measured: MeasuredRun): number | null {
-  const dense = measured.checkpoints[measured.checkpoints.length - 1]?.record.denseAccuracy ?? null;
+  const dense = denseAccuracyAtT(measured);
   if (dense === null) return null;
   if (config.targetAccuracyRelative != null) return config.targetAccuracyRelative * dense;
   return config.targetAccuracy;
@@ -232,21 +246,22 @@ function tStarNote(value: number | null, reason: string | undefined, ballVoid: b
 const greedyOf = (pruners: Pruner[]): Pruner | undefined =>
   pruners.find((p) => p.name === 'greedy') ?? pruners.find((p) => p.name === 'greedy-norep');
 
+/** What a critical time of the greedy subnetwork (or the dense network) must reach. */
+type Target = { loss: number } | { accuracy: number };
+
 /**
- * t_in, t_crit(n) (loss and accuracy), t_dense (loss and accuracy): bracketed by the checkpoints, then refined by
+ * The critical times of one run as functions of their target: bracketed by the checkpoints, then refined by
  * bisection on replayed GD (t_dense by loss is exact: R(t) is recorded at every iteration).
  */
-async function criticalTimes(
+function criticalTimeFinder(
   run: PretrainedRun,
   measured: MeasuredRun,
   config: ExperimentConfig,
   pruners: Pruner[],
-  targets: { epsilon: number; accuracy: number | null },
   replayer: Replayer,
-): Promise<CriticalTimes> {
+) {
   const records = measured.checkpoints.map((c) => c.record);
   const T = config.iterations;
-  const resolution = config.resolution;
   const probeOf =
     (condition: Condition): Probe =>
     async (_from, to) => {
@@ -254,64 +269,86 @@ async function criticalTimes(
       const holds = await conditionAt(replayer, run, to, condition);
       return { holds, steps: replayer.steps - before };
     };
+  const refine = (holds: (r: CheckpointMeasurement) => boolean | null, condition: Condition | null) =>
+    criticalTime(
+      records.map((r): ConditionPoint => ({ t: r.t, holds: holds(r) })),
+      T,
+      condition ? probeOf(condition) : null,
+      config.resolution,
+    );
   const greedy = greedyOf(pruners);
   const subnetworkAt = (r: CheckpointMeasurement, n: number) =>
     r.pruners.find((p) => p.pruner === greedy?.name)?.subnetworks.find((s) => s.n === n);
-  const series = (holds: (r: CheckpointMeasurement) => boolean | null): ConditionPoint[] =>
-    records.map((r) => ({ t: r.t, holds: holds(r) }));
   const tolerance = config.hullTolerance * 2 * measured.m;
-  const tIn = await criticalTime(
-    series((r) => (r.hull.inside ? true : r.hull.lowerBound > tolerance ? false : null)),
-    T,
-    probeOf(hullCondition(run, tolerance, HULL_MAX_ITERATIONS)),
-    resolution,
-  );
+  return {
+    tIn: () =>
+      refine(
+        (r) => (r.hull.inside ? true : r.hull.lowerBound > tolerance ? false : null),
+        hullCondition(run, tolerance, HULL_MAX_ITERATIONS),
+      ),
+    /** From when greedy's subnetwork of size n stays within the target. */
+    subnetwork: (n: number, target: Target) =>
+      refine(
+        'loss' in target
+          ? (r) => (subnetworkAt(r, n)?.loss ?? Infinity) <= target.loss
+          : (r) => (subnetworkAt(r, n)?.accuracy ?? -1) >= target.accuracy,
+        greedy ? subnetworkCondition(run, greedy, n, target) : null,
+      ),
+    dense: (target: Target): Promise<CriticalTime> => {
+      if ('accuracy' in target) {
+        return refine((r) => (r.denseAccuracy ?? -1) >= target.accuracy, denseAccuracyCondition(run, target.accuracy));
+      }
+      const budget = 2 * measured.m * target.loss;
+      return measured.residuals
+        ? Promise.resolve(exactCriticalTime(Array.from(measured.residuals, (R) => R <= budget)))
+        : refine((r) => r.residual <= budget, null);
+    },
+  };
+}
+
+type CriticalTimeFinder = ReturnType<typeof criticalTimeFinder>;
+
+/** t_in, t_crit(n) (loss and accuracy), t_dense (loss and accuracy) at the run's targets. */
+async function criticalTimes(
+  find: CriticalTimeFinder,
+  config: ExperimentConfig,
+  targets: { epsilon: number; accuracy: number | null },
+): Promise<CriticalTimes> {
+  const tIn = await find.tIn();
   const tCrit: (CriticalTime & { n: number })[] = [];
   const tCritAccuracy: (CriticalTime & { n: number })[] = [];
   for (const n of config.subnetworkSizes) {
-    const loss = series((r) => (subnetworkAt(r, n)?.loss ?? Infinity) <= targets.epsilon);
-    tCrit.push({
-      n,
-      ...(await criticalTime(
-        loss,
-        T,
-        greedy ? probeOf(subnetworkCondition(run, greedy, n, { loss: targets.epsilon })) : null,
-        resolution,
-      )),
-    });
-    if (targets.accuracy === null) continue;
-    const target = targets.accuracy;
-    const accuracy = series((r) => (subnetworkAt(r, n)?.accuracy ?? -1) >= target);
-    tCritAccuracy.push({
-      n,
-      ...(await criticalTime(
-        accuracy,
-        T,
-        greedy ? probeOf(subnetworkCondition(run, greedy, n, { accuracy: target })) : null,
-        resolution,
-      )),
-    });
+    tCrit.push({ n, ...(await find.subnetwork(n, { loss: targets.epsilon })) });
+    if (targets.accuracy !== null)
+      tCritAccuracy.push({ n, ...(await find.subnetwork(n, { accuracy: targets.accuracy })) });
   }
-  const residuals = measured.residuals;
-  const budget = 2 * measured.m * targets.epsilon;
-  const tDense = residuals
-    ? exactCriticalTime(Array.from(residuals, (R) => R <= budget))
-    : await criticalTime(
-        series((r) => r.residual <= budget),
-        T,
-        null,
-        resolution,
-      );
-  const tDenseAccuracy =
-    targets.accuracy === null
-      ? null
-      : await criticalTime(
-          series((r) => (r.denseAccuracy ?? -1) >= targets.accuracy!),
-          T,
-          probeOf(denseAccuracyCondition(run, targets.accuracy)),
-          resolution,
-        );
+  const tDense = await find.dense({ loss: targets.epsilon });
+  const tDenseAccuracy = targets.accuracy === null ? null : await find.dense({ accuracy: targets.accuracy });
   return { tIn, tCrit, tCritAccuracy, tDense, tDenseAccuracy };
+}
+
+/**
+ * t_crit at the largest n under each alternative target of config.sensitivity (fixed with the design), refined
+ * like the main ones; accuracy targets only on classification data.
+ */
+async function sensitivityTimes(
+  find: CriticalTimeFinder,
+  config: ExperimentConfig,
+  labelEnergy: number,
+  denseAccuracyAtT: number | null,
+): Promise<SensitivityTime[]> {
+  const n = Math.max(...config.subnetworkSizes);
+  const out: SensitivityTime[] = [];
+  for (const relative of config.sensitivity?.epsilonRelative ?? []) {
+    const value = relative * labelEnergy;
+    out.push({ kind: 'loss', relative, value, n, ...(await find.subnetwork(n, { loss: value })) });
+  }
+  if (denseAccuracyAtT === null) return out;
+  for (const relative of config.sensitivity?.targetAccuracyRelative ?? []) {
+    const value = relative * denseAccuracyAtT;
+    out.push({ kind: 'accuracy', relative, value, n, ...(await find.subnetwork(n, { accuracy: value })) });
+  }
+  return out;
 }
 
 function finiteOrNull(v: number | null): number | null {

@@ -28,6 +28,28 @@ export interface CriticalTimes {
   tDense: CriticalTime;
   /** From when the dense network's training accuracy stays ≥ the target (classification only). */
   tDenseAccuracy: CriticalTime | null;
+  /** t_crit at the largest n under each alternative target of config.sensitivity (absent without one). */
+  sensitivity?: SensitivityTime[];
+}
+
+/** A relative target: ε = relative × ‖y‖²/(2m) ('loss'), or relative × the dense accuracy at T ('accuracy'). */
+export interface RelativeTarget {
+  kind: 'loss' | 'accuracy';
+  relative: number;
+}
+
+/** From when greedy's subnetwork of size n stays within one alternative target (`value`, absolute, this run's). */
+export interface SensitivityTime extends CriticalTime, RelativeTarget {
+  value: number;
+  n: number;
+}
+
+/** One row of the sensitivity table: the scaling analysis of t_crit(n) under one target. */
+export interface SensitivityRow extends RelativeTarget {
+  n: number;
+  /** The design's own target (its analysis is the one in `scaling`); the others are the alternatives. */
+  preregistered: boolean;
+  analysis: ScalingAnalysis;
 }
 
 export interface RunResult {

@@ -72,6 +72,23 @@ export const CONFIG_SCHEMA = {
     targetAccuracy: { anyOf: [{ type: 'null' }, { type: 'number', exclusiveMinimum: 0, maximum: 1 }] },
     epsilonRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
     targetAccuracyRelative: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    sensitivity: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['epsilonRelative', 'targetAccuracyRelative'],
+      properties: {
+        epsilonRelative: {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        },
+        targetAccuracyRelative: {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+        },
+      },
+    },
     resolution: {
       type: 'object',
       additionalProperties: false,

@@ -14,7 +14,7 @@ import { runOne, type RunProgress } from './run';
 import { analyseScaling } from '../scaling';
 import type { TimeObservation } from '../scaling/types';
 import type { CriticalTime } from '../pipeline/critical';
-import type { CheckResult, RunResult, ScalingResult } from './types';
+import type { CheckResult, RelativeTarget, RunResult, ScalingResult, SensitivityRow } from './types';
 
 export interface ExperimentProgress extends RunProgress {
   /** Runs finished so far, and in all. */
@@ -78,6 +78,8 @@ export interface ExperimentOptions {
 export interface ExperimentResult {
   runs: RunResult[];
   scaling: ScalingResult[];
+  /** t_crit(n_max)'s verdict under the design's target and each alternative of config.sensitivity (empty without). */
+  sensitivity: SensitivityRow[];
   checks: CheckResult[];
   wallSeconds: number;
 }
@@ -90,7 +92,14 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
 
 /** Everything after the runs: pure, so it can be tested (and a stored sweep merged) on recorded runs. */
 export function concludeExperiment(config: ExperimentConfig, runs: RunResult[], wallSeconds: number): ExperimentResult {
-  return { runs, scaling: scalingResults(config, runs), checks: aggregateChecks(runs), wallSeconds };
+  const scaling = scalingResults(config, runs);
+  return {
+    runs,
+    scaling,
+    sensitivity: sensitivityRows(config, runs, scaling),
+    checks: aggregateChecks(runs),
+    wallSeconds,
+  };
 }
 
 /**
@@ -193,18 +202,58 @@ function observation(r: RunResult, c: CriticalTime | null | undefined): TimeObse
   return { m: r.m, seed: r.seed, lo: c.lo, hi: c.t };
 }
 
-/**
- * The scaling analysis of every critical time against m (src/scaling): four laws fitted with intervals and
- * censoring respected, the AICc + held-out decision, and its calibration on this design.
- */
-export function scalingResults(config: ExperimentConfig, runs: RunResult[]): ScalingResult[] {
+/** Analyses one critical time of every run against m (none with fewer than 2 observations). */
+function seriesAnalyser(config: ExperimentConfig, runs: RunResult[]) {
   const design = { resolution: config.resolution, censorAt: config.iterations };
-  const series = (quantity: string, pick: (r: RunResult) => CriticalTime | null | undefined): ScalingResult[] => {
+  return (quantity: string, pick: (r: RunResult) => CriticalTime | null | undefined): ScalingResult[] => {
     const observations = runs.map((r) => observation(r, pick(r))).filter((o): o is TimeObservation => o !== null);
     return observations.length >= 2
       ? [analyseScaling(quantity, observations, { seed: config.seeds[0] ?? 0, design })]
       : [];
   };
+}
+
+/**
+ * The sensitivity table: t_crit at the largest n judged under the design's own targets (the analyses already in
+ * `scaling`) and under each alternative of config.sensitivity, fixed with the design before the runs.
+ */
+export function sensitivityRows(
+  config: ExperimentConfig,
+  runs: RunResult[],
+  scaling: ScalingResult[],
+): SensitivityRow[] {
+  if (!config.sensitivity) return [];
+  const n = Math.max(...config.subnetworkSizes);
+  const series = seriesAnalyser(config, runs);
+  const rows: SensitivityRow[] = [];
+  const own = (kind: RelativeTarget['kind'], relative: number | undefined, quantity: string) => {
+    const analysis = scaling.find((s) => s.quantity === quantity);
+    if (relative != null && analysis) rows.push({ kind, relative, n, preregistered: true, analysis });
+  };
+  const alternatives = (kind: RelativeTarget['kind'], relatives: number[], label: (r: number) => string) => {
+    for (const relative of relatives) {
+      const pick = (r: RunResult) => r.critical.sensitivity?.find((s) => s.kind === kind && s.relative === relative);
+      for (const analysis of series(label(relative), pick))
+        rows.push({ kind, relative, n, preregistered: false, analysis });
+    }
+  };
+  own('loss', config.epsilonRelative, `t_crit(n=${n})`);
+  alternatives('loss', config.sensitivity.epsilonRelative, (r) => `t_crit(n=${n}), ε = ${r}·‖y‖²/(2m)`);
+  own('accuracy', config.targetAccuracyRelative, `t_crit_acc(n=${n})`);
+  alternatives(
+    'accuracy',
+    config.sensitivity.targetAccuracyRelative,
+    (r) => `t_crit_acc(n=${n}), accuracy ≥ ${r}·dense`,
+  );
+  return rows.sort((a, b) => (a.kind === b.kind ? a.relative - b.relative : a.kind === 'loss' ? -1 : 1));
+}
+
+/**
+ * The scaling analysis of every critical time against m (src/scaling): four laws fitted with intervals and
+ * censoring respected, the AICc + held-out decision, and its calibration on this design.
+ */
+export function scalingResults(config: ExperimentConfig, runs: RunResult[]): ScalingResult[] {
+  const series = seriesAnalyser(config, runs);
   const out = config.subnetworkSizes.flatMap((n) =>
     series(`t_crit(n=${n})`, (r) => r.critical.tCrit.find((c) => c.n === n)),
   );

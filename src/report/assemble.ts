@@ -47,6 +47,7 @@ export function assembleReport(
     summary: summaryRows(result.checks, result.scaling),
     runs: result.runs,
     scaling: result.scaling,
+    sensitivity: result.sensitivity,
     checks: result.checks,
     derivation: [slopes.upperFixedEta, slopes.exactFixedEta, slopes.upperEtaH5, slopes.upperStableEta].map((s) => ({
       statement: s.description,

@@ -2,7 +2,8 @@
  * report.md: the human-readable conformance report. The verdict table comes first; everything after
  * it says how the verdicts were reached (configuration, hypotheses, bounds, measurements, fits).
  */
-import type { CheckpointMeasurement, CheckResult, RunResult } from '../experiment/types';
+import type { CheckpointMeasurement, CheckResult, RunResult, SensitivityRow } from '../experiment/types';
+import { percent } from '../scaling/calibrate';
 import type { CriticalTime } from '../pipeline/critical';
 import { scalingSectionMarkdown } from './scaling-section';
 import type { DatasetConfig } from '../experiment/config';
@@ -38,6 +39,7 @@ export const SECTION_HEADINGS = [
   'Critical times',
   'Pruner comparison',
   'Scaling fits',
+  'Sensitivity to the target',
   'Checks',
 ] as const;
 
@@ -74,10 +76,52 @@ function summarySection(doc: ReportDocument): string {
   const tally = [...counts.entries()].map(([v, c]) => `${c} ${v}`).join(', ');
   return [
     heading('Summary'),
+    ...plainFindings(doc),
     table(['check', 'kind', 'verdict', 'detail'], rows),
     `${plural(doc.summary.length, 'check')}: ${tally}. Invariant failures are bugs in pruneproof; claim failures are findings ` +
       '(see the violated hypotheses under Claims).',
   ].join('\n\n');
+}
+
+/**
+ * What a scaling table cannot say: a subnetwork target that no run reached at any m has no threshold to scale,
+ * however its fits come out. Stated in words, beside how often the dense network reached the same target.
+ */
+function plainFindings(doc: ReportDocument): string[] {
+  const runs = doc.runs;
+  if (runs.length === 0) return [];
+  const ms = runs.map((r) => r.m);
+  const T = doc.config.iterations;
+  const where = `${plural(runs.length, 'run')} (m = ${Math.min(...ms)} … ${Math.max(...ms)}) within T = ${T}`;
+  const reached = (pick: (r: RunResult) => CriticalTime | null | undefined) =>
+    runs.filter((r) => pick(r)?.t != null).length;
+  const lines: string[] = [];
+  const never = (what: string, pick: (r: RunResult) => CriticalTime | null | undefined, dense: number) => {
+    if (runs.some((r) => pick(r)) && reached(pick) === 0) {
+      lines.push(
+        `- Greedy's ${what} in none of the ${where}; the dense network reached the same target in ${dense} of them. ` +
+          'There is no threshold to scale with m: this is a finding about the subnetwork, not an inconclusive fit.',
+      );
+    }
+  };
+  const denseLoss = reached((r) => r.critical.tDense);
+  const denseAccuracy = reached((r) => r.critical.tDenseAccuracy);
+  for (const n of doc.config.subnetworkSizes) {
+    never(`${n}-neuron subnetwork reached the loss target`, (r) => r.critical.tCrit.find((c) => c.n === n), denseLoss);
+    never(
+      `${n}-neuron subnetwork reached the accuracy target`,
+      (r) => r.critical.tCritAccuracy.find((c) => c.n === n),
+      denseAccuracy,
+    );
+  }
+  if (lines.length > 0 && doc.config.parameterisation === 'ntk') {
+    lines.push(
+      '- In the NTK parameterisation each neuron function carries a factor √N, so an average of n of them has error ' +
+        'of order N/n around the dense output (THEORY.md §1.2): small subnetworks are far from the dense network by ' +
+        'construction.',
+    );
+  }
+  return lines.length > 0 ? [['**In plain words**', '', ...lines].join('\n')] : [];
 }
 
 function replaySection(doc: ReportDocument): string {
@@ -467,6 +511,38 @@ function scalingSection(doc: ReportDocument): string {
   ].join('\n\n');
 }
 
+function targetCell(row: SensitivityRow): string {
+  const what = row.kind === 'loss' ? `ε = ${row.relative} × ‖y‖²/(2m)` : `accuracy ≥ ${row.relative} × dense at T`;
+  return row.preregistered ? `**${what}** (the design's target)` : what;
+}
+
+function sensitivitySection(doc: ReportDocument): string {
+  const rows = doc.sensitivity ?? [];
+  if (rows.length === 0)
+    return [heading('Sensitivity to the target'), 'No alternative targets in this design.'].join('\n\n');
+  const body = rows.map((row) => {
+    const a = row.analysis;
+    const c = a.calibration;
+    return [
+      targetCell(row),
+      `${a.counts.observations - a.counts.censored} / ${a.counts.censored}`,
+      a.decision.verdict,
+      c ? `${percent(c.power)} / ${percent(c.falseRate)}` : '—',
+      a.verdict,
+    ];
+  });
+  return [
+    heading('Sensitivity to the target'),
+    `t_crit of greedy at n = ${rows[0].n} judged under the design's own target and under alternatives fixed with the ` +
+      'design before any run (config.sensitivity); each is refined by bisection like the main times and analysed by ' +
+      'the same calibrated procedure (its full fits are in report.json under `sensitivity`).',
+    table(
+      ['target', 'runs reached / censored', 'decision before calibration', 'power / false rate', 'stated verdict'],
+      body,
+    ),
+  ].join('\n\n');
+}
+
 function premisesCell(c: CheckResult): string {
   return c.violatedHypotheses.length > 0 ? list(c.violatedHypotheses) : 'none';
 }
@@ -568,6 +644,7 @@ export function renderMarkdown(doc: ReportDocument): string {
     criticalSection(doc),
     prunerSection(doc),
     scalingSection(doc),
+    sensitivitySection(doc),
     checksSection(doc),
   ];
   return `${sections.join('\n\n')}\n`;

@@ -2,6 +2,7 @@
  * Markdown of one scaling analysis (src/scaling): verdict and why, each law's parameters with bootstrap
  * intervals, AICc and held-out error, and the calibration's confusion matrix. Pure: same analysis, same text.
  */
+import { percent } from '../scaling/calibrate';
 import type { ScalingAnalysis } from '../scaling/types';
 import { esc, fmt, table } from './format';
 
@@ -39,10 +40,6 @@ function fitsTable(s: ScalingAnalysis): string {
     `held-out error at m = ${heldOutM ?? 'largest'}`,
   ];
   return table(header, rows);
-}
-
-function percent(rate: number): string {
-  return `${Math.round(rate * 100)} %`;
 }
 
 function calibrationBlock(s: ScalingAnalysis): string {

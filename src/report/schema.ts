@@ -15,8 +15,11 @@ import type {
   CriticalTimes,
   HypothesisResult,
   PrunerMeasurement,
+  RelativeTarget,
   RunResult,
   ScalingResult,
+  SensitivityRow,
+  SensitivityTime,
   SubnetworkMeasurement,
   Verdict,
 } from '../experiment/types';
@@ -157,13 +160,26 @@ export const CHECK_RESULT_SCHEMA: Schema = objectOf<CheckResult>({
   violatedHypotheses: arrayOf(str),
 });
 
-const critical = objectOf<CriticalTimes>({
-  tIn: criticalTime,
-  tCrit: arrayOf(timeAtSize),
-  tCritAccuracy: arrayOf(timeAtSize),
-  tDense: criticalTime,
-  tDenseAccuracy: { anyOf: [{ type: 'null' }, criticalTime] },
+const TARGET_KINDS = ['loss', 'accuracy'] as const satisfies readonly RelativeTarget['kind'][];
+const relativeTarget = { kind: enumOf(TARGET_KINDS), relative: { type: 'number', exclusiveMinimum: 0, maximum: 1 } };
+const sensitivityTime = objectOf<SensitivityTime>({
+  ...relativeTarget,
+  value: nonNegative,
+  n: positiveInt,
+  ...criticalTimeProperties,
 });
+
+const critical = objectOf<CriticalTimes>(
+  {
+    tIn: criticalTime,
+    tCrit: arrayOf(timeAtSize),
+    tCritAccuracy: arrayOf(timeAtSize),
+    tDense: criticalTime,
+    tDenseAccuracy: { anyOf: [{ type: 'null' }, criticalTime] },
+    sensitivity: arrayOf(sensitivityTime),
+  },
+  ['sensitivity'],
+);
 
 const tStar = objectOf<RunResult['tStar']>({
   // T* may come out negative when R(0) < ρ² already; the report shows it as measured.
@@ -204,6 +220,13 @@ const run = objectOf<RunResult>({
 });
 
 const scaling = SCALING_ANALYSIS_SCHEMA;
+
+const sensitivityRow = objectOf<SensitivityRow>({
+  ...relativeTarget,
+  n: positiveInt,
+  preregistered: bool,
+  analysis: scaling,
+});
 
 type Synthetic = Extract<DatasetConfig, { kind: 'synthetic' }>;
 type Mnist = Extract<DatasetConfig, { kind: 'mnist' }>;
@@ -253,11 +276,15 @@ const config = objectOf<ExperimentConfig>(
     resolution: objectOf<ExperimentConfig['resolution']>({ absolute: positiveInt, relative: nonNegative }),
     precision: enumOf(['float32', 'float64']),
     pruners: arrayOf(nonEmpty, 1),
+    sensitivity: objectOf<NonNullable<ExperimentConfig['sensitivity']>>({
+      epsilonRelative: arrayOf({ type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+      targetAccuracyRelative: arrayOf({ type: 'number', exclusiveMinimum: 0, maximum: 1 }),
+    }),
     hullTolerance: nonNegative,
     maxKernelM: count,
     theory,
   },
-  ['etaRelative', 'epsilonRelative', 'targetAccuracyRelative', 'precision'],
+  ['etaRelative', 'epsilonRelative', 'targetAccuracyRelative', 'sensitivity', 'precision'],
 );
 
 /** The run environment record; shared with the claims/check-pruner report schema. */
@@ -306,22 +333,26 @@ export const REPORT_SCHEMA: Schema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: `https://pruneproof.local/schema/report-v${REPORT_SCHEMA_VERSION}.json`,
   title: `pruneproof report.json, schema version ${REPORT_SCHEMA_VERSION}`,
-  ...objectOf<ReportDocument>({
-    schemaVersion: { const: REPORT_SCHEMA_VERSION },
-    runId: { type: 'string', pattern: RUN_ID_PATTERN },
-    createdAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}' },
-    command: str,
-    config,
-    configRationale: arrayOf(str),
-    environment,
-    wallSeconds: nonNegative,
-    expressions: arrayOf(expression),
-    summary: arrayOf(summaryRow, 1),
-    runs: arrayOf(run),
-    scaling: arrayOf(scaling),
-    checks: arrayOf(CHECK_RESULT_SCHEMA),
-    derivation: arrayOf(derivationStep),
-  }),
+  ...objectOf<ReportDocument>(
+    {
+      schemaVersion: { const: REPORT_SCHEMA_VERSION },
+      runId: { type: 'string', pattern: RUN_ID_PATTERN },
+      createdAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}' },
+      command: str,
+      config,
+      configRationale: arrayOf(str),
+      environment,
+      wallSeconds: nonNegative,
+      expressions: arrayOf(expression),
+      summary: arrayOf(summaryRow, 1),
+      runs: arrayOf(run),
+      scaling: arrayOf(scaling),
+      sensitivity: arrayOf(sensitivityRow),
+      checks: arrayOf(CHECK_RESULT_SCHEMA),
+      derivation: arrayOf(derivationStep),
+    },
+    ['sensitivity'],
+  ),
 };
 
 let compiled: ValidateFunction | null = null;

@@ -1,6 +1,6 @@
 /** The conformance report document: what report.json holds and report.md/plots render. */
 import type { ExperimentConfig } from '../experiment/config';
-import type { CheckResult, RunResult, ScalingResult, Verdict } from '../experiment/types';
+import type { CheckResult, RunResult, ScalingResult, SensitivityRow, Verdict } from '../experiment/types';
 
 /** 2: one `checks` list from the check registry (VACUOUS and UNDECIDED verdicts) instead of claims + invariants. */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -54,6 +54,8 @@ export interface ReportDocument {
   summary: SummaryRow[];
   runs: RunResult[];
   scaling: ScalingResult[];
+  /** The verdict on t_crit at the largest n under the design's target and each alternative one (absent in older reports). */
+  sensitivity?: SensitivityRow[];
   /** Every check of the registry aggregated over all runs (each run also keeps its own). */
   checks: CheckResult[];
   /** Symbolic derivation of dT*(m)/d(ln m), from the theory module. */
