@@ -191,3 +191,44 @@ describe('renderMarkdown', () => {
     expect(text.length).toBeLessThan(60_000);
   });
 });
+
+describe('renderMarkdown: findings in plain words', () => {
+  const plain = (d: ReturnType<typeof buildReportFixture>) => {
+    const md = renderMarkdown(d);
+    return md.slice(md.indexOf('## Summary'), md.indexOf('| check | kind |'));
+  };
+  const censor = (c: { t: number | null; lo: number | null; censoredAt: number | null; method: string }, T: number) =>
+    Object.assign(c, { t: null, lo: null, censoredAt: T, method: 'censored' });
+
+  it('says nothing about a size whose target some run reached', () => {
+    const doc = buildReportFixture({ classification: true });
+    const reached = doc.config.subnetworkSizes.filter((n) =>
+      doc.runs.some((r) => r.critical.tCrit.find((c) => c.n === n)?.t != null),
+    );
+    expect(reached.length).toBeGreaterThan(0);
+    for (const n of reached)
+      expect(plain(doc)).not.toContain(`Greedy's ${n}-neuron subnetwork reached the loss target`);
+  });
+
+  it('states a subnetwork target reached in no run as a finding, with how often the dense network reached it', () => {
+    const doc = buildReportFixture({ classification: true });
+    doc.config.parameterisation = 'meanfield';
+    const n = Math.max(...doc.config.subnetworkSizes);
+    for (const r of doc.runs)
+      censor(
+        r.critical.tCrit.find((c) => c.n === n)!,
+        doc.config.iterations,
+      );
+    const denseReached = doc.runs.filter((r) => r.critical.tDense.t !== null).length;
+    const text = plain(doc);
+    expect(text).toContain('**In plain words**');
+    expect(text).toContain(
+      `Greedy's ${n}-neuron subnetwork reached the loss target in none of the ${doc.runs.length} runs`,
+    );
+    expect(text).toContain(`the dense network reached the same target in ${denseReached} of them`);
+    expect(text).not.toContain(`Greedy's ${n}-neuron subnetwork reached the accuracy target in none`);
+    expect(text).not.toContain('N/n');
+    doc.config.parameterisation = 'ntk';
+    expect(plain(doc)).toContain('error of order N/n');
+  });
+});
