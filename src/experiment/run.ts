@@ -249,9 +249,19 @@ const greedyOf = (pruners: Pruner[]): Pruner | undefined =>
 /** What a critical time of the greedy subnetwork (or the dense network) must reach. */
 type Target = { loss: number } | { accuracy: number };
 
+/** The critical times of one run as functions of their target. */
+interface CriticalTimeFinder {
+  /** From when y stays inside the hull. */
+  tIn(): Promise<CriticalTime>;
+  /** From when greedy's subnetwork of size n stays within the target. */
+  subnetwork(n: number, target: Target): Promise<CriticalTime>;
+  /** From when the dense network stays within the target. */
+  dense(target: Target): Promise<CriticalTime>;
+}
+
 /**
- * The critical times of one run as functions of their target: bracketed by the checkpoints, then refined by
- * bisection on replayed GD (t_dense by loss is exact: R(t) is recorded at every iteration).
+ * Each time is bracketed by the checkpoints, then refined by bisection on replayed GD (t_dense by loss is exact:
+ * R(t) is recorded at every iteration).
  */
 function criticalTimeFinder(
   run: PretrainedRun,
@@ -259,7 +269,7 @@ function criticalTimeFinder(
   config: ExperimentConfig,
   pruners: Pruner[],
   replayer: Replayer,
-) {
+): CriticalTimeFinder {
   const records = measured.checkpoints.map((c) => c.record);
   const T = config.iterations;
   const probeOf =
@@ -286,15 +296,14 @@ function criticalTimeFinder(
         (r) => (r.hull.inside ? true : r.hull.lowerBound > tolerance ? false : null),
         hullCondition(run, tolerance, HULL_MAX_ITERATIONS),
       ),
-    /** From when greedy's subnetwork of size n stays within the target. */
-    subnetwork: (n: number, target: Target) =>
+    subnetwork: (n, target) =>
       refine(
         'loss' in target
           ? (r) => (subnetworkAt(r, n)?.loss ?? Infinity) <= target.loss
           : (r) => (subnetworkAt(r, n)?.accuracy ?? -1) >= target.accuracy,
         greedy ? subnetworkCondition(run, greedy, n, target) : null,
       ),
-    dense: (target: Target): Promise<CriticalTime> => {
+    dense: (target) => {
       if ('accuracy' in target) {
         return refine((r) => (r.denseAccuracy ?? -1) >= target.accuracy, denseAccuracyCondition(run, target.accuracy));
       }
@@ -305,8 +314,6 @@ function criticalTimeFinder(
     },
   };
 }
-
-type CriticalTimeFinder = ReturnType<typeof criticalTimeFinder>;
 
 /** t_in, t_crit(n) (loss and accuracy), t_dense (loss and accuracy) at the run's targets. */
 async function criticalTimes(
