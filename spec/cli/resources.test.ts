@@ -1,6 +1,10 @@
 /** The resource estimate of `verify`: monotone in the sizes, and a run that cannot fit is refused naming the estimate. */
 import { DEFAULT_SYNTHETIC } from '../../src/experiment/defaults';
-import { estimateResources, requireFits, describeEstimate } from '../../src/cli/resources';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { datasetShape, estimateResources, requireFits, describeEstimate } from '../../src/cli/resources';
+import type { EngineName } from '../../src/engine/types';
+import type { ReportDocument } from '../../src/report/types';
 
 const shape = { d: DEFAULT_SYNTHETIC.dataset.kind === 'synthetic' ? DEFAULT_SYNTHETIC.dataset.d : 16, outputs: 1 };
 
@@ -21,11 +25,37 @@ describe('estimateResources', () => {
       /does not fit: estimated peak memory [\d.]+ GB .* free memory\. .*--force/,
     );
     expect(() => requireFits(e, 'cpu', e.peakBytes + 1)).not.toThrow();
-    expect(describeEstimate(e)).toMatch(/estimated time [\d.]+ h for 5 run\(s\)/);
+    expect(describeEstimate(e)).toMatch(/estimated time [\d.]+ (h|min) for 5 run\(s\)/);
   });
 
   it("on wasm, refuses a run that needs more than a thread's 4 GiB heap whatever the free memory", () => {
     const e = estimateResources({ ...DEFAULT_SYNTHETIC, mGrid: [1000000] }, shape, 1);
     expect(() => requireFits(e, 'wasm', Infinity)).toThrow(/wasm backend's 4 GiB heap/);
   });
+});
+
+describe('estimateResources against the committed reference reports', () => {
+  // The estimate is stated as ±50 %: each reference's measured wall time must lie within a factor 2 of it.
+  const reports = readdirSync(join(__dirname, '../../reports'))
+    .map((dir) => join(__dirname, '../../reports', dir, 'report.json'))
+    .filter((path) => existsSync(path))
+    .map((path) => JSON.parse(readFileSync(path, 'utf8')) as ReportDocument);
+
+  it('there are references to compare with', () => expect(reports.length).toBeGreaterThanOrEqual(3));
+
+  it.each(reports.map((doc) => [doc.runId, doc] as const))(
+    '%s: measured wall time within a factor 2 of the estimate',
+    (_id, doc) => {
+      const workers = Math.min(doc.environment.cpus, doc.runs.length);
+      const estimate = estimateResources(
+        doc.config,
+        datasetShape(doc.config.dataset),
+        workers,
+        doc.environment.engine!.name as EngineName,
+      );
+      const ratio = doc.wallSeconds / estimate.seconds;
+      expect(ratio).toBeGreaterThan(0.5);
+      expect(ratio).toBeLessThan(2);
+    },
+  );
 });

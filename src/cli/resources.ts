@@ -5,38 +5,52 @@
  */
 import { freemem } from 'node:os';
 import type { BackendName } from '../backend';
+import { requestedEngine, type EngineName } from '../engine';
 import type { ExperimentConfig } from '../experiment/config';
 import { readDatasetFile } from '../data/io';
 import type { DatasetConfig } from '../experiment/config';
 import { InputError } from './errors';
 
 /**
- * Rates and sizes, measured on a project machine (2 vCPUs of an AMD Zen 4, Node 20, tfjs 4.22 wasm SIMD,
- * 2026-11-29; shared machine, ±50 %): `verify --m M --seeds 1 --workers 1 --pruners greedy` at M = 200 and 800
- * (defaults otherwise: 40 s and 190 s) and at M = 10,000 and 20,000 with --iterations 5 --checkpoints 2 --n 50
- * (61 s / 504 MB and 94 s / 891 MB peak RSS), plus /work/shared/notes/BACKENDS.md for the matmul rate and the
- * ml-matrix eigen-decomposition (200×200 in 82 ms).
+ * Rates and sizes, measured on a project machine (2 vCPUs of an AMD Zen 4, Node 20, onnxruntime-node 1.30 for GD,
+ * tfjs 4.22 wasm SIMD for the measurements; 2026-11-29; ±50 %):
+ *  - memory: single `verify --preset mnist --m 60000 --seeds 1 --workers 1` runs at N = 50, 200, 1000 with
+ *    --iterations 2 --checkpoints 2 (1.10, 1.76, 3.91 GB peak RSS), and the full-scale MNIST reference
+ *    (two m = 60,000, N = 200, T = 500 runs at once: «PEAK» GB);
+ *  - time: the per-run seconds of the full-scale MNIST reference (two runs at once on 2 cores) and of the synthetic
+ *    reference; `kernelSpectrum` at m = 1,000 and 2,000 (0.57 s, 2.9 s).
  */
 export const RATES = {
-  /** Process with tfjs and the wasm backend loaded, before any data. */
-  baseBytes: 120e6,
-  /** Each extra worker thread (its own tfjs + wasm instance). */
-  workerBytes: 100e6,
-  /** Bytes per m·N entry: ≈ 10 float32 m×N arrays alive at once (activations, transposes, masks, gradients). */
-  bytesPerMN: 39,
-  /** H∞ and its eigen-decomposition, float64, when m ≤ maxKernelM: ≈ 3 m×m arrays. */
+  /** Process with tfjs, the wasm backend and onnxruntime loaded, before any data. */
+  baseBytes: 250e6,
+  /** Each extra worker thread (its own tfjs + wasm instance and engine). */
+  workerBytes: 150e6,
+  /** Bytes per m·d entry: the inputs as host float32, as a tfjs tensor and as an engine tensor (≈ 3.7 copies). */
+  bytesPerMD: 15,
+  /**
+   * Bytes per m·N entry: the engine's unrolled GD steps (up to 8 per call: ≈ 45–65 with the 1–2 steps of a
+   * T = 2 run, ≈ «MN» at T = 500) and tfjs's m×N feature arrays.
+   */
+  bytesPerMN: 175,
+  /** H∞, its Cholesky factor and the Lanczos basis, float64, when m ≤ maxKernelM: ≈ 3 m×m arrays. */
   bytesPerKernelEntry: 24,
-  /** tfjs dispatch per GD step, independent of size. */
-  secondsPerStep: 0.005,
-  /** One GD step costs ≈ 6·m·N·(d + C) flops at ≈ 29.5 GFLOP/s (wasm SIMD, 1 thread). */
-  secondsPerStepFlop: 1 / 29.5e9,
-  /** Measuring a checkpoint (greedy, hull distance, feature geometry): seconds per n·m·N. */
-  secondsPerMeasureUnit: 3.3e-8,
-  /** Eigen-decomposition of H∞: seconds per m³. */
-  secondsPerKernelCube: 1.0e-8,
-  /** Per run (data, init, stability estimate) and per process (report, plots). */
-  secondsPerRun: 10,
-  secondsFixed: 15,
+  /** Dispatch per GD step, independent of size (the onnx engine runs up to 8 unrolled steps per call). */
+  secondsPerStep: 0.0002,
+  /** Effective GD rate of one run when every core runs one (6·m·N·(d + C) flops per step). */
+  stepFlopsPerSecond: { onnx: 55e9, tfjs: 29.5e9 },
+  /** Measuring a checkpoint: seconds per m·N·n (greedy and the subnetwork evaluations) … */
+  secondsPerMeasureUnit: 3e-9,
+  /** … plus seconds per m·N·d (features of the training and held-out inputs, on tfjs). */
+  secondsPerFeatureUnit: 5e-10,
+  /** GD steps replayed per critical time refined by bisection (to 1 % of t; about 6 probes each). */
+  replayedStepsPerTime: 60,
+  /** λ0 of H∞ (certified shift-invert Lanczos): seconds per m³ (2.9 s at m = 2,000 under load). */
+  secondsPerKernelCube: 4e-10,
+  /** The stability estimate before training, in GD-step equivalents (Lanczos products with K(0)). */
+  stabilitySteps: 20,
+  /** Per run (data, init) and per process (report, plots, scaling calibration). */
+  secondsPerRun: 0.5,
+  secondsFixed: 30,
 } as const;
 
 /** The wasm backend's heap is 32-bit: one thread cannot hold more than 4 GiB of tensors. */
@@ -64,25 +78,46 @@ export interface DatasetShape {
   outputs: number;
 }
 
-function runEstimate(config: ExperimentConfig, shape: DatasetShape, m: number): RunEstimate {
+/** Critical times refined by bisection per run: t_in, t_crit per n (and by accuracy), the dense accuracy, the sensitivity targets. */
+function refinedTimes(config: ExperimentConfig, shape: DatasetShape): number {
+  const classification = shape.outputs > 1 && (config.targetAccuracy !== null || config.targetAccuracyRelative != null);
+  const sensitivity = config.sensitivity;
+  return (
+    1 +
+    config.subnetworkSizes.length * (classification ? 2 : 1) +
+    (classification ? 1 : 0) +
+    (sensitivity?.epsilonRelative.length ?? 0) +
+    (classification ? (sensitivity?.targetAccuracyRelative.length ?? 0) : 0)
+  );
+}
+
+function runEstimate(config: ExperimentConfig, shape: DatasetShape, m: number, engine: EngineName): RunEstimate {
   const N = config.width;
   const { d, outputs: C } = shape;
   const nMax = Math.max(...config.subnetworkSizes);
   const withKernel = m <= config.maxKernelM;
   const bytes =
+    RATES.bytesPerMD * m * d +
     RATES.bytesPerMN * m * N +
     (withKernel ? RATES.bytesPerKernelEntry * m * m : 0) +
     4 * config.checkpoints * N * (d + C);
-  const stepSeconds = RATES.secondsPerStep + 6 * m * N * (d + C) * RATES.secondsPerStepFlop;
-  // Greedy dominates the measurement (random and magnitude are cheap next to it).
+  const stepSeconds = RATES.secondsPerStep + (6 * m * N * (d + C)) / RATES.stepFlopsPerSecond[engine];
+  const steps = RATES.stabilitySteps + config.iterations + RATES.replayedStepsPerTime * refinedTimes(config, shape);
+  // Greedy dominates the pruners' share (random and magnitude are cheap next to it).
   const greedyLike = Math.max(1, config.pruners.filter((p) => p.startsWith('greedy')).length);
-  const measureSeconds = config.checkpoints * greedyLike * nMax * m * N * RATES.secondsPerMeasureUnit;
+  const measureSeconds =
+    config.checkpoints * m * N * (greedyLike * nMax * RATES.secondsPerMeasureUnit + d * RATES.secondsPerFeatureUnit);
   const kernelSeconds = withKernel ? RATES.secondsPerKernelCube * m ** 3 : 0;
-  return { m, bytes, seconds: RATES.secondsPerRun + config.iterations * stepSeconds + measureSeconds + kernelSeconds };
+  return { m, bytes, seconds: RATES.secondsPerRun + steps * stepSeconds + measureSeconds + kernelSeconds };
 }
 
-export function estimateResources(config: ExperimentConfig, shape: DatasetShape, workers: number): ResourceEstimate {
-  const runs = config.seeds.flatMap(() => config.mGrid.map((m) => runEstimate(config, shape, m)));
+export function estimateResources(
+  config: ExperimentConfig,
+  shape: DatasetShape,
+  workers: number,
+  engine: EngineName = 'onnx',
+): ResourceEstimate {
+  const runs = config.seeds.flatMap(() => config.mGrid.map((m) => runEstimate(config, shape, m, engine)));
   const concurrent = Math.max(1, Math.min(workers, runs.length));
   const largestFirst = [...runs].sort((a, b) => b.bytes - a.bytes);
   const peakBytes =
@@ -143,6 +178,7 @@ export function datasetShape(dataset: DatasetConfig): DatasetShape {
 export interface PreflightFlags {
   dryRun?: boolean;
   force?: boolean;
+  engine?: EngineName | 'auto';
 }
 
 /**
@@ -156,7 +192,9 @@ export function preflight(
   flags: PreflightFlags,
   log: (s: string) => void,
 ): boolean {
-  const estimate = estimateResources(config, datasetShape(config.dataset), workers);
+  // 'auto' trains on onnx wherever onnxruntime loads (its binaries ship in the npm package).
+  const engine = requestedEngine(flags.engine) === 'tfjs' ? 'tfjs' : 'onnx';
+  const estimate = estimateResources(config, datasetShape(config.dataset), workers, engine);
   if (flags.dryRun) {
     process.stdout.write(
       `pruneproof verify --dry-run: ${describeEstimate(estimate)}; free memory ${gigabytes(freemem())}\n`,

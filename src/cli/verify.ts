@@ -26,7 +26,7 @@ import { replayInvocation } from './replay';
 import { emitResults, verifyOutcomes } from './json-output';
 
 export interface VerifyFlags extends StoreFlags {
-  /** A named configuration: synthetic, mnist or theorem. */
+  /** A named configuration: synthetic, mnist, mnist-ntk or theorem. */
   preset?: string;
   epsilonRel?: number;
   targetAccuracyRel?: number;

@@ -27,13 +27,18 @@ export function parseEngineName(value: string, source: string): EngineName | 'au
   throw new RangeError(`${source}: unknown engine '${value}' (expected one of ${ENGINE_NAMES.join(', ')}, auto)`);
 }
 
+/** The engine asked for: `name` if given (and not 'auto'), else PRUNEPROOF_ENGINE, else 'auto'. */
+export function requestedEngine(name?: EngineName | 'auto'): EngineName | 'auto' {
+  const env = process.env.PRUNEPROOF_ENGINE;
+  return name && name !== 'auto' ? name : env ? parseEngineName(env, 'PRUNEPROOF_ENGINE') : 'auto';
+}
+
 /**
  * The engine to train with: `name` if given (and not 'auto'), else PRUNEPROOF_ENGINE, else onnx with a
  * fallback to tfjs when onnxruntime cannot load (float64 has no fallback: only onnx has it).
  */
 export async function selectEngine(name?: EngineName | 'auto', opts: EngineOptions = {}): Promise<Engine> {
-  const env = process.env.PRUNEPROOF_ENGINE;
-  const requested = name && name !== 'auto' ? name : env ? parseEngineName(env, 'PRUNEPROOF_ENGINE') : 'auto';
+  const requested = requestedEngine(name);
   if (opts.precision !== undefined && opts.precision !== 'float32' && opts.precision !== 'float64') {
     throw new RangeError(`precision must be float32 or float64, got '${String(opts.precision)}'`);
   }
