@@ -25,6 +25,7 @@ import type { Parameterisation } from '../src/model/types';
 import { runGreedy } from '../src/pruning/greedy';
 import { getPruner } from '../src/pruning';
 import { measureCheckpoint } from '../src/pipeline/measure';
+import { GRAM_PER_CHECKPOINT_MAX_M } from '../src/experiment/run';
 import { Rng } from '../src/rng';
 import type { Dataset } from '../src/data/types';
 import { parseEngineName } from '../src/engine';
@@ -219,22 +220,34 @@ function benchHullAndGeometry(m: number, N: number, C: number): void {
   tensors.dispose();
 }
 
-/** One checkpoint of the default synthetic experiment: geometry, hull membership, three pruners, bounds. */
-async function benchCheckpoint(m: number, N: number): Promise<void> {
-  const data = generateSynthetic({ m, d: 16, labels: 'teacher', seed: 6 });
+/**
+ * One checkpoint as `verify` measures it (geometry, hull membership, B4's ball, three pruners at two sizes, λ_min(H(t))
+ * only up to m = GRAM_PER_CHECKPOINT_MAX_M): at the synthetic preset's shapes and at the MNIST preset's (on
+ * MNIST-shaped random data, with 1,000 held-out rows).
+ */
+async function benchCheckpoint(m: number, N: number, mnist: boolean): Promise<void> {
+  const data = mnist ? mnistShaped(m, 784, 10, 6) : generateSynthetic({ m, d: 16, labels: 'teacher', seed: 6 });
+  const held = mnist ? mnistShaped(1000, 784, 10, 7) : null;
   const tensors = toTensors(data);
-  const weights = initNetwork({ parameterisation: 'meanfield', width: N, inputDim: 16, outputs: 1, rng: new Rng(6) });
+  const weights = initNetwork({
+    parameterisation: 'meanfield',
+    width: N,
+    inputDim: data.d,
+    outputs: data.outputs,
+    rng: new Rng(6),
+  });
+  const heldOut = held ? { x: tf.tensor2d(held.x, [held.m, held.d]) as Tensor2D, classes: held.classes! } : null;
   const ctx = {
     data,
     x: tensors.x,
     y: tensors.y,
-    heldOut: null,
+    heldOut,
     pruners: ['greedy', 'random', 'magnitude'].map(getPruner),
-    subnetworkSizes: [50, 200],
+    subnetworkSizes: mnist ? [20, 100] : [50, 200],
     hullTolerance: 1e-6 * 2 * m,
     hullMaxIterations: 3000,
     ballSupport: true,
-    maxKernelM: 2000,
+    maxKernelM: GRAM_PER_CHECKPOINT_MAX_M,
     seed: 1,
     initialResidual: 1,
   };
@@ -244,7 +257,9 @@ async function benchCheckpoint(m: number, N: number): Promise<void> {
     await measureCheckpoint(0, 1, weights, ctx);
     times.push(performance.now() - t0);
   }
-  record('one checkpoint evaluation (verify default)', { m, d: 16, N, C: 1 }, median(times), null, null);
+  const which = mnist ? 'MNIST preset' : 'synthetic preset';
+  record(`one checkpoint evaluation (${which})`, { m, d: data.d, N, C: data.outputs }, median(times), null, null);
+  heldOut?.x.dispose();
   tensors.dispose();
 }
 
@@ -338,7 +353,9 @@ async function main(): Promise<void> {
     benchLambda0(2000, 20);
     benchHullAndGeometry(1000, 1000, 1);
     benchHullAndGeometry(2000, 1000, 10);
-    await benchCheckpoint(400, 1000);
+    await benchCheckpoint(400, 1000, false);
+    await benchCheckpoint(2000, 1000, false);
+    await benchCheckpoint(10000, 200, true);
   }
   const notes = [...engineBench.notes];
   if (!args.engineOnly) notes.push(benchMemoryFlat(1000, 784, 1000));

@@ -55,7 +55,7 @@ const HULL_MAX_ITERATIONS = 3000;
  * column, not an input of any check, so it is measured only up to this m. λ0 = λ_min(H∞), which the checks use,
  * is computed once per run up to config.maxKernelM.
  */
-const GRAM_PER_CHECKPOINT_MAX_M = 500;
+export const GRAM_PER_CHECKPOINT_MAX_M = 500;
 
 /** The run's theory overrides, with the κ the network was actually initialised with. */
 export function runOverrides(config: ExperimentConfig): TheoryOverrides {
