@@ -93,7 +93,7 @@ describe('subnetwork measurements', () => {
         const phis = allPhi(c);
         const tolerance = (FLOAT64_TOLERANCE * lossScale(c, phis)) / (2 * c.m);
         withInput(c, ({ features, targets }) => {
-          const curve = lossCurve(features, targets, selection, { maxGatherFloats });
+          const curve = lossCurve(features, targets, selection, { maxGatherFloats, maxHostCopyFloats: 0 });
           expect(curve).toHaveLength(selection.length);
           curve.forEach((loss, k) => {
             const expected = residualBrute(c, phis, selection.slice(0, k + 1)) / (2 * c.m);
@@ -105,13 +105,28 @@ describe('subnetwork measurements', () => {
     );
   });
 
+  it('reading Aᵀ to the host once and gathering its rows in blocks give bit-identical losses and curves', () => {
+    fc.assert(
+      fc.property(caseWithSelection, fc.constantFrom(1, 7), ({ c, selection }, maxGatherFloats) => {
+        withInput(c, ({ features, targets }) => {
+          const gathered = { maxGatherFloats, maxHostCopyFloats: 0 };
+          expect(lossCurve(features, targets, selection)).toEqual(lossCurve(features, targets, selection, gathered));
+          expect(subnetworkLoss(features, targets, selection)).toBe(
+            subnetworkLoss(features, targets, selection, gathered),
+          );
+        });
+      }),
+      { seed: FC_SEED, numRuns: 60 },
+    );
+  });
+
   it('the helpers leave no tensors behind and reject invalid selections naming the operation', () => {
     const c = fc.sample(featureCaseArb, { seed: FC_SEED, numRuns: 1 })[0];
     withInput(c, ({ features, targets }) => {
       const before = tf.memory().numTensors;
       subnetworkOutput(features, [0, 0]).dispose();
       subnetworkLoss(features, targets, [0]);
-      lossCurve(features, targets, [0, 0, 0], { maxGatherFloats: 1 });
+      lossCurve(features, targets, [0, 0, 0], { maxGatherFloats: 1, maxHostCopyFloats: 0 });
       expect(tf.memory().numTensors).toBe(before);
       expect(() => subnetworkOutput(features, [])).toThrow(/subnetworkOutput: selection must be non-empty/);
       expect(() => lossCurve(features, targets, [c.N])).toThrow(

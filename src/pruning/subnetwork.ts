@@ -11,24 +11,49 @@ import { validateFeatureShapes, validateSelection, validateTargetShape } from '.
 
 /** Cap on the float32 values of one gathered block of activation columns (16 MB). */
 const DEFAULT_GATHER_FLOATS = 1 << 22;
+/**
+ * Up to this many float32 values (64 MB), the whole of Aᵀ is read to the host once per features and its rows
+ * are used in place: on wasm, gathering 100 rows of length 20,000 takes ≈ 100 ms, reading all 200 ≈ 10 ms.
+ */
+const DEFAULT_HOST_COPY_FLOATS = 1 << 24;
 
 export interface GatherOptions {
   /** Most float32 values of activation columns held on the host at once (default 2^22). */
   maxGatherFloats?: number;
+  /** Read the whole of Aᵀ to the host when it has at most this many values (default 2^24; 0: never). */
+  maxHostCopyFloats?: number;
+}
+
+/** Host copies of activationsT, one per features object, kept as long as the features are. */
+const hostActivationsT = new WeakMap<NeuronFeatures, Float32Array>();
+
+function hostRows(features: NeuronFeatures): Float32Array {
+  let rows = hostActivationsT.get(features);
+  if (!rows) {
+    rows = features.activationsT.dataSync() as Float32Array;
+    hostActivationsT.set(features, rows);
+  }
+  return rows;
 }
 
 /**
- * Calls `visit(i, column)` for each `indices[i]` in order with the activation column A[:, r]
- * (length m), gathering rows of activationsT in blocks so memory stays bounded.
+ * Calls `visit(i, column)` for each `indices[i]` in order with the activation column A[:, r] (length m): rows of
+ * one host copy of activationsT when it is small enough, else rows gathered in blocks so memory stays bounded.
+ * Both give the same values.
  */
 function forEachActivationColumn(
   features: NeuronFeatures,
   indices: readonly number[],
-  maxGatherFloats: number,
+  options: GatherOptions,
   visit: (i: number, column: Float32Array) => void,
 ): void {
   const { m } = features;
-  const rowsPerBlock = Math.max(1, Math.floor(maxGatherFloats / m));
+  if (features.width * m <= (options.maxHostCopyFloats ?? DEFAULT_HOST_COPY_FLOATS)) {
+    const rows = hostRows(features);
+    indices.forEach((r, i) => visit(i, rows.subarray(r * m, (r + 1) * m)));
+    return;
+  }
+  const rowsPerBlock = Math.max(1, Math.floor((options.maxGatherFloats ?? DEFAULT_GATHER_FLOATS) / m));
   for (let start = 0; start < indices.length; start += rowsPerBlock) {
     const blockIndices = indices.slice(start, start + rowsPerBlock);
     const block = tf.tidy(() => tf.gather(features.activationsT, tf.tensor1d(blockIndices, 'int32')));
@@ -105,7 +130,7 @@ export function subnetworkLoss(
   const sum = new Float64Array(m * outputs);
   const distinct = multiplicities(selection);
   const indices = distinct.map(([r]) => r);
-  forEachActivationColumn(features, indices, options.maxGatherFloats ?? DEFAULT_GATHER_FLOATS, (i, column) => {
+  forEachActivationColumn(features, indices, options, (i, column) => {
     addNeuron(sum, column, outWeights, distinct[i][0], outputs, distinct[i][1]);
   });
   return residualSquared(sum, selection.length, hostFloats(targets)) / (2 * m);
@@ -129,7 +154,7 @@ export function lossCurve(
   const y = hostFloats(targets);
   const sum = new Float64Array(m * outputs);
   const losses: number[] = [];
-  forEachActivationColumn(features, selection, options.maxGatherFloats ?? DEFAULT_GATHER_FLOATS, (i, column) => {
+  forEachActivationColumn(features, selection, options, (i, column) => {
     addNeuron(sum, column, outWeights, selection[i], outputs, 1);
     losses.push(residualSquared(sum, i + 1, y) / (2 * m));
   });
