@@ -162,7 +162,7 @@ describe('pruneproof: every bad input exits 2 before computing, naming what is w
   it('verify --m 100000 --dry-run prints the memory and time estimate and exits 0 at once', () => {
     const r = run(['verify', '--m', '100000', '--dry-run', '--out', 'reports']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/estimated peak memory [\d.]+ GB .* estimated time [\d.]+ h for 5 run\(s\)/);
+    expect(r.stdout).toMatch(/estimated peak memory [\d.]+ GB .* estimated time [\d.]+ (h|min) for 5 run\(s\)/);
     expect(r.stdout).toMatch(/free memory [\d.]+ (GB|MB)/);
   });
 
