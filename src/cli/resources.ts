@@ -16,7 +16,7 @@ import { InputError } from './errors';
  * tfjs 4.22 wasm SIMD for the measurements; 2026-11-29; ±50 %):
  *  - memory: single `verify --preset mnist --m 60000 --seeds 1 --workers 1` runs at N = 50, 200, 1000 with
  *    --iterations 2 --checkpoints 2 (1.10, 1.76, 3.91 GB peak RSS), and the full-scale MNIST reference
- *    (two m = 60,000, N = 200, T = 500 runs at once: «PEAK» GB);
+ *    (two m = 60,000, N = 200, T = 500 runs at once: 5.9 GB peak RSS, i.e. ≈ 2.8 GB per run);
  *  - time: the per-run seconds of the full-scale MNIST reference (two runs at once on 2 cores) and of the synthetic
  *    reference; `kernelSpectrum` at m = 1,000 and 2,000 (0.57 s, 2.9 s).
  */
@@ -28,8 +28,9 @@ export const RATES = {
   /** Bytes per m·d entry: the inputs as host float32, as a tfjs tensor and as an engine tensor (≈ 3.7 copies). */
   bytesPerMD: 15,
   /**
-   * Bytes per m·N entry: the engine's unrolled GD steps (up to 8 per call: ≈ 45–65 with the 1–2 steps of a
-   * T = 2 run, ≈ «MN» at T = 500) and tfjs's m×N feature arrays.
+   * Bytes per m·N entry (the engine's GD buffers and tfjs's m×N feature arrays): ≈ 50 in a run with T = 2 and 2
+   * checkpoints (N = 50…1,000), ≈ 175 over a whole T = 500 run with 14 checkpoints and the bisection probes (the
+   * wasm heap keeps its high-water mark), fitted to the reference above.
    */
   bytesPerMN: 175,
   /** H∞, its Cholesky factor and the Lanczos basis, float64, when m ≤ maxKernelM: ≈ 3 m×m arrays. */
