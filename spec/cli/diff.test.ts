@@ -122,6 +122,52 @@ describe('diffReports', () => {
     expect(d.verdictChanges).toEqual([]);
   });
 
+  it("an alternative target's verdict, fit and critical times are compared like the main ones; the design's own rows are not counted twice", () => {
+    const a = copy(report);
+    const b = copy(report);
+    const alternative = (analysis: ScalingResult, preregistered: boolean) => ({
+      kind: 'loss' as const,
+      relative: preregistered ? 0.4 : 0.3,
+      n: 8,
+      preregistered,
+      analysis: { ...analysis, quantity: preregistered ? 't_crit(n=8)' : 't_crit(n=8), ε = 0.3·‖y‖²/(2m)' },
+    });
+    const before = scaling(
+      2,
+      [1, 3],
+      observations([
+        [4, 5],
+        [7, 8],
+      ]),
+    );
+    const after = scaling(
+      4,
+      [3.5, 4.5],
+      observations([
+        [18, 20],
+        [28, 30],
+      ]),
+    );
+    a.sensitivity = [alternative(before, true), alternative(before, false)];
+    b.sensitivity = [
+      alternative(after, true),
+      alternative({ ...after, verdict: 'better explained by a power law' }, false),
+    ];
+    const d = diffReports(a, b);
+    expect(d.verdictChanges).toEqual([
+      {
+        check: 'sensitivity: t_crit(n=8), ε = 0.3·‖y‖²/(2m)',
+        kind: 'scaling',
+        before: before.verdict,
+        after: 'better explained by a power law',
+      },
+    ]);
+    expect(d.fitMoves.map((f) => [f.quantity, f.param, f.before, f.after])).toEqual([
+      ['t_crit(n=8), ε = 0.3·‖y‖²/(2m)', 'b', 2, 4],
+    ]);
+    expect(d.criticalMoves.map((c) => c.quantity)).toEqual(['t_crit(n=8), ε = 0.3·‖y‖²/(2m)']);
+  });
+
   it('a run censored on one side only moves its critical range at that m; censored runs count as unreached', () => {
     const a = copy(report);
     const b = copy(report);

@@ -1,6 +1,7 @@
 /**
- * What changed between two reports (e.g. of two commits): verdicts per check, scaling-fit parameters that
- * left the other report's 95% interval, and critical times whose range over seeds moved at some m.
+ * What changed between two reports (e.g. of two commits): verdicts per check (and per sensitivity target),
+ * scaling-fit parameters that left the other report's 95% interval, and critical times whose range over seeds
+ * moved at some m.
  * Pure: both reports in, a description of their differences out.
  */
 import { formatNumber } from '../../theory';
@@ -48,9 +49,23 @@ export interface ReportDiff {
   unchangedChecks: number;
 }
 
+/** The scaling analyses of a report: the main ones and the sensitivity table's alternative targets. */
+function analysesOf(doc: ReportDocument): ScalingResult[] {
+  const alternatives = (doc.sensitivity ?? []).filter((row) => !row.preregistered).map((row) => row.analysis);
+  return [...doc.scaling, ...alternatives];
+}
+
+/** The summary's verdicts, plus one per alternative target of the sensitivity table. */
+function verdictRows(doc: ReportDocument): { check: string; kind: string; verdict: string }[] {
+  const alternatives = (doc.sensitivity ?? [])
+    .filter((row) => !row.preregistered)
+    .map((row) => ({ check: `sensitivity: ${row.analysis.quantity}`, kind: 'scaling', verdict: row.analysis.verdict }));
+  return [...doc.summary, ...alternatives];
+}
+
 function verdictChanges(a: ReportDocument, b: ReportDocument): { changes: VerdictChange[]; unchanged: number } {
-  const before = new Map(a.summary.map((r) => [r.check, r]));
-  const after = new Map(b.summary.map((r) => [r.check, r]));
+  const before = new Map(verdictRows(a).map((r) => [r.check, r]));
+  const after = new Map(verdictRows(b).map((r) => [r.check, r]));
   const changes: VerdictChange[] = [];
   let unchanged = 0;
   for (const check of [...new Set([...before.keys(), ...after.keys()])]) {
@@ -124,8 +139,8 @@ export function diffReports(a: ReportDocument, b: ReportDocument): ReportDiff {
   const { changes, unchanged } = verdictChanges(a, b);
   return {
     verdictChanges: changes,
-    fitMoves: fitMoves(a.scaling, b.scaling),
-    criticalMoves: criticalMoves(a.scaling, b.scaling),
+    fitMoves: fitMoves(analysesOf(a), analysesOf(b)),
+    criticalMoves: criticalMoves(analysesOf(a), analysesOf(b)),
     unchangedChecks: unchanged,
   };
 }
