@@ -19,6 +19,14 @@ describe('estimateResources', () => {
     expect(at(400, 1000, 1).seconds).toBeGreaterThan(at(400).seconds);
   });
 
+  it('an SGD step costs less than a GD step: the time falls with the batch size, never below the forward pass on all m', () => {
+    const at = (batchSize: number | null) =>
+      estimateResources({ ...DEFAULT_SYNTHETIC, mGrid: [2000], batchSize }, shape, 1).seconds;
+    expect(at(100)).toBeLessThan(at(1000));
+    expect(at(1000)).toBeLessThan(at(null));
+    expect(at(5000)).toBe(at(null));
+  });
+
   it('refuses a run whose peak exceeds the free memory, with the estimate in the message; accepts one that fits', () => {
     const e = estimateResources({ ...DEFAULT_SYNTHETIC, mGrid: [100000] }, shape, 2);
     expect(() => requireFits(e, 'cpu', e.peakBytes - 1)).toThrow(
