@@ -47,7 +47,11 @@ export interface SensitivityTime extends CriticalTime, RelativeTarget {
 /** One row of the sensitivity table: the scaling analysis of t_crit(n) under one target. */
 export interface SensitivityRow extends RelativeTarget {
   n: number;
-  /** The design's own target (its analysis is the one in `scaling`); the others are the alternatives. */
+  /**
+   * True for the design's own target (its analysis is the one in `scaling`), false for the alternatives. The name
+   * says only that the target was fixed with the design; whether it was chosen before any run of its kind is stated
+   * in the configuration's rationale (the MNIST presets' ε was not).
+   */
   preregistered: boolean;
   analysis: ScalingAnalysis;
 }
