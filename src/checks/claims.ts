@@ -7,7 +7,7 @@ import type { ResolvedTheory } from '../../theory';
 import type { CheckpointOutcome } from '../pipeline/measure';
 import type { MeasuredRun } from '../pipeline/run';
 import { b2PrimeBound, bound, compareSubnetwork, runInputs, subjectSubnetworks } from './inputs';
-import { fmt, resultOf, Tally, violated } from './tally';
+import { defineCheck, fmt, resultOf, Tally, violated } from './tally';
 import type { CheckDefinition, CheckResult } from './types';
 
 const { log, sqrt } = Math;
@@ -246,15 +246,7 @@ function claim(
   usesPruner: boolean,
   evaluate: (def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheory) => CheckResult,
 ): CheckDefinition {
-  const def: CheckDefinition = {
-    id,
-    kind: 'claim',
-    provenance,
-    statement,
-    usesPruner,
-    evaluate: (run, theory) => evaluate(def, run, theory),
-  };
-  return def;
+  return defineCheck({ id, kind: 'claim', provenance, statement, usesPruner }, evaluate);
 }
 
 export const CLAIM_B1 = claim(

@@ -5,7 +5,7 @@
 import { evaluateRelation, type ResolvedTheory } from '../../theory';
 import type { MeasuredRun } from '../pipeline/run';
 import { b2Bound, b2PrimeBound, compareSubnetwork, runInputs, subjectSubnetworks } from './inputs';
-import { fmt, resultOf, Tally } from './tally';
+import { defineCheck, fmt, resultOf, Tally } from './tally';
 import type { CheckDefinition, CheckResult } from './types';
 
 const { sqrt, abs, max } = Math;
@@ -137,15 +137,7 @@ function invariant(
   usesPruner: boolean,
   evaluate: (def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheory) => CheckResult,
 ): CheckDefinition {
-  const def: CheckDefinition = {
-    id,
-    kind: 'invariant',
-    provenance: '[FW]',
-    statement,
-    usesPruner,
-    evaluate: (run, theory) => evaluate(def, run, theory),
-  };
-  return def;
+  return defineCheck({ id, kind: 'invariant', provenance: '[FW]', statement, usesPruner }, evaluate);
 }
 
 export const INV_B2 = invariant('INV-B2', 'greedy: ‖f_{S_n} − y‖² ≤ B2 = R(t) + D_t² H_n / n', true, evaluateB2);

@@ -3,7 +3,8 @@
  * classified as decided (it could have failed), vacuous (it could not have failed) or undecided (below the
  * arithmetic's precision, or hull membership not certified); a PASS needs at least one decided comparison.
  */
-import { formatNumber } from '../../theory';
+import { formatNumber, type ResolvedTheory } from '../../theory';
+import type { MeasuredRun } from '../pipeline/run';
 import type { HypothesisResult } from '../pipeline/types';
 import type { CheckDefinition, CheckFailure, CheckResult, Verdict } from './types';
 
@@ -130,4 +131,13 @@ export function resultOf(def: CheckDefinition, t: Tally, words: VerdictWords = {
     tightness: t.tightness,
     violatedHypotheses: verdict === 'NOT APPLICABLE' ? [] : (words.violatedHypotheses ?? []),
   };
+}
+
+/** A check whose evaluation can name the check itself (its id and kind go into the result). */
+export function defineCheck(
+  fields: Omit<CheckDefinition, 'evaluate'>,
+  evaluate: (def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheory) => CheckResult,
+): CheckDefinition {
+  const def: CheckDefinition = { ...fields, evaluate: (run, theory) => evaluate(def, run, theory) };
+  return def;
 }
