@@ -51,6 +51,20 @@ export const featureCaseArb: fc.Arbitrary<FeatureCase> = fc
     }),
   );
 
+/** A scalar-output case where every neuron is the same (activations and output weights 1) and y = 0. */
+export function uniformCase(m: number, N: number, d = 1): FeatureCase {
+  return {
+    m,
+    N,
+    C: 1,
+    d,
+    activations: new Float32Array(m * N).fill(1),
+    outWeights: new Float32Array(N).fill(1),
+    targets: new Float32Array(m),
+    hidden: new Float32Array(N * d),
+  };
+}
+
 /** Builds the tensors of a case; `dispose()` frees them. */
 export function makeInput(c: FeatureCase, n: number, seed = 1): PruneInput & { dispose(): void } {
   const activations = tf.tensor2d(c.activations, [c.m, c.N]);

@@ -12,6 +12,7 @@ import {
   residualBrute,
   squaredDistance,
   squaredNorm,
+  uniformCase,
   type FeatureCase,
 } from './cases';
 
@@ -277,16 +278,7 @@ describe('greedy forward selection', () => {
   });
 
   it('rejects bad n and bad options with errors naming the field and the operation', () => {
-    const c: FeatureCase = {
-      m: 2,
-      N: 3,
-      C: 1,
-      d: 1,
-      activations: new Float32Array(6).fill(1),
-      outWeights: new Float32Array(3).fill(1),
-      targets: new Float32Array(2),
-      hidden: new Float32Array(3),
-    };
+    const c = uniformCase(2, 3);
     const input = makeInput(c, 2);
     try {
       expect(() => runGreedy(input.features, input.targets, 0)).toThrow(

@@ -19,6 +19,7 @@ import {
   makeInput,
   snapshot,
   squaredDistance,
+  uniformCase,
   type FeatureCase,
 } from './cases';
 
@@ -154,16 +155,7 @@ describe('pruner registry', () => {
 });
 
 describe('validatePruneInput', () => {
-  const c: FeatureCase = {
-    m: 3,
-    N: 4,
-    C: 1,
-    d: 2,
-    activations: new Float32Array(12).fill(1),
-    outWeights: new Float32Array(4).fill(1),
-    targets: new Float32Array(3),
-    hidden: new Float32Array(8),
-  };
+  const c = uniformCase(3, 4, 2);
 
   it('accepts a consistent input', () => {
     const input = makeInput(c, 2);
@@ -207,16 +199,7 @@ describe('validatePruneInput', () => {
 });
 
 describe('checkPruneResult', () => {
-  const c: FeatureCase = {
-    m: 2,
-    N: 5,
-    C: 1,
-    d: 1,
-    activations: new Float32Array(10).fill(1),
-    outWeights: new Float32Array(5).fill(1),
-    targets: new Float32Array(2),
-    hidden: new Float32Array(5),
-  };
+  const c = uniformCase(2, 5);
   let input: ReturnType<typeof makeInput>;
   beforeAll(() => {
     input = makeInput(c, 3);
