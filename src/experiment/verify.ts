@@ -202,6 +202,10 @@ function observation(r: RunResult, c: CriticalTime | null | undefined): TimeObse
   return { m: r.m, seed: r.seed, lo: c.lo, hi: c.t };
 }
 
+/** The names of greedy's critical times in the scaling analyses (and the sensitivity table's rows). */
+const tCritName = (n: number) => `t_crit(n=${n})`;
+const tCritAccuracyName = (n: number) => `t_crit_acc(n=${n})`;
+
 /** Analyses one critical time of every run against m (none with fewer than 2 observations). */
 function seriesAnalyser(config: ExperimentConfig, runs: RunResult[]) {
   const design = { resolution: config.resolution, censorAt: config.iterations };
@@ -237,13 +241,13 @@ export function sensitivityRows(
         rows.push({ kind, relative, n, preregistered: false, analysis });
     }
   };
-  own('loss', config.epsilonRelative, `t_crit(n=${n})`);
-  alternatives('loss', config.sensitivity.epsilonRelative, (r) => `t_crit(n=${n}), ε = ${r}·‖y‖²/(2m)`);
-  own('accuracy', config.targetAccuracyRelative, `t_crit_acc(n=${n})`);
+  own('loss', config.epsilonRelative, tCritName(n));
+  alternatives('loss', config.sensitivity.epsilonRelative, (r) => `${tCritName(n)}, ε = ${r}·‖y‖²/(2m)`);
+  own('accuracy', config.targetAccuracyRelative, tCritAccuracyName(n));
   alternatives(
     'accuracy',
     config.sensitivity.targetAccuracyRelative,
-    (r) => `t_crit_acc(n=${n}), accuracy ≥ ${r}·dense`,
+    (r) => `${tCritAccuracyName(n)}, accuracy ≥ ${r}·dense`,
   );
   return rows.sort((a, b) => (a.kind === b.kind ? a.relative - b.relative : a.kind === 'loss' ? -1 : 1));
 }
@@ -255,7 +259,7 @@ export function sensitivityRows(
 export function scalingResults(config: ExperimentConfig, runs: RunResult[]): ScalingResult[] {
   const series = seriesAnalyser(config, runs);
   const out = config.subnetworkSizes.flatMap((n) =>
-    series(`t_crit(n=${n})`, (r) => r.critical.tCrit.find((c) => c.n === n)),
+    series(tCritName(n), (r) => r.critical.tCrit.find((c) => c.n === n)),
   );
   out.push(...series('t_in', (r) => r.critical.tIn));
   out.push(...series('t_dense', (r) => r.critical.tDense));
@@ -265,7 +269,7 @@ export function scalingResults(config: ExperimentConfig, runs: RunResult[]): Sca
   );
   if (runs.some((r) => r.critical.tCritAccuracy.length > 0)) {
     for (const n of config.subnetworkSizes)
-      out.push(...series(`t_crit_acc(n=${n})`, (r) => r.critical.tCritAccuracy.find((c) => c.n === n)));
+      out.push(...series(tCritAccuracyName(n), (r) => r.critical.tCritAccuracy.find((c) => c.n === n)));
     out.push(...series('t_dense_acc', (r) => r.critical.tDenseAccuracy));
   }
   return out;
