@@ -27,6 +27,7 @@ import { getPruner } from '../src/pruning';
 import { measureCheckpoint } from '../src/pipeline/measure';
 import { GRAM_PER_CHECKPOINT_MAX_M } from '../src/experiment/run';
 import { Rng } from '../src/rng';
+import { createOnnxEngine, type Engine } from '../src/engine';
 import type { Dataset } from '../src/data/types';
 import { parseEngineName } from '../src/engine';
 import { benchEngines, type KernelRow, type KernelShape } from './engine';
@@ -84,9 +85,10 @@ function record(
   medianMs: number,
   flops: number | null,
   bareMatmulMs: number | null,
+  engine = 'tfjs',
 ): void {
   const gflops = flops === null ? null : flops / (medianMs * 1e6);
-  rows.push({ kernel, engine: 'tfjs', shape, medianMs, gflops, bareMatmulMs });
+  rows.push({ kernel, engine, shape, medianMs, gflops, bareMatmulMs });
 }
 
 function shapeText(shape: KernelShape): string {
@@ -223,9 +225,10 @@ function benchHullAndGeometry(m: number, N: number, C: number): void {
 /**
  * One checkpoint as `verify` measures it (geometry, hull membership, B4's ball, three pruners at two sizes, λ_min(H(t))
  * only up to m = GRAM_PER_CHECKPOINT_MAX_M): at the synthetic preset's shapes and at the MNIST preset's (on
- * MNIST-shaped random data, with 1,000 held-out rows).
+ * MNIST-shaped random data, with 1,000 held-out rows). With an engine, the training features and their Gram come
+ * from it, as in `verify` (whose workers run one engine thread each); without, everything runs on tfjs.
  */
-async function benchCheckpoint(m: number, N: number, mnist: boolean): Promise<void> {
+async function benchCheckpoint(m: number, N: number, mnist: boolean, engine?: Engine): Promise<void> {
   const data = mnist ? mnistShaped(m, 784, 10, 6) : generateSynthetic({ m, d: 16, labels: 'teacher', seed: 6 });
   const held = mnist ? mnistShaped(1000, 784, 10, 7) : null;
   const tensors = toTensors(data);
@@ -238,6 +241,7 @@ async function benchCheckpoint(m: number, N: number, mnist: boolean): Promise<vo
   });
   const heldOut = held ? { x: tf.tensor2d(held.x, [held.m, held.d]) as Tensor2D, classes: held.classes! } : null;
   const ctx = {
+    ...(engine ? { engine } : {}),
     data,
     x: tensors.x,
     y: tensors.y,
@@ -258,9 +262,20 @@ async function benchCheckpoint(m: number, N: number, mnist: boolean): Promise<vo
     times.push(performance.now() - t0);
   }
   const which = mnist ? 'MNIST preset' : 'synthetic preset';
-  record(`one checkpoint evaluation (${which})`, { m, d: data.d, N, C: data.outputs }, median(times), null, null);
+  const shape = { m, d: data.d, N, C: data.outputs };
+  record(`one checkpoint evaluation (${which})`, shape, median(times), null, null, engine?.description.name ?? 'tfjs');
   heldOut?.x.dispose();
   tensors.dispose();
+}
+
+/** The onnx engine with one thread, as each of verify's workers runs it, when it is among the benched engines and loads. */
+async function checkpointEngine(engines: string[]): Promise<Engine[]> {
+  if (!engines.includes('onnx')) return [];
+  try {
+    return [await createOnnxEngine({ threads: 1 })];
+  } catch {
+    return [];
+  }
 }
 
 function benchMatmul(n: number): number {
@@ -353,9 +368,12 @@ async function main(): Promise<void> {
     benchLambda0(2000, 20);
     benchHullAndGeometry(1000, 1000, 1);
     benchHullAndGeometry(2000, 1000, 10);
-    await benchCheckpoint(400, 1000, false);
-    await benchCheckpoint(2000, 1000, false);
-    await benchCheckpoint(10000, 200, true);
+    for (const engine of [...(await checkpointEngine(args.engines)), undefined]) {
+      await benchCheckpoint(400, 1000, false, engine);
+      await benchCheckpoint(2000, 1000, false, engine);
+      await benchCheckpoint(10000, 200, true, engine);
+      await engine?.dispose();
+    }
   }
   const notes = [...engineBench.notes];
   if (!args.engineOnly) notes.push(benchMemoryFlat(1000, 784, 1000));

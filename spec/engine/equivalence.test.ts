@@ -220,8 +220,8 @@ describe('reproducibility on one engine', () => {
   );
 });
 
-describe('feature Gram (greedy precompute)', () => {
-  it('onnx (float32 and float64) and tfjs agree: G within 1e-5·max|G|, P within 1e-5·max|P|; G symmetric to 1e-6', async () => {
+describe('checkpoint features (activations, Gram, projections)', () => {
+  it('onnx (float32 and float64) and tfjs agree: A within 1e-5·max|A|, G within 1e-5·max|G|, P within 1e-5·max|P|; G symmetric to 1e-6', async () => {
     await fc.assert(
       fc.asyncProperty(caseArbitrary(false), async (c) => {
         const { dataset, data, weights } = problem(c.parameterisation, c, c.seed);
@@ -230,6 +230,11 @@ describe('feature Gram (greedy precompute)', () => {
         const maxAbs = (a: ArrayLike<number>) => Math.max(...Array.from(a, Math.abs), 1e-30);
         for (const engine of [onnx, onnx64]) {
           const got = await engine.featureGram(weights, dataset);
+          const aScale = maxAbs(reference.activations);
+          expect(got.activations).toHaveLength(c.m * c.width);
+          got.activations.forEach((a, i) =>
+            expect(Math.abs(a - reference.activations[i])).toBeLessThanOrEqual(1e-5 * aScale),
+          );
           const gScale = maxAbs(reference.gram);
           const pScale = maxAbs(reference.projections);
           got.gram.forEach((g, i) => expect(Math.abs(g - reference.gram[i])).toBeLessThanOrEqual(1e-5 * gScale));

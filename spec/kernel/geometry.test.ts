@@ -5,7 +5,7 @@ import { tf } from '../../src/backend/tf';
 import { featureGeometry } from '../../src/kernel/geometry';
 import { hullDistance } from '../../src/kernel/hull';
 import { Rng } from '../../src/rng';
-import { combine, distSq, explicitPhi, randomFeatures } from './helpers';
+import { combine, distSq, explicitPhi, randomFeatures, withExactGram } from './helpers';
 
 beforeAll(async () => {
   await initBackend();
@@ -38,43 +38,62 @@ function bruteForce(phi: Float64Array[], y: Float64Array) {
 
 describe('featureGeometry', () => {
   for (const C of [1, 3]) {
-    it(`matches brute force over the explicit Φ_r (C = ${C}), on both sides of N = mC`, () => {
+    it(`matches brute force over the explicit Φ_r (C = ${C}), on both sides of N = mC, with the Gram formed or supplied`, () => {
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 24 }), fc.integer(), (m, N, seed) => {
-          const fcase = randomFeatures(m, N, C, seed);
-          const before = tf.memory().numTensors;
-          const g = featureGeometry(fcase.features, fcase.targets);
-          expect(tf.memory().numTensors).toBe(before);
-          const y = Float64Array.from(fcase.targets.dataSync());
-          const b = bruteForce(explicitPhi(fcase.features), y);
-          fcase.dispose();
-          const ySq = distSq(y, new Float64Array(y.length));
-          // float32 products over at most mC = 15 terms: relative error ≲ 15·6e-8 ≈ 1e-6 of the squared scale;
-          // allowed 1e-5 of it.
-          const scale = b.maxFeatureSq + ySq + 1e-30;
-          expect(Math.abs(g.diameter ** 2 - b.diameterSq)).toBeLessThanOrEqual(1e-5 * scale);
-          expect(Math.abs(g.diameterToTarget ** 2 - b.diameterToTargetSq)).toBeLessThanOrEqual(1e-5 * scale);
-          expect(Math.abs(g.denseResidual - b.denseResidual)).toBeLessThanOrEqual(1e-5 * scale);
-          expect(g.ballVoid).toBe(N <= m * C);
-          if (g.ballVoid) {
-            expect(g.rho).toBe(0);
-            expect(g.covarianceLambdaMin).toBe(0);
-            expect(Math.abs(g.maxCentredNorm ** 2 - b.maxCentredNormSq)).toBeLessThanOrEqual(1e-5 * scale);
-            // The rank argument behind "void": Σ_t has rank ≤ N − 1 < mC, so λ_min is 0 up to rounding.
-            expect(b.sigmaMin).toBeLessThan(1e-12 * (b.sigmaMax + 1));
-          } else {
-            // Float64 path: only summation order differs from the brute force.
-            expect(Math.abs(g.maxCentredNorm ** 2 - b.maxCentredNormSq)).toBeLessThanOrEqual(1e-12 * scale);
-            expect(Math.abs(g.covarianceLambdaMin - Math.max(0, b.sigmaMin))).toBeLessThanOrEqual(
-              1e-12 * (b.sigmaMax + 1e-300),
-            );
-            expect(g.rho).toBeCloseTo(g.covarianceLambdaMin / (2 * g.maxCentredNorm), 12);
-          }
-        }),
+        fc.property(
+          fc.integer({ min: 1, max: 5 }),
+          fc.integer({ min: 1, max: 24 }),
+          fc.integer(),
+          fc.boolean(),
+          (m, N, seed, supplied) => {
+            const fcase = randomFeatures(m, N, C, seed);
+            const before = tf.memory().numTensors;
+            const g = featureGeometry(supplied ? withExactGram(fcase.features) : fcase.features, fcase.targets);
+            expect(tf.memory().numTensors).toBe(before);
+            const y = Float64Array.from(fcase.targets.dataSync());
+            const b = bruteForce(explicitPhi(fcase.features), y);
+            fcase.dispose();
+            const ySq = distSq(y, new Float64Array(y.length));
+            // float32 products over at most mC = 15 terms: relative error ≲ 15·6e-8 ≈ 1e-6 of the squared scale;
+            // allowed 1e-5 of it.
+            const scale = b.maxFeatureSq + ySq + 1e-30;
+            expect(Math.abs(g.diameter ** 2 - b.diameterSq)).toBeLessThanOrEqual(1e-5 * scale);
+            expect(Math.abs(g.diameterToTarget ** 2 - b.diameterToTargetSq)).toBeLessThanOrEqual(1e-5 * scale);
+            expect(Math.abs(g.denseResidual - b.denseResidual)).toBeLessThanOrEqual(1e-5 * scale);
+            expect(g.ballVoid).toBe(N <= m * C);
+            if (g.ballVoid) {
+              expect(g.rho).toBe(0);
+              expect(g.covarianceLambdaMin).toBe(0);
+              expect(Math.abs(g.maxCentredNorm ** 2 - b.maxCentredNormSq)).toBeLessThanOrEqual(1e-5 * scale);
+              // The rank argument behind "void": Σ_t has rank ≤ N − 1 < mC, so λ_min is 0 up to rounding.
+              expect(b.sigmaMin).toBeLessThan(1e-12 * (b.sigmaMax + 1));
+            } else {
+              // Float64 path: only summation order differs from the brute force.
+              expect(Math.abs(g.maxCentredNorm ** 2 - b.maxCentredNormSq)).toBeLessThanOrEqual(1e-12 * scale);
+              expect(Math.abs(g.covarianceLambdaMin - Math.max(0, b.sigmaMin))).toBeLessThanOrEqual(
+                1e-12 * (b.sigmaMax + 1e-300),
+              );
+              expect(g.rho).toBeCloseTo(g.covarianceLambdaMin / (2 * g.maxCentredNorm), 12);
+            }
+          },
+        ),
         { seed: 42, numRuns: 40 },
       );
     });
   }
+
+  it('D_t is read from the Gram supplied with the features: scaling that Gram by 4 doubles D_t', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 2, max: 24 }), fc.integer(), (m, N, seed) => {
+        const fcase = randomFeatures(m, N, 2, seed);
+        const exact = featureGeometry(withExactGram(fcase.features), fcase.targets).diameter;
+        const scaled = featureGeometry(withExactGram(fcase.features, 4), fcase.targets).diameter;
+        fcase.dispose();
+        expect(scaled).toBeCloseTo(2 * exact, 5);
+      }),
+      { seed: 43, numRuns: 20 },
+    );
+  });
 
   it('rejects features whose tensors disagree with the declared sizes, naming the field', () => {
     const fcase = randomFeatures(3, 4, 1, 1);

@@ -71,6 +71,21 @@ export function explicitPhi(features: NeuronFeatures): Float64Array[] {
   });
 }
 
+/** The features with their Gram G_rs = ⟨Φ_r, Φ_s⟩ attached (as the engine supplies it): float64, times `scale`, rounded once. */
+export function withExactGram(features: NeuronFeatures, scale = 1): NeuronFeatures {
+  const phi = explicitPhi(features);
+  const N = features.width;
+  const gram = new Float32Array(N * N);
+  for (let r = 0; r < N; r++) {
+    for (let s = 0; s < N; s++) {
+      let sum = 0;
+      for (let i = 0; i < phi[r].length; i++) sum += phi[r][i] * phi[s][i];
+      gram[r * N + s] = scale * sum;
+    }
+  }
+  return { ...features, gram };
+}
+
 export function distSq(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;

@@ -4,7 +4,7 @@ import { initBackend } from '../../src/backend';
 import { tf } from '../../src/backend/tf';
 import { hullDistance, isInsideHull, projectOntoSimplex } from '../../src/kernel/hull';
 import { Rng } from '../../src/rng';
-import { combine, distSq, explicitPhi, randomFeatures } from './helpers';
+import { combine, distSq, explicitPhi, randomFeatures, withExactGram } from './helpers';
 
 beforeAll(async () => {
   await initBackend();
@@ -221,6 +221,27 @@ describe('hullDistance', () => {
     expect(warm.iterations).toBeLessThan(cold.iterations);
     expect(warm.converged).toBe(true);
     expect(Math.abs(warm.distanceSq - cold.distanceSq)).toBeLessThanOrEqual(cold.tolerance);
+  });
+
+  it('the Gram supplied with the features sets only the first step: the certified answer is the same, and a 10⁴-times too large Gram costs iterations', () => {
+    fc.assert(
+      fc.property(sizes, ({ m, N, C, seed }) => {
+        const fcase = randomFeatures(m, N, C, seed);
+        const formed = hullDistance(fcase.features, fcase.targets);
+        const supplied = hullDistance(withExactGram(fcase.features), fcase.targets);
+        fcase.dispose();
+        expect(supplied.converged).toBe(true);
+        expect(Math.abs(supplied.distanceSq - formed.distanceSq)).toBeLessThanOrEqual(formed.tolerance);
+      }),
+      { seed: 44, numRuns: 20 },
+    );
+    const fcase = randomFeatures(4, 20, 2, 7);
+    const exact = hullDistance(withExactGram(fcase.features), fcase.targets);
+    const tooLarge = hullDistance(withExactGram(fcase.features, 1e4), fcase.targets);
+    fcase.dispose();
+    expect(exact.iterations).toBeGreaterThan(1);
+    expect(tooLarge.iterations).toBeGreaterThan(exact.iterations);
+    expect(Math.abs(tooLarge.distanceSq - exact.distanceSq)).toBeLessThanOrEqual(exact.tolerance);
   });
 
   it('stops at maxIterations without claiming convergence', () => {

@@ -1,6 +1,11 @@
 import { initBackend } from '../../src/backend';
 import { tf } from '../../src/backend/tf';
-import { denseOutput, disposeNeuronFeatures, neuronFeatures } from '../../src/model/features';
+import {
+  denseOutput,
+  disposeNeuronFeatures,
+  neuronFeatures,
+  neuronFeaturesFromActivations,
+} from '../../src/model/features';
 import { neuronScale, type Parameterisation } from '../../src/model/types';
 import { problem, scaledMaxError, transpose } from './fixtures';
 
@@ -49,6 +54,42 @@ describe.each<[Parameterisation, number]>([
     dense.dispose();
     expect(tf.memory().numTensors).toBe(before);
     data.dispose();
+  });
+});
+
+describe('neuron features from host activations (the engine path)', () => {
+  it('rebuild the tfjs features bit for bit from their own activations, and carry the Gram given with them', () => {
+    for (const [p, outputs] of [
+      ['ntk', 2],
+      ['meanfield', 1],
+    ] as const) {
+      const { weights, data } = problem(p, { m: 7, d: 3, width: 5, outputs }, 23);
+      const reference = neuronFeatures(weights, data.x);
+      const gram = new Float32Array(25).map((_, i) => i);
+      const rebuilt = neuronFeaturesFromActivations(weights, reference.activations.dataSync() as Float32Array, gram);
+      for (const key of ['activations', 'activationsT', 'outWeights'] as const) {
+        expect(rebuilt[key].shape).toEqual(reference[key].shape);
+        expect(Array.from(rebuilt[key].dataSync())).toEqual(Array.from(reference[key].dataSync()));
+      }
+      expect([rebuilt.m, rebuilt.width, rebuilt.outputs]).toEqual([7, 5, outputs]);
+      expect(rebuilt.gram).toBe(gram);
+      expect(neuronFeaturesFromActivations(weights, reference.activations.dataSync() as Float32Array).gram).toBe(
+        undefined,
+      );
+      disposeNeuronFeatures(reference);
+      disposeNeuronFeatures(rebuilt);
+      data.dispose();
+    }
+  });
+
+  it('reject activations that are not m×N and a Gram that is not N×N', () => {
+    const { weights } = problem('ntk', { m: 3, d: 2, width: 4, outputs: 1 }, 24);
+    expect(() => neuronFeaturesFromActivations(weights, new Float32Array(10))).toThrow(
+      'neuronFeaturesFromActivations: 10 activations is not m×4',
+    );
+    expect(() => neuronFeaturesFromActivations(weights, new Float32Array(12), new Float32Array(15))).toThrow(
+      'neuronFeaturesFromActivations: gram has 15 entries, expected 4×4',
+    );
   });
 });
 

@@ -20,6 +20,23 @@ export interface FeatureCase {
   targets: Float32Array;
   /** Hidden weights N×d (only magnitude pruning reads them). */
   hidden: Float32Array;
+  /** G = (AᵀA) ⊙ (VVᵀ), N×N, when the features come with their Gram (as the engine supplies them). */
+  gram?: Float32Array;
+}
+
+/** The case with its Gram attached: exact in float64, rounded once to float32. */
+export function withExactGram(c: FeatureCase): FeatureCase {
+  const gram = new Float32Array(c.N * c.N);
+  for (let r = 0; r < c.N; r++) {
+    for (let q = 0; q < c.N; q++) {
+      let aa = 0;
+      let vv = 0;
+      for (let j = 0; j < c.m; j++) aa += c.activations[j * c.N + r] * c.activations[j * c.N + q];
+      for (let k = 0; k < c.C; k++) vv += c.outWeights[r * c.C + k] * c.outWeights[q * c.C + k];
+      gram[r * c.N + q] = aa * vv;
+    }
+  }
+  return { ...c, gram };
 }
 
 /** Values on a 1/256 grid: exactly representable, with exact zeros and exact ties among them. */
@@ -71,7 +88,15 @@ export function makeInput(c: FeatureCase, n: number, seed = 1): PruneInput & { d
   const activationsT = tf.transpose(activations);
   const outWeights = tf.tensor2d(c.outWeights, [c.N, c.C]);
   const targets = tf.tensor2d(c.targets, [c.m, c.C]);
-  const features: NeuronFeatures = { activations, activationsT, outWeights, m: c.m, width: c.N, outputs: c.C };
+  const features: NeuronFeatures = {
+    activations,
+    activationsT,
+    outWeights,
+    m: c.m,
+    width: c.N,
+    outputs: c.C,
+    ...(c.gram ? { gram: c.gram } : {}),
+  };
   return {
     features,
     targets,

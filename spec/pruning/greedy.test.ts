@@ -13,6 +13,7 @@ import {
   squaredDistance,
   squaredNorm,
   uniformCase,
+  withExactGram,
   type FeatureCase,
 } from './cases';
 
@@ -28,10 +29,12 @@ beforeAll(async () => {
  */
 const SCORE_TOLERANCE = 1e-5;
 
-const STRATEGIES: Array<[string, RunGreedyOptions]> = [
-  ['gram', { strategy: 'gram' }],
-  ['gram, one row per block', { strategy: 'gram', blockFloats: 1 }],
-  ['rows', { strategy: 'rows' }],
+/** [label, options, whether the features come with their Gram, as the engine supplies them]. */
+const STRATEGIES: Array<[string, RunGreedyOptions, boolean]> = [
+  ['gram', { strategy: 'gram' }, false],
+  ['gram, one row per block', { strategy: 'gram', blockFloats: 1 }, false],
+  ['rows', { strategy: 'rows' }, false],
+  ['Gram supplied with the features', {}, true],
 ];
 
 /** ‖(s_k + Φ_r)/(k+1) − y‖² for every candidate r, float64. */
@@ -47,8 +50,8 @@ function candidateResiduals(c: FeatureCase, phis: Float64Array[], prefix: number
 }
 
 /** Runs greedy, recording (prefix, scores, pick) at each step. */
-function traceGreedy(c: FeatureCase, n: number, options: RunGreedyOptions) {
-  const input = makeInput(c, n);
+function traceGreedy(c: FeatureCase, n: number, options: RunGreedyOptions, suppliedGram = false) {
+  const input = makeInput(suppliedGram ? withExactGram(c) : c, n);
   const steps: Array<{ prefix: number[]; scores: number[]; pick: number }> = [];
   const selection: number[] = [];
   try {
@@ -65,13 +68,13 @@ function traceGreedy(c: FeatureCase, n: number, options: RunGreedyOptions) {
   return { steps, selection };
 }
 
-describe.each(STRATEGIES)('greedy forward selection (%s)', (_label, options) => {
+describe.each(STRATEGIES)('greedy forward selection (%s)', (_label, options, supplied) => {
   it('scoring identity: score_r + ‖s_k‖² − 2(k+1)⟨s_k,y⟩ + (k+1)²‖y‖² = (k+1)²‖(s_k+Φ_r)/(k+1) − y‖² for every r at every step', () => {
     fc.assert(
       fc.property(featureCaseArb, fc.integer({ min: 1, max: 8 }), (c, n) => {
         const phis = allPhi(c);
         const scale = lossScale(c, phis);
-        const { steps } = traceGreedy(c, n, options);
+        const { steps } = traceGreedy(c, n, options, supplied);
         for (const { prefix, scores } of steps) {
           const k = prefix.length;
           const sum = phiSum(phis, prefix, c.m * c.C);
@@ -98,7 +101,7 @@ describe.each(STRATEGIES)('greedy forward selection (%s)', (_label, options) => 
           const n = withReplacement ? requested : Math.min(requested, c.N);
           const phis = allPhi(c);
           const tolerance = SCORE_TOLERANCE * lossScale(c, phis);
-          const { steps, selection } = traceGreedy(c, n, { ...options, withReplacement });
+          const { steps, selection } = traceGreedy(c, n, { ...options, withReplacement }, supplied);
           expect(selection).toHaveLength(n);
           for (const { prefix, pick } of steps) {
             const brute = candidateResiduals(c, phis, prefix);
@@ -204,9 +207,9 @@ describe('greedy forward selection', () => {
     const outWeights = Float32Array.from([0.5, 1, -1, 1, 0.3]);
     const targets = Float32Array.from(column);
     const c: FeatureCase = { m, N, C: 1, d: 1, activations, outWeights, targets, hidden: new Float32Array(N) };
-    for (const [, options] of STRATEGIES) {
-      expect(traceGreedy(c, 6, options).selection).toEqual([1, 1, 1, 1, 1, 1]);
-      expect(traceGreedy(c, 2, { ...options, withReplacement: false }).selection[0]).toBe(1);
+    for (const [, options, supplied] of STRATEGIES) {
+      expect(traceGreedy(c, 6, options, supplied).selection).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(traceGreedy(c, 2, { ...options, withReplacement: false }, supplied).selection[0]).toBe(1);
     }
     // All neurons identical: every score ties exactly, so greedy always picks neuron 0.
     const same: FeatureCase = {
@@ -228,7 +231,7 @@ describe('greedy forward selection', () => {
     );
   });
 
-  it('gram and rows strategies pick the same neurons on generic (tie-free) data', () => {
+  it('gram, rows and a Gram supplied with the features pick the same neurons on generic (tie-free) data', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
         // Continuous random values: exact or near ties have probability ~0.
@@ -249,8 +252,29 @@ describe('greedy forward selection', () => {
         };
         const gram = traceGreedy(c, 15, { strategy: 'gram' }).selection;
         expect(traceGreedy(c, 15, { strategy: 'rows' }).selection).toEqual(gram);
+        expect(traceGreedy(c, 15, {}, true).selection).toEqual(gram);
       }),
       { seed: FC_SEED, numRuns: 30 },
+    );
+  });
+
+  it('greedy scores with the Gram supplied with the features: lowering G_qq by more than the score spread makes q the first pick', () => {
+    fc.assert(
+      fc.property(featureCaseArb, fc.nat(), (c, which) => {
+        const exact = withExactGram(c);
+        const q = which % c.N;
+        const gram = Float32Array.from(exact.gram!);
+        // score_r = G_rr − 2⟨Φ_r, y⟩ at the first step, and 2|⟨Φ_r, y⟩| ≤ G_rr + ‖y‖²: this spread exceeds every gap.
+        const spread = 4 * (gram.reduce((s, g) => s + Math.abs(g), 0) + c.N * squaredNorm(c.targets)) + 1;
+        gram[q * c.N + q] -= spread;
+        const input = makeInput({ ...exact, gram }, 1);
+        try {
+          expect(runGreedy(input.features, input.targets, 1)).toEqual([q]);
+        } finally {
+          input.dispose();
+        }
+      }),
+      { seed: FC_SEED, numRuns: 20 },
     );
   });
 

@@ -167,17 +167,25 @@ export interface GramGraphSpec {
   C: number;
 }
 
-export const GRAM_NAMES = { x: 'X', y: 'Y', w: 'W', outWeights: 'Vs', gram: 'G', projections: 'P' } as const;
+export const GRAM_NAMES = {
+  x: 'X',
+  y: 'Y',
+  w: 'W',
+  outWeights: 'Vs',
+  activations: 'A',
+  gram: 'G',
+  projections: 'P',
+} as const;
 
 /**
- * The greedy precompute as one graph: with A = ReLU(X Wᵀ) (m×N) and Ṽ = neuronScale·v (N×C),
+ * A checkpoint's features as one graph: A = ReLU(X Wᵀ) (m×N) and, with Ṽ = neuronScale·v (N×C),
  *   G = (AᵀA) ⊙ (Ṽ Ṽᵀ)   (N×N, G_rs = ⟨Φ_r, Φ_s⟩)   and   P = rowsum((Aᵀ Y) ⊙ Ṽ)   (N, P_r = ⟨Φ_r, y⟩).
  */
 export function buildGramGraph(spec: GramGraphSpec): Uint8Array {
   const elemType = spec.precision === 'float64' ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT;
   const g = new GraphBuilder();
   const n = GRAM_NAMES;
-  const a = g.node('Relu', [g.node('Gemm', [n.x, n.w], [intAttribute('transB', 1)])]);
+  const a = g.node('Relu', [g.node('Gemm', [n.x, n.w], [intAttribute('transB', 1)])], [], n.activations);
   const activationProducts = g.node('Gemm', [a, a], [intAttribute('transA', 1)]);
   const weightProducts = g.node('Gemm', [n.outWeights, n.outWeights], [intAttribute('transB', 1)]);
   g.node('Mul', [activationProducts, weightProducts], [], n.gram);
@@ -198,7 +206,11 @@ export function buildGramGraph(spec: GramGraphSpec): Uint8Array {
       valueInfo(n.w, elemType, [spec.N, spec.d]),
       valueInfo(n.outWeights, elemType, [spec.N, spec.C]),
     ],
-    output: [valueInfo(n.gram, elemType, [spec.N, spec.N]), valueInfo(n.projections, elemType, [spec.N])],
+    output: [
+      valueInfo(n.activations, elemType, [spec.m, spec.N]),
+      valueInfo(n.gram, elemType, [spec.N, spec.N]),
+      valueInfo(n.projections, elemType, [spec.N]),
+    ],
     initializer: [axis],
   };
   const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph });

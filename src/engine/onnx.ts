@@ -254,9 +254,13 @@ class OnnxEngine implements Engine {
         weights.outputs,
       ]),
     });
-    const gram = out[GRAM_NAMES.gram].data as HostArray;
+    const float32 = (name: string) => {
+      const values = out[name].data as HostArray;
+      return values instanceof Float32Array ? values : Float32Array.from(values);
+    };
     return {
-      gram: gram instanceof Float32Array ? gram : Float32Array.from(gram),
+      activations: float32(GRAM_NAMES.activations),
+      gram: float32(GRAM_NAMES.gram),
       projections: Float64Array.from(out[GRAM_NAMES.projections].data as HostArray),
     };
   }

@@ -3,7 +3,7 @@ import { initBackend } from '../backend';
 import { tf, tidyRead } from '../backend/tf';
 import { toTensors } from '../data/tensors';
 import { trainNetwork, type TrainOptions, type TrainResult } from '../model/train';
-import { disposeNeuronFeatures, neuronFeatures } from '../model/features';
+import { disposeNeuronFeatures, featureGramOf, neuronFeatures } from '../model/features';
 import type { TwoLayerWeights } from '../model/types';
 import { requireConsistentWeights } from '../model/validate';
 import {
@@ -52,11 +52,15 @@ export async function createTfjsEngine(opts: EngineOptions = {}): Promise<Engine
       const features = neuronFeatures(weights, tensors.x);
       try {
         const { activations, activationsT, outWeights } = features;
-        const [gram, projections] = tidyRead(() => [
-          tf.mul(tf.matMul(activationsT, activations), tf.matMul(outWeights, tf.transpose(outWeights))),
+        const [hostActivations, projections] = tidyRead(() => [
+          tf.clone(activations),
           tf.sum(tf.mul(tf.matMul(activationsT, tensors.y), outWeights), 1),
         ]);
-        return { gram, projections: Float64Array.from(projections) };
+        return {
+          activations: hostActivations,
+          gram: featureGramOf(features),
+          projections: Float64Array.from(projections),
+        };
       } finally {
         disposeNeuronFeatures(features);
         tensors.dispose();

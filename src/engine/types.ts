@@ -42,8 +42,13 @@ export interface EngineOptions {
   threads?: number;
 }
 
-/** What greedy forward selection needs of the neuron functions Φ_r = neuronScale·v_r·ReLU(w_rᵀx) on the data. */
+/**
+ * The neuron functions Φ_r = neuronScale·v_r·ReLU(w_rᵀx) on the data, as a checkpoint's measurement needs them:
+ * the factored features, and what greedy, the feature geometry and the hull solver's step need of them.
+ */
 export interface FeatureGram {
+  /** A = ReLU(X Wᵀ), m×N row-major (float32 even in float64 mode). */
+  activations: Float32Array;
   /** G_rs = ⟨Φ_r, Φ_s⟩ = (AᵀA)_rs (ṽ_r·ṽ_s), N×N row-major (float32 even in float64 mode). */
   gram: Float32Array;
   /** P_r = ⟨Φ_r, y⟩. */
@@ -57,7 +62,7 @@ export interface Engine {
    * (src/model/train.ts): R(t) for t = 0..T, checkpoints, DivergenceError.
    */
   train(initial: TwoLayerWeights, data: EngineData, opts: TrainOptions): Promise<TrainResult>;
-  /** The Gram matrix of the neuron features and their projections on y (greedy's precompute). */
+  /** The neuron features, their Gram matrix and their projections on y, from one pass over the data. */
   featureGram(weights: TwoLayerWeights, data: EngineData): Promise<FeatureGram>;
   /** Frees cached sessions; the engine must not be used afterwards. */
   dispose(): Promise<void>;

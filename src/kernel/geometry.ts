@@ -4,9 +4,10 @@
  *
  * Φ_r = a_r ⊗ v_r (a_r = activations[:, r], v_r = outWeights[r, :]) stays factored: inner products are
  * ⟨Φ_r, Φ_s⟩ = (a_rᵀa_s)(v_rᵀv_s) and ⟨Φ_r, Z⟩ = v_rᵀ(Aᵀ Z)_r. The pairwise maximum D_t uses the N×N Gram
- * G = (AᵀA) ⊙ (VVᵀ) in float32 on the backend, one block of rows at a time. When N > mC (the only case where
- * B4 is not void) the centred features are formed explicitly in float64 (mC·N < N² numbers) for
- * λ_min(Σ_t) and the centred norms, since ρ_t is what the B4 invariant rests on.
+ * G = (AᵀA) ⊙ (VVᵀ) in float32: the one that came with the features, else formed on the backend one block of
+ * rows at a time. When N > mC (the only case where B4 is not void) the centred features are formed explicitly
+ * in float64 (mC·N < N² numbers) for λ_min(Σ_t) and the centred norms, since ρ_t is what the B4 invariant
+ * rests on.
  */
 import { tf, tidyRead, type Tensor2D } from '../backend/tf';
 import type { NeuronFeatures } from '../model/types';
@@ -73,8 +74,19 @@ export function featureGeometry(features: NeuronFeatures, targets: Tensor2D): Fe
   };
 }
 
+/** max_{r,s} (g_r + g_s − 2G_rs) with g_r = ‖Φ_r‖² = G_rr, over the G that came with the features. */
+function maxPairwiseDistanceSqOfGram(gram: Float32Array, N: number): number {
+  let best = 0;
+  for (let r = 0; r < N; r++) {
+    const gr = gram[r * N + r];
+    for (let s = r + 1; s < N; s++) best = Math.max(best, gr + gram[s * N + s] - 2 * gram[r * N + s]);
+  }
+  return best;
+}
+
 /** max_{r,s} (g_r + g_s − 2G_rs) with g_r = ‖Φ_r‖², scanning G by blocks of rows. */
 function maxPairwiseDistanceSq(features: NeuronFeatures): number {
+  if (features.gram) return maxPairwiseDistanceSqOfGram(features.gram, features.width);
   const { activations: A, activationsT: AT, outWeights: V, width: N } = features;
   const block = Math.max(1, Math.min(N, Math.floor(GRAM_BLOCK_FLOATS / N)));
   const VT = tf.transpose(V);

@@ -198,8 +198,26 @@ function dualityGap(e: Evaluation, p: Float64Array): number {
   return Math.max(0, dot(e.gradient, p) - min);
 }
 
+/** p ↦ 2Gp = 2Φᵀ(Φp) through the Gram that came with the features (N² work instead of 4mNC). */
+function gramOperator(gram: Float32Array, N: number): (p: Float64Array) => Float64Array {
+  return (p) => {
+    const out = new Float64Array(N);
+    for (let r = 0; r < N; r++) {
+      let s = 0;
+      for (let q = 0; q < N; q++) s += gram[r * N + q] * p[q];
+      out[r] = 2 * s;
+    }
+    return out;
+  };
+}
+
+/** p ↦ 2Φᵀ(Φp) through the factored products (the gradient of ‖Φp‖²). */
+function gradientOperator(evaluate: Evaluator): (p: Float64Array) => Float64Array {
+  return (p) => evaluate(p).gradient;
+}
+
 /** 2λ_max(ΦᵀΦ) estimated by power iteration on p ↦ 2Φᵀ(Φp) (fixed-seed start; a lower estimate). */
-function estimateLipschitz(evaluate: Evaluator, N: number): number {
+function estimateLipschitz(apply: (p: Float64Array) => Float64Array, N: number): number {
   const rng = new Rng(0x4c1f);
   let v: Float64Array = new Float64Array(N);
   for (let r = 0; r < N; r++) v[r] = Math.abs(rng.normal());
@@ -208,7 +226,7 @@ function estimateLipschitz(evaluate: Evaluator, N: number): number {
     const norm = Math.sqrt(sumSquares(v));
     if (norm === 0) break;
     for (let r = 0; r < N; r++) v[r] /= norm;
-    const next = evaluate(v).gradient;
+    const next = apply(v);
     const rayleigh = dot(v, next);
     const converged = Math.abs(rayleigh - estimate) <= 1e-4 * rayleigh;
     estimate = rayleigh;
@@ -228,9 +246,11 @@ export function hullDistance(features: NeuronFeatures, targets: Tensor2D, opts: 
   checkFeatures(features, targets, 'hullDistance');
   const settings = resolveSettings(features, targets, opts);
   const makeEvaluator = settings.precision === 'float64' ? float64Evaluator : backendEvaluator;
-  const lipschitz = LIPSCHITZ_MARGIN * estimateLipschitz(makeEvaluator(features, null), features.width);
+  const N = features.width;
+  const operator = features.gram ? gramOperator(features.gram, N) : gradientOperator(makeEvaluator(features, null));
+  const lipschitz = LIPSCHITZ_MARGIN * estimateLipschitz(operator, N);
   // Default start: the centroid, where f = R, the dense residual.
-  const p0 = opts.start ? projectOntoSimplex(opts.start) : new Float64Array(features.width).fill(1 / features.width);
+  const p0 = opts.start ? projectOntoSimplex(opts.start) : new Float64Array(N).fill(1 / N);
   const result = fista(makeEvaluator(features, targets), p0, Math.max(lipschitz, Number.MIN_VALUE), settings);
   return { ...result, tolerance: settings.tolerance, precision: settings.precision };
 }

@@ -1,4 +1,4 @@
-import { tf, type Tensor2D } from '../backend/tf';
+import { tf, tidyRead, type Tensor2D } from '../backend/tf';
 import type { NeuronFeatures } from '../model/types';
 import { forward } from './backprop';
 import { disposeResident, uploadWeights } from './resident';
@@ -29,6 +29,49 @@ export function neuronFeatures(weights: TwoLayerWeights, x: Tensor2D): NeuronFea
   } finally {
     disposeResident(resident);
   }
+}
+
+/**
+ * NeuronFeatures from activations A = ReLU(X Wᵀ) computed elsewhere (m×N row-major on the host, e.g. by the
+ * engine), with the Gram of those same features when it came with them. The caller disposes the result.
+ */
+export function neuronFeaturesFromActivations(
+  weights: TwoLayerWeights,
+  activations: Float32Array,
+  gram?: Float32Array,
+): NeuronFeatures {
+  requireConsistentWeights(weights, 'neuronFeaturesFromActivations');
+  const { width: N } = weights;
+  const m = activations.length / N;
+  if (!Number.isInteger(m) || m < 1) {
+    throw new RangeError(`neuronFeaturesFromActivations: ${activations.length} activations is not m×${N}`);
+  }
+  if (gram && gram.length !== N * N) {
+    throw new RangeError(`neuronFeaturesFromActivations: gram has ${gram.length} entries, expected ${N}×${N}`);
+  }
+  // The Gram is attached after tidy: tidy walks every element of a returned typed array looking for tensors.
+  const features: NeuronFeatures = tf.tidy(() => {
+    const A = tf.tensor2d(activations, [m, N]);
+    return {
+      activations: A,
+      activationsT: tf.transpose(A),
+      // The same float32 product neuronFeatures forms, so both constructions give identical output weights.
+      outWeights: tf.mul(tf.tensor2d(weights.v, [N, weights.outputs]), neuronScale(weights)) as Tensor2D,
+      m,
+      width: N,
+      outputs: weights.outputs,
+    };
+  });
+  return gram ? { ...features, gram } : features;
+}
+
+/** G = (AᵀA) ⊙ (Ṽ Ṽᵀ) of features on the tfjs backend, read to the host (N×N, float32). */
+export function featureGramOf(features: NeuronFeatures): Float32Array {
+  const { activations, activationsT, outWeights } = features;
+  const [gram] = tidyRead(() => [
+    tf.mul(tf.matMul(activationsT, activations), tf.matMul(outWeights, tf.transpose(outWeights))),
+  ]);
+  return gram;
 }
 
 export function disposeNeuronFeatures(features: NeuronFeatures): void {

@@ -44,4 +44,10 @@ export interface NeuronFeatures {
   m: number;
   width: number;
   outputs: number;
+  /**
+   * G = (AᵀA) ⊙ (Ṽ Ṽᵀ), N×N row-major, when whoever built the features computed it with them (the engine does,
+   * in the same pass): greedy, the feature geometry and the hull solver's step size then read it instead of
+   * forming it again. Absent: they compute what they need from the factors.
+   */
+  gram?: Float32Array;
 }

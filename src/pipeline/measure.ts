@@ -11,15 +11,19 @@ import { finiteWidthGram } from '../kernel/gram';
 import { symmetricExtremeEigenvalues } from '../kernel/eigen';
 import { hullDistance } from '../kernel/hull';
 import { neuronFeatures, disposeNeuronFeatures } from '../model/features';
+import type { Engine } from '../engine/types';
 import type { NeuronFeatures, TwoLayerWeights } from '../model/types';
 import { checkPruneResult } from '../pruning/validate';
 import { classificationAccuracy, selectionSummary, subnetworkLoss, subnetworkOutput } from '../pruning/subnetwork';
 import type { PruneResult, Pruner } from '../pruning/types';
 import { Rng } from '../rng';
+import { featuresAt } from './features';
 import { sumSquares } from './host';
 import type { CheckpointMeasurement, PrunerMeasurement, SubnetworkMeasurement } from './types';
 
 export interface CheckpointContext {
+  /** The run's engine, which computes the training features (absent: tfjs). */
+  engine?: Engine;
   data: Dataset;
   x: Tensor2D;
   y: Tensor2D;
@@ -78,7 +82,8 @@ export async function measureCheckpoint(
   weights: TwoLayerWeights,
   ctx: CheckpointContext,
 ): Promise<CheckpointOutcome> {
-  const features = neuronFeatures(weights, ctx.x);
+  const features = await featuresAt(weights, ctx);
+  // Held-out features stay on tfjs: a second data shape would evict the engine's cached training sessions.
   const heldFeatures = ctx.heldOut ? neuronFeatures(weights, ctx.heldOut.x) : null;
   try {
     const geometry = featureGeometry(features, ctx.y);
@@ -263,39 +268,54 @@ function ballSupport(features: NeuronFeatures, ctx: CheckpointContext, g: Featur
     direction: 'none',
     tolerance: BALL_RELATIVE_TOLERANCE * g.maxCentredNorm,
   };
-  for (const [name, raw] of directions) {
-    const norm = Math.sqrt(sumSquares(raw));
-    if (!(norm > 0)) continue;
-    const margin = supportAboveCentroid(A, V, m, N, C, raw, norm) - g.rho;
+  const usable = directions.filter(([, raw]) => sumSquares(raw) > 0);
+  const supports = supportsAboveCentroid(
+    A,
+    V,
+    { m, N, C },
+    usable.map(([, raw]) => raw),
+  );
+  usable.forEach(([name], k) => {
+    const margin = supports[k] - g.rho;
     if (margin < worst.margin) worst = { ...worst, margin, direction: name };
-  }
+  });
   return worst;
 }
 
-/** max_r ⟨Φ_r − u, v/‖v‖⟩ with Φ_r[j·C + c] = A[j, r]·V[r, c]. */
-function supportAboveCentroid(
+/**
+ * max_r ⟨Φ_r − u, v_k/‖v_k‖⟩ for every direction v_k, with Φ_r[j·C + c] = A[j, r]·V[r, c], in float64 and one
+ * pass over A: ⟨Φ_r, v⟩ = Σ_c V[r, c]·(Aᵀ v_{·,c})_r, and the K·C products of row j are one contiguous update.
+ */
+function supportsAboveCentroid(
   A: Float32Array,
   V: Float32Array,
-  m: number,
-  N: number,
-  C: number,
-  v: Float64Array,
-  norm: number,
-): number {
-  const values = new Float64Array(N);
+  { m, N, C }: { m: number; N: number; C: number },
+  directions: Float64Array[],
+): number[] {
+  const width = directions.length * C;
+  const projected = new Float64Array(N * width); // [r][k][c] = Σ_j A[j, r]·v_k[j, c]
+  const row = new Float64Array(width);
   for (let j = 0; j < m; j++) {
+    directions.forEach((v, k) => row.set(v.subarray(j * C, (j + 1) * C), k * C));
     for (let r = 0; r < N; r++) {
       const a = A[j * N + r];
       if (a === 0) continue;
-      let s = 0;
-      for (let c = 0; c < C; c++) s += V[r * C + c] * v[j * C + c];
-      values[r] += a * s;
+      const offset = r * width;
+      for (let i = 0; i < width; i++) projected[offset + i] += a * row[i];
     }
   }
-  let mean = 0;
-  for (let r = 0; r < N; r++) mean += values[r];
-  mean /= N;
-  let best = -Infinity;
-  for (let r = 0; r < N; r++) best = Math.max(best, values[r] - mean);
-  return best / norm;
+  return directions.map((v, k) => {
+    const values = new Float64Array(N);
+    for (let r = 0; r < N; r++) {
+      let s = 0;
+      for (let c = 0; c < C; c++) s += V[r * C + c] * projected[r * width + k * C + c];
+      values[r] = s;
+    }
+    let mean = 0;
+    for (let r = 0; r < N; r++) mean += values[r];
+    mean /= N;
+    let best = -Infinity;
+    for (let r = 0; r < N; r++) best = Math.max(best, values[r] - mean);
+    return best / Math.sqrt(sumSquares(v));
+  });
 }

@@ -5,11 +5,12 @@
  */
 import { tf, type Tensor2D } from '../backend/tf';
 import { hullDistance } from '../kernel/hull';
-import { disposeNeuronFeatures, neuronFeatures } from '../model/features';
+import { disposeNeuronFeatures } from '../model/features';
 import type { NeuronFeatures, TwoLayerWeights } from '../model/types';
 import { classificationAccuracy, subnetworkLoss, subnetworkOutput } from '../pruning/subnetwork';
 import type { Pruner } from '../pruning/types';
 import { checkPruneResult } from '../pruning/validate';
+import { featuresAt } from './features';
 import { batchOf, trainOn, type PretrainedRun } from './pretrain';
 
 /** The weights of a run at any iteration, replayed from the nearest kept state at or before it. */
@@ -55,7 +56,7 @@ export async function conditionAt(
   condition: Condition,
 ): Promise<boolean | null> {
   const weights = await replayer.weightsAt(t);
-  const features = neuronFeatures(weights, run.tensors.x);
+  const features = await featuresAt(weights, { engine: run.spec.engine, data: run.data, x: run.tensors.x });
   try {
     return await condition(features, weights);
   } finally {

@@ -126,6 +126,7 @@ export async function measureRun(run: PretrainedRun, options: MeasureOptions): P
       options.onCheckpoint?.(i, checkpoints.length);
       outcomes.push(
         await measureCheckpoint(cp.t, cp.residual, cp.weights, {
+          engine: run.spec.engine,
           data,
           x: run.tensors.x,
           y: run.tensors.y,

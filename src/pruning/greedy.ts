@@ -7,7 +7,8 @@
  * G = (AᵀA) ⊙ (VVᵀ) is the N×N Gram of the Φ_r, b_r = ⟨Φ_r, y⟩, c = Σ_{q∈S_k} G[:, q], and
  * K_k = ‖s_k‖² − 2(k+1)⟨s_k, y⟩ + (k+1)²‖y‖² does not depend on r. Greedy minimises score_r; no
  * forward pass per candidate. Each pick adds one row of G to c: O(N) per step. The rows come from
- *  - 'gram': the whole G, one matmul up front (best when n is a sizeable fraction of N);
+ *  - 'gram': the whole G, one matmul up front (best when n is a sizeable fraction of N), or the G that came
+ *    with the features (NeuronFeatures.gram);
  *  - 'rows': G[q, :] computed when q is first picked, one 1×m by m×N product (best for n ≪ N; needs
  *    no N² memory, so it is also the choice for very wide networks).
  */
@@ -90,7 +91,7 @@ interface GramRows {
 
 function fullGramRows(features: NeuronFeatures, blockFloats: number): GramRows {
   const N = features.width;
-  const gram = buildGram(features, blockFloats);
+  const gram = features.gram ?? buildGram(features, blockFloats);
   return {
     diagonal: Float64Array.from({ length: N }, (_, r) => gram[r * N + r]),
     row: (q) => gram.subarray(q * N, (q + 1) * N),
@@ -162,8 +163,15 @@ function gramScorer(gram: GramRows, projections: Float64Array): Scorer {
  */
 const LAZY_ROWS_WIDTH_DIVISOR = 5;
 
-function chooseStrategy(strategy: GreedyStrategy, width: number, n: number, gramMaxWidth: number): 'gram' | 'rows' {
+function chooseStrategy(
+  strategy: GreedyStrategy,
+  features: NeuronFeatures,
+  n: number,
+  gramMaxWidth: number,
+): 'gram' | 'rows' {
   if (strategy !== 'auto') return strategy;
+  if (features.gram) return 'gram'; // already computed with the features: every row is free
+  const width = features.width;
   return width <= gramMaxWidth && n * LAZY_ROWS_WIDTH_DIVISOR >= width ? 'gram' : 'rows';
 }
 
@@ -212,7 +220,12 @@ export function runGreedy(
   const withReplacement = options.withReplacement ?? true;
   if (!withReplacement) requireAtMostWidth(n, features.width, op);
   const N = features.width;
-  const strategy = chooseStrategy(options.strategy ?? 'auto', N, n, options.gramMaxWidth ?? DEFAULT_GRAM_MAX_WIDTH);
+  const strategy = chooseStrategy(
+    options.strategy ?? 'auto',
+    features,
+    n,
+    options.gramMaxWidth ?? DEFAULT_GRAM_MAX_WIDTH,
+  );
   const projections = targetProjections(features, targets);
   const rows =
     strategy === 'gram' ? fullGramRows(features, options.blockFloats ?? DEFAULT_BLOCK_FLOATS) : lazyGramRows(features);

@@ -138,7 +138,7 @@ export function subnetworkLoss(
 
 /**
  * Prefix losses: entry k−1 is ‖f_{S_k} − y‖²/(2m) for the first k picks of `selection`, k = 1..n.
- * Cumulative sums in float64, O(m·C) per step (no dependence on N).
+ * Cumulative sums in float64, one O(m·C) pass per step (no dependence on N).
  */
 export function lossCurve(
   features: NeuronFeatures,
@@ -152,13 +152,37 @@ export function lossCurve(
   const { m, outputs } = features;
   const outWeights = hostFloats(features.outWeights);
   const y = hostFloats(targets);
-  const sum = new Float64Array(m * outputs);
+  // gap = s_k − k·y, updated and squared in one pass per pick: ‖f_{S_k} − y‖² = ‖gap‖²/k², summed directly.
+  const gap = new Float64Array(m * outputs);
   const losses: number[] = [];
   forEachActivationColumn(features, selection, options, (i, column) => {
-    addNeuron(sum, column, outWeights, selection[i], outputs, 1);
-    losses.push(residualSquared(sum, i + 1, y) / (2 * m));
+    const k = i + 1;
+    losses.push(addNeuronAndSquare(gap, column, outWeights, selection[i], outputs, y) / (k * k * 2 * m));
   });
   return losses;
+}
+
+/** gap += column ⊗ V[r, :] − y, returning ‖gap‖² after the update. */
+function addNeuronAndSquare(
+  gap: Float64Array,
+  column: Float32Array,
+  outWeights: Float32Array,
+  r: number,
+  outputs: number,
+  y: Float32Array,
+): number {
+  const vOffset = r * outputs;
+  let total = 0;
+  for (let j = 0; j < column.length; j++) {
+    const a = column[j];
+    const offset = j * outputs;
+    for (let c = 0; c < outputs; c++) {
+      const e = gap[offset + c] + (a * outWeights[vOffset + c] - y[offset + c]);
+      gap[offset + c] = e;
+      total += e * e;
+    }
+  }
+  return total;
 }
 
 /** Fraction of rows whose argmax (first maximum on ties) equals the class index. */

@@ -1,0 +1,31 @@
+/**
+ * The neuron features of a run's network at given weights. One construction serves the checkpoint measurement
+ * and the conditions bisection evaluates on replayed weights, so a checkpoint decides a condition the same way
+ * whichever path asks. The features come with their Gram, which greedy, the feature geometry and the hull
+ * solver's step then share: from one pass on the run's engine when it has one, on tfjs otherwise.
+ */
+import type { Tensor2D } from '../backend/tf';
+import type { Dataset } from '../data/types';
+import type { Engine } from '../engine/types';
+import { featureGramOf, neuronFeatures, neuronFeaturesFromActivations } from '../model/features';
+import type { NeuronFeatures, TwoLayerWeights } from '../model/types';
+
+export interface FeatureSource {
+  /** The run's engine; absent: tfjs. */
+  engine?: Engine;
+  data: Dataset;
+  /** The data's inputs on the tfjs backend (the tfjs path reads them). */
+  x: Tensor2D;
+}
+
+/** The caller disposes the result (`disposeNeuronFeatures`). */
+export async function featuresAt(weights: TwoLayerWeights, source: FeatureSource): Promise<NeuronFeatures> {
+  if (source.engine) {
+    const { activations, gram } = await source.engine.featureGram(weights, source.data);
+    return neuronFeaturesFromActivations(weights, activations, gram);
+  }
+  // The same ops as the tfjs engine's featureGram, so a run without an engine and one on the tfjs engine (as
+  // worker threads run it) measure the same numbers.
+  const features = neuronFeatures(weights, source.x);
+  return { ...features, gram: featureGramOf(features) };
+}
