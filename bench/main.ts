@@ -48,6 +48,17 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+async function timeItAsync(fn: () => Promise<void>, repeats: number): Promise<number> {
+  await fn(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
 function timeIt(fn: () => void, repeats: number): number {
   fn(); // warm-up: kernels compile, buffers allocate
   const times: number[] = [];
@@ -202,7 +213,7 @@ function benchLambda0(m: number, d: number): void {
   record(`λ0 = λ_min(H∞) (${method})`, { m, d }, median(times), null, null);
 }
 
-function benchHullAndGeometry(m: number, N: number, C: number): void {
+async function benchHullAndGeometry(m: number, N: number, C: number): Promise<void> {
   const ds = C === 1 ? generateSynthetic({ m, d: 16, labels: 'teacher', seed: 5 }) : mnistShaped(m, 64, C, 5);
   const tensors = toTensors(ds);
   const w = initNetwork({ parameterisation: 'meanfield', width: N, inputDim: ds.d, outputs: C, rng: new Rng(3) });
@@ -210,8 +221,8 @@ function benchHullAndGeometry(m: number, N: number, C: number): void {
   const perIteration = 4 * m * N * C;
   for (const stopWhenDecided of [false, true]) {
     let iterations = 0;
-    const hullMs = timeIt(() => {
-      iterations = hullDistance(features, tensors.y, { stopWhenDecided }).iterations;
+    const hullMs = await timeItAsync(async () => {
+      iterations = (await hullDistance(features, tensors.y, { stopWhenDecided })).iterations;
     }, 2);
     const what = stopWhenDecided ? 'hull membership (stop when decided)' : 'hull distance (to tolerance)';
     record(`${what}, ${iterations} it`, { m, N, C }, hullMs, perIteration * iterations, null);
@@ -255,15 +266,12 @@ async function benchCheckpoint(m: number, N: number, mnist: boolean, engine?: En
     seed: 1,
     initialResidual: 1,
   };
-  const times: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
+  const ms = await timeItAsync(async () => {
     await measureCheckpoint(0, 1, weights, ctx);
-    times.push(performance.now() - t0);
-  }
+  }, 3);
   const which = mnist ? 'MNIST preset' : 'synthetic preset';
   const shape = { m, d: data.d, N, C: data.outputs };
-  record(`one checkpoint evaluation (${which})`, shape, median(times), null, null, engine?.description.name ?? 'tfjs');
+  record(`one checkpoint evaluation (${which})`, shape, ms, null, null, engine?.description.name ?? 'tfjs');
   heldOut?.x.dispose();
   tensors.dispose();
 }
@@ -366,8 +374,8 @@ async function main(): Promise<void> {
     benchGdStep('meanfield', 400, 16, 1000, 1);
     benchGreedy(10000, 1000, 10, 100);
     benchLambda0(2000, 20);
-    benchHullAndGeometry(1000, 1000, 1);
-    benchHullAndGeometry(2000, 1000, 10);
+    await benchHullAndGeometry(1000, 1000, 1);
+    await benchHullAndGeometry(2000, 1000, 10);
     for (const engine of [...(await checkpointEngine(args.engines)), undefined]) {
       await benchCheckpoint(400, 1000, false, engine);
       await benchCheckpoint(2000, 1000, false, engine);

@@ -140,9 +140,9 @@ describe('B4: the ball of radius ρ_t around u(t) lies inside conv{Φ_r(t)} (N >
     );
   });
 
-  it('hull distance: random points y on the sphere of radius ρ_t around u are inside the hull', () => {
-    fc.assert(
-      fc.property(cases, ({ m, C, N, seed }) => {
+  it('hull distance: random points y on the sphere of radius ρ_t around u are inside the hull', async () => {
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ m, C, N, seed }) => {
         const fcase = randomFeatures(m, N, C, seed);
         const g = featureGeometry(fcase.features, fcase.targets);
         const phi = explicitPhi(fcase.features);
@@ -154,7 +154,7 @@ describe('B4: the ball of radius ρ_t around u(t) lies inside conv{Φ_r(t)} (N >
           const rounding = Math.sqrt(distSq(y32, exact));
           const tolerance = Math.max((1e-3 * g.rho) ** 2, 1e-13 * distSq(exact, new Float64Array(m * C)), 1e-30);
           const targets = tf.tensor2d(y32, [m, C]);
-          const h = hullDistance(fcase.features, targets, { tolerance });
+          const h = await hullDistance(fcase.features, targets, { tolerance });
           targets.dispose();
           expect(h.converged).toBe(true);
           expect(Math.sqrt(h.distanceSq)).toBeLessThanOrEqual(rounding + 2 * Math.sqrt(tolerance));
@@ -165,15 +165,15 @@ describe('B4: the ball of radius ρ_t around u(t) lies inside conv{Φ_r(t)} (N >
     );
   });
 
-  it('control: points at twice the largest centred norm are certified outside (the check above can fail)', () => {
-    fc.assert(
-      fc.property(cases, ({ m, C, N, seed }) => {
+  it('control: points at twice the largest centred norm are certified outside (the check above can fail)', async () => {
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ m, C, N, seed }) => {
         const fcase = randomFeatures(m, N, C, seed);
         const g = featureGeometry(fcase.features, fcase.targets);
         const u = combine(explicitPhi(fcase.features), new Float64Array(N).fill(1 / N));
         const [v] = unitDirections(new Rng(seed).fork('control'), m * C, 1);
         const targets = tf.tensor2d(Float32Array.from(u.map((x, i) => x + 2 * g.maxCentredNorm * v[i])), [m, C]);
-        const h = hullDistance(fcase.features, targets);
+        const h = await hullDistance(fcase.features, targets);
         tf.dispose(targets);
         fcase.dispose();
         // The hull lies in the ball of radius maxCentredNorm around u: y is at least that far from it.

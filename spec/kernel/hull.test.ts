@@ -111,40 +111,44 @@ describe('hullDistance', () => {
     seed: fc.integer(),
   });
 
-  it('y = a random convex combination of the Φ_r is at distance ≈ 0 (float64 and float32 backends)', () => {
-    fc.assert(
-      fc.property(sizes, fc.constantFrom('float64' as const, 'float32' as const), ({ m, N, C, seed }, precision) => {
-        const fcase = randomFeatures(m, N, C, seed);
-        const phi = explicitPhi(fcase.features);
-        const y = combine(phi, randomSimplexPoint(new Rng(seed).fork('weights'), N));
-        const targets = tf.tensor2d(Float32Array.from(y), [m, C]);
-        const before = tf.memory().numTensors;
-        const h = hullDistance(fcase.features, targets, { precision });
-        expect(tf.memory().numTensors).toBe(before);
-        tf.dispose(targets);
-        fcase.dispose();
-        expect(h.precision).toBe(precision);
-        expect(h.converged).toBe(true);
-        expect(isInsideHull(h)).toBe(true);
-        // y was rounded to float32 (≈ 1e-7 relative), far inside the default tolerance 1e-6·max(‖y‖², 1).
-        expect(h.tolerance).toBeCloseTo(
-          1e-6 *
-            Math.max(
-              Float32Array.from(y).reduce((s, x) => s + x * x, 0),
-              1,
-            ),
-          12,
-        );
-      }),
+  it('y = a random convex combination of the Φ_r is at distance ≈ 0 (float64 and float32 backends)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        sizes,
+        fc.constantFrom('float64' as const, 'float32' as const),
+        async ({ m, N, C, seed }, precision) => {
+          const fcase = randomFeatures(m, N, C, seed);
+          const phi = explicitPhi(fcase.features);
+          const y = combine(phi, randomSimplexPoint(new Rng(seed).fork('weights'), N));
+          const targets = tf.tensor2d(Float32Array.from(y), [m, C]);
+          const before = tf.memory().numTensors;
+          const h = await hullDistance(fcase.features, targets, { precision });
+          expect(tf.memory().numTensors).toBe(before);
+          tf.dispose(targets);
+          fcase.dispose();
+          expect(h.precision).toBe(precision);
+          expect(h.converged).toBe(true);
+          expect(isInsideHull(h)).toBe(true);
+          // y was rounded to float32 (≈ 1e-7 relative), far inside the default tolerance 1e-6·max(‖y‖², 1).
+          expect(h.tolerance).toBeCloseTo(
+            1e-6 *
+              Math.max(
+                Float32Array.from(y).reduce((s, x) => s + x * x, 0),
+                1,
+              ),
+            12,
+          );
+        },
+      ),
       { seed: 42, numRuns: 30 },
     );
   });
 
-  it('random y (mostly outside): certified bracket lowerBound ≤ exact ≤ distanceSq, within tolerance; p is on the simplex and f(p) = distanceSq', () => {
-    fc.assert(
-      fc.property(sizes, ({ m, N, C, seed }) => {
+  it('random y (mostly outside): certified bracket lowerBound ≤ exact ≤ distanceSq, within tolerance; p is on the simplex and f(p) = distanceSq', async () => {
+    await fc.assert(
+      fc.asyncProperty(sizes, async ({ m, N, C, seed }) => {
         const fcase = randomFeatures(m, N, C, seed);
-        const h = hullDistance(fcase.features, fcase.targets);
+        const h = await hullDistance(fcase.features, fcase.targets);
         const phi = explicitPhi(fcase.features);
         const y = Float64Array.from(fcase.targets.dataSync());
         fcase.dispose();
@@ -165,55 +169,64 @@ describe('hullDistance', () => {
     );
   });
 
-  it('N = 2: the distance to the segment [Φ_1, Φ_2] matches the closed form', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (m, C, seed) => {
-        const fcase = randomFeatures(m, 2, C, seed);
-        const [a, b] = explicitPhi(fcase.features);
-        const y = Float64Array.from(fcase.targets.dataSync());
-        const h = hullDistance(fcase.features, fcase.targets);
-        fcase.dispose();
-        const ab = distSq(a, b);
-        const t =
-          ab === 0 ? 0 : Math.min(1, Math.max(0, y.reduce((s, yi, i) => s + (yi - a[i]) * (b[i] - a[i]), 0) / ab));
-        const exact = distSq(
-          a.map((ai, i) => ai + t * (b[i] - ai)),
-          y,
-        );
-        expect(Math.abs(h.distanceSq - exact)).toBeLessThanOrEqual(h.tolerance);
-        expect(h.lowerBound).toBeLessThanOrEqual(exact + 1e-12);
-      }),
+  it('N = 2: the distance to the segment [Φ_1, Φ_2] matches the closed form', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer(),
+        async (m, C, seed) => {
+          const fcase = randomFeatures(m, 2, C, seed);
+          const [a, b] = explicitPhi(fcase.features);
+          const y = Float64Array.from(fcase.targets.dataSync());
+          const h = await hullDistance(fcase.features, fcase.targets);
+          fcase.dispose();
+          const ab = distSq(a, b);
+          const t =
+            ab === 0 ? 0 : Math.min(1, Math.max(0, y.reduce((s, yi, i) => s + (yi - a[i]) * (b[i] - a[i]), 0) / ab));
+          const exact = distSq(
+            a.map((ai, i) => ai + t * (b[i] - ai)),
+            y,
+          );
+          expect(Math.abs(h.distanceSq - exact)).toBeLessThanOrEqual(h.tolerance);
+          expect(h.lowerBound).toBeLessThanOrEqual(exact + 1e-12);
+        },
+      ),
       { seed: 42, numRuns: 40 },
     );
   });
 
-  it('y far outside: distanceSq > 0, certified outside (lowerBound > tolerance) with distanceSq − lowerBound ≤ tolerance, on both backends', () => {
-    fc.assert(
-      fc.property(sizes, fc.constantFrom('float64' as const, 'float32' as const), ({ m, N, C, seed }, precision) => {
-        const fcase = randomFeatures(m, N, C, seed);
-        const phi = explicitPhi(fcase.features);
-        const radius = Math.sqrt(Math.max(...phi.map((f) => distSq(f, new Float64Array(m * C)))));
-        // Every Φ_r lies in the ball of radius `radius` around 0; y at 3·radius + 1 is at distance ≥ 2·radius + 1.
-        const direction = Float64Array.from({ length: m * C }, () => 1 / Math.sqrt(m * C));
-        const targets = tf.tensor2d(Float32Array.from(direction.map((x) => (3 * radius + 1) * x)), [m, C]);
-        const h = hullDistance(fcase.features, targets, { precision });
-        tf.dispose(targets);
-        fcase.dispose();
-        expect(h.converged).toBe(true);
-        expect(h.distanceSq).toBeGreaterThanOrEqual((2 * radius + 1) ** 2 * (1 - 1e-6));
-        expect(h.lowerBound).toBeGreaterThan(h.tolerance);
-        expect(isInsideHull(h)).toBe(false);
-        expect(h.distanceSq - h.lowerBound).toBeLessThanOrEqual(h.tolerance);
-      }),
+  it('y far outside: distanceSq > 0, certified outside (lowerBound > tolerance) with distanceSq − lowerBound ≤ tolerance, on both backends', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        sizes,
+        fc.constantFrom('float64' as const, 'float32' as const),
+        async ({ m, N, C, seed }, precision) => {
+          const fcase = randomFeatures(m, N, C, seed);
+          const phi = explicitPhi(fcase.features);
+          const radius = Math.sqrt(Math.max(...phi.map((f) => distSq(f, new Float64Array(m * C)))));
+          // Every Φ_r lies in the ball of radius `radius` around 0; y at 3·radius + 1 is at distance ≥ 2·radius + 1.
+          const direction = Float64Array.from({ length: m * C }, () => 1 / Math.sqrt(m * C));
+          const targets = tf.tensor2d(Float32Array.from(direction.map((x) => (3 * radius + 1) * x)), [m, C]);
+          const h = await hullDistance(fcase.features, targets, { precision });
+          tf.dispose(targets);
+          fcase.dispose();
+          expect(h.converged).toBe(true);
+          expect(h.distanceSq).toBeGreaterThanOrEqual((2 * radius + 1) ** 2 * (1 - 1e-6));
+          expect(h.lowerBound).toBeGreaterThan(h.tolerance);
+          expect(isInsideHull(h)).toBe(false);
+          expect(h.distanceSq - h.lowerBound).toBeLessThanOrEqual(h.tolerance);
+        },
+      ),
       { seed: 42, numRuns: 20 },
     );
   });
 
-  it('a warm start at a previous answer needs fewer iterations than the cold start and gives the same distance', () => {
+  it('a warm start at a previous answer needs fewer iterations than the cold start and gives the same distance', async () => {
     const fcase = randomFeatures(5, 20, 2, 9);
-    const cold = hullDistance(fcase.features, fcase.targets);
-    const warm = hullDistance(fcase.features, fcase.targets, { start: cold.weights });
-    expect(() => hullDistance(fcase.features, fcase.targets, { start: new Float64Array(3) })).toThrow(
+    const cold = await hullDistance(fcase.features, fcase.targets);
+    const warm = await hullDistance(fcase.features, fcase.targets, { start: cold.weights });
+    await expect(hullDistance(fcase.features, fcase.targets, { start: new Float64Array(3) })).rejects.toThrow(
       /hullDistance: start has length 3, expected width 20/,
     );
     fcase.dispose();
@@ -223,12 +236,12 @@ describe('hullDistance', () => {
     expect(Math.abs(warm.distanceSq - cold.distanceSq)).toBeLessThanOrEqual(cold.tolerance);
   });
 
-  it('the Gram supplied with the features sets only the first step: the certified answer is the same, and a 10⁴-times too large Gram costs iterations', () => {
-    fc.assert(
-      fc.property(sizes, ({ m, N, C, seed }) => {
+  it('the Gram supplied with the features sets only the first step: the certified answer is the same, and a 10⁴-times too large Gram costs iterations', async () => {
+    await fc.assert(
+      fc.asyncProperty(sizes, async ({ m, N, C, seed }) => {
         const fcase = randomFeatures(m, N, C, seed);
-        const formed = hullDistance(fcase.features, fcase.targets);
-        const supplied = hullDistance(withExactGram(fcase.features), fcase.targets);
+        const formed = await hullDistance(fcase.features, fcase.targets);
+        const supplied = await hullDistance(withExactGram(fcase.features), fcase.targets);
         fcase.dispose();
         expect(supplied.converged).toBe(true);
         expect(Math.abs(supplied.distanceSq - formed.distanceSq)).toBeLessThanOrEqual(formed.tolerance);
@@ -236,33 +249,62 @@ describe('hullDistance', () => {
       { seed: 44, numRuns: 20 },
     );
     const fcase = randomFeatures(4, 20, 2, 7);
-    const exact = hullDistance(withExactGram(fcase.features), fcase.targets);
-    const tooLarge = hullDistance(withExactGram(fcase.features, 1e4), fcase.targets);
+    const exact = await hullDistance(withExactGram(fcase.features), fcase.targets);
+    const tooLarge = await hullDistance(withExactGram(fcase.features, 1e4), fcase.targets);
     fcase.dispose();
     expect(exact.iterations).toBeGreaterThan(1);
     expect(tooLarge.iterations).toBeGreaterThan(exact.iterations);
     expect(Math.abs(tooLarge.distanceSq - exact.distanceSq)).toBeLessThanOrEqual(exact.tolerance);
   });
 
-  it('stops at maxIterations without claiming convergence', () => {
+  it('products supplied from elsewhere replace the float64 loops: exact products give the same certified answer, and products for an inside point make the solver find that point inside', async () => {
+    await fc.assert(
+      fc.asyncProperty(sizes, async ({ m, N, C, seed }) => {
+        const fcase = randomFeatures(m, N, C, seed);
+        const phi = explicitPhi(fcase.features);
+        const productsFor = (y: Float64Array) => async () => async (p: Float64Array) => {
+          const residual = combine(phi, p).map((v, i) => v - y[i]);
+          return { residual, projected: Float64Array.from(phi, (f) => f.reduce((s, v, i) => s + v * residual[i], 0)) };
+        };
+        const y = Float64Array.from(fcase.targets.dataSync());
+        const inside = combine(phi, randomSimplexPoint(new Rng(seed).fork('inside'), N));
+        const own = await hullDistance(fcase.features, fcase.targets, { precision: 'float64' });
+        const supplied = await hullDistance(fcase.features, fcase.targets, {
+          precision: 'float64',
+          products: productsFor(y),
+        });
+        const misdirected = await hullDistance(fcase.features, fcase.targets, {
+          precision: 'float64',
+          products: productsFor(inside),
+        });
+        fcase.dispose();
+        expect(Math.abs(supplied.distanceSq - own.distanceSq)).toBeLessThanOrEqual(own.tolerance);
+        // The solver believes its products: their y, not the targets tensor's, decides the answer.
+        expect(misdirected.distanceSq).toBeLessThanOrEqual(own.tolerance);
+      }),
+      { seed: 45, numRuns: 15 },
+    );
+  });
+
+  it('stops at maxIterations without claiming convergence', async () => {
     const fcase = randomFeatures(6, 30, 2, 3);
-    const h = hullDistance(fcase.features, fcase.targets, { maxIterations: 1, tolerance: 1e-15 });
+    const h = await hullDistance(fcase.features, fcase.targets, { maxIterations: 1, tolerance: 1e-15 });
     fcase.dispose();
     expect(h.iterations).toBe(1);
     expect(h.converged).toBe(false);
     expect(h.lowerBound).toBeLessThanOrEqual(h.distanceSq);
   });
 
-  it('rejects bad options and mismatched targets, naming the argument', () => {
+  it('rejects bad options and mismatched targets, naming the argument', async () => {
     const fcase = randomFeatures(3, 4, 1, 1);
-    expect(() => hullDistance(fcase.features, fcase.targets, { tolerance: 0 })).toThrow(
+    await expect(hullDistance(fcase.features, fcase.targets, { tolerance: 0 })).rejects.toThrow(
       /hullDistance: tolerance must be > 0, got 0/,
     );
-    expect(() => hullDistance(fcase.features, fcase.targets, { maxIterations: 0 })).toThrow(
+    await expect(hullDistance(fcase.features, fcase.targets, { maxIterations: 0 })).rejects.toThrow(
       /hullDistance: maxIterations must be a positive integer/,
     );
     const wrong = tf.zeros([3, 2]);
-    expect(() => hullDistance(fcase.features, wrong as never)).toThrow(
+    await expect(hullDistance(fcase.features, wrong as never)).rejects.toThrow(
       /hullDistance: targets has shape \[3, 2\], expected \[3, 1\]/,
     );
     wrong.dispose();

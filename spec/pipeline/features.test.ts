@@ -3,7 +3,7 @@ import { initBackend } from '../../src/backend';
 import { tf, type Tensor2D } from '../../src/backend/tf';
 import { createOnnxEngine, createTfjsEngine, type Engine } from '../../src/engine';
 import { disposeNeuronFeatures } from '../../src/model/features';
-import { featuresAt } from '../../src/pipeline/features';
+import { featuresAt, hullProductsOn } from '../../src/pipeline/features';
 import { Rng } from '../../src/rng';
 import { explicitPhi, gaussianWeights, sphereDataset } from '../kernel/helpers';
 
@@ -61,6 +61,43 @@ describe('featuresAt: one construction of a checkpoint’s features', () => {
         }
       }),
       { seed: 51, numRuns: 12 },
+    );
+  });
+
+  it('the hull products on onnx are Φp − y and Φᵀ(Φp − y) in float64 (to 1e-12 of scale); without an engine or on tfjs there are none', async () => {
+    await fc.assert(
+      fc.asyncProperty(sizes, fc.integer({ min: 1, max: 3 }), async ({ m, d, N, seed }, C) => {
+        const data = sphereDataset(m, d, seed);
+        data.outputs = C;
+        data.y = new Rng(seed).fork('y').normalArray(m * C);
+        const weights = { ...gaussianWeights(N, d, seed), outputs: C, v: new Rng(seed).fork('v').normalArray(N * C) };
+        const x = tf.tensor2d(data.x, [m, d]) as Tensor2D;
+        const y = tf.tensor2d(data.y, [m, C]) as Tensor2D;
+        const features = await featuresAt(weights, { engine: onnx, data, x });
+        try {
+          expect(hullProductsOn({ data, x }, features, y)).toBeUndefined();
+          expect(hullProductsOn({ engine: tfjs, data, x }, features, y)).toBeUndefined();
+          const products = await hullProductsOn({ engine: onnx, data, x }, features, y)!();
+          const p = Float64Array.from(new Rng(seed).fork('p').normalArray(N));
+          const { residual, projected } = await products(p);
+          const phi = explicitPhi(features);
+          const exactResidual = new Float64Array(m * C).map(
+            (_, i) => phi.reduce((s, f, r) => s + p[r] * f[i], 0) - data.y[i],
+          );
+          const exactProjected = phi.map((f) => f.reduce((s, v, i) => s + v * exactResidual[i], 0));
+          const scale = (a: ArrayLike<number>) => Math.max(...Array.from(a, Math.abs), 1);
+          residual.forEach((r, i) =>
+            expect(Math.abs(r - exactResidual[i])).toBeLessThanOrEqual(1e-12 * scale(exactResidual)),
+          );
+          projected.forEach((v, r) =>
+            expect(Math.abs(v - exactProjected[r])).toBeLessThanOrEqual(1e-12 * scale(exactProjected) * m),
+          );
+        } finally {
+          disposeNeuronFeatures(features);
+          tf.dispose([x, y]);
+        }
+      }),
+      { seed: 52, numRuns: 10 },
     );
   });
 });

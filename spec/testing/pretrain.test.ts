@@ -65,7 +65,7 @@ describe('pretrainCase', () => {
         await withPretrainedCase(c, { checkpointCount: 3 }, async (p) => {
           for (const cp of p.checkpoints) {
             await withFeatures(p, cp.weights, async (f) => {
-              measureHull(f, p, 200);
+              await measureHull(f, p, 200);
               await pruneAndMeasure(greedyPruner(), pruneInput(p, f, cp.weights));
             });
           }

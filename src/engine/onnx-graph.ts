@@ -216,3 +216,45 @@ export function buildGramGraph(spec: GramGraphSpec): Uint8Array {
   const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph });
   return onnx.ModelProto.encode(model).finish();
 }
+
+export interface HullGraphSpec {
+  m: number;
+  N: number;
+  C: number;
+}
+
+export const HULL_NAMES = { a: 'A', outWeights: 'Vs', y: 'Y', p: 'P', residual: 'Res', projected: 'Proj' } as const;
+
+/**
+ * The hull solver's two products with Φ (src/kernel/hull.ts), in float64, one graph per call:
+ *   Res = A (p ⊙ Ṽ) − Y  (m×C, Φp − y)   and   Proj = rowsum((Aᵀ Res) ⊙ Ṽ)  (N, Φᵀ(Φp − y)).
+ */
+export function buildHullGraph(spec: HullGraphSpec): Uint8Array {
+  const double = onnx.TensorProto.DataType.DOUBLE;
+  const g = new GraphBuilder();
+  const n = HULL_NAMES;
+  const weighted = g.node('Mul', [n.p, n.outWeights]); // P is N×1: p_r·Ṽ[r, :]
+  const residual = g.node('Sub', [g.node('MatMul', [n.a, weighted]), n.y], [], n.residual);
+  const back = g.node('Mul', [g.node('Gemm', [n.a, residual], [intAttribute('transA', 1)]), n.outWeights]);
+  g.node('ReduceSum', [back, 'axis_1'], [intAttribute('keepdims', 0)], n.projected);
+  const axis: onnx.ITensorProto = {
+    name: 'axis_1',
+    dataType: onnx.TensorProto.DataType.INT64,
+    dims: [1],
+    int64Data: [1],
+  };
+  const graph: onnx.IGraphProto = {
+    name: 'hull_products',
+    node: g.nodes,
+    input: [
+      valueInfo(n.a, double, [spec.m, spec.N]),
+      valueInfo(n.outWeights, double, [spec.N, spec.C]),
+      valueInfo(n.y, double, [spec.m, spec.C]),
+      valueInfo(n.p, double, [spec.N, 1]),
+    ],
+    output: [valueInfo(n.residual, double, [spec.m, spec.C]), valueInfo(n.projected, double, [spec.N])],
+    initializer: [axis],
+  };
+  const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph });
+  return onnx.ModelProto.encode(model).finish();
+}

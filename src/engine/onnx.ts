@@ -32,10 +32,13 @@ import { neuronScale, type TwoLayerWeights } from '../model/types';
 import { requireConsistentWeights } from '../model/validate';
 import {
   GRAM_NAMES,
+  HULL_NAMES,
   NAMES,
   buildGramGraph,
+  buildHullGraph,
   buildStepGraph,
   type GramGraphSpec,
+  type HullGraphSpec,
   type Precision,
   type StepGraphSpec,
 } from './onnx-graph';
@@ -46,6 +49,8 @@ import {
   type EngineDescription,
   type EngineOptions,
   type FeatureGram,
+  type HostFeatures,
+  type HullProducts,
 } from './types';
 import { requireEngineData } from './validate';
 
@@ -97,6 +102,7 @@ class OnnxEngine implements Engine {
   private readonly sessions = new Map<string, Promise<Ort.InferenceSession>>();
   private cachedShape: string | null = null;
   private readonly exact = new WeakMap<TwoLayerWeights, ExactWeights>();
+  private hull: { key: string; session: Promise<Ort.InferenceSession> } | null = null;
 
   constructor(
     private readonly ort: OrtModule,
@@ -204,23 +210,61 @@ class OnnxEngine implements Engine {
     }
     let session = this.sessions.get(key);
     if (!session) {
-      session = this.ort.InferenceSession.create(build(), {
-        intraOpNumThreads: this.description.threads,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-        // The arena keeps peak-sized buffers between runs (fast); past ARENA_LIMIT_FLOATS per m×N intermediate
-        // buffers are freed after each run instead, so memory stays near one step's working set.
-        enableCpuMemArena: shape.m * shape.N <= ARENA_LIMIT_FLOATS,
-        logSeverityLevel: 3, // errors only: ORT's warnings would land in the CLI's output
-        // Idle intra-op threads sleep instead of spinning: the step is a few large GEMMs, so waking costs
-        // little, and on a shared 2-core machine spinning took CPU from the other thread (measured under
-        // load, m = 1000, d = 784, N = 1000, 2 threads: 133–144 vs 150–152 ms, 40–42 vs 45–48 CPU ms/step).
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
-      });
+      session = this.ort.InferenceSession.create(build(), this.sessionOptions(shape.m * shape.N));
       this.sessions.set(key, session);
     }
     return session;
+  }
+
+  private sessionOptions(intermediateFloats: number): Ort.InferenceSession.SessionOptions {
+    return {
+      intraOpNumThreads: this.description.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      // The arena keeps peak-sized buffers between runs (fast); past ARENA_LIMIT_FLOATS per m×N intermediate
+      // buffers are freed after each run instead, so memory stays near one step's working set.
+      enableCpuMemArena: intermediateFloats <= ARENA_LIMIT_FLOATS,
+      logSeverityLevel: 3, // errors only: ORT's warnings would land in the CLI's output
+      // Idle intra-op threads sleep instead of spinning: the step is a few large GEMMs, so waking costs
+      // little, and on a shared 2-core machine spinning took CPU from the other thread (measured under
+      // load, m = 1000, d = 784, N = 1000, 2 threads: 133–144 vs 150–152 ms, 40–42 vs 45–48 CPU ms/step).
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    };
+  }
+
+  async hullProducts(features: HostFeatures, targets: Float32Array): Promise<HullProducts> {
+    const { m, N, C } = features;
+    const session = await this.hullSession({ m, N, C });
+    const n = HULL_NAMES;
+    const feeds = {
+      [n.a]: this.tensor(Float64Array.from(features.activations), [m, N]),
+      [n.outWeights]: this.tensor(Float64Array.from(features.outWeights), [N, C]),
+      [n.y]: this.tensor(Float64Array.from(targets), [m, C]),
+    };
+    return async (p) => {
+      const out = await session.run({ ...feeds, [n.p]: this.tensor(p, [N, 1]) });
+      return { residual: out[n.residual].data as Float64Array, projected: out[n.projected].data as Float64Array };
+    };
+  }
+
+  /** The hull graph has a slot of its own: bisection alternates hull solves and GD replays, which must not evict each other. */
+  private async hullSession(spec: HullGraphSpec): Promise<Ort.InferenceSession> {
+    const key = JSON.stringify(spec);
+    if (this.hull?.key !== key) {
+      await this.releaseHullSession();
+      this.hull = {
+        key,
+        session: this.ort.InferenceSession.create(buildHullGraph(spec), this.sessionOptions(spec.m * spec.N)),
+      };
+    }
+    return this.hull.session;
+  }
+
+  private async releaseHullSession(): Promise<void> {
+    const hull = this.hull;
+    this.hull = null;
+    if (hull) await (await hull.session).release();
   }
 
   private async releaseSessions(): Promise<void> {
@@ -267,6 +311,7 @@ class OnnxEngine implements Engine {
 
   async dispose(): Promise<void> {
     await this.releaseSessions();
+    await this.releaseHullSession();
   }
 }
 

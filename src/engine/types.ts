@@ -55,6 +55,20 @@ export interface FeatureGram {
   projections: Float64Array;
 }
 
+/** Φ = a_r ⊗ ṽ_r on the host, factored: what the hull solver's products need. */
+export interface HostFeatures {
+  m: number;
+  N: number;
+  C: number;
+  /** A, m×N row-major. */
+  activations: Float32Array;
+  /** Ṽ = neuronScale·v, N×C row-major. */
+  outWeights: Float32Array;
+}
+
+/** p ↦ (Φp − y, Φᵀ(Φp − y)) in float64: the products each iteration of the hull solver (src/kernel/hull.ts) needs. */
+export type HullProducts = (p: Float64Array) => Promise<{ residual: Float64Array; projected: Float64Array }>;
+
 export interface Engine {
   readonly description: EngineDescription;
   /**
@@ -64,6 +78,11 @@ export interface Engine {
   train(initial: TwoLayerWeights, data: EngineData, opts: TrainOptions): Promise<TrainResult>;
   /** The neuron features, their Gram matrix and their projections on y, from one pass over the data. */
   featureGram(weights: TwoLayerWeights, data: EngineData): Promise<FeatureGram>;
+  /**
+   * The hull solver's products for these features and targets y (m×C), when this engine computes them faster
+   * than the solver's own float64 loops (onnx); absent on engines that do not (tfjs).
+   */
+  hullProducts?(features: HostFeatures, targets: Float32Array): Promise<HullProducts>;
   /** Frees cached sessions; the engine must not be used afterwards. */
   dispose(): Promise<void>;
 }

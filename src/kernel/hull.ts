@@ -54,7 +54,15 @@ export interface HullOptions {
   precision?: 'auto' | 'float64' | 'float32';
   /** Starting weights (e.g. the previous checkpoint's answer; projected onto the simplex). Default: the centroid. */
   start?: Float64Array;
+  /**
+   * Makes the float64 products Φp − y and Φᵀ(Φp − y) elsewhere (an engine), to replace the solver's own float64
+   * loops. Called only when the products are float64 (precision 'float64', or 'auto' below its size limit).
+   */
+  products?: () => Promise<FactoredProducts>;
 }
+
+/** p ↦ (Φp − y, Φᵀ(Φp − y)), float64. */
+export type FactoredProducts = (p: Float64Array) => Promise<{ residual: Float64Array; projected: Float64Array }>;
 
 export const DEFAULT_RELATIVE_TOLERANCE = 1e-6;
 const DEFAULT_MAX_ITERATIONS = 20000;
@@ -105,7 +113,17 @@ interface Evaluation {
 }
 
 /** p ↦ (Φp − y, 2Φᵀ(Φp − y), ‖Φp − y‖²); with y = 0 when no targets are given. */
-type Evaluator = (p: Float64Array) => Evaluation;
+type Evaluator = (p: Float64Array) => Evaluation | Promise<Evaluation>;
+
+function externalEvaluator(products: FactoredProducts): Evaluator {
+  return async (p) => {
+    const { residual, projected } = await products(p);
+    return evaluation(
+      residual,
+      projected.map((value) => 2 * value),
+    );
+  };
+}
 
 function evaluation(residual: Float64Array, gradient: Float64Array): Evaluation {
   return { residual, gradient, value: sumSquares(residual) };
@@ -212,12 +230,15 @@ function gramOperator(gram: Float32Array, N: number): (p: Float64Array) => Float
 }
 
 /** p ↦ 2Φᵀ(Φp) through the factored products (the gradient of ‖Φp‖²). */
-function gradientOperator(evaluate: Evaluator): (p: Float64Array) => Float64Array {
-  return (p) => evaluate(p).gradient;
+function gradientOperator(evaluate: Evaluator): (p: Float64Array) => Promise<Float64Array> {
+  return async (p) => (await evaluate(p)).gradient;
 }
 
 /** 2λ_max(ΦᵀΦ) estimated by power iteration on p ↦ 2Φᵀ(Φp) (fixed-seed start; a lower estimate). */
-function estimateLipschitz(apply: (p: Float64Array) => Float64Array, N: number): number {
+async function estimateLipschitz(
+  apply: (p: Float64Array) => Float64Array | Promise<Float64Array>,
+  N: number,
+): Promise<number> {
   const rng = new Rng(0x4c1f);
   let v: Float64Array = new Float64Array(N);
   for (let r = 0; r < N; r++) v[r] = Math.abs(rng.normal());
@@ -226,7 +247,7 @@ function estimateLipschitz(apply: (p: Float64Array) => Float64Array, N: number):
     const norm = Math.sqrt(sumSquares(v));
     if (norm === 0) break;
     for (let r = 0; r < N; r++) v[r] /= norm;
-    const next = apply(v);
+    const next = await apply(v);
     const rayleigh = dot(v, next);
     const converged = Math.abs(rayleigh - estimate) <= 1e-4 * rayleigh;
     estimate = rayleigh;
@@ -242,16 +263,24 @@ interface Iterate {
   gap: number;
 }
 
-export function hullDistance(features: NeuronFeatures, targets: Tensor2D, opts: HullOptions = {}): HullDistance {
+export async function hullDistance(
+  features: NeuronFeatures,
+  targets: Tensor2D,
+  opts: HullOptions = {},
+): Promise<HullDistance> {
   checkFeatures(features, targets, 'hullDistance');
   const settings = resolveSettings(features, targets, opts);
   const makeEvaluator = settings.precision === 'float64' ? float64Evaluator : backendEvaluator;
   const N = features.width;
   const operator = features.gram ? gramOperator(features.gram, N) : gradientOperator(makeEvaluator(features, null));
-  const lipschitz = LIPSCHITZ_MARGIN * estimateLipschitz(operator, N);
+  const lipschitz = LIPSCHITZ_MARGIN * (await estimateLipschitz(operator, N));
   // Default start: the centroid, where f = R, the dense residual.
   const p0 = opts.start ? projectOntoSimplex(opts.start) : new Float64Array(N).fill(1 / N);
-  const result = fista(makeEvaluator(features, targets), p0, Math.max(lipschitz, Number.MIN_VALUE), settings);
+  const evaluate =
+    opts.products && settings.precision === 'float64'
+      ? externalEvaluator(await opts.products())
+      : makeEvaluator(features, targets);
+  const result = await fista(evaluate, p0, Math.max(lipschitz, Number.MIN_VALUE), settings);
   return { ...result, tolerance: settings.tolerance, precision: settings.precision };
 }
 
@@ -286,12 +315,12 @@ function resolveSettings(features: NeuronFeatures, targets: Tensor2D, opts: Hull
 type FistaResult = Omit<HullDistance, 'tolerance' | 'precision'>;
 
 /** FISTA on the simplex with backtracking on L, gradient-mapping restart and a stall guard. */
-function fista(evaluate: Evaluator, p0: Float64Array, L0: number, s: Settings): FistaResult {
+async function fista(evaluate: Evaluator, p0: Float64Array, L0: number, s: Settings): Promise<FistaResult> {
   const N = p0.length;
   // Rounding of ‖ΦΔ‖² in the step-size check: relative ~1e-6 in float32, negligible in float64.
   const roundoff = s.precision === 'float32' ? 1e-6 : 1e-14;
   let L = L0;
-  let cur = iterate(p0, evaluate);
+  let cur = await iterate(p0, evaluate);
   let prev = cur;
   let best = cur;
   let lowerBound = Math.max(0, cur.e.value - cur.gap);
@@ -315,7 +344,7 @@ function fista(evaluate: Evaluator, p0: Float64Array, L0: number, s: Settings): 
     const zResidual = extrapolate(cur.e.residual, prev.e.residual, beta);
     const step = new Float64Array(N);
     for (let r = 0; r < N; r++) step[r] = z[r] - zGrad[r] / L;
-    const next = iterate(projectOntoSimplex(step), evaluate);
+    const next = await iterate(projectOntoSimplex(step), evaluate);
     const delta = new Float64Array(N);
     for (let r = 0; r < N; r++) delta[r] = next.p[r] - z[r];
     const deltaSq = sumSquares(delta);
@@ -356,8 +385,8 @@ function fista(evaluate: Evaluator, p0: Float64Array, L0: number, s: Settings): 
   };
 }
 
-function iterate(p: Float64Array, evaluate: Evaluator): Iterate {
-  const e = evaluate(p);
+async function iterate(p: Float64Array, evaluate: Evaluator): Promise<Iterate> {
+  const e = await evaluate(p);
   return { p, e, gap: dualityGap(e, p) };
 }
 

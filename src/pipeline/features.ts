@@ -6,6 +6,7 @@
  */
 import type { Tensor2D } from '../backend/tf';
 import type { Dataset } from '../data/types';
+import type { FactoredProducts } from '../kernel/hull';
 import type { Engine } from '../engine/types';
 import { featureGramOf, neuronFeatures, neuronFeaturesFromActivations } from '../model/features';
 import type { NeuronFeatures, TwoLayerWeights } from '../model/types';
@@ -28,4 +29,28 @@ export async function featuresAt(weights: TwoLayerWeights, source: FeatureSource
   // worker threads run it) measure the same numbers.
   const features = neuronFeatures(weights, source.x);
   return { ...features, gram: featureGramOf(features) };
+}
+
+/**
+ * The hull solver's float64 products on the run's engine, when it has them (src/kernel/hull.ts calls this only
+ * for problems it solves in float64, so A is copied to doubles only when it is small).
+ */
+export function hullProductsOn(
+  source: FeatureSource,
+  features: NeuronFeatures,
+  targets: Tensor2D,
+): (() => Promise<FactoredProducts>) | undefined {
+  const engine = source.engine;
+  if (!engine?.hullProducts) return undefined;
+  return () =>
+    engine.hullProducts!(
+      {
+        m: features.m,
+        N: features.width,
+        C: features.outputs,
+        activations: features.activations.dataSync() as Float32Array,
+        outWeights: features.outWeights.dataSync() as Float32Array,
+      },
+      targets.dataSync() as Float32Array,
+    );
 }

@@ -17,7 +17,7 @@ import { checkPruneResult } from '../pruning/validate';
 import { classificationAccuracy, selectionSummary, subnetworkLoss, subnetworkOutput } from '../pruning/subnetwork';
 import type { PruneResult, Pruner } from '../pruning/types';
 import { Rng } from '../rng';
-import { featuresAt } from './features';
+import { featuresAt, hullProductsOn } from './features';
 import { sumSquares } from './host';
 import type { CheckpointMeasurement, PrunerMeasurement, SubnetworkMeasurement } from './types';
 
@@ -87,7 +87,9 @@ export async function measureCheckpoint(
   const heldFeatures = ctx.heldOut ? neuronFeatures(weights, ctx.heldOut.x) : null;
   try {
     const geometry = featureGeometry(features, ctx.y);
-    const hull = hullDistance(features, ctx.y, {
+    const products = hullProductsOn(ctx, features, ctx.y);
+    const hull = await hullDistance(features, ctx.y, {
+      ...(products ? { products } : {}),
       tolerance: ctx.hullTolerance,
       stopWhenDecided: true,
       maxIterations: ctx.hullMaxIterations,

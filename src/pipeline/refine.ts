@@ -10,7 +10,7 @@ import type { NeuronFeatures, TwoLayerWeights } from '../model/types';
 import { classificationAccuracy, subnetworkLoss, subnetworkOutput } from '../pruning/subnetwork';
 import type { Pruner } from '../pruning/types';
 import { checkPruneResult } from '../pruning/validate';
-import { featuresAt } from './features';
+import { featuresAt, hullProductsOn, type FeatureSource } from './features';
 import { batchOf, trainOn, type PretrainedRun } from './pretrain';
 
 /** The weights of a run at any iteration, replayed from the nearest kept state at or before it. */
@@ -56,12 +56,16 @@ export async function conditionAt(
   condition: Condition,
 ): Promise<boolean | null> {
   const weights = await replayer.weightsAt(t);
-  const features = await featuresAt(weights, { engine: run.spec.engine, data: run.data, x: run.tensors.x });
+  const features = await featuresAt(weights, featureSource(run));
   try {
     return await condition(features, weights);
   } finally {
     disposeNeuronFeatures(features);
   }
+}
+
+function featureSource(run: PretrainedRun): FeatureSource {
+  return { ...(run.spec.engine ? { engine: run.spec.engine } : {}), data: run.data, x: run.tensors.x };
 }
 
 /** The pruner's subnetwork of size n has loss ≤ ε (or, with `accuracy`, training accuracy ≥ the target). */
@@ -87,7 +91,13 @@ export function subnetworkCondition(
 /** y in the hull of the features: certified inside → true, certified outside → false, else undecided. */
 export function hullCondition(run: PretrainedRun, tolerance: number, maxIterations: number): Condition {
   return async (features) => {
-    const h = hullDistance(features, run.tensors.y, { tolerance, stopWhenDecided: true, maxIterations });
+    const products = hullProductsOn(featureSource(run), features, run.tensors.y);
+    const h = await hullDistance(features, run.tensors.y, {
+      tolerance,
+      stopWhenDecided: true,
+      maxIterations,
+      ...(products ? { products } : {}),
+    });
     if (h.distanceSq <= tolerance) return true;
     return h.lowerBound > tolerance ? false : null;
   };

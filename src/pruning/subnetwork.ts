@@ -171,14 +171,14 @@ function addNeuronAndSquare(
   outputs: number,
   y: Float32Array,
 ): number {
-  const vOffset = r * outputs;
+  const v = outWeights.subarray(r * outputs, (r + 1) * outputs);
   let total = 0;
+  let i = 0; // = j·outputs + c
   for (let j = 0; j < column.length; j++) {
     const a = column[j];
-    const offset = j * outputs;
-    for (let c = 0; c < outputs; c++) {
-      const e = gap[offset + c] + (a * outWeights[vOffset + c] - y[offset + c]);
-      gap[offset + c] = e;
+    for (let c = 0; c < outputs; c++, i++) {
+      const e = gap[i] + (a * v[c] - y[i]);
+      gap[i] = e;
       total += e * e;
     }
   }

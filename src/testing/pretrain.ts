@@ -109,9 +109,13 @@ export function hullTolerance(m: number): number {
 }
 
 /** dist(y, conv{Φ_r})² with certified bounds (FISTA + duality gap, src/kernel/hull.ts). */
-export function measureHull(features: NeuronFeatures, p: PretrainedCase, maxIterations = 5000): HullMeasurement {
+export async function measureHull(
+  features: NeuronFeatures,
+  p: PretrainedCase,
+  maxIterations = 5000,
+): Promise<HullMeasurement> {
   const tolerance = hullTolerance(p.data.m);
-  const h = hullDistance(features, p.tensors.y, { tolerance, maxIterations });
+  const h = await hullDistance(features, p.tensors.y, { tolerance, maxIterations });
   return {
     distanceSq: h.distanceSq,
     lowerBound: h.lowerBound,
