@@ -65,6 +65,21 @@ function valueInfo(name: string, elemType: number, dims: number[]): onnx.IValueI
   };
 }
 
+/**
+ * ∇_W up to the step scale: ((E Vᵀ) ⊙ M)ᵀ X with E the m×C cotangent, M = 1[z > 0]. For C = 1 it is
+ * diag(v)·Mᵀ·(E ⊙ X): the m×N product E vᵀ and its masked copy are never formed, so a step reads the m×N
+ * matrices fewer times (measured at m = 2000, N = 1000, d = 16: see the bench). For C > 1 that form would need
+ * C products with Mᵀ, so the m×N one stays.
+ */
+function hiddenGradient(g: GraphBuilder, C: number, cotangent: string, v: string, mask: string, x: string): string {
+  if (C === 1) {
+    const scaledInputs = g.node('Mul', [x, cotangent]); // row j of X times E_j
+    return g.node('Mul', [g.node('Gemm', [mask, scaledInputs], [intAttribute('transA', 1)]), v]);
+  }
+  const hidden = g.node('Mul', [g.node('Gemm', [cotangent, v], [intAttribute('transB', 1)]), mask]);
+  return g.node('Gemm', [hidden, x], [intAttribute('transA', 1)]);
+}
+
 /** Adds one step's nodes; returns the names of R (shape [1, 1]) and the new W and v (v unchanged for 'ntk'). */
 function addStep(
   g: GraphBuilder,
@@ -91,19 +106,12 @@ function addStep(
     pass = forward(x, g.node('Gather', [NAMES.y, idx], [intAttribute('axis', 0)]));
   }
   const cotangent = g.node('Mul', [pass.e, NAMES.stepScale]);
-  const mask = g.node('Cast', [g.node('Greater', [pass.z, zeroName(elemType)])], [intAttribute('to', elemType)]);
-  const hidden = g.node('Mul', [g.node('Gemm', [cotangent, v], [intAttribute('transB', 1)]), mask]);
-  const nextW = g.node('Sub', [w, g.node('Gemm', [hidden, x], [intAttribute('transA', 1)])]);
+  // 1[z > 0] = sign(ReLU(z)) exactly (ReLU(z) ≥ 0 and sign(0) = 0): one pass over m×N instead of Greater + Cast.
+  const mask = g.node('Sign', [pass.a]);
+  const nextW = g.node('Sub', [w, hiddenGradient(g, spec.C, cotangent, v, mask, x)]);
   if (spec.parameterisation === 'ntk') return { r, w: nextW, v };
   const nextV = g.node('Sub', [v, g.node('Gemm', [pass.a, cotangent], [intAttribute('transA', 1)])]);
   return { r, w: nextW, v: nextV };
-}
-
-const zeroName = (elemType: number) => `zero_${elemType}`;
-
-function zeroInitializer(elemType: number): onnx.ITensorProto {
-  const base = { name: zeroName(elemType), dataType: elemType, dims: [] as number[] };
-  return elemType === onnx.TensorProto.DataType.DOUBLE ? { ...base, doubleData: [0] } : { ...base, floatData: [0] };
 }
 
 /** The serialised ONNX model for `spec` (opset 17). */
@@ -148,7 +156,6 @@ export function buildStepGraph(spec: StepGraphSpec): Uint8Array {
     node: g.nodes,
     input: inputs,
     output: outputs,
-    initializer: spec.steps > 0 ? [zeroInitializer(elemType)] : [],
   };
   const model = onnx.ModelProto.create({
     irVersion: 8,
