@@ -104,42 +104,43 @@ function bruteForceDistanceSq(phi: Float64Array[], y: Float64Array): number {
 }
 
 describe('hullDistance', () => {
-  const sizes = fc.record({
+  const sizeFields = {
     m: fc.integer({ min: 1, max: 6 }),
     N: fc.integer({ min: 1, max: 30 }),
     C: fc.integer({ min: 1, max: 3 }),
     seed: fc.integer(),
+  };
+  const sizes = fc.record(sizeFields);
+  const sizesAndPrecision = fc.record({
+    ...sizeFields,
+    precision: fc.constantFrom('float64' as const, 'float32' as const),
   });
 
   it('y = a random convex combination of the Φ_r is at distance ≈ 0 (float64 and float32 backends)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        sizes,
-        fc.constantFrom('float64' as const, 'float32' as const),
-        async ({ m, N, C, seed }, precision) => {
-          const fcase = randomFeatures(m, N, C, seed);
-          const phi = explicitPhi(fcase.features);
-          const y = combine(phi, randomSimplexPoint(new Rng(seed).fork('weights'), N));
-          const targets = tf.tensor2d(Float32Array.from(y), [m, C]);
-          const before = tf.memory().numTensors;
-          const h = await hullDistance(fcase.features, targets, { precision });
-          expect(tf.memory().numTensors).toBe(before);
-          tf.dispose(targets);
-          fcase.dispose();
-          expect(h.precision).toBe(precision);
-          expect(h.converged).toBe(true);
-          expect(isInsideHull(h)).toBe(true);
-          // y was rounded to float32 (≈ 1e-7 relative), far inside the default tolerance 1e-6·max(‖y‖², 1).
-          expect(h.tolerance).toBeCloseTo(
-            1e-6 *
-              Math.max(
-                Float32Array.from(y).reduce((s, x) => s + x * x, 0),
-                1,
-              ),
-            12,
-          );
-        },
-      ),
+      fc.asyncProperty(sizesAndPrecision, async ({ m, N, C, seed, precision }) => {
+        const fcase = randomFeatures(m, N, C, seed);
+        const phi = explicitPhi(fcase.features);
+        const y = combine(phi, randomSimplexPoint(new Rng(seed).fork('weights'), N));
+        const targets = tf.tensor2d(Float32Array.from(y), [m, C]);
+        const before = tf.memory().numTensors;
+        const h = await hullDistance(fcase.features, targets, { precision });
+        expect(tf.memory().numTensors).toBe(before);
+        tf.dispose(targets);
+        fcase.dispose();
+        expect(h.precision).toBe(precision);
+        expect(h.converged).toBe(true);
+        expect(isInsideHull(h)).toBe(true);
+        // y was rounded to float32 (≈ 1e-7 relative), far inside the default tolerance 1e-6·max(‖y‖², 1).
+        expect(h.tolerance).toBeCloseTo(
+          1e-6 *
+            Math.max(
+              Float32Array.from(y).reduce((s, x) => s + x * x, 0),
+              1,
+            ),
+          12,
+        );
+      }),
       { seed: 42, numRuns: 30 },
     );
   });
@@ -198,26 +199,22 @@ describe('hullDistance', () => {
 
   it('y far outside: distanceSq > 0, certified outside (lowerBound > tolerance) with distanceSq − lowerBound ≤ tolerance, on both backends', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        sizes,
-        fc.constantFrom('float64' as const, 'float32' as const),
-        async ({ m, N, C, seed }, precision) => {
-          const fcase = randomFeatures(m, N, C, seed);
-          const phi = explicitPhi(fcase.features);
-          const radius = Math.sqrt(Math.max(...phi.map((f) => distSq(f, new Float64Array(m * C)))));
-          // Every Φ_r lies in the ball of radius `radius` around 0; y at 3·radius + 1 is at distance ≥ 2·radius + 1.
-          const direction = Float64Array.from({ length: m * C }, () => 1 / Math.sqrt(m * C));
-          const targets = tf.tensor2d(Float32Array.from(direction.map((x) => (3 * radius + 1) * x)), [m, C]);
-          const h = await hullDistance(fcase.features, targets, { precision });
-          tf.dispose(targets);
-          fcase.dispose();
-          expect(h.converged).toBe(true);
-          expect(h.distanceSq).toBeGreaterThanOrEqual((2 * radius + 1) ** 2 * (1 - 1e-6));
-          expect(h.lowerBound).toBeGreaterThan(h.tolerance);
-          expect(isInsideHull(h)).toBe(false);
-          expect(h.distanceSq - h.lowerBound).toBeLessThanOrEqual(h.tolerance);
-        },
-      ),
+      fc.asyncProperty(sizesAndPrecision, async ({ m, N, C, seed, precision }) => {
+        const fcase = randomFeatures(m, N, C, seed);
+        const phi = explicitPhi(fcase.features);
+        const radius = Math.sqrt(Math.max(...phi.map((f) => distSq(f, new Float64Array(m * C)))));
+        // Every Φ_r lies in the ball of radius `radius` around 0; y at 3·radius + 1 is at distance ≥ 2·radius + 1.
+        const direction = Float64Array.from({ length: m * C }, () => 1 / Math.sqrt(m * C));
+        const targets = tf.tensor2d(Float32Array.from(direction.map((x) => (3 * radius + 1) * x)), [m, C]);
+        const h = await hullDistance(fcase.features, targets, { precision });
+        tf.dispose(targets);
+        fcase.dispose();
+        expect(h.converged).toBe(true);
+        expect(h.distanceSq).toBeGreaterThanOrEqual((2 * radius + 1) ** 2 * (1 - 1e-6));
+        expect(h.lowerBound).toBeGreaterThan(h.tolerance);
+        expect(isInsideHull(h)).toBe(false);
+        expect(h.distanceSq - h.lowerBound).toBeLessThanOrEqual(h.tolerance);
+      }),
       { seed: 42, numRuns: 20 },
     );
   });

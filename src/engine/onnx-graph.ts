@@ -157,6 +157,11 @@ export function buildStepGraph(spec: StepGraphSpec): Uint8Array {
     input: inputs,
     output: outputs,
   };
+  return encodeModel(graph);
+}
+
+/** The serialised model of one graph (opset 17). */
+function encodeModel(graph: onnx.IGraphProto): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }],
@@ -164,6 +169,19 @@ export function buildStepGraph(spec: StepGraphSpec): Uint8Array {
     graph,
   });
   return onnx.ModelProto.encode(model).finish();
+}
+
+/** The axis argument of a row sum (ReduceSum takes its axes as an input tensor from opset 13). */
+const AXIS_1 = {
+  name: 'axis_1',
+  dataType: onnx.TensorProto.DataType.INT64,
+  dims: [1],
+  int64Data: [1],
+} satisfies onnx.ITensorProto;
+
+/** Sums each row of `input` (… × C → …), writing `output`. */
+function rowSums(g: GraphBuilder, input: string, output: string): string {
+  return g.node('ReduceSum', [input, AXIS_1.name], [intAttribute('keepdims', 0)], output);
 }
 
 export interface GramGraphSpec {
@@ -197,13 +215,7 @@ export function buildGramGraph(spec: GramGraphSpec): Uint8Array {
   const weightProducts = g.node('Gemm', [n.outWeights, n.outWeights], [intAttribute('transB', 1)]);
   g.node('Mul', [activationProducts, weightProducts], [], n.gram);
   const projected = g.node('Mul', [g.node('Gemm', [a, n.y], [intAttribute('transA', 1)]), n.outWeights]);
-  g.node('ReduceSum', [projected, 'axis_1'], [intAttribute('keepdims', 0)], n.projections);
-  const axis: onnx.ITensorProto = {
-    name: 'axis_1',
-    dataType: onnx.TensorProto.DataType.INT64,
-    dims: [1],
-    int64Data: [1],
-  };
+  rowSums(g, projected, n.projections);
   const graph: onnx.IGraphProto = {
     name: 'feature_gram',
     node: g.nodes,
@@ -218,10 +230,9 @@ export function buildGramGraph(spec: GramGraphSpec): Uint8Array {
       valueInfo(n.gram, elemType, [spec.N, spec.N]),
       valueInfo(n.projections, elemType, [spec.N]),
     ],
-    initializer: [axis],
+    initializer: [AXIS_1],
   };
-  const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph });
-  return onnx.ModelProto.encode(model).finish();
+  return encodeModel(graph);
 }
 
 export interface HullGraphSpec {
@@ -243,13 +254,7 @@ export function buildHullGraph(spec: HullGraphSpec): Uint8Array {
   const weighted = g.node('Mul', [n.p, n.outWeights]); // P is N×1: p_r·Ṽ[r, :]
   const residual = g.node('Sub', [g.node('MatMul', [n.a, weighted]), n.y], [], n.residual);
   const back = g.node('Mul', [g.node('Gemm', [n.a, residual], [intAttribute('transA', 1)]), n.outWeights]);
-  g.node('ReduceSum', [back, 'axis_1'], [intAttribute('keepdims', 0)], n.projected);
-  const axis: onnx.ITensorProto = {
-    name: 'axis_1',
-    dataType: onnx.TensorProto.DataType.INT64,
-    dims: [1],
-    int64Data: [1],
-  };
+  rowSums(g, back, n.projected);
   const graph: onnx.IGraphProto = {
     name: 'hull_products',
     node: g.nodes,
@@ -260,8 +265,7 @@ export function buildHullGraph(spec: HullGraphSpec): Uint8Array {
       valueInfo(n.p, double, [spec.N, 1]),
     ],
     output: [valueInfo(n.residual, double, [spec.m, spec.C]), valueInfo(n.projected, double, [spec.N])],
-    initializer: [axis],
+    initializer: [AXIS_1],
   };
-  const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph });
-  return onnx.ModelProto.encode(model).finish();
+  return encodeModel(graph);
 }

@@ -28,7 +28,7 @@ import {
   type TrainOptions,
   type TrainResult,
 } from '../model/train';
-import { neuronScale, type TwoLayerWeights } from '../model/types';
+import { neuronScale, type FactoredProducts, type TwoLayerWeights } from '../model/types';
 import { requireConsistentWeights } from '../model/validate';
 import {
   GRAM_NAMES,
@@ -50,7 +50,6 @@ import {
   type EngineOptions,
   type FeatureGram,
   type HostFeatures,
-  type HullProducts,
 } from './types';
 import { requireEngineData } from './validate';
 
@@ -233,7 +232,7 @@ class OnnxEngine implements Engine {
     };
   }
 
-  async hullProducts(features: HostFeatures, targets: Float32Array): Promise<HullProducts> {
+  async hullProducts(features: HostFeatures, targets: Float32Array): Promise<FactoredProducts> {
     const { m, N, C } = features;
     const session = await this.hullSession({ m, N, C });
     const n = HULL_NAMES;

@@ -3,7 +3,7 @@
  * src/model/train.ts, on host data, async because onnxruntime's session.run is.
  */
 import type { TrainOptions, TrainResult } from '../model/train';
-import type { TwoLayerWeights } from '../model/types';
+import type { FactoredProducts, TwoLayerWeights } from '../model/types';
 import type { Precision } from './onnx-graph';
 
 export type { Precision } from './onnx-graph';
@@ -66,9 +66,6 @@ export interface HostFeatures {
   outWeights: Float32Array;
 }
 
-/** p ↦ (Φp − y, Φᵀ(Φp − y)) in float64: the products each iteration of the hull solver (src/kernel/hull.ts) needs. */
-export type HullProducts = (p: Float64Array) => Promise<{ residual: Float64Array; projected: Float64Array }>;
-
 export interface Engine {
   readonly description: EngineDescription;
   /**
@@ -82,7 +79,7 @@ export interface Engine {
    * The hull solver's products for these features and targets y (m×C), when this engine computes them faster
    * than the solver's own float64 loops (onnx); absent on engines that do not (tfjs).
    */
-  hullProducts?(features: HostFeatures, targets: Float32Array): Promise<HullProducts>;
+  hullProducts?(features: HostFeatures, targets: Float32Array): Promise<FactoredProducts>;
   /** Frees cached sessions; the engine must not be used afterwards. */
   dispose(): Promise<void>;
 }

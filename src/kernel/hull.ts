@@ -17,7 +17,7 @@
  * iterates and the reported p is the iterate with the smallest f.
  */
 import { tf, tidyRead, type Tensor2D } from '../backend/tf';
-import type { NeuronFeatures } from '../model/types';
+import type { FactoredProducts, NeuronFeatures } from '../model/types';
 import { Rng } from '../rng';
 import { checkFeatures } from './geometry';
 
@@ -60,9 +60,6 @@ export interface HullOptions {
    */
   products?: () => Promise<FactoredProducts>;
 }
-
-/** p ↦ (Φp − y, Φᵀ(Φp − y)), float64. */
-export type FactoredProducts = (p: Float64Array) => Promise<{ residual: Float64Array; projected: Float64Array }>;
 
 export const DEFAULT_RELATIVE_TOLERANCE = 1e-6;
 const DEFAULT_MAX_ITERATIONS = 20000;

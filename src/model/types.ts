@@ -51,3 +51,9 @@ export interface NeuronFeatures {
    */
   gram?: Float32Array;
 }
+
+/**
+ * p ↦ (Φp − y, Φᵀ(Φp − y)) in float64 for features Φ and targets y: the two products each iteration of the hull
+ * solver (src/kernel/hull.ts) needs, when something other than the solver computes them (the onnx engine).
+ */
+export type FactoredProducts = (p: Float64Array) => Promise<{ residual: Float64Array; projected: Float64Array }>;

@@ -6,10 +6,9 @@
  */
 import type { Tensor2D } from '../backend/tf';
 import type { Dataset } from '../data/types';
-import type { FactoredProducts } from '../kernel/hull';
 import type { Engine } from '../engine/types';
 import { featureGramOf, neuronFeatures, neuronFeaturesFromActivations } from '../model/features';
-import type { NeuronFeatures, TwoLayerWeights } from '../model/types';
+import type { FactoredProducts, NeuronFeatures, TwoLayerWeights } from '../model/types';
 
 export interface FeatureSource {
   /** The run's engine; absent: tfjs. */
@@ -40,10 +39,10 @@ export function hullProductsOn(
   features: NeuronFeatures,
   targets: Tensor2D,
 ): (() => Promise<FactoredProducts>) | undefined {
-  const engine = source.engine;
-  if (!engine?.hullProducts) return undefined;
+  const onEngine = source.engine?.hullProducts?.bind(source.engine);
+  if (!onEngine) return undefined;
   return () =>
-    engine.hullProducts!(
+    onEngine(
       {
         m: features.m,
         N: features.width,
