@@ -25,6 +25,7 @@ import type { Parameterisation } from '../src/model/types';
 import { runGreedy } from '../src/pruning/greedy';
 import { getPruner } from '../src/pruning';
 import { measureCheckpoint } from '../src/pipeline/measure';
+import { hullProductsOn } from '../src/pipeline/features';
 import { GRAM_PER_CHECKPOINT_MAX_M } from '../src/experiment/run';
 import { Rng } from '../src/rng';
 import { createOnnxEngine, type Engine } from '../src/engine';
@@ -234,6 +235,27 @@ async function benchHullAndGeometry(m: number, N: number, C: number): Promise<vo
 }
 
 /**
+ * The hull solver to tolerance with float64 products, at a synthetic shape below its float64 size limit (where
+ * verify's hull solves run near the boundary for thousands of iterations): its own JS loops, or the engine's graph.
+ */
+async function benchFloat64Hull(m: number, N: number, engine?: Engine): Promise<void> {
+  const data = generateSynthetic({ m, d: 16, labels: 'teacher', seed: 5 });
+  const tensors = toTensors(data);
+  const w = initNetwork({ parameterisation: 'meanfield', width: N, inputDim: data.d, outputs: 1, rng: new Rng(3) });
+  const features = neuronFeatures(w, tensors.x);
+  const products = engine ? hullProductsOn({ engine, data, x: tensors.x }, features, tensors.y) : undefined;
+  let iterations = 0;
+  const ms = await timeItAsync(async () => {
+    const options = { precision: 'float64' as const, maxIterations: 2000, ...(products ? { products } : {}) };
+    iterations = (await hullDistance(features, tensors.y, options)).iterations;
+  }, 2);
+  const where = engine ? engine.description.name : 'js';
+  record(`hull distance, float64 products, ${iterations} it`, { m, N, C: 1 }, ms, 4 * m * N * iterations, null, where);
+  disposeNeuronFeatures(features);
+  tensors.dispose();
+}
+
+/**
  * One checkpoint as `verify` measures it (geometry, hull membership, B4's ball, three pruners at two sizes, λ_min(H(t))
  * only up to m = GRAM_PER_CHECKPOINT_MAX_M): at the synthetic preset's shapes and at the MNIST preset's (on
  * MNIST-shaped random data, with 1,000 held-out rows). With an engine, the training features and their Gram come
@@ -377,6 +399,7 @@ async function main(): Promise<void> {
     await benchHullAndGeometry(1000, 1000, 1);
     await benchHullAndGeometry(2000, 1000, 10);
     for (const engine of [...(await checkpointEngine(args.engines)), undefined]) {
+      await benchFloat64Hull(320, 1000, engine);
       await benchCheckpoint(400, 1000, false, engine);
       await benchCheckpoint(2000, 1000, false, engine);
       await benchCheckpoint(10000, 200, true, engine);

@@ -12,13 +12,15 @@ import type { DatasetConfig } from '../experiment/config';
 import { InputError } from './errors';
 
 /**
- * Rates and sizes, measured on a project machine (2 vCPUs of an AMD Zen 4, Node 20, onnxruntime-node 1.30 for GD,
- * tfjs 4.22 wasm SIMD for the measurements; 2026-11-29; ±50 %):
+ * Rates and sizes, measured on a project machine (2 vCPUs of an AMD Zen 4, Node 20, onnxruntime-node 1.30 for GD
+ * and the checkpoint features, tfjs 4.22 wasm SIMD for the rest of the measurements; 2026-11-29; ±50 %):
  *  - memory: single `verify --preset mnist --m 60000 --seeds 1 --workers 1` runs at N = 50, 200, 1000 with
  *    --iterations 2 --checkpoints 2 (1.10, 1.76, 3.91 GB peak RSS), and the full-scale MNIST reference
- *    (two m = 60,000, N = 200, T = 500 runs at once: 5.9 GB peak RSS, i.e. ≈ 2.8 GB per run);
+ *    (two m = 60,000, N = 200, T = 500 runs at once: 5.9–6.1 GB peak RSS, i.e. ≈ 2.8 GB per run);
  *  - time: the per-run seconds of the full-scale MNIST references (two runs at once on 2 cores) and of the synthetic
- *    reference; `kernelSpectrum` at m = 1,000 and 2,000 (0.57 s, 2.9 s).
+ *    reference, refitted after the checkpoint features moved to the engine (mean-field MNIST 3,155 s, synthetic
+ *    220 s, theorem 82 s); the GD step at m = 2,000, N = 1,000, d = 16 (7.6 ms on one thread); `kernelSpectrum` at
+ *    m = 1,000 and 2,000 (0.57 s, 2.9 s).
  * The rates were fitted to the committed references, so spec/cli/resources.test.ts holding each reference's wall
  * time within a factor 2 of the estimate guards against drift (a slower pipeline, a changed default), not the fit.
  */
@@ -39,12 +41,20 @@ export const RATES = {
   bytesPerKernelEntry: 24,
   /** Dispatch per GD step, independent of size (the onnx engine runs up to 8 unrolled steps per call). */
   secondsPerStep: 0.0002,
-  /** Effective GD rate of one run when every core runs one (flops per second). */
-  stepFlopsPerSecond: { onnx: 55e9, tfjs: 29.5e9 },
+  /**
+   * The memory-bound part of a GD step, per m·N entry: the passes over the m×N activations and their mask. At small
+   * d it is most of a step (m = 2,000, N = 1,000, d = 16: 7.6 ms per step on one onnx thread, ≈ 2 ms of it flops).
+   */
+  secondsPerStepEntry: 1.5e-9,
+  /**
+   * Effective GD rate of one run when every core runs one (flops per second): onnx from the MNIST reference's
+   * m = 60,000 runs (≈ 0.7 s per 57-GFLOP step, two runs on 2 cores), tfjs from the earlier tfjs references.
+   */
+  stepFlopsPerSecond: { onnx: 80e9, tfjs: 29.5e9 },
   /** Measuring a checkpoint: seconds per m·N·n (greedy and the subnetwork evaluations) … */
   secondsPerMeasureUnit: 3e-9,
-  /** … plus seconds per m·N·d (features of the training and held-out inputs, on tfjs). */
-  secondsPerFeatureUnit: 5e-10,
+  /** … plus seconds per m·N·d (features of the training inputs on the engine, of the held-out inputs on tfjs). */
+  secondsPerFeatureUnit: 1.5e-10,
   /**
    * GD steps replayed per critical time that may need refining (to 1 % of t, about 6 probes each): the MNIST
    * references replayed ≈ 70 per time actually refined, and times never reached need none (≈ 40 on average).
@@ -114,7 +124,9 @@ function runEstimate(config: ExperimentConfig, shape: DatasetShape, m: number, e
   const batch = config.batchSize === null ? m : Math.min(config.batchSize, m);
   const stepFlops = (2 * m + 4 * batch) * N * (d + C);
   const slowdown = config.precision === 'float64' ? RATES.float64Slowdown : 1;
-  const stepSeconds = RATES.secondsPerStep + (slowdown * stepFlops) / RATES.stepFlopsPerSecond[engine];
+  const stepSeconds =
+    RATES.secondsPerStep +
+    slowdown * (stepFlops / RATES.stepFlopsPerSecond[engine] + RATES.secondsPerStepEntry * m * N);
   const steps = RATES.stabilitySteps + config.iterations + RATES.replayedStepsPerTime * refinedTimes(config, shape);
   // Greedy dominates the pruners' share (random and magnitude are cheap next to it).
   const greedyLike = Math.max(1, config.pruners.filter((p) => p.startsWith('greedy')).length);

@@ -2,14 +2,15 @@
  * Squared distance from the targets y to the convex hull of the neuron features (THEORY.md §5):
  *   min_{p ∈ Δ_N} f(p),  f(p) = ‖Σ_r p_r Φ_r − y‖²,
  * by FISTA (accelerated projected gradient) with exact Euclidean projection onto the simplex, backtracking
- * on the step 1/L (L starts at 1.1 × a power-iteration estimate of 2λ_max(ΦᵀΦ)), adaptive restart, and a
- * certified Frank–Wolfe duality gap.
+ * on the step 1/L (L starts at 1.1 × a power-iteration estimate of 2λ_max(ΦᵀΦ), on the feature Gram when it
+ * came with the features), adaptive restart, and a certified Frank–Wolfe duality gap.
  *
  * Certificate: f is convex, so for every q ∈ Δ_N, f(q) ≥ f(p) + ⟨∇f(p), q − p⟩ ≥ f(p) − gap(p) with
  * gap(p) = ⟨∇f(p), p⟩ − min_r ∇f(p)_r. Hence max(0, f(p) − gap) ≤ min f ≤ f(p).
  *
  * Φ stays factored (see geometry.ts): Φp = A (p ⊙ V) and Φᵀr = rowsum((Aᵀ r) ⊙ V). Two evaluators:
- *  - float64 in JS (default when m·N·C ≤ 2^19): accurate to ~1e-15, and no slower than the backend there;
+ *  - float64 (default when m·N·C ≤ 2^19): accurate to ~1e-15; in JS, or the same products computed by the caller
+ *    (`products`: the onnx engine runs them as a graph, 3.5× the JS loops at m = 320, N = 1000);
  *  - float32 on the backend, with Aᵀ the stored `activationsT` (no transposed matmuls), for large problems.
  *    There f and ∇f carry relative rounding ~1e-6, so the solver never compares f values to decide
  *    anything (restarts use the gradient-mapping test of O'Donoghue & Candès, not function values).
