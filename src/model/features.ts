@@ -65,12 +65,33 @@ export function neuronFeaturesFromActivations(
   return gram ? { ...features, gram } : features;
 }
 
-/** G = (AᵀA) ⊙ (Ṽ Ṽᵀ) of features on the tfjs backend, read to the host (N×N, float32). */
-export function featureGramOf(features: NeuronFeatures): Float32Array {
-  const { activations, activationsT, outWeights } = features;
-  const [gram] = tidyRead(() => [
-    tf.mul(tf.matMul(activationsT, activations), tf.matMul(outWeights, tf.transpose(outWeights))),
-  ]);
+/** Most float32 values of one backend block when forming the Gram (2^24, 64 MB). */
+export const DEFAULT_GRAM_BLOCK_FLOATS = 1 << 24;
+
+/**
+ * G = (AᵀA) ⊙ (Ṽ Ṽᵀ) of features on the tfjs backend, read to the host (N×N, float32), by blocks of rows so
+ * the backend holds about `blockFloats` values at a time (one block, the whole product, when it fits).
+ */
+export function featureGramOf(features: NeuronFeatures, blockFloats = DEFAULT_GRAM_BLOCK_FLOATS): Float32Array {
+  const { m, width: N, outputs } = features;
+  const gram = new Float32Array(N * N);
+  const rowsPerBlock = Math.max(1, Math.floor(blockFloats / Math.max(N, m)));
+  const outWeightsT = tf.transpose(features.outWeights);
+  try {
+    for (let start = 0; start < N; start += rowsPerBlock) {
+      const rows = Math.min(rowsPerBlock, N - start);
+      const [block] = tidyRead(() => {
+        const activationRows =
+          rows === N ? features.activationsT : tf.slice(features.activationsT, [start, 0], [rows, m]);
+        const weightRows =
+          rows === N ? features.outWeights : tf.slice(features.outWeights, [start, 0], [rows, outputs]);
+        return [tf.mul(tf.matMul(activationRows, features.activations), tf.matMul(weightRows, outWeightsT))];
+      });
+      gram.set(block, start * N);
+    }
+  } finally {
+    outWeightsT.dispose();
+  }
   return gram;
 }
 

@@ -298,7 +298,7 @@ function supportsAboveCentroid(
   const projected = new Float64Array(N * width); // [r][k][c] = Σ_j A[j, r]·v_k[j, c]
   const row = new Float64Array(width);
   for (let j = 0; j < m; j++) {
-    directions.forEach((v, k) => row.set(v.subarray(j * C, (j + 1) * C), k * C));
+    for (let k = 0; k < directions.length; k++) for (let c = 0; c < C; c++) row[k * C + c] = directions[k][j * C + c];
     for (let r = 0; r < N; r++) {
       const a = A[j * N + r];
       if (a === 0) continue;

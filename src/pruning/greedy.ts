@@ -14,6 +14,7 @@
  */
 import { tf, tidyRead, type Tensor2D } from '../backend/tf';
 import type { NeuronFeatures, PruneInput, PruneResult, Pruner } from './types';
+import { DEFAULT_GRAM_BLOCK_FLOATS, featureGramOf } from '../model/features';
 import { lossCurve } from './subnetwork';
 import { requireAtMostWidth, validateFeatureShapes, validateTargetShape, validatePruneInput } from './validate';
 
@@ -46,7 +47,6 @@ export interface RunGreedyOptions extends GreedyOptions {
 }
 
 const DEFAULT_GRAM_MAX_WIDTH = 8000;
-const DEFAULT_BLOCK_FLOATS = 1 << 24;
 
 /** Scores of all candidates given the current multiset, updated one pick at a time. */
 interface Scorer {
@@ -54,31 +54,6 @@ interface Scorer {
   scoresInto(out: Float64Array, k: number): void;
   add(r: number): void;
   dispose(): void;
-}
-
-/** G = (AᵀA) ⊙ (VVᵀ), computed by row blocks so device memory stays within about `blockFloats`. */
-function buildGram(features: NeuronFeatures, blockFloats: number): Float32Array {
-  const { m, width: N, outputs } = features;
-  const gram = new Float32Array(N * N);
-  const rowsPerBlock = Math.max(1, Math.floor(blockFloats / Math.max(N, m)));
-  const outWeightsT = tf.transpose(features.outWeights);
-  try {
-    for (let start = 0; start < N; start += rowsPerBlock) {
-      const rows = Math.min(rowsPerBlock, N - start);
-      const block = tf.tidy(() => {
-        const activationRows =
-          rows === N ? features.activationsT : tf.slice(features.activationsT, [start, 0], [rows, m]);
-        const weightRows =
-          rows === N ? features.outWeights : tf.slice(features.outWeights, [start, 0], [rows, outputs]);
-        return tf.mul(tf.matMul(activationRows, features.activations), tf.matMul(weightRows, outWeightsT));
-      });
-      gram.set(block.dataSync() as Float32Array, start * N);
-      block.dispose();
-    }
-  } finally {
-    outWeightsT.dispose();
-  }
-  return gram;
 }
 
 /** Access to rows of G and its diagonal, however they are obtained. */
@@ -91,7 +66,7 @@ interface GramRows {
 
 function fullGramRows(features: NeuronFeatures, blockFloats: number): GramRows {
   const N = features.width;
-  const gram = features.gram ?? buildGram(features, blockFloats);
+  const gram = features.gram ?? featureGramOf(features, blockFloats);
   return {
     diagonal: Float64Array.from({ length: N }, (_, r) => gram[r * N + r]),
     row: (q) => gram.subarray(q * N, (q + 1) * N),
@@ -228,7 +203,9 @@ export function runGreedy(
   );
   const projections = targetProjections(features, targets);
   const rows =
-    strategy === 'gram' ? fullGramRows(features, options.blockFloats ?? DEFAULT_BLOCK_FLOATS) : lazyGramRows(features);
+    strategy === 'gram'
+      ? fullGramRows(features, options.blockFloats ?? DEFAULT_GRAM_BLOCK_FLOATS)
+      : lazyGramRows(features);
   const scorer = gramScorer(rows, projections);
   const scores = new Float64Array(N);
   const used = withReplacement ? null : new Uint8Array(N);

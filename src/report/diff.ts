@@ -49,17 +49,23 @@ export interface ReportDiff {
   unchangedChecks: number;
 }
 
+/** The sensitivity table's analyses at alternative targets (the design's own target is in `scaling` already). */
+function alternativeAnalyses(doc: ReportDocument): ScalingResult[] {
+  return (doc.sensitivity ?? []).filter((row) => !row.preregistered).map((row) => row.analysis);
+}
+
 /** The scaling analyses of a report: the main ones and the sensitivity table's alternative targets. */
 function analysesOf(doc: ReportDocument): ScalingResult[] {
-  const alternatives = (doc.sensitivity ?? []).filter((row) => !row.preregistered).map((row) => row.analysis);
-  return [...doc.scaling, ...alternatives];
+  return [...doc.scaling, ...alternativeAnalyses(doc)];
 }
 
 /** The summary's verdicts, plus one per alternative target of the sensitivity table. */
 function verdictRows(doc: ReportDocument): { check: string; kind: string; verdict: string }[] {
-  const alternatives = (doc.sensitivity ?? [])
-    .filter((row) => !row.preregistered)
-    .map((row) => ({ check: `sensitivity: ${row.analysis.quantity}`, kind: 'scaling', verdict: row.analysis.verdict }));
+  const alternatives = alternativeAnalyses(doc).map((a) => ({
+    check: `sensitivity: ${a.quantity}`,
+    kind: 'scaling',
+    verdict: a.verdict,
+  }));
   return [...doc.summary, ...alternatives];
 }
 
