@@ -1,7 +1,8 @@
 /** Censored maximum likelihood: recovers the law from data where many runs never reached the target. */
 import { Rng } from '../../src/rng';
 import { fitCensored, prepare } from '../../src/scaling/fit';
-import { modelSpec } from '../../src/scaling/models';
+import { MODEL_SPECS, modelSpec, predict } from '../../src/scaling/models';
+import { logDensity, logIntervalProbability, logUpperTail } from '../../src/scaling/normal';
 import type { TimeObservation } from '../../src/scaling/types';
 
 function censoredLogData(seed: number): { data: TimeObservation[]; censored: number } {
@@ -44,5 +45,32 @@ describe('fitCensored', () => {
     const fit = fitCensored(modelSpec('saturating'), prepare(data))!;
     expect(fit.params.beta).toBeCloseTo(0.5, 1);
     expect(fit.params.a).toBeCloseTo(120, 0);
+  });
+
+  it('reports the log-likelihood of every observation at the fit, summed in order (exact, interval, censored at two T)', () => {
+    const rng = new Rng(11);
+    const data: TimeObservation[] = [];
+    [40, 80, 160, 320].forEach((m, j) => {
+      for (let s = 0; s < 6; s++) {
+        const t = 10 + 8 * Math.log(m) + 4 * rng.normal();
+        const T = s % 2 === 0 ? 60 : 55; // two censoring times at one m: the per-m tail must follow T
+        if (t > T) data.push({ m, seed: s, lo: null, hi: null, censoredAt: T });
+        else if ((s + j) % 3 === 0) data.push({ m, seed: s, lo: t, hi: t });
+        else data.push({ m, seed: s, lo: Math.floor(t), hi: Math.floor(t) + 1 });
+      }
+    });
+    const prepared = prepare(data);
+    expect(new Set(prepared.map((d) => d.kind)).size).toBe(3);
+    for (const spec of MODEL_SPECS) {
+      const fit = fitCensored(spec, prepared)!;
+      let expected = 0;
+      for (const d of prepared) {
+        const mu = predict(spec, fit.params, d.m);
+        if (d.kind === 'exact') expected += logDensity(d.lo, mu, fit.sigma);
+        else if (d.kind === 'censored') expected += logUpperTail((d.lo - mu) / fit.sigma);
+        else expected += logIntervalProbability((d.lo - mu) / fit.sigma, (d.hi - mu) / fit.sigma);
+      }
+      expect(fit.logLikelihood).toBeCloseTo(expected, 9);
+    }
   });
 });

@@ -41,18 +41,52 @@ export interface CoreFit {
   logLikelihood: number;
 }
 
-/** Least squares of y on one or two basis columns (closed form); null when the columns are collinear. */
-function leastSquares(rows: readonly number[][], y: readonly number[]): { coef: number[]; rss: number } | null {
+/**
+ * The observations with their distinct m factored out. A design has a few m and several seeds at each, so
+ * bases, means and censored tails are computed once per m; every sum still runs over the observations in
+ * their order, so the result is the same number an observation-by-observation loop gives.
+ */
+interface GroupedData {
+  data: readonly PreparedObservation[];
+  /** Distinct m, in order of first appearance, and their logarithms. */
+  ms: number[];
+  lnMs: number[];
+  /** Index into ms of each observation. */
+  group: Int32Array;
+}
+
+function groupData(data: readonly PreparedObservation[]): GroupedData {
+  const index = new Map<number, number>();
+  const ms: number[] = [];
+  const lnMs: number[] = [];
+  const group = new Int32Array(data.length);
+  data.forEach((d, i) => {
+    let g = index.get(d.m);
+    if (g === undefined) {
+      g = ms.length;
+      index.set(d.m, g);
+      ms.push(d.m);
+      lnMs.push(d.lnM);
+    }
+    group[i] = g;
+  });
+  return { data, ms, lnMs, group };
+}
+
+/** Least squares of the pseudo-values on one or two basis columns (closed form); null when collinear. */
+function leastSquares(g: GroupedData, rows: readonly number[][]): { coef: number[]; rss: number } | null {
   const p = rows[0].length;
+  const { data, group } = g;
   let s00 = 0, s01 = 0, s11 = 0, r0 = 0, r1 = 0; // prettier-ignore
-  for (let i = 0; i < rows.length; i++) {
-    const x = rows[i];
+  for (let i = 0; i < data.length; i++) {
+    const x = rows[group[i]];
+    const y = data[i].pseudo;
     s00 += x[0] * x[0];
-    r0 += x[0] * y[i];
+    r0 += x[0] * y;
     if (p === 2) {
       s01 += x[0] * x[1];
       s11 += x[1] * x[1];
-      r1 += x[1] * y[i];
+      r1 += x[1] * y;
     }
   }
   let coef: number[];
@@ -64,33 +98,27 @@ function leastSquares(rows: readonly number[][], y: readonly number[]): { coef: 
     if (!(Math.abs(det) > 1e-12 * s00 * s11)) return null;
     coef = [(r0 * s11 - r1 * s01) / det, (s00 * r1 - s01 * r0) / det];
   }
+  const fitted = rows.map((x) => x.reduce((s, v, j) => s + v * coef[j], 0));
   let rss = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const fitted = rows[i].reduce((s, v, j) => s + v * coef[j], 0);
-    rss += (y[i] - fitted) ** 2;
-  }
+  for (let i = 0; i < data.length; i++) rss += (data[i].pseudo - fitted[group[i]]) ** 2;
   return { coef, rss };
 }
 
-function profile(spec: ModelSpec, data: readonly PreparedObservation[], exponent: number) {
-  const rows = data.map((d) => spec.basis(d.m, exponent));
+function profile(spec: ModelSpec, g: GroupedData, exponent: number) {
   return leastSquares(
-    rows,
-    data.map((d) => d.pseudo),
+    g,
+    g.ms.map((m) => spec.basis(m, exponent)),
   );
 }
 
 /** Least-squares start: coefficients profiled out, exponent by a scan then golden-section refinement. */
-function leastSquaresStart(
-  spec: ModelSpec,
-  data: readonly PreparedObservation[],
-): { vector: number[]; rss: number } | null {
+function leastSquaresStart(spec: ModelSpec, g: GroupedData): { vector: number[]; rss: number } | null {
   if (!spec.exponent) {
-    const fit = profile(spec, data, 0);
+    const fit = profile(spec, g, 0);
     return fit && { vector: fit.coef, rss: fit.rss };
   }
   const { min, max } = spec.exponent;
-  const rssAt = (e: number) => profile(spec, data, e)?.rss ?? Infinity;
+  const rssAt = (e: number) => profile(spec, g, e)?.rss ?? Infinity;
   const steps = 48;
   let best = min;
   let bestRss = Infinity;
@@ -103,15 +131,15 @@ function leastSquaresStart(
   const h = (max - min) / steps;
   let a = Math.max(min, best - h);
   let b = Math.min(max, best + h);
-  const g = (Math.sqrt(5) - 1) / 2;
+  const golden = (Math.sqrt(5) - 1) / 2;
   while (b - a > 1e-6) {
-    const x1 = b - g * (b - a);
-    const x2 = a + g * (b - a);
+    const x1 = b - golden * (b - a);
+    const x2 = a + golden * (b - a);
     if (rssAt(x1) <= rssAt(x2)) b = x2;
     else a = x1;
   }
   const exponent = (a + b) / 2;
-  const fit = profile(spec, data, exponent);
+  const fit = profile(spec, g, exponent);
   return fit && { vector: [...fit.coef, exponent], rss: fit.rss };
 }
 
@@ -121,19 +149,22 @@ function sigmaFloor(data: readonly PreparedObservation[]): number {
   return 1e-6 * (scale > 0 ? scale : 1);
 }
 
-/** Log-likelihood of the observations under mean vector and σ. */
-export function logLikelihood(
-  spec: ModelSpec,
-  vector: readonly number[],
-  sigma: number,
-  data: readonly PreparedObservation[],
-): number {
+/** Log-likelihood of the observations under mean vector and σ (a censored tail is computed once per (m, T)). */
+function logLikelihood(spec: ModelSpec, vector: readonly number[], sigma: number, g: GroupedData): number {
+  const mus = g.lnMs.map((lnM) => spec.mean(vector, lnM));
+  const tailAt = new Float64Array(mus.length).fill(NaN);
+  const tail = new Float64Array(mus.length);
+  const { data, group } = g;
   let total = 0;
-  for (const d of data) {
-    const mu = spec.mean(vector, d.lnM);
+  for (let i = 0; i < data.length; i++) {
+    const d = data[i];
+    const k = group[i];
+    const mu = mus[k];
     if (d.kind === 'exact') total += logDensity(d.lo, mu, sigma);
-    else if (d.kind === 'censored') total += logUpperTail((d.lo - mu) / sigma);
-    else if (d.hi - d.lo < 1e-6 * sigma) total += logDensity((d.lo + d.hi) / 2, mu, sigma) + Math.log(d.hi - d.lo);
+    else if (d.kind === 'censored') {
+      if (tailAt[k] !== d.lo) [tailAt[k], tail[k]] = [d.lo, logUpperTail((d.lo - mu) / sigma)];
+      total += tail[k];
+    } else if (d.hi - d.lo < 1e-6 * sigma) total += logDensity((d.lo + d.hi) / 2, mu, sigma) + Math.log(d.hi - d.lo);
     else total += logIntervalProbability((d.lo - mu) / sigma, (d.hi - mu) / sigma);
   }
   return total;
@@ -155,20 +186,21 @@ export function unfittableReason(spec: ModelSpec, data: readonly PreparedObserva
 /** Maximum-likelihood fit, or null when the model cannot be fitted (see unfittableReason). */
 export function fitCensored(spec: ModelSpec, data: readonly PreparedObservation[]): CoreFit | null {
   if (unfittableReason(spec, data) !== null) return null;
-  const start = leastSquaresStart(spec, data);
+  const grouped = groupData(data);
+  const start = leastSquaresStart(spec, grouped);
   if (!start) return null;
   const floor = sigmaFloor(data);
   const startSigma = Math.max(Math.sqrt(start.rss / data.length), floor);
-  if (data.every((d) => d.kind === 'exact')) return finish(spec, start.vector, startSigma, data);
+  if (data.every((d) => d.kind === 'exact')) return finish(spec, start.vector, startSigma, grouped);
   const narrow = narrowIntervalSigma(data, start.rss);
-  if (narrow !== null) return finish(spec, start.vector, Math.max(narrow, floor), data);
+  if (narrow !== null) return finish(spec, start.vector, Math.max(narrow, floor), grouped);
   const p = start.vector.length;
   const exponent = spec.exponent;
   const objective = (x: number[]): number => {
     if (exponent && (x[p - 1] < exponent.min || x[p - 1] > exponent.max)) return Infinity;
     const sigma = Math.exp(x[p]);
     if (!(sigma >= floor)) return Infinity;
-    const value = -logLikelihood(spec, x, sigma, data); // x[p] (ln σ) is past the mean's parameters
+    const value = -logLikelihood(spec, x, sigma, grouped); // x[p] (ln σ) is past the mean's parameters
     return Number.isNaN(value) ? Infinity : value;
   };
   // σ from the pseudo-values overstates the noise when intervals are wide; start a little lower.
@@ -176,7 +208,7 @@ export function fitCensored(spec: ModelSpec, data: readonly PreparedObservation[
   const steps = x0.map((v, i) => (i === p ? 0.3 : Math.abs(v) > 1e-8 ? 0.1 * Math.abs(v) : 0.1));
   if (exponent) steps[p - 1] = Math.min(0.1, (exponent.max - exponent.min) / 10);
   const best = nelderMead(objective, x0, { steps, tolerance: 1e-5, restarts: 1 });
-  return finish(spec, best.x.slice(0, p), Math.exp(best.x[p]), data);
+  return finish(spec, best.x.slice(0, p), Math.exp(best.x[p]), grouped);
 }
 
 /**
@@ -195,8 +227,8 @@ function narrowIntervalSigma(data: readonly PreparedObservation[], rss: number):
   return widest <= NARROW * sigma ? sigma : null;
 }
 
-function finish(spec: ModelSpec, vector: number[], sigma: number, data: readonly PreparedObservation[]): CoreFit {
-  return { vector, params: namedParams(spec, vector), sigma, logLikelihood: logLikelihood(spec, vector, sigma, data) };
+function finish(spec: ModelSpec, vector: number[], sigma: number, g: GroupedData): CoreFit {
+  return { vector, params: namedParams(spec, vector), sigma, logLikelihood: logLikelihood(spec, vector, sigma, g) };
 }
 
 /** AICc with k free parameters (σ included) on n observations; null when n ≤ k + 1. */
