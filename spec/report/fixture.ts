@@ -422,6 +422,7 @@ export function buildReportFixture(options: FixtureOptions = {}): ReportDocument
       commit: '0123456789abcdef0123456789abcdef01234567',
     },
     wallSeconds: 12.5,
+    analysisSeconds: 2.5,
     expressions: [
       {
         id: 'B1',

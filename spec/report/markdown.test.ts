@@ -55,6 +55,12 @@ describe('renderMarkdown', () => {
     expect(outside).toContain('- commit: not a git checkout');
   });
 
+  it("states the wall time with the scaling analysis's share (none in a report that predates it)", () => {
+    expect(md).toContain('wall time 12.5 s (of it the scaling analysis 2.5 s), ');
+    const { analysisSeconds: _, ...older } = doc;
+    expect(renderMarkdown(older)).toMatch(/wall time 12\.5 s, \d+ runs?/);
+  });
+
   it('shows the configuration with its rationale', () => {
     const rows = tableAfter(md, '## Configuration');
     expect(rows).toContain('| step size η | 0.5 |');

@@ -68,7 +68,7 @@ describe('writeReport', () => {
     expect(parsed).toEqual(doc);
     expect(validateReport(parsed)).toEqual({ valid: true, errors: [] });
     expect(text).toBe(stableJson(doc));
-    expect(text.split('\n')[1]).toBe('  "checks": [');
+    expect(text.split('\n')[1]).toBe('  "analysisSeconds": 2.5,');
     expect(stableJson(reverseKeys(doc))).toBe(text);
   });
 

@@ -31,7 +31,16 @@ export function readOnlyReport(outDir: string): ReportDocument {
 }
 
 /** Fields that record when and how long, not what was measured. */
-const TIMING = new Set(['createdAt', 'wallSeconds', 'command', 'seconds', 'ms', 'environment', 'shareOfRun']);
+const TIMING = new Set([
+  'createdAt',
+  'wallSeconds',
+  'analysisSeconds',
+  'command',
+  'seconds',
+  'ms',
+  'environment',
+  'shareOfRun',
+]);
 
 /** A report with its timings removed: two runs of the same sweep must agree on everything else. */
 export function withoutTimings(value: unknown): unknown {

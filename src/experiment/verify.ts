@@ -81,7 +81,10 @@ export interface ExperimentResult {
   /** t_crit(n_max)'s verdict under the design's target and each alternative of config.sensitivity (empty without). */
   sensitivity: SensitivityRow[];
   checks: CheckResult[];
+  /** From the first run to the conclusion: the runs (computed or read from a store) and the analysis. */
   wallSeconds: number;
+  /** The scaling analysis alone (fits, bootstrap, calibration), on the main thread after the runs. */
+  analysisSeconds: number;
 }
 
 export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions): Promise<ExperimentResult> {
@@ -90,15 +93,22 @@ export async function runExperiment(config: ExperimentConfig, options: Experimen
   return concludeExperiment(config, runs, (performance.now() - started) / 1000);
 }
 
-/** Everything after the runs: pure, so it can be tested (and a stored sweep merged) on recorded runs. */
-export function concludeExperiment(config: ExperimentConfig, runs: RunResult[], wallSeconds: number): ExperimentResult {
+/**
+ * Everything after the runs: pure but for its clock, so it can be tested (and a stored sweep merged) on
+ * recorded runs. `runSeconds` is the time the runs took; the analysis's own time is added to it.
+ */
+export function concludeExperiment(config: ExperimentConfig, runs: RunResult[], runSeconds: number): ExperimentResult {
+  const started = performance.now();
   const scaling = scalingResults(config, runs);
+  const sensitivity = sensitivityRows(config, runs, scaling);
+  const analysisSeconds = (performance.now() - started) / 1000;
   return {
     runs,
     scaling,
-    sensitivity: sensitivityRows(config, runs, scaling),
+    sensitivity,
     checks: aggregateChecks(runs),
-    wallSeconds,
+    wallSeconds: runSeconds + analysisSeconds,
+    analysisSeconds,
   };
 }
 

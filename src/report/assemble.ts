@@ -43,6 +43,7 @@ export function assembleReport(
     configRationale: context.rationale,
     environment: context.environment,
     wallSeconds: result.wallSeconds,
+    analysisSeconds: result.analysisSeconds,
     expressions: expressionRecords(config),
     summary: summaryRows(result.checks, result.scaling),
     runs: result.runs,

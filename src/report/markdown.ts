@@ -142,10 +142,14 @@ function replaySection(doc: ReportDocument): string {
         : []),
       `- node ${esc(env.node)} on ${esc(env.platform)}, ${plural(env.cpus, 'cpu')}`,
       `- commit: ${env.commit === null ? 'not a git checkout' : `\`${env.commit}\``}`,
-      `- finished ${doc.createdAt}, wall time ${fmt(doc.wallSeconds)} s, ${plural(doc.runs.length, 'run')}`,
+      `- finished ${doc.createdAt}, wall time ${fmt(doc.wallSeconds)} s${analysisShare(doc)}, ${plural(doc.runs.length, 'run')}`,
     ].join('\n'),
     table(['package', 'version'], packages),
   ].join('\n\n');
+}
+
+function analysisShare(doc: ReportDocument): string {
+  return doc.analysisSeconds === undefined ? '' : ` (of it the scaling analysis ${fmt(doc.analysisSeconds)} s)`;
 }
 
 function describeDataset(d: DatasetConfig): string {

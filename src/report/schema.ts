@@ -343,6 +343,7 @@ export const REPORT_SCHEMA: Schema = {
       configRationale: arrayOf(str),
       environment,
       wallSeconds: nonNegative,
+      analysisSeconds: nonNegative,
       expressions: arrayOf(expression),
       summary: arrayOf(summaryRow, 1),
       runs: arrayOf(run),
@@ -351,7 +352,7 @@ export const REPORT_SCHEMA: Schema = {
       checks: arrayOf(CHECK_RESULT_SCHEMA),
       derivation: arrayOf(derivationStep),
     },
-    ['sensitivity'],
+    ['sensitivity', 'analysisSeconds'],
   ),
 };
 

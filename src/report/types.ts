@@ -49,7 +49,10 @@ export interface ReportDocument {
   /** Why the config's values were chosen (shown in the report). */
   configRationale: string[];
   environment: Environment;
+  /** From the first run to the conclusion (runs and scaling analysis). */
   wallSeconds: number;
+  /** The scaling analysis's share of wallSeconds (absent in older reports). */
+  analysisSeconds?: number;
   expressions: ExpressionRecord[];
   summary: SummaryRow[];
   runs: RunResult[];
