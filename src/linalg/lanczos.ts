@@ -7,7 +7,7 @@
  * so the stop rule β_k|s_k| ≤ tolerance·|θ| certifies an eigenvalue of A within relative distance
  * `tolerance` of θ (in exact arithmetic; callers that need a measured figure re-apply A once).
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { tridiagonalTopPair } from './tridiagonal';
 import { axpy, combine, dot, norm, scale } from './vector';
 
 /** When the Krylov space counts as invariant (β ≈ 0): the Ritz values are then exact and the iteration stops. */
@@ -22,8 +22,6 @@ export interface LanczosOptions {
   tolerance: number;
   /** Cap on A·v products (further capped by the dimension). */
   maxIterations: number;
-  /** Solve the tridiagonal eigenproblem (O(k³)) only every this many steps, and at the last one; default 1. */
-  checkEvery?: number;
   /** Default: β ≤ 2⁻⁵³·(operator scale). */
   breakdown?: LanczosBreakdown;
 }
@@ -39,36 +37,7 @@ export interface LanczosResult {
   ritzResidual: number;
 }
 
-/** Top eigenpair of a symmetric tridiagonal matrix. */
-export interface TridiagonalTopPair {
-  value: number;
-  /** Unit eigenvector (length k). */
-  vector: number[];
-}
-
 const UNIT_ROUNDOFF = 2 ** -53;
-
-/**
- * Largest eigenvalue and its eigenvector of the symmetric tridiagonal matrix with diagonal `alpha`
- * (length k) and off-diagonal `beta` (length ≥ k − 1; extra entries are ignored). k = 0 gives value 0.
- */
-export function tridiagonalTopPair(alpha: readonly number[], beta: readonly number[]): TridiagonalTopPair {
-  const k = alpha.length;
-  if (k === 0) return { value: 0, vector: [] };
-  const T = Matrix.zeros(k, k);
-  for (let i = 0; i < k; i++) {
-    T.set(i, i, alpha[i]);
-    if (i + 1 < k) {
-      T.set(i, i + 1, beta[i]);
-      T.set(i + 1, i, beta[i]);
-    }
-  }
-  const evd = new EigenvalueDecomposition(T, { assumeSymmetric: true });
-  const values = evd.realEigenvalues;
-  let top = 0;
-  for (let i = 1; i < k; i++) if (values[i] > values[top]) top = i;
-  return { value: values[top], vector: evd.eigenvectorMatrix.getColumn(top) };
-}
 
 /**
  * Top eigenpair of the symmetric operator `apply` (which must return a fresh vector: it becomes the next
@@ -80,13 +49,11 @@ export function lanczosTop(
   opts: LanczosOptions,
 ): LanczosResult {
   validate(start, opts);
-  const checkEvery = opts.checkEvery ?? 1;
   const breakdown = opts.breakdown ?? { relativeTo: 'operatorScale', tolerance: UNIT_ROUNDOFF };
   const basis: Float64Array[] = [start];
   const alpha: number[] = [];
   const beta: number[] = [];
   const cap = Math.min(opts.maxIterations, start.length);
-  let ritz = tridiagonalTopPair(alpha, beta);
   let operatorScale = 0;
   for (let k = 1; ; k++) {
     const w = apply(basis[k - 1]);
@@ -97,16 +64,13 @@ export function lanczosTop(
     const b = norm(w);
     operatorScale = Math.max(operatorScale, Math.abs(alpha[k - 1]), b);
     const last = k === cap;
-    const check = last || k % checkEvery === 0;
-    if (check) ritz = tridiagonalTopPair(alpha, beta);
+    // O(k) per bisection step (src/linalg/tridiagonal.ts): cheap enough to check the Ritz pair at every step.
+    const ritz = tridiagonalTopPair(alpha, beta);
     const invariant = isInvariant(b, breakdown, operatorScale, ritz.value);
-    if (invariant && !check) ritz = tridiagonalTopPair(alpha, beta);
-    if (last || invariant || check) {
-      // ritz is fresh here: β_k|s_k| is the residual of the current Ritz pair.
-      const ritzResidual = b * Math.abs(ritz.vector[k - 1]);
-      if (last || invariant || ritzResidual <= opts.tolerance * Math.abs(ritz.value)) {
-        return { value: ritz.value, vector: combine(basis, ritz.vector), iterations: k, ritzResidual };
-      }
+    // β_k|s_k| is the residual of the current Ritz pair.
+    const ritzResidual = b * Math.abs(ritz.vector[k - 1]);
+    if (last || invariant || ritzResidual <= opts.tolerance * Math.abs(ritz.value)) {
+      return { value: ritz.value, vector: combine(basis, ritz.vector), iterations: k, ritzResidual };
     }
     beta.push(b);
     basis.push(scale(w, 1 / b));
@@ -122,10 +86,6 @@ function isInvariant(b: number, rule: LanczosBreakdown, operatorScale: number, r
 function validate(start: Float64Array, opts: LanczosOptions): void {
   if (start.length === 0) throw new RangeError('lanczosTop: the start vector is empty');
   if (!(opts.tolerance >= 0)) throw new RangeError(`lanczosTop: tolerance must be ≥ 0, got ${opts.tolerance}`);
-  for (const [name, value] of [
-    ['maxIterations', opts.maxIterations],
-    ['checkEvery', opts.checkEvery ?? 1],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`lanczosTop: ${name} must be an integer ≥ 1`);
-  }
+  if (!Number.isInteger(opts.maxIterations) || opts.maxIterations < 1)
+    throw new RangeError('lanczosTop: maxIterations must be an integer ≥ 1');
 }

@@ -179,7 +179,6 @@ function lanczos(
   const { value, vector, iterations } = lanczosTop(applyK, start, {
     tolerance,
     maxIterations,
-    checkEvery: 1,
     breakdown: { relativeTo: 'ritzValue', tolerance: 1e-12 },
   });
   return { value, vector, iterations };
