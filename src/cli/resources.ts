@@ -9,6 +9,7 @@ import { requestedEngine, type EngineName } from '../engine';
 import type { ExperimentConfig } from '../experiment/config';
 import { readDatasetFile } from '../data/io';
 import type { DatasetConfig } from '../experiment/config';
+import { replaySnapshots } from '../pipeline/refine';
 import { InputError } from './errors';
 
 /**
@@ -118,7 +119,7 @@ function runEstimate(config: ExperimentConfig, shape: DatasetShape, m: number, e
     RATES.bytesPerMD * m * d +
     RATES.bytesPerMN * m * N +
     (withKernel ? RATES.bytesPerKernelEntry * m * m : 0) +
-    4 * config.checkpoints * N * (d + C);
+    4 * (config.checkpoints + replaySnapshots(config.iterations, N * (d + C)).length) * N * (d + C);
   // A GD step is ≈ 6·m·N·(d + C) flops; an SGD step runs the forward pass on all m (R(t) is recorded at every step)
   // and the backward pass on its batch only.
   const batch = config.batchSize === null ? m : Math.min(config.batchSize, m);

@@ -23,6 +23,7 @@ import {
   denseAccuracyCondition,
   hullCondition,
   Replayer,
+  replaySnapshots,
   subnetworkCondition,
   type Condition,
 } from '../pipeline/refine';
@@ -73,6 +74,7 @@ function pretrainSpec(input: RunInput): PretrainSpec {
     step: config.etaRelative !== undefined ? { fractionOfLimit: config.etaRelative } : { eta: config.eta },
     iterations: config.iterations,
     checkpoints: logSpacedCheckpoints(config.iterations, config.checkpoints),
+    snapshots: replaySnapshots(config.iterations, config.width * (data.d + data.outputs)),
     batchSize: config.batchSize,
     lambda0: data.m <= config.maxKernelM ? 'certified' : 'skip',
     onDivergence: 'throw',

@@ -28,6 +28,8 @@ export interface PretrainSpec {
   iterations: number;
   /** Iterations t ∈ [0, T] at which the weights are kept (sorted, unique). */
   checkpoints: number[];
+  /** Further iterations whose weights are kept only as starting points for replays (src/pipeline/refine.ts). */
+  snapshots?: number[];
   /** Minibatch SGD with this batch size; null or absent: full-batch GD. */
   batchSize?: number | null;
   /**
@@ -69,6 +71,8 @@ export interface PretrainedRun {
   /** R(t) for t = 0..T; null when GD diverged (the checkpoints before divergence are kept). */
   readonly residuals: Float64Array | null;
   readonly checkpoints: Checkpoint[];
+  /** The weights at spec.snapshots (those reached before any divergence). */
+  readonly snapshots: Checkpoint[];
   readonly divergence: DivergenceInfo | null;
   dispose(): void;
 }
@@ -123,16 +127,18 @@ export async function pretrain(spec: PretrainSpec): Promise<PretrainedRun> {
     const stability = stabilityInfo(initial, tensors);
     const eta = resolveStep(spec.step, stability);
     const checkpoints: Checkpoint[] = [];
+    const snapshots: Checkpoint[] = [];
+    const measured = new Set(spec.checkpoints);
     let residuals: Float64Array | null = null;
     let divergence: DivergenceInfo | null = null;
     try {
       const trained = await trainOn(spec, initial, tensors, {
         eta,
         iterations: spec.iterations,
-        checkpoints: spec.checkpoints,
+        checkpoints: [...new Set([...spec.checkpoints, ...(spec.snapshots ?? [])])].sort((a, b) => a - b),
         stability,
         ...batchOf(spec),
-        onCheckpoint: (cp) => checkpoints.push(cp),
+        onCheckpoint: (cp) => (measured.has(cp.t) ? checkpoints : snapshots).push(cp),
         ...(spec.onTrainProgress ? { onProgress: spec.onTrainProgress } : {}),
       });
       residuals = trained.residuals;
@@ -153,6 +159,7 @@ export async function pretrain(spec: PretrainSpec): Promise<PretrainedRun> {
       initialResidual: residuals?.[0] ?? checkpoints[0]?.residual ?? NaN,
       residuals,
       checkpoints,
+      snapshots,
       divergence,
       dispose: () => tensors.dispose(),
     };

@@ -10,8 +10,27 @@ import type { NeuronFeatures, TwoLayerWeights } from '../model/types';
 import { classificationAccuracy, subnetworkLoss, subnetworkOutput } from '../pruning/subnetwork';
 import type { Pruner } from '../pruning/types';
 import { checkPruneResult } from '../pruning/validate';
+import { MAX_UNROLL } from '../engine';
 import { featuresAt, hullProductsOn, type FeatureSource } from './features';
 import { batchOf, trainOn, type PretrainedRun } from './pretrain';
+
+/** Host memory one run's replay snapshots may take, at 4 bytes a weight (float64 runs, all small, keep doubles too). */
+const SNAPSHOT_BUDGET_BYTES = 64 * 2 ** 20;
+const MAX_SNAPSHOTS = 64;
+
+/**
+ * Iterations at which pre-training keeps its weights for replays, besides the measured checkpoints: every
+ * `stride` steps, a multiple of the engine's unroll so that GD still runs in whole chunks. Bisection then replays
+ * at most one stride to reach any t, instead of from the log-spaced checkpoint below it (up to T/4 away).
+ */
+export function replaySnapshots(iterations: number, weightsPerNetwork: number): number[] {
+  const count = Math.min(MAX_SNAPSHOTS, Math.floor(SNAPSHOT_BUDGET_BYTES / (4 * weightsPerNetwork)));
+  if (count < 1) return [];
+  const stride = Math.ceil(iterations / (count + 1) / MAX_UNROLL) * MAX_UNROLL;
+  const out: number[] = [];
+  for (let t = stride; t < iterations; t += stride) out.push(t);
+  return out;
+}
 
 /** The weights of a run at any iteration, replayed from the nearest kept state at or before it. */
 export class Replayer {
@@ -21,7 +40,7 @@ export class Replayer {
   seconds = 0;
 
   constructor(private readonly run: PretrainedRun) {
-    for (const cp of run.checkpoints) this.states.set(cp.t, cp.weights);
+    for (const cp of [...run.checkpoints, ...run.snapshots]) this.states.set(cp.t, cp.weights);
   }
 
   async weightsAt(t: number): Promise<TwoLayerWeights> {
