@@ -53,6 +53,10 @@ interface GroupedData {
   lnMs: number[];
   /** Index into ms of each observation. */
   group: Int32Array;
+  /** Scratch for logLikelihood, one entry per distinct m (a fit evaluates it hundreds of times). */
+  mus: Float64Array;
+  tailAt: Float64Array;
+  tail: Float64Array;
 }
 
 function groupData(data: readonly PreparedObservation[]): GroupedData {
@@ -70,7 +74,8 @@ function groupData(data: readonly PreparedObservation[]): GroupedData {
     }
     group[i] = g;
   });
-  return { data, ms, lnMs, group };
+  const scratch = () => new Float64Array(ms.length);
+  return { data, ms, lnMs, group, mus: scratch(), tailAt: scratch(), tail: scratch() };
 }
 
 /** Least squares of the pseudo-values on one or two basis columns (closed form); null when collinear. */
@@ -151,10 +156,9 @@ function sigmaFloor(data: readonly PreparedObservation[]): number {
 
 /** Log-likelihood of the observations under mean vector and σ (a censored tail is computed once per (m, T)). */
 function logLikelihood(spec: ModelSpec, vector: readonly number[], sigma: number, g: GroupedData): number {
-  const mus = g.lnMs.map((lnM) => spec.mean(vector, lnM));
-  const tailAt = new Float64Array(mus.length).fill(NaN);
-  const tail = new Float64Array(mus.length);
-  const { data, group } = g;
+  const { data, group, lnMs, mus, tailAt, tail } = g;
+  for (let k = 0; k < lnMs.length; k++) mus[k] = spec.mean(vector, lnMs[k]);
+  tailAt.fill(NaN);
   let total = 0;
   for (let i = 0; i < data.length; i++) {
     const d = data[i];
