@@ -57,10 +57,12 @@ export const RATES = {
   /** … plus seconds per m·N·d (features of the training inputs on the engine, of the held-out inputs on tfjs). */
   secondsPerFeatureUnit: 1.5e-10,
   /**
-   * GD steps replayed per critical time that may need refining (to 1 % of t, about 6 probes each): the MNIST
-   * references replayed ≈ 70 per time actually refined, and times never reached need none (≈ 40 on average).
+   * GD steps replayed per critical time that may need refining (to 1 % of t, about 6 probes each), now that probes
+   * replay from snapshots at most one stride apart (src/pipeline/refine.ts): 10–18 per time actually refined, and
+   * times never reached need none (≈ 9 on average in the synthetic reference, ≈ 6 in 5 m × 2 seeds of MNIST; the
+   * MNIST references, from before the snapshots, replayed ≈ 40).
    */
-  replayedStepsPerTime: 40,
+  replayedStepsPerTime: 10,
   /** float64 steps (onnx only) run at about half the float32 rate. */
   float64Slowdown: 2,
   /** λ0 of H∞ (certified shift-invert Lanczos): seconds per m³ (2.9 s at m = 2,000 under load). */
