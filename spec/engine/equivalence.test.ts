@@ -252,3 +252,31 @@ describe('checkpoint features (activations, Gram, projections)', () => {
     );
   });
 });
+
+describe('stability limit (λ_max of the linearised GD operator K = J Jᵀ)', () => {
+  it('onnx (float32 and float64) and tfjs find the same λ_max within 1e-4 and the same limit; each certifies its own residual', async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArbitrary(false), async (c) => {
+        const { dataset, data, weights } = problem(c.parameterisation, c, c.seed);
+        data.dispose();
+        const reference = await tfjs.stability(weights, dataset);
+        for (const engine of [onnx, onnx64]) {
+          const got = await engine.stability(weights, dataset);
+          expect(got.converged).toBe(true);
+          expect(got.relativeResidual).toBeLessThanOrEqual(got.tolerance);
+          expect(Math.abs(got.lambdaMaxH0 - reference.lambdaMaxH0)).toBeLessThanOrEqual(1e-4 * reference.lambdaMaxH0);
+          expect(Math.abs(got.limit - reference.limit)).toBeLessThanOrEqual(1e-4 * reference.limit);
+          expect(got.limitFormula).toBe(reference.limitFormula);
+        }
+      }),
+      { seed: 15, numRuns: 6 },
+    );
+  });
+
+  it('rejects bad options before any product, as stabilityInfo does', async () => {
+    const { dataset, data, weights } = problem('ntk', { m: 4, d: 2, width: 8, outputs: 1 }, 1);
+    data.dispose();
+    await expect(onnx.stability(weights, dataset, { tolerance: 0 })).rejects.toThrow(/tolerance/);
+    await expect(onnx.stability(weights, dataset, { maxIterations: 1.5 })).rejects.toThrow(/maxIterations/);
+  });
+});

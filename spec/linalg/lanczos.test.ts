@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { lanczosTop, type LanczosOptions } from '../../src/linalg/lanczos';
+import { lanczosIteration, lanczosTop, runWithAsync, type LanczosOptions } from '../../src/linalg/lanczos';
 import { norm, normalise, residualNorm, scale } from '../../src/linalg/vector';
 import { Rng } from '../../src/rng';
 
@@ -101,6 +101,22 @@ describe('lanczosTop', () => {
       expect(result.value).toBe(3);
       expect(Array.from(result.vector)).toEqual([0, 0, 1, 0, 0]);
     }
+  });
+
+  it('driven by an asynchronous operator, the iteration gives the same bits as lanczosTop', async () => {
+    await fc.assert(
+      fc.asyncProperty(symmetricMatrix, fc.integer({ min: 1, max: 1000 }), async (A, seed) => {
+        const n = A.rows;
+        const opts = { tolerance: 1e-10, maxIterations: n };
+        const sync = lanczosTop(operator(A), randomUnit(n, seed), opts);
+        const apply = operator(A);
+        const driven = await runWithAsync(lanczosIteration(randomUnit(n, seed), opts), async (v) => apply(v));
+        expect(driven.iterations).toBe(sync.iterations);
+        expect(Object.is(driven.value, sync.value)).toBe(true);
+        expect(Buffer.from(driven.vector.buffer).equals(Buffer.from(sync.vector.buffer))).toBe(true);
+      }),
+      { seed: 21, numRuns: 30 },
+    );
   });
 
   it('rejects an empty start, a negative or NaN tolerance and non-integer caps', () => {

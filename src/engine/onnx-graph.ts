@@ -56,6 +56,10 @@ class GraphBuilder {
   }
 }
 
+function elementType(precision: Precision): number {
+  return precision === 'float64' ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT;
+}
+
 const intAttribute = (name: string, i: number): Attribute => ({ name, i, type: onnx.AttributeProto.AttributeType.INT });
 
 function valueInfo(name: string, elemType: number, dims: number[]): onnx.IValueInfoProto {
@@ -116,7 +120,7 @@ function addStep(
 
 /** The serialised ONNX model for `spec` (opset 17). */
 export function buildStepGraph(spec: StepGraphSpec): Uint8Array {
-  const elemType = spec.precision === 'float64' ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT;
+  const elemType = elementType(spec.precision);
   const g = new GraphBuilder();
   let w: string = NAMES.w;
   let v: string = NAMES.v;
@@ -207,7 +211,7 @@ export const GRAM_NAMES = {
  *   G = (AᵀA) ⊙ (Ṽ Ṽᵀ)   (N×N, G_rs = ⟨Φ_r, Φ_s⟩)   and   P = rowsum((Aᵀ Y) ⊙ Ṽ)   (N, P_r = ⟨Φ_r, y⟩).
  */
 export function buildGramGraph(spec: GramGraphSpec): Uint8Array {
-  const elemType = spec.precision === 'float64' ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT;
+  const elemType = elementType(spec.precision);
   const g = new GraphBuilder();
   const n = GRAM_NAMES;
   const a = g.node('Relu', [g.node('Gemm', [n.x, n.w], [intAttribute('transB', 1)])], [], n.activations);
@@ -233,6 +237,69 @@ export function buildGramGraph(spec: GramGraphSpec): Uint8Array {
     initializer: [AXIS_1],
   };
   return encodeModel(graph);
+}
+
+export interface OperatorGraphSpec extends GramGraphSpec {
+  parameterisation: Parameterisation;
+}
+
+export const OPERATOR_NAMES = {
+  x: 'X',
+  w: 'W',
+  v: 'V',
+  outputScale: 'c',
+  activations: 'A',
+  q: 'Q',
+  product: 'KQ',
+} as const;
+
+/** A = ReLU(X Wᵀ) (m×N): what the linearised operator's products reuse at every call. */
+export function buildActivationGraph(spec: GramGraphSpec): Uint8Array {
+  const elemType = elementType(spec.precision);
+  const g = new GraphBuilder();
+  const n = OPERATOR_NAMES;
+  g.node('Relu', [g.node('Gemm', [n.x, n.w], [intAttribute('transB', 1)])], [], n.activations);
+  return encodeModel({
+    name: 'activations',
+    node: g.nodes,
+    input: [valueInfo(n.x, elemType, [spec.m, spec.d]), valueInfo(n.w, elemType, [spec.N, spec.d])],
+    output: [valueInfo(n.activations, elemType, [spec.m, spec.N])],
+  });
+}
+
+/**
+ * K·Q = J(JᵀQ) for the linearised GD operator of src/model/stability.ts at fixed weights, with A = ReLU(X Wᵀ)
+ * given and D = 1[A > 0] = sign(A), S = c Q:
+ *   dW = ((S Vᵀ) ⊙ D)ᵀ X,  dV = Aᵀ S ('meanfield' only),  K·Q = c (((X dWᵀ) ⊙ D) V + A dV).
+ * These are backprop.ts's vjp and jvp, two m·d·N products per call.
+ */
+export function buildOperatorGraph(spec: OperatorGraphSpec): Uint8Array {
+  const elemType = elementType(spec.precision);
+  const g = new GraphBuilder();
+  const n = OPERATOR_NAMES;
+  const mask = g.node('Sign', [n.activations]);
+  const scaled = g.node('Mul', [n.q, n.outputScale]);
+  const hidden = g.node('Mul', [g.node('Gemm', [scaled, n.v], [intAttribute('transB', 1)]), mask]);
+  const dW = g.node('Gemm', [hidden, n.x], [intAttribute('transA', 1)]);
+  const moved = g.node('Mul', [g.node('Gemm', [n.x, dW], [intAttribute('transB', 1)]), mask]);
+  let du = g.node('MatMul', [moved, n.v]);
+  if (spec.parameterisation === 'meanfield') {
+    const dV = g.node('Gemm', [n.activations, scaled], [intAttribute('transA', 1)]);
+    du = g.node('Add', [du, g.node('MatMul', [n.activations, dV])]);
+  }
+  g.node('Mul', [du, n.outputScale], [], n.product);
+  return encodeModel({
+    name: `operator_${spec.parameterisation}`,
+    node: g.nodes,
+    input: [
+      valueInfo(n.x, elemType, [spec.m, spec.d]),
+      valueInfo(n.activations, elemType, [spec.m, spec.N]),
+      valueInfo(n.v, elemType, [spec.N, spec.C]),
+      valueInfo(n.outputScale, elemType, []),
+      valueInfo(n.q, elemType, [spec.m, spec.C]),
+    ],
+    output: [valueInfo(n.product, elemType, [spec.m, spec.C])],
+  });
 }
 
 export interface HullGraphSpec {

@@ -12,10 +12,14 @@
  */
 import { availableParallelism } from 'node:os';
 import type * as Ort from 'onnxruntime-node';
-import { initBackend } from '../backend';
-import { toTensors } from '../data/tensors';
+import { runWithAsync } from '../linalg/lanczos';
 import { outputScale } from '../model/resident';
-import { stabilityInfo, type StabilityInfo } from '../model/stability';
+import {
+  requireFiniteProduct,
+  stabilityIteration,
+  type StabilityInfo,
+  type StabilityOptions,
+} from '../model/stability';
 import {
   DEFAULT_DIVERGENCE_FACTOR,
   DivergenceError,
@@ -34,11 +38,15 @@ import {
   GRAM_NAMES,
   HULL_NAMES,
   NAMES,
+  OPERATOR_NAMES,
+  buildActivationGraph,
   buildGramGraph,
   buildHullGraph,
+  buildOperatorGraph,
   buildStepGraph,
   type GramGraphSpec,
   type HullGraphSpec,
+  type OperatorGraphSpec,
   type Precision,
   type StepGraphSpec,
 } from './onnx-graph';
@@ -134,7 +142,7 @@ class OnnxEngine implements Engine {
     const op = 'train (onnx)';
     requireEngineData(data, initial, op);
     const plan = planTraining(initial, data.m, opts, op);
-    const stability = { ...(opts.stability ?? (await hostStability(initial, data))), eta: opts.eta };
+    const stability = { ...(opts.stability ?? (await this.stability(initial, data))), eta: opts.eta };
     const run = new OrtRun(this, initial, data, opts, stability);
     const residuals = new Float64Array(plan.iterations + 1);
     const checkpoints: Checkpoint[] = [];
@@ -273,6 +281,44 @@ class OnnxEngine implements Engine {
     for (const s of sessions) await (await s).release();
   }
 
+  async stability(weights: TwoLayerWeights, data: EngineData, opts?: StabilityOptions): Promise<StabilityInfo> {
+    const op = 'stability (onnx)';
+    requireConsistentWeights(weights, op);
+    requireEngineData(data, weights, op);
+    const iteration = stabilityIteration(weights, data.m, opts, op);
+    const spec: OperatorGraphSpec = {
+      precision: this.precision,
+      parameterisation: weights.parameterisation,
+      m: data.m,
+      d: data.d,
+      N: weights.width,
+      C: weights.outputs,
+    };
+    const n = OPERATOR_NAMES;
+    const x = this.tensor(this.hostPrecision(data.x), [data.m, data.d]);
+    const w = this.tensor(this.hostPrecision(weights.w), [spec.N, spec.d]);
+    const activations = await this.cachedSession(spec, `activations ${JSON.stringify(spec)}`, () =>
+      buildActivationGraph(spec),
+    );
+    const fixed = {
+      [n.x]: x,
+      [n.activations]: (await activations.run({ [n.x]: x, [n.w]: w }))[n.activations],
+      [n.v]: this.tensor(this.hostPrecision(weights.v), [spec.N, spec.C]),
+      [n.outputScale]: this.scalar(outputScale(weights)),
+    };
+    const session = await this.cachedSession(spec, `operator ${JSON.stringify(spec)}`, () => buildOperatorGraph(spec));
+    return runWithAsync(iteration, async (q) => {
+      const values = this.precision === 'float64' ? q : Float32Array.from(q);
+      const out = await session.run({ ...fixed, [n.q]: this.tensor(values, [data.m, spec.C]) });
+      return requireFiniteProduct(Float64Array.from(out[n.product].data as HostArray));
+    });
+  }
+
+  /** A float32 host array in this engine's precision. */
+  hostPrecision(values: Float32Array): HostArray {
+    return this.precision === 'float64' ? Float64Array.from(values) : values;
+  }
+
   async featureGram(weights: TwoLayerWeights, data: EngineData): Promise<FeatureGram> {
     const op = 'featureGram (onnx)';
     requireConsistentWeights(weights, op);
@@ -285,13 +331,12 @@ class OnnxEngine implements Engine {
       C: weights.outputs,
     };
     const session = await this.cachedSession(spec, `gram ${JSON.stringify(spec)}`, () => buildGramGraph(spec));
-    const host = (a: Float32Array) => (this.precision === 'float64' ? Float64Array.from(a) : a);
     const scale = neuronScale(weights);
     const outWeights = Float64Array.from(weights.v, (value) => value * scale);
     const out = await session.run({
-      [GRAM_NAMES.x]: this.tensor(host(data.x), [data.m, data.d]),
-      [GRAM_NAMES.y]: this.tensor(host(data.y), [data.m, data.outputs]),
-      [GRAM_NAMES.w]: this.tensor(host(weights.w), [weights.width, weights.inputDim]),
+      [GRAM_NAMES.x]: this.tensor(this.hostPrecision(data.x), [data.m, data.d]),
+      [GRAM_NAMES.y]: this.tensor(this.hostPrecision(data.y), [data.m, data.outputs]),
+      [GRAM_NAMES.w]: this.tensor(this.hostPrecision(weights.w), [weights.width, weights.inputDim]),
       [GRAM_NAMES.outWeights]: this.tensor(this.precision === 'float64' ? outWeights : Float32Array.from(outWeights), [
         weights.width,
         weights.outputs,
@@ -334,17 +379,6 @@ function chunkSize(t: number, sortedStops: number[], iterations: number): number
   return k;
 }
 
-/** The stability limit for the DivergenceError message, from the reference (tfjs) eigen-solve. */
-async function hostStability(initial: TwoLayerWeights, data: EngineData): Promise<StabilityInfo> {
-  await initBackend();
-  const tensors = toTensors({ ...data, name: 'engine', classes: null });
-  try {
-    return stabilityInfo(initial, tensors);
-  } finally {
-    tensors.dispose();
-  }
-}
-
 /** One training call's feeds and evolving weights. */
 class OrtRun {
   readonly shape: Omit<TwoLayerWeights, 'w' | 'v'>;
@@ -362,8 +396,6 @@ class OrtRun {
   ) {
     const { parameterisation, width, inputDim, outputs } = initial;
     this.shape = { parameterisation, width, inputDim, outputs };
-    const double = engine.elementPrecision === 'float64';
-    const host = (a: Float32Array) => (double ? Float64Array.from(a) : a);
     const start = engine.startState(initial);
     this.w = engine.tensor(start.w, [width, inputDim]);
     this.v = engine.tensor(start.v, [width, outputs]);
@@ -372,8 +404,8 @@ class OrtRun {
     const step = parameterisation === 'meanfield' ? (opts.eta * width) / data.m : opts.eta;
     const batchScale = opts.batch ? data.m / opts.batch.size : 1;
     this.fixedFeeds = {
-      [NAMES.x]: engine.tensor(host(data.x), [data.m, inputDim]),
-      [NAMES.y]: engine.tensor(host(data.y), [data.m, outputs]),
+      [NAMES.x]: engine.tensor(engine.hostPrecision(data.x), [data.m, inputDim]),
+      [NAMES.y]: engine.tensor(engine.hostPrecision(data.y), [data.m, outputs]),
       [NAMES.outputScale]: engine.scalar(c),
       [NAMES.stepScale]: engine.scalar(step * c * batchScale),
     };

@@ -2,6 +2,7 @@
 import { initBackend } from '../backend';
 import { tf, tidyRead } from '../backend/tf';
 import { toTensors } from '../data/tensors';
+import { stabilityInfo, type StabilityInfo, type StabilityOptions } from '../model/stability';
 import { trainNetwork, type TrainOptions, type TrainResult } from '../model/train';
 import { disposeNeuronFeatures, featureGramOf, neuronFeatures } from '../model/features';
 import type { TwoLayerWeights } from '../model/types';
@@ -40,6 +41,15 @@ export async function createTfjsEngine(opts: EngineOptions = {}): Promise<Engine
       const tensors = toTensors({ ...data, name: 'engine', classes: null });
       try {
         return trainNetwork(initial, tensors, options);
+      } finally {
+        tensors.dispose();
+      }
+    },
+    async stability(weights: TwoLayerWeights, data: EngineData, opts?: StabilityOptions): Promise<StabilityInfo> {
+      requireEngineData(data, weights, 'stability (tfjs)');
+      const tensors = toTensors({ ...data, name: 'engine', classes: null });
+      try {
+        return stabilityInfo(weights, tensors, opts);
       } finally {
         tensors.dispose();
       }

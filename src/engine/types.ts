@@ -2,6 +2,7 @@
  * The narrow interface every numerical engine implements (issue 12): the hot training loop of
  * src/model/train.ts, on host data, async because onnxruntime's session.run is.
  */
+import type { StabilityInfo, StabilityOptions } from '../model/stability';
 import type { TrainOptions, TrainResult } from '../model/train';
 import type { FactoredProducts, TwoLayerWeights } from '../model/types';
 import type { Precision } from './onnx-graph';
@@ -73,6 +74,11 @@ export interface Engine {
    * (src/model/train.ts): R(t) for t = 0..T, checkpoints, DivergenceError.
    */
   train(initial: TwoLayerWeights, data: EngineData, opts: TrainOptions): Promise<TrainResult>;
+  /**
+   * λ_max of the linearised GD operator at `initial` and the step-size limit it implies: stabilityInfo
+   * (src/model/stability.ts) with this engine computing the operator products.
+   */
+  stability(initial: TwoLayerWeights, data: EngineData, opts?: StabilityOptions): Promise<StabilityInfo>;
   /** The neuron features, their Gram matrix and their projections on y, from one pass over the data. */
   featureGram(weights: TwoLayerWeights, data: EngineData): Promise<FeatureGram>;
   /**

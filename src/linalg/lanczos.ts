@@ -40,6 +40,30 @@ export interface LanczosResult {
 const UNIT_ROUNDOFF = 2 ** -53;
 
 /**
+ * The iteration of an operator-driven solver as a coroutine: it yields each vector v it needs A·v of and
+ * is resumed with that product, so one algorithm serves a synchronous operator (host loops, tfjs) and an
+ * asynchronous one (an engine's session.run). The product must be a fresh vector: it becomes workspace.
+ */
+export type OperatorIteration<R> = Generator<Float64Array, R, Float64Array>;
+
+/** Runs `iteration` to its result with a synchronous operator. */
+export function runWith<R>(iteration: OperatorIteration<R>, apply: (v: Float64Array) => Float64Array): R {
+  let step = iteration.next();
+  while (!step.done) step = iteration.next(apply(step.value));
+  return step.value;
+}
+
+/** Runs `iteration` to its result with an asynchronous operator (one product in flight at a time). */
+export async function runWithAsync<R>(
+  iteration: OperatorIteration<R>,
+  apply: (v: Float64Array) => Promise<Float64Array>,
+): Promise<R> {
+  let step = iteration.next();
+  while (!step.done) step = iteration.next(await apply(step.value));
+  return step.value;
+}
+
+/**
  * Top eigenpair of the symmetric operator `apply` (which must return a fresh vector: it becomes the next
  * basis vector's workspace) from the unit vector `start`. Deterministic: same start and A·v give the same bits.
  */
@@ -48,6 +72,11 @@ export function lanczosTop(
   start: Float64Array,
   opts: LanczosOptions,
 ): LanczosResult {
+  return runWith(lanczosIteration(start, opts), apply);
+}
+
+/** lanczosTop as an operator iteration (see OperatorIteration). */
+export function* lanczosIteration(start: Float64Array, opts: LanczosOptions): OperatorIteration<LanczosResult> {
   validate(start, opts);
   const breakdown = opts.breakdown ?? { relativeTo: 'operatorScale', tolerance: UNIT_ROUNDOFF };
   const basis: Float64Array[] = [start];
@@ -56,7 +85,7 @@ export function lanczosTop(
   const cap = Math.min(opts.maxIterations, start.length);
   let operatorScale = 0;
   for (let k = 1; ; k++) {
-    const w = apply(basis[k - 1]);
+    const w = yield basis[k - 1];
     alpha.push(dot(basis[k - 1], w));
     for (let pass = 0; pass < 2; pass++) {
       for (const q of basis) axpy(-dot(q, w), q, w);

@@ -24,7 +24,7 @@
  */
 import { tf } from '../backend/tf';
 import type { DataTensors } from '../data/tensors';
-import { lanczosTop } from '../linalg/lanczos';
+import { lanczosIteration, runWith, type OperatorIteration } from '../linalg/lanczos';
 import { dot, norm, residualNorm, scale } from '../linalg/vector';
 import { Rng } from '../rng';
 import { forward, jvp, vjp, type ForwardPass } from './backprop';
@@ -83,34 +83,63 @@ export function stabilityInfo(
   const op = 'stabilityInfo';
   requireConsistentWeights(weights, op);
   requireDataShapes(data, weights, op);
-  const tolerance = opts.tolerance ?? 1e-4;
-  const maxIterations = opts.maxIterations ?? 300;
-  requirePositiveFinite(tolerance, 'tolerance', op);
-  requirePositiveInteger(maxIterations, 'maxIterations', op);
-
-  const m = data.x.shape[0];
+  const iteration = stabilityIteration(weights, data.x.shape[0], opts, op);
   const resident = uploadWeights(weights);
   const pass = tf.tidy(() => forward(resident, data.x));
   try {
-    const applyK = (q: HostVector) => applyOperator(resident, pass, data, q);
-    const start = startVector(m * weights.outputs, opts.seed ?? DEFAULT_SEED);
-    const estimate =
-      (opts.method ?? 'lanczos') === 'lanczos'
-        ? lanczos(applyK, start, tolerance, maxIterations)
-        : powerTop(applyK, start, tolerance, maxIterations);
-    const relativeResidual = measuredResidual(applyK, estimate);
-    return {
-      lambdaMaxH0: estimate.value,
-      ...stepLimit(weights, m, estimate.value),
-      converged: relativeResidual <= tolerance,
-      relativeResidual,
-      tolerance,
-      iterations: estimate.iterations,
-    };
+    return runWith(iteration, (q) => applyOperator(resident, pass, data, q));
   } finally {
     tf.dispose([pass.activations, pass.mask, pass.output]);
     disposeResident(resident);
   }
+}
+
+/**
+ * The eigen-solve behind stabilityInfo as an operator iteration (src/linalg/lanczos.ts): it yields q ∈ R^{mC}
+ * and is resumed with K·q, so an engine can supply the products (Engine.stability). Options are checked here,
+ * before any product.
+ */
+export function stabilityIteration(
+  weights: TwoLayerWeights,
+  m: number,
+  opts: StabilityOptions = {},
+  op = 'stabilityIteration',
+): OperatorIteration<StabilityInfo> {
+  const tolerance = opts.tolerance ?? 1e-4;
+  const maxIterations = opts.maxIterations ?? 300;
+  requirePositiveFinite(tolerance, 'tolerance', op);
+  requirePositiveInteger(maxIterations, 'maxIterations', op);
+  return solve(weights, m, tolerance, maxIterations, opts);
+}
+
+function* solve(
+  weights: TwoLayerWeights,
+  m: number,
+  tolerance: number,
+  maxIterations: number,
+  opts: StabilityOptions,
+): OperatorIteration<StabilityInfo> {
+  const start = startVector(m * weights.outputs, opts.seed ?? DEFAULT_SEED);
+  const estimate =
+    (opts.method ?? 'lanczos') === 'lanczos'
+      ? yield* lanczos(start, tolerance, maxIterations)
+      : yield* powerTop(start, tolerance, maxIterations);
+  const relativeResidual = yield* measuredResidual(estimate);
+  return {
+    lambdaMaxH0: estimate.value,
+    ...stepLimit(weights, m, estimate.value),
+    converged: relativeResidual <= tolerance,
+    relativeResidual,
+    tolerance,
+    iterations: estimate.iterations,
+  };
+}
+
+/** Throws when an operator product holds a non-finite value (the data or weights do). */
+export function requireFiniteProduct(values: Float64Array): Float64Array {
+  if (!values.every(Number.isFinite))
+    throw new RangeError('stabilityInfo: K·q is not finite: the data hold non-finite values');
+  return values;
 }
 
 function stepLimit(weights: TwoLayerWeights, m: number, lambda: number): { limit: number; limitFormula: string } {
@@ -137,9 +166,7 @@ function applyOperator(
   });
   const values = Float64Array.from(product.dataSync());
   product.dispose();
-  if (!values.every(Number.isFinite))
-    throw new RangeError('stabilityInfo: K·q is not finite: the data hold non-finite values');
-  return values;
+  return requireFiniteProduct(values);
 }
 
 function startVector(size: number, seed: number): HostVector {
@@ -147,16 +174,11 @@ function startVector(size: number, seed: number): HostVector {
   return scale(v, 1 / norm(v));
 }
 
-function powerTop(
-  applyK: (q: HostVector) => HostVector,
-  start: HostVector,
-  tolerance: number,
-  maxIterations: number,
-): EigenEstimate {
+function* powerTop(start: HostVector, tolerance: number, maxIterations: number): OperatorIteration<EigenEstimate> {
   let q = start;
   let value = 0;
   for (let k = 1; k <= maxIterations; k++) {
-    const kq = applyK(q);
+    const kq = yield q;
     value = dot(q, kq);
     const kqNorm = norm(kq);
     if (kqNorm === 0) return { value: 0, vector: q, iterations: k };
@@ -170,13 +192,8 @@ function powerTop(
  * Lanczos with full reorthogonalisation (src/linalg/lanczos.ts; twice, to stay orthogonal in the presence of
  * float32 K·q), the Ritz residual checked at every step.
  */
-function lanczos(
-  applyK: (q: HostVector) => HostVector,
-  start: HostVector,
-  tolerance: number,
-  maxIterations: number,
-): EigenEstimate {
-  const { value, vector, iterations } = lanczosTop(applyK, start, {
+function* lanczos(start: HostVector, tolerance: number, maxIterations: number): OperatorIteration<EigenEstimate> {
+  const { value, vector, iterations } = yield* lanczosIteration(start, {
     tolerance,
     maxIterations,
     breakdown: { relativeTo: 'ritzValue', tolerance: 1e-12 },
@@ -184,8 +201,8 @@ function lanczos(
   return { value, vector, iterations };
 }
 
-function measuredResidual(applyK: (q: HostVector) => HostVector, estimate: EigenEstimate): number {
-  if (estimate.value <= 0) return norm(applyK(estimate.vector)) === 0 ? 0 : Infinity;
+function* measuredResidual(estimate: EigenEstimate): OperatorIteration<number> {
+  if (estimate.value <= 0) return norm(yield estimate.vector) === 0 ? 0 : Infinity;
   const q = scale(estimate.vector, 1 / norm(estimate.vector));
-  return residualNorm(applyK(q), q, estimate.value) / estimate.value;
+  return residualNorm(yield q, q, estimate.value) / estimate.value;
 }

@@ -124,7 +124,7 @@ export async function pretrain(spec: PretrainSpec): Promise<PretrainedRun> {
   });
   const tensors = toTensors(data);
   try {
-    const stability = stabilityInfo(initial, tensors);
+    const stability = spec.engine ? await spec.engine.stability(initial, data) : stabilityInfo(initial, tensors);
     const eta = resolveStep(spec.step, stability);
     const checkpoints: Checkpoint[] = [];
     const snapshots: Checkpoint[] = [];
