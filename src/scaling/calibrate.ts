@@ -6,6 +6,7 @@
  * (power ≥ MIN_POWER) and labels every other law that way rarely enough (false rate ≤ MAX_FALSE_RATE).
  */
 import { Rng } from '../rng';
+import { computeRows, type ParallelOptions } from './calibration-pool';
 import { assess } from './decide';
 import { modelSpec, predict } from './models';
 import type { Calibration, Design, LawClass, ScalingVerdict, SimulatedLaw, TimeObservation } from './types';
@@ -90,23 +91,31 @@ export function simulate(law: SimulatedLaw, design: Design, rng: Rng): TimeObser
   return out;
 }
 
-/** rates[i][j]: share of simulations of laws[i] that the procedure labels VERDICT_LABELS[j]. */
+/** One row of the confusion matrix: the share of simulations of `law` labelled each of VERDICT_LABELS. */
+export function confusionRow(law: SimulatedLaw, design: Design, simulations: number, seed: number): number[] {
+  const designKey = design.grid.map((g) => `${g.m}x${g.seeds}`).join(',');
+  const rng = new Rng(seed).fork(`calibration ${law.id} ${designKey}`);
+  const counts = VERDICT_LABELS.map(() => 0);
+  for (let s = 0; s < simulations; s++) {
+    const verdict = assess(simulate(law, design, rng)).decision.verdict;
+    counts[VERDICT_LABELS.indexOf(verdict)]++;
+  }
+  return counts.map((c) => c / simulations);
+}
+
+/**
+ * rates[i][j]: share of simulations of laws[i] that the procedure labels VERDICT_LABELS[j]. Rows are spread
+ * over worker threads (calibration-pool.ts); each has its own random stream, so the threads change no bit.
+ */
 export function confusion(
   laws: readonly SimulatedLaw[],
   design: Design,
   simulations: number,
   seed: number,
+  parallel: ParallelOptions = {},
 ): number[][] {
-  const designKey = design.grid.map((g) => `${g.m}x${g.seeds}`).join(',');
-  return laws.map((law) => {
-    const rng = new Rng(seed).fork(`calibration ${law.id} ${designKey}`);
-    const counts = VERDICT_LABELS.map(() => 0);
-    for (let s = 0; s < simulations; s++) {
-      const verdict = assess(simulate(law, design, rng)).decision.verdict;
-      counts[VERDICT_LABELS.indexOf(verdict)]++;
-    }
-    return counts.map((c) => c / simulations);
-  });
+  const batch = { laws: [...laws], design, simulations, seed };
+  return computeRows(batch, (i) => confusionRow(laws[i], design, simulations, seed), parallel);
 }
 
 interface TargetRates {
@@ -194,9 +203,10 @@ export function searchAdvice(
   fittedAlpha: number | null,
   simulations: number,
   seed: number,
+  parallel: ParallelOptions = {},
 ): { seedsPerM: number | null; maxM: number | null } {
   const passes = (candidate: Design): boolean => {
-    const rates = confusion(laws, candidate, simulations, seed);
+    const rates = confusion(laws, candidate, simulations, seed, parallel);
     return adequate(targetRates(laws, rates, target, fittedAlpha));
   };
   const current = Math.max(...design.grid.map((g) => g.seeds));
@@ -251,18 +261,21 @@ export interface CalibrationInput {
   seed: number;
   /** Search for a design that would suffice when this one does not (default true). */
   advise?: boolean;
+  /** Threads for the simulations, the calling one included (default: see analysisThreads). */
+  threads?: number;
 }
 
 export function calibrate(input: CalibrationInput): Calibration {
   const { design, anchors, target, fittedAlpha, simulations, seed } = input;
   const laws = anchoredLaws(anchors.m0, anchors.t0, anchors.m1, anchors.t1);
-  const rates = confusion(laws, design, simulations, seed);
+  const parallel = { threads: input.threads };
+  const rates = confusion(laws, design, simulations, seed, parallel);
   const r = targetRates(laws, rates, target, fittedAlpha);
   const ok = adequate(r);
   let advice: Calibration['advice'] = null;
   if (!ok && input.advise !== false) {
     const deciding = laws.filter((l) => l.id === r.ownLaw || l.id === r.worstLaw);
-    const found = searchAdvice(deciding, design, target, fittedAlpha, adviceSimulations(simulations), seed);
+    const found = searchAdvice(deciding, design, target, fittedAlpha, adviceSimulations(simulations), seed, parallel);
     advice = { ...found, text: adviceText(target, r, found, design) };
   }
   return {
