@@ -1,19 +1,23 @@
 /**
- * Confusion rows over worker threads. Workers need compiled JavaScript, so the pooled cases point the pool at
- * the worker script in dist/ (npm test builds it first); from TypeScript sources the rows are computed inline.
- * Rows are independent, so the threads must not change a bit of them; a failing worker must throw, not hang.
+ * Calibration simulations over worker threads. Workers need compiled JavaScript, so the pooled cases point the
+ * pool at the worker script in dist/ (npm test builds it first); from TypeScript sources everything is inline.
+ * Each simulation is the same whichever thread runs it, so the rates must be the same bits; a failing worker
+ * must throw, not hang.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../src/rng';
-import { analyseScaling, anchoredLaws, confusion, confusionRow, simulate } from '../../src/scaling';
+import { analyseScaling, anchoredLaws, confusion, simulate } from '../../src/scaling';
+import { tallyVerdicts } from '../../src/scaling/calibrate';
 import type { Design, SimulatedLaw } from '../../src/scaling';
 import {
   analysisThreads,
   closeCalibrationWorkers,
-  computeRows,
+  tallyInParallel,
   workerScript,
+  type SimulationBatch,
+  type Tally,
 } from '../../src/scaling/calibration-pool';
 
 const dist = join(__dirname, '..', '..', 'dist', 'src');
@@ -59,31 +63,38 @@ describe('analysisThreads', () => {
 });
 
 describe('computed inline', () => {
-  it('from TypeScript sources there is no worker script, and rows are the rows of each law alone', () => {
+  it('from TypeScript sources there is no worker script; rates are counts over the simulations of each law', () => {
     expect(workerScript()).toBeNull();
-    const rates = confusion(laws.slice(0, 2), design, SIMULATIONS, SEED, { threads: 2 });
-    expect(rates).toStrictEqual(laws.slice(0, 2).map((law) => confusionRow(law, design, SIMULATIONS, SEED)));
+    const rates = confusion(laws, design, SIMULATIONS, SEED, { threads: 2 });
+    expect(rates.map((row) => row.map((r) => r * SIMULATIONS))).toStrictEqual(
+      tallyVerdicts({ laws, design, simulations: SIMULATIONS, seed: SEED, next: new Int32Array(1) }),
+    );
+    expect(rates.every((row) => row.reduce((a, b) => a + b, 0) === 1)).toBe(true);
   });
 });
 
 (built ? describe : describe.skip)('computed over worker threads (dist/)', () => {
-  it('give the inline rates bit for bit, and the workers take a share of the rows', () => {
+  it('give the inline rates bit for bit, and the workers take a share of the simulations', () => {
     const inline = confusion(laws, design, SIMULATIONS, SEED, { threads: 1 });
-    confusion(laws.slice(0, 2), design, 1, SEED, { threads: 2, script }); // the workers are loaded
+    confusion(laws.slice(0, 1), design, 2, SEED, { threads: 3, script }); // the workers are loaded
     for (const threads of [2, 3]) {
-      let byCaller = 0;
+      let mine = 0;
       const batch = { laws, design, simulations: SIMULATIONS, seed: SEED };
-      const pooled = computeRows(
-        batch,
-        (i) => {
-          byCaller++;
-          return confusionRow(laws[i], design, SIMULATIONS, SEED);
-        },
-        { threads, script },
-      );
-      expect(pooled).toStrictEqual(inline);
-      expect(byCaller).toBeLessThan(laws.length);
+      const mineCounted = (b: SimulationBatch): Tally => {
+        const counts = tallyVerdicts(b);
+        mine = counts.flat().reduce((a, c) => a + c, 0);
+        return counts;
+      };
+      const counts = tallyInParallel(batch, mineCounted, { threads, script });
+      expect(counts.map((row) => row.map((c) => c / SIMULATIONS))).toStrictEqual(inline);
+      expect(confusion(laws, design, SIMULATIONS, SEED, { threads, script })).toStrictEqual(inline);
+      expect(mine).toBeLessThan(laws.length * SIMULATIONS);
     }
+  });
+
+  it('one law alone is shared out too, with the same rates', () => {
+    const inline = confusion(laws.slice(3, 4), design, SIMULATIONS, SEED, { threads: 1 });
+    expect(confusion(laws.slice(3, 4), design, SIMULATIONS, SEED, { threads: 2, script })).toStrictEqual(inline);
   });
 
   it('give the whole analysis of the built package, advice search included, to the byte', () => {
@@ -98,7 +109,7 @@ describe('computed inline', () => {
     expect(JSON.stringify(pooled)).toBe(JSON.stringify(inline));
   });
 
-  it('a row that throws throws the same error as inline, and the next batch runs on fresh workers', () => {
+  it('a simulation that throws throws the same error as inline, and the next batch runs on fresh workers', () => {
     const bogus: SimulatedLaw[] = laws.map((l) => ({ ...l, model: 'bogus' as SimulatedLaw['model'] }));
     expect(() => confusion(bogus, design, 2, SEED, { threads: 1 })).toThrow("unknown scaling model 'bogus'");
     expect(() => confusion(bogus, design, 2, SEED, { threads: 2, script })).toThrow("unknown scaling model 'bogus'");

@@ -1,9 +1,9 @@
 /**
- * The calibration's confusion rows over worker threads, behind a synchronous call (analyseScaling is called
- * synchronously everywhere). Rows are independent (each law has its own random stream), so which thread
- * computes a row changes no bit of it. Every thread, the calling one included, claims the next row from a
- * counter the batch shares, which balances rows of unequal cost; the caller then blocks on each worker's
- * flag (Atomics.wait) and reads the rows the worker posted (receiveMessageOnPort).
+ * The calibration's simulations over worker threads, behind a synchronous call (analyseScaling is called
+ * synchronously everywhere). Every thread, the calling one included, claims simulations one at a time from a
+ * counter the batch shares, which balances them even when a confusion has a single law; each counts the
+ * verdicts of the simulations it claimed, and the counts add up exactly whichever thread claimed what. The
+ * caller then blocks on each worker's flag (Atomics.wait) and reads the counts it posted (receiveMessageOnPort).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -17,24 +17,27 @@ export const BUSY = 1;
 export const ENDED = 2;
 
 export interface ParallelOptions {
-  /** Threads computing rows, the calling one included (default: see analysisThreads); 1 computes inline. */
+  /** Threads simulating, the calling one included (default: see analysisThreads); 1 computes inline. */
   threads?: number;
   /** The compiled worker script (default: workerScript()); null computes inline. */
   script?: string | null;
 }
 
-/** What a worker computes: the rows of one confusion matrix that it claims from `next`. */
-export interface RowBatch {
+/** The simulations of one confusion matrix: laws.length × simulations tasks, claimed from `next`. */
+export interface SimulationBatch {
   laws: SimulatedLaw[];
   design: Design;
   simulations: number;
   seed: number;
-  /** Index of the next unclaimed row, shared by every thread working on the batch. */
+  /** The next unclaimed task, shared by every thread working on the batch. */
   next: Int32Array;
 }
 
+/** counts[i][j]: simulations of laws[i] labelled with verdict j (by one thread, or by all). */
+export type Tally = number[][];
+
 export type WorkerReply =
-  { kind: 'row'; index: number; rates: number[] } | { kind: 'error'; name: string; message: string; stack?: string };
+  { kind: 'tally'; counts: Tally } | { kind: 'error'; name: string; message: string; stack?: string };
 
 export interface WorkerInit {
   script: string;
@@ -51,7 +54,7 @@ interface PoolWorker {
 
 const ENV = 'PRUNEPROOF_ANALYSIS_THREADS';
 
-/** The compiled worker script; absent when running from TypeScript sources (jest), where rows stay inline. */
+/** The compiled worker script; absent when running from TypeScript sources (jest), where work stays inline. */
 export function workerScript(): string | null {
   const path = join(__dirname, 'calibration-worker.js');
   return existsSync(path) ? path : null;
@@ -69,9 +72,9 @@ export function analysisThreads(requested?: number): number {
   throw new RangeError(`${ENV}: must be an integer ≥ 1, got '${env}'`);
 }
 
-/** Calls `row` on each index claimed from `next` until none of the `count` is left. */
-export function claimRows(next: Int32Array, count: number, row: (index: number) => void): void {
-  for (let i = Atomics.add(next, 0, 1); i < count; i = Atomics.add(next, 0, 1)) row(i);
+/** Calls `task` on each index claimed from `next`, in increasing order, until none of the `count` is left. */
+export function claimTasks(next: Int32Array, count: number, task: (index: number) => void): void {
+  for (let i = Atomics.add(next, 0, 1); i < count; i = Atomics.add(next, 0, 1)) task(i);
 }
 
 /**
@@ -93,7 +96,7 @@ process.on('exit', () => {
 require(script);
 `;
 
-/** Idle workers per script, created on first use; unref'ed, so they never keep the process alive. */
+/** Workers per script, created on first use; unref'ed, so they never keep the process alive. */
 const pools = new Map<string, PoolWorker[]>();
 
 function spawn(script: string): PoolWorker {
@@ -136,47 +139,54 @@ function rebuildError(reply: Extract<WorkerReply, { kind: 'error' }>): Error {
   return err;
 }
 
-/** Waits until the worker is done with its batch or ended, then stores the rows it posted. */
-function collect(w: PoolWorker, rows: number[][], script: string): void {
-  while (Atomics.load(w.flag, 0) === BUSY) Atomics.wait(w.flag, 0, BUSY);
-  for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
-    const reply = m.message as WorkerReply;
-    if (reply.kind === 'error') throw rebuildError(reply);
-    rows[reply.index] = reply.rates;
-  }
-  if (Atomics.load(w.flag, 0) === ENDED) throw new Error(`calibration worker ${script} ended without replying`);
-}
-
 /** Posts the batch unless the worker has ended (collect then reports it). */
-function start(w: PoolWorker, batch: RowBatch): void {
+function start(w: PoolWorker, batch: SimulationBatch): void {
   if (Atomics.compareExchange(w.flag, 0, IDLE, BUSY) === IDLE) w.port.postMessage(batch);
 }
 
+/** Waits until the worker is done with its batch or has ended, then adds the counts it posted. */
+function collect(w: PoolWorker, total: Tally, script: string): void {
+  while (Atomics.load(w.flag, 0) === BUSY) Atomics.wait(w.flag, 0, BUSY);
+  const m = receiveMessageOnPort(w.port);
+  const reply = m?.message as WorkerReply | undefined;
+  if (reply?.kind === 'error') throw rebuildError(reply);
+  if (reply === undefined) throw new Error(`calibration worker ${script} ended without replying`);
+  reply.counts.forEach((row, i) => row.forEach((c, j) => (total[i][j] += c)));
+}
+
+/** Every law's simulations counted exactly once (a worker that lost some would show here). */
+function checkComplete(total: Tally, simulations: number): void {
+  total.forEach((row, i) => {
+    const n = row.reduce((a, b) => a + b, 0);
+    if (n !== simulations) throw new Error(`tallyInParallel: law ${i} has ${n} of ${simulations} simulations`);
+  });
+}
+
 /**
- * rows[i] = row(i) for every law of the batch; `row` must compute what a worker computes for the batch
- * (confusionRow). Throws the first error a worker reports; the pool is then replaced.
+ * The batch's whole tally, from `tally` (which counts the tasks the calling thread claims, and which the
+ * worker script runs too) on this thread and the pool's. Throws the first error a worker reports; the pool
+ * is then replaced.
  */
-export function computeRows(
-  batch: Omit<RowBatch, 'next'>,
-  row: (index: number) => number[],
+export function tallyInParallel(
+  batch: Omit<SimulationBatch, 'next'>,
+  tally: (batch: SimulationBatch) => Tally,
   options: ParallelOptions = {},
-): number[][] {
-  const count = batch.laws.length;
+): Tally {
+  const tasks = batch.laws.length * batch.simulations;
   const script = options.script === undefined ? workerScript() : options.script;
-  const helpers = script === null ? 0 : Math.min(analysisThreads(options.threads) - 1, count - 1);
-  if (script === null || helpers <= 0) return batch.laws.map((_, i) => row(i));
-  const rows: number[][] = new Array(count);
-  const next = new Int32Array(new SharedArrayBuffer(4));
+  const helpers = script === null ? 0 : Math.min(analysisThreads(options.threads) - 1, tasks - 1);
+  if (script === null || helpers <= 0) return tally({ ...batch, next: new Int32Array(1) });
+  const shared = { ...batch, next: new Int32Array(new SharedArrayBuffer(4)) };
+  let total: Tally;
   try {
     const workers = acquire(script, helpers);
-    for (const w of workers) start(w, { ...batch, next });
-    claimRows(next, count, (i) => (rows[i] = row(i)));
-    for (const w of workers) collect(w, rows, script);
+    for (const w of workers) start(w, shared);
+    total = tally(shared);
+    for (const w of workers) collect(w, total, script);
   } catch (e) {
     void closeCalibrationWorkers();
     throw e;
   }
-  const missing = Array.from(rows, (r, i) => (r === undefined ? i : -1)).filter((i) => i >= 0);
-  if (missing.length > 0) throw new Error(`computeRows: rows ${missing.join(', ')} were never computed`);
-  return rows;
+  checkComplete(total, batch.simulations);
+  return total;
 }

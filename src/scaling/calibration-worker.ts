@@ -1,24 +1,22 @@
 /**
- * Worker-thread entry of calibration-pool.ts: computes the confusion rows it claims from each batch and posts
- * them back, then marks itself idle. Loaded by the pool's bootstrap, which reports any error it throws.
+ * Worker-thread entry of calibration-pool.ts: for each batch, counts the verdicts of the simulations it claims
+ * and posts the counts back, then marks itself idle. Loaded by the pool's bootstrap, which reports any error.
  */
 import { isMainThread, workerData } from 'node:worker_threads';
-import { confusionRow } from './calibrate';
-import { IDLE, claimRows, type RowBatch, type WorkerInit, type WorkerReply } from './calibration-pool';
+import { tallyVerdicts } from './calibrate';
+import { IDLE, type SimulationBatch, type WorkerInit, type WorkerReply } from './calibration-pool';
 
 function serve(): void {
   const { port, flag } = workerData as WorkerInit;
-  port.on('message', (batch: RowBatch) => {
-    const count = batch.laws.length;
+  port.on('message', (batch: SimulationBatch) => {
+    let counts: number[][];
     try {
-      claimRows(batch.next, count, (index) => {
-        const rates = confusionRow(batch.laws[index], batch.design, batch.simulations, batch.seed);
-        port.postMessage({ kind: 'row', index, rates } satisfies WorkerReply);
-      });
+      counts = tallyVerdicts(batch);
     } catch (e) {
-      Atomics.store(batch.next, 0, count); // nobody starts another row of a batch that has failed
+      Atomics.store(batch.next, 0, batch.laws.length * batch.simulations); // the failed batch stops everywhere
       throw e;
     }
+    port.postMessage({ kind: 'tally', counts } satisfies WorkerReply);
     Atomics.store(flag, 0, IDLE);
     Atomics.notify(flag, 0);
   });
