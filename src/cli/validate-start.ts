@@ -1,6 +1,7 @@
 /**
  * Checks made at start-up, before any computing: output and store directories are usable, the requested
- * backend exists and loads, the analysis's thread count is valid. Each failure is an InputError naming the flag or variable (exit 2, no stack).
+ * backend exists and loads, the analysis's thread count is valid. Each failure is an InputError naming the
+ * flag or variable (exit 2, no stack).
  */
 import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
