@@ -37,6 +37,9 @@ const SEED = 7;
 
 afterAll(() => closeCalibrationWorkers());
 
+/** The calling thread's share when it claims none: every simulation runs in the workers. */
+const callerIdle = (b: SimulationBatch): Tally => b.laws.map(() => [0, 0, 0, 0]);
+
 describe('analysisThreads', () => {
   const saved = process.env.PRUNEPROOF_ANALYSIS_THREADS;
   afterEach(() => {
@@ -97,6 +100,12 @@ describe('computed inline', () => {
     expect(confusion(laws.slice(3, 4), design, SIMULATIONS, SEED, { threads: 2, script })).toStrictEqual(inline);
   });
 
+  it('a worker that does every simulation gives the same counts', () => {
+    const batch = { laws, design, simulations: SIMULATIONS, seed: SEED };
+    const inline = tallyVerdicts({ ...batch, next: new Int32Array(1) });
+    expect(tallyInParallel(batch, callerIdle, { threads: 2, script })).toStrictEqual(inline);
+  });
+
   it('give the whole analysis of the built package, advice search included, to the byte', () => {
     /* eslint-disable-next-line @typescript-eslint/no-require-imports */
     const built = require(join(dist, 'scaling', 'index.js')) as typeof import('../../src/scaling');
@@ -109,9 +118,12 @@ describe('computed inline', () => {
     expect(JSON.stringify(pooled)).toBe(JSON.stringify(inline));
   });
 
-  it('a simulation that throws throws the same error as inline, and the next batch runs on fresh workers', () => {
+  it('a simulation that throws in a worker throws its error on the caller, and the next batch runs on fresh workers', () => {
     const bogus: SimulatedLaw[] = laws.map((l) => ({ ...l, model: 'bogus' as SimulatedLaw['model'] }));
-    expect(() => confusion(bogus, design, 2, SEED, { threads: 1 })).toThrow("unknown scaling model 'bogus'");
+    const batch = { laws: bogus, design, simulations: 2, seed: SEED };
+    expect(() => tallyInParallel(batch, callerIdle, { threads: 2, script })).toThrow(
+      new RangeError("unknown scaling model 'bogus'"),
+    );
     expect(() => confusion(bogus, design, 2, SEED, { threads: 2, script })).toThrow("unknown scaling model 'bogus'");
     const inline = confusion(laws.slice(0, 2), design, 4, SEED, { threads: 1 });
     expect(confusion(laws.slice(0, 2), design, 4, SEED, { threads: 2, script })).toStrictEqual(inline);
@@ -126,20 +138,20 @@ describe('a worker that fails throws on the calling thread', () => {
     writeFileSync(path, source);
     return path;
   };
-  const rows = (path: string) => () => confusion(laws.slice(0, 2), design, 2, SEED, { threads: 2, script: path });
+  const pooled = (path: string) => () => confusion(laws.slice(0, 2), design, 2, SEED, { threads: 2, script: path });
 
   it('at load', () => {
-    expect(rows(failing('load', "throw new TypeError('broken at load');"))).toThrow(new TypeError('broken at load'));
-    expect(rows(failing('load-range', "throw new RangeError('x');"))).toThrow(RangeError);
+    expect(pooled(failing('load', "throw new TypeError('broken at load');"))).toThrow(new TypeError('broken at load'));
+    expect(pooled(failing('load-range', "throw new RangeError('x');"))).toThrow(RangeError);
   });
 
   it('on its batch', () => {
     const source =
       "require('node:worker_threads').workerData.port.on('message', () => { throw new Error('no rows'); });";
-    expect(rows(failing('batch', source))).toThrow(/^no rows$/);
+    expect(pooled(failing('batch', source))).toThrow(/^no rows$/);
   });
 
   it('by exiting without a word', () => {
-    expect(rows(failing('exit', 'process.exit(3);'))).toThrow(/calibration worker .*exit\.js ended without replying/);
+    expect(pooled(failing('exit', 'process.exit(3);'))).toThrow(/calibration worker .*exit\.js ended without replying/);
   });
 });
