@@ -118,7 +118,7 @@ describe('computed inline', () => {
     expect(JSON.stringify(pooled)).toBe(JSON.stringify(inline));
   });
 
-  it('a simulation that throws in a worker throws its error on the caller, and the next batch runs on fresh workers', () => {
+  it('a simulation that throws in a worker throws its error on the caller; the next batch gets fresh workers', () => {
     const bogus: SimulatedLaw[] = laws.map((l) => ({ ...l, model: 'bogus' as SimulatedLaw['model'] }));
     const batch = { laws: bogus, design, simulations: 2, seed: SEED };
     expect(() => tallyInParallel(batch, callerIdle, { threads: 2, script })).toThrow(
