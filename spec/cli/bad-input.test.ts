@@ -105,6 +105,12 @@ const CASES: Case[] = [
     /PRUNEPROOF_BACKEND: unknown backend 'bogus'; allowed values: tensorflow, wasm, cpu, auto/,
   ],
   [
+    'PRUNEPROOF_ANALYSIS_THREADS=0',
+    ['verify', '--out', 'reports'],
+    { PRUNEPROOF_ANALYSIS_THREADS: '0' },
+    /PRUNEPROOF_ANALYSIS_THREADS: must be an integer ≥ 1, got '0'/,
+  ],
+  [
     'prune --pruner random --n 100 (N = 20)',
     prune('random'),
     {},

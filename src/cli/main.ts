@@ -19,7 +19,7 @@ import { diffCommand, type DiffFlags } from './diff';
 
 /** verify flags that make no sense for merge (it computes nothing and reads the store it is given). */
 const MERGE_SKIPS = new Set(['--store', '--fresh', '--shard', '--workers']);
-import { checkStartPaths, initBackendOrExplain } from './validate-start';
+import { checkAnalysisThreadsEnvironment, checkStartPaths, initBackendOrExplain } from './validate-start';
 import { internalErrorReport, versionLine } from './version';
 import { helpFooter } from './help';
 import { DEFAULT_STORE_DIR } from '../claims/store';
@@ -137,6 +137,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(backendOption())
     .action(async (opts: VerifyFlags & { backend?: BackendName | 'auto' }) => {
       checkStartPaths(opts, { store: false });
+      checkAnalysisThreadsEnvironment();
       const backend = await backendFor(opts, false);
       setExit(await verifyCommand(opts, backend));
     });
@@ -149,6 +150,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<store>', 'run store directory the shards wrote (verify --shard k/K --store DIR)');
   for (const option of verifyOptions) if (!MERGE_SKIPS.has(option.long ?? '')) merge.addOption(option);
   merge.action(async (store: string, opts: MergeFlags & { backend?: BackendName | 'auto' }) => {
+    checkAnalysisThreadsEnvironment();
     const backend = await backendFor(opts, false);
     setExit(await mergeCommand(store, opts, backend));
   });
@@ -258,6 +260,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--simulations <int>', 'calibration simulations per law (default 200)', positiveInt('--simulations'))
     .option('--resamples <int>', 'bootstrap resamples per model (default 200)', positiveInt('--resamples'))
     .action(async (opts: FitFlags) => {
+      checkAnalysisThreadsEnvironment();
       await fitCommand(opts);
     });
 

@@ -1,10 +1,12 @@
 /**
  * Checks made at start-up, before any computing: output and store directories are usable, the requested
- * backend exists and loads. Each failure is an InputError naming the flag or variable (exit 2, no stack).
+ * backend exists and loads, the analysis's thread count is valid. Each failure is an InputError naming the
+ * flag or variable (exit 2, no stack).
  */
 import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BACKEND_NAMES, initBackend, type BackendInfo, type BackendName } from '../backend';
+import { analysisThreads } from '../scaling';
 import { InputError } from './errors';
 
 /** The nearest existing ancestor of `path` (itself when it exists). */
@@ -54,6 +56,15 @@ export function backendFromEnvironment(): BackendName | 'auto' | undefined {
   if (value === undefined || value === '') return undefined;
   if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendName | 'auto';
   throw new InputError(`PRUNEPROOF_BACKEND: unknown backend '${value}'; allowed values: ${BACKEND_CHOICES.join(', ')}`);
+}
+
+/** PRUNEPROOF_ANALYSIS_THREADS, checked at start-up rather than when the analysis reads it after the runs. */
+export function checkAnalysisThreadsEnvironment(): void {
+  try {
+    analysisThreads();
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
 }
 
 /** Initialises the backend; a forced backend that cannot load is bad input (exit 2), with what to do instead. */

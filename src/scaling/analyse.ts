@@ -6,6 +6,7 @@
 import { Rng } from '../rng';
 import { bootstrapModel } from './bootstrap';
 import { calibrate, percent } from './calibrate';
+import { analysisThreads } from './calibration-pool';
 import { assess, type FittedModel } from './decide';
 import { prepare } from './fit';
 import { LAW_VERDICT, predict } from './models';
@@ -22,6 +23,11 @@ export interface ScalingOptions {
   design?: Partial<Pick<Design, 'resolution' | 'censorAt'>>;
   /** Search for a design that would suffice when this one does not (default true). */
   advise?: boolean;
+  /**
+   * Threads for the calibration's simulations, the calling one included (default: PRUNEPROOF_ANALYSIS_THREADS,
+   * else every core). The results do not depend on it.
+   */
+  threads?: number;
 }
 
 /** Checks the observations; throws RangeError naming the index and field of the first bad one. */
@@ -188,6 +194,7 @@ function calibrationFor(
     simulations: options.simulations ?? 200,
     seed: options.seed ?? 0,
     advise: options.advise,
+    threads: options.threads,
   });
 }
 
@@ -206,13 +213,14 @@ function calibratedStatement(decided: ScalingVerdict, c: Calibration): { verdict
   };
 }
 
-/** The whole analysis of one quantity. Throws RangeError on invalid observations. */
+/** The whole analysis of one quantity. Throws RangeError on invalid observations or threads. */
 export function analyseScaling(
   quantity: string,
   observations: readonly TimeObservation[],
   options: ScalingOptions = {},
 ): ScalingAnalysis {
   validateObservations(observations);
+  const threads = analysisThreads(options.threads); // checked here, whether or not a calibration runs
   const { kept, note } = collapseIdenticalSeeds(observations);
   const { fitted, skipped, decision } = assess(kept);
   const censored = kept.filter((o) => o.lo === null).length;
@@ -230,7 +238,7 @@ export function analyseScaling(
   let reason = `${notePrefix}${decision.reason}.`;
   const eligible = fitted.length > 0 && decision.aiccBest !== null;
   if (eligible) {
-    const c = calibrationFor(kept, fitted, decision.verdict, options);
+    const c = calibrationFor(kept, fitted, decision.verdict, { ...options, threads });
     if (typeof c === 'string') {
       reason += ` No verdict: ${c}.`;
     } else {

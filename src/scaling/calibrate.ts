@@ -6,6 +6,7 @@
  * (power ≥ MIN_POWER) and labels every other law that way rarely enough (false rate ≤ MAX_FALSE_RATE).
  */
 import { Rng } from '../rng';
+import { claimTasks, tallyInParallel, type ParallelOptions, type SimulationBatch } from './calibration-pool';
 import { assess } from './decide';
 import { modelSpec, predict } from './models';
 import type { Calibration, Design, LawClass, ScalingVerdict, SimulatedLaw, TimeObservation } from './types';
@@ -90,23 +91,51 @@ export function simulate(law: SimulatedLaw, design: Design, rng: Rng): TimeObser
   return out;
 }
 
-/** rates[i][j]: share of simulations of laws[i] that the procedure labels VERDICT_LABELS[j]. */
+interface LawStream {
+  rng: Rng;
+  /** Data sets drawn from it so far. */
+  drawn: number;
+}
+
+/** Data set s of a law's stream; the ones before it that this thread skipped are drawn and dropped. */
+function dataSetAt(law: SimulatedLaw, design: Design, stream: LawStream, s: number): TimeObservation[] {
+  if (s < stream.drawn) throw new Error(`dataSetAt: data set ${s} of ${law.id} requested after ${stream.drawn}`);
+  for (; stream.drawn < s; stream.drawn++) simulate(law, design, stream.rng);
+  stream.drawn++;
+  return simulate(law, design, stream.rng);
+}
+
+/**
+ * counts[i][j]: of the simulations this thread claims from batch.next (simulation s of laws[i] is task
+ * i·simulations + s), those of laws[i] that the procedure labels VERDICT_LABELS[j]. Each law's data sets come
+ * from its own stream, replayed by every thread that claims any of them, so no count depends on the thread.
+ */
+export function tallyVerdicts(batch: SimulationBatch): number[][] {
+  const { laws, design, simulations, seed } = batch;
+  const designKey = design.grid.map((g) => `${g.m}x${g.seeds}`).join(',');
+  const streams = laws.map((law) => ({ rng: new Rng(seed).fork(`calibration ${law.id} ${designKey}`), drawn: 0 }));
+  const counts = laws.map(() => VERDICT_LABELS.map(() => 0));
+  claimTasks(batch.next, laws.length * simulations, (task) => {
+    const i = Math.floor(task / simulations);
+    const data = dataSetAt(laws[i], design, streams[i], task % simulations);
+    counts[i][VERDICT_LABELS.indexOf(assess(data).decision.verdict)]++;
+  });
+  return counts;
+}
+
+/**
+ * rates[i][j]: share of simulations of laws[i] that the procedure labels VERDICT_LABELS[j]. The simulations
+ * are spread over worker threads (calibration-pool.ts); the counts, hence the rates, are the same bits.
+ */
 export function confusion(
   laws: readonly SimulatedLaw[],
   design: Design,
   simulations: number,
   seed: number,
+  parallel: ParallelOptions = {},
 ): number[][] {
-  const designKey = design.grid.map((g) => `${g.m}x${g.seeds}`).join(',');
-  return laws.map((law) => {
-    const rng = new Rng(seed).fork(`calibration ${law.id} ${designKey}`);
-    const counts = VERDICT_LABELS.map(() => 0);
-    for (let s = 0; s < simulations; s++) {
-      const verdict = assess(simulate(law, design, rng)).decision.verdict;
-      counts[VERDICT_LABELS.indexOf(verdict)]++;
-    }
-    return counts.map((c) => c / simulations);
-  });
+  const counts = tallyInParallel({ laws: [...laws], design, simulations, seed }, tallyVerdicts, parallel);
+  return counts.map((row) => row.map((c) => c / simulations));
 }
 
 interface TargetRates {
@@ -194,9 +223,10 @@ export function searchAdvice(
   fittedAlpha: number | null,
   simulations: number,
   seed: number,
+  parallel: ParallelOptions = {},
 ): { seedsPerM: number | null; maxM: number | null } {
   const passes = (candidate: Design): boolean => {
-    const rates = confusion(laws, candidate, simulations, seed);
+    const rates = confusion(laws, candidate, simulations, seed, parallel);
     return adequate(targetRates(laws, rates, target, fittedAlpha));
   };
   const current = Math.max(...design.grid.map((g) => g.seeds));
@@ -251,18 +281,21 @@ export interface CalibrationInput {
   seed: number;
   /** Search for a design that would suffice when this one does not (default true). */
   advise?: boolean;
+  /** Threads for the simulations, the calling one included (default: see analysisThreads). */
+  threads?: number;
 }
 
 export function calibrate(input: CalibrationInput): Calibration {
   const { design, anchors, target, fittedAlpha, simulations, seed } = input;
   const laws = anchoredLaws(anchors.m0, anchors.t0, anchors.m1, anchors.t1);
-  const rates = confusion(laws, design, simulations, seed);
+  const parallel = { threads: input.threads };
+  const rates = confusion(laws, design, simulations, seed, parallel);
   const r = targetRates(laws, rates, target, fittedAlpha);
   const ok = adequate(r);
   let advice: Calibration['advice'] = null;
   if (!ok && input.advise !== false) {
     const deciding = laws.filter((l) => l.id === r.ownLaw || l.id === r.worstLaw);
-    const found = searchAdvice(deciding, design, target, fittedAlpha, adviceSimulations(simulations), seed);
+    const found = searchAdvice(deciding, design, target, fittedAlpha, adviceSimulations(simulations), seed, parallel);
     advice = { ...found, text: adviceText(target, r, found, design) };
   }
   return {

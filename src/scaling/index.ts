@@ -2,6 +2,7 @@
 export { analyseScaling, validateObservations, inferResolution, acrossSeedSigma, type ScalingOptions } from './analyse';
 export { assess, decideFrom, AICC_MARGIN, MIN_DISTINCT_M } from './decide';
 export { calibrate, anchoredLaws, simulate, confusion, MIN_POWER, MAX_FALSE_RATE, VERDICT_LABELS } from './calibrate';
+export { analysisThreads, closeCalibrationWorkers, type ParallelOptions } from './calibration-pool';
 export { MODEL_SPECS, modelSpec, predict, LAW_VERDICT } from './models';
 export * from './types';
 export { SCALING_ANALYSIS_SCHEMA, validateScalingAnalysis } from './schema';
