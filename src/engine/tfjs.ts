@@ -1,7 +1,7 @@
 /** The reference engine: today's tfjs code path (src/model/train.ts) behind the Engine interface. */
 import { initBackend } from '../backend';
 import { tf, tidyRead } from '../backend/tf';
-import { toTensors } from '../data/tensors';
+import { toTensors, type DataTensors } from '../data/tensors';
 import { stabilityInfo, type StabilityInfo, type StabilityOptions } from '../model/stability';
 import { trainNetwork, type TrainOptions, type TrainResult } from '../model/train';
 import { disposeNeuronFeatures, featureGramOf, neuronFeatures } from '../model/features';
@@ -38,44 +38,44 @@ export async function createTfjsEngine(opts: EngineOptions = {}): Promise<Engine
     description,
     async train(initial: TwoLayerWeights, data: EngineData, options: TrainOptions): Promise<TrainResult> {
       requireEngineData(data, initial, 'train (tfjs)');
-      const tensors = toTensors({ ...data, name: 'engine', classes: null });
-      try {
-        return trainNetwork(initial, tensors, options);
-      } finally {
-        tensors.dispose();
-      }
+      return withTensors(data, (tensors) => trainNetwork(initial, tensors, options));
     },
     async stability(weights: TwoLayerWeights, data: EngineData, opts?: StabilityOptions): Promise<StabilityInfo> {
       requireEngineData(data, weights, 'stability (tfjs)');
-      const tensors = toTensors({ ...data, name: 'engine', classes: null });
-      try {
-        return stabilityInfo(weights, tensors, opts);
-      } finally {
-        tensors.dispose();
-      }
+      return withTensors(data, (tensors) => stabilityInfo(weights, tensors, opts));
     },
     async featureGram(weights: TwoLayerWeights, data: EngineData): Promise<FeatureGram> {
       const op = 'featureGram (tfjs)';
       requireConsistentWeights(weights, op);
       requireEngineData(data, weights, op);
-      const tensors = toTensors({ ...data, name: 'engine', classes: null });
-      const features = neuronFeatures(weights, tensors.x);
-      try {
-        const { activations, activationsT, outWeights } = features;
-        const [hostActivations, projections] = tidyRead(() => [
-          tf.clone(activations),
-          tf.sum(tf.mul(tf.matMul(activationsT, tensors.y), outWeights), 1),
-        ]);
-        return {
-          activations: hostActivations,
-          gram: featureGramOf(features),
-          projections: Float64Array.from(projections),
-        };
-      } finally {
-        disposeNeuronFeatures(features);
-        tensors.dispose();
-      }
+      return withTensors(data, (tensors) => {
+        const features = neuronFeatures(weights, tensors.x);
+        try {
+          const { activations, activationsT, outWeights } = features;
+          const [hostActivations, projections] = tidyRead(() => [
+            tf.clone(activations),
+            tf.sum(tf.mul(tf.matMul(activationsT, tensors.y), outWeights), 1),
+          ]);
+          return {
+            activations: hostActivations,
+            gram: featureGramOf(features),
+            projections: Float64Array.from(projections),
+          };
+        } finally {
+          disposeNeuronFeatures(features);
+        }
+      });
     },
     async dispose(): Promise<void> {},
   };
+}
+
+/** Runs `use` on tfjs copies of the host data, freed afterwards. */
+function withTensors<T>(data: EngineData, use: (tensors: DataTensors) => T): T {
+  const tensors = toTensors({ ...data, name: 'engine', classes: null });
+  try {
+    return use(tensors);
+  } finally {
+    tensors.dispose();
+  }
 }
