@@ -15,9 +15,10 @@ import { InputError } from './errors';
 /**
  * Rates and sizes, measured on a project machine (2 vCPUs of an AMD Zen 4, Node 20, onnxruntime-node 1.30 for GD
  * and the checkpoint features, tfjs 4.22 wasm SIMD for the rest of the measurements; 2026-11-29; ±50 %):
- *  - memory: single `verify --preset mnist --m 60000 --seeds 1 --workers 1` runs at N = 50, 200, 1000 with
- *    --iterations 2 --checkpoints 2 (1.10, 1.76, 3.91 GB peak RSS), and the full-scale MNIST reference
- *    (two m = 60,000, N = 200, T = 500 runs at once: 5.9–6.1 GB peak RSS, i.e. ≈ 2.8 GB per run);
+ *  - memory (2026-11-30, after the stability limit moved to the engine and ORT's arena to buffers ≤ 1M floats):
+ *    single `verify --preset mnist --m 60000 --seeds 1` runs: N = 200 and 1,000 with --iterations 2
+ *    --checkpoints 2 (1.18, 2.25 GB peak RSS), and N = 1,000 at full length (T = 500, 14 checkpoints, every
+ *    critical time refined: 2.93 GB);
  *  - time: the per-run seconds of the full-scale MNIST references (two runs at once on 2 cores) and of the synthetic
  *    reference, refitted after the checkpoint features moved to the engine (mean-field MNIST 3,155 s, synthetic
  *    220 s, theorem 82 s); the GD step at m = 2,000, N = 1,000, d = 16 (7.6 ms on one thread); `kernelSpectrum` at
@@ -33,11 +34,11 @@ export const RATES = {
   /** Bytes per m·d entry: the inputs as host float32, as a tfjs tensor and as an engine tensor (≈ 3.7 copies). */
   bytesPerMD: 15,
   /**
-   * Bytes per m·N entry (the engine's GD buffers and tfjs's m×N feature arrays): ≈ 50 in a run with T = 2 and 2
-   * checkpoints (N = 50…1,000), ≈ 175 over a whole T = 500 run with 14 checkpoints and the bisection probes (the
-   * wasm heap keeps its high-water mark), fitted to the reference above.
+   * Bytes per m·N entry (the engine's GD buffers and tfjs's m×N feature arrays): ≈ 30, fitted to the full-length
+   * N = 1,000 run above (the short runs need ≈ 20). It was 175 while the stability limit's eigen-solve ran on tfjs
+   * (its m×N tensors stayed in the wasm heap's high-water mark) and every cached ORT session kept its own arena.
    */
-  bytesPerMN: 175,
+  bytesPerMN: 30,
   /** H∞, its Cholesky factor and the Lanczos basis, float64, when m ≤ maxKernelM: ≈ 3 m×m arrays. */
   bytesPerKernelEntry: 24,
   /** Dispatch per GD step, independent of size (the onnx engine runs up to 8 unrolled steps per call). */

@@ -67,7 +67,7 @@ export const MAX_UNROLL = 8;
 /**
  * m×N floats (4 MB in float32) above which sessions run without ORT's memory arena. Each cached session keeps its
  * own arena at its peak working set, so with the arena a run holds several m×N working sets at once (at m = 60,000,
- * N = 200: 1.99 GB peak RSS with T = 2, 1.20 GB without), while GD steps ran no slower without it (one thread:
+ * N = 200: 1.99 GB peak RSS with T = 2, 1.2 GB without), while GD steps ran no slower without it (one thread:
  * m = 10,000, N = 200, d = 784; m = 2,000, N = 1,000, d = 16; m = 1,000, N = 1,000, d = 784: within run-to-run noise).
  */
 const ARENA_LIMIT_FLOATS = 2 ** 20;
@@ -300,15 +300,16 @@ class OnnxEngine implements Engine {
       C: weights.outputs,
     };
     const n = OPERATOR_NAMES;
+    const state = this.startState(weights);
     const x = this.tensor(this.hostPrecision(data.x), [data.m, data.d]);
-    const w = this.tensor(this.hostPrecision(weights.w), [spec.N, spec.d]);
-    const activations = await this.cachedSession(spec, `activations ${JSON.stringify(spec)}`, () =>
+    const activationSession = await this.cachedSession(spec, `activations ${JSON.stringify(spec)}`, () =>
       buildActivationGraph(spec),
     );
+    const activations = await activationSession.run({ [n.x]: x, [n.w]: this.tensor(state.w, [spec.N, spec.d]) });
     const fixed = {
       [n.x]: x,
-      [n.activations]: (await activations.run({ [n.x]: x, [n.w]: w }))[n.activations],
-      [n.v]: this.tensor(this.hostPrecision(weights.v), [spec.N, spec.C]),
+      [n.activations]: activations[n.activations],
+      [n.v]: this.tensor(state.v, [spec.N, spec.C]),
       [n.outputScale]: this.scalar(outputScale(weights)),
     };
     const session = await this.cachedSession(spec, `operator ${JSON.stringify(spec)}`, () => buildOperatorGraph(spec));

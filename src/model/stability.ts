@@ -14,8 +14,9 @@
  * loss Hessian equals JᵀJ inside an activation region. For 'meanfield' U is bilinear in (W, b); the Hessian
  * also has a residual-weighted W–b cross term, which this function-space linearisation leaves out.
  *
- * λ_max(K) is found matrix-free: K·q = J(Jᵀq) with the explicit matmuls of backprop.ts, so the mC × mC
- * matrix is never formed. The iteration is Lanczos with full reorthogonalisation on the power iterates
+ * λ_max(K) is found matrix-free: K·q = J(Jᵀq) with the explicit matmuls of backprop.ts (or an engine's graph
+ * of the same products, Engine.stability, driving the same `stabilityIteration`), so the mC × mC matrix is never
+ * formed. The iteration is Lanczos with full reorthogonalisation on the power iterates
  * (the same matvecs as power iteration, kept in a Krylov basis): for C > 1 the top of K is a cluster of C
  * eigenvalues split only by O(λ/√N), where plain power iteration needs hundreds of steps to resolve the
  * top one (method 'power' stays available for comparison). Stop rule: the Ritz residual ‖Kq − θq‖ ≤
