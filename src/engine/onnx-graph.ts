@@ -69,6 +69,11 @@ function valueInfo(name: string, elemType: number, dims: number[]): onnx.IValueI
   };
 }
 
+/** A = ReLU(X Wᵀ) (m×N) with W in the host layout (N×d): the forward pass every graph here starts from. */
+function activationsOf(g: GraphBuilder, x: string, w: string, output?: string): string {
+  return g.node('Relu', [g.node('Gemm', [x, w], [intAttribute('transB', 1)])], [], output);
+}
+
 /**
  * ∇_W up to the step scale: ((E Vᵀ) ⊙ M)ᵀ X with E the m×C cotangent, M = 1[z > 0]. For C = 1 it is
  * diag(v)·Mᵀ·(E ⊙ X): the m×N product E vᵀ and its masked copy are never formed, so a step reads the m×N
@@ -94,10 +99,9 @@ function addStep(
   index: number,
 ): { r: string; w: string; v: string } {
   const forward = (x: string, y: string) => {
-    const z = g.node('Gemm', [x, w], [intAttribute('transB', 1)]);
-    const a = g.node('Relu', [z]);
+    const a = activationsOf(g, x, w);
     const u = g.node('Mul', [g.node('MatMul', [a, v]), NAMES.outputScale]);
-    return { z, a, e: g.node('Sub', [u, y]) };
+    return { a, e: g.node('Sub', [u, y]) };
   };
   const full = forward(NAMES.x, NAMES.y);
   const r = g.node('ReduceSum', [g.node('Mul', [full.e, full.e])], [intAttribute('keepdims', 1)]);
@@ -214,7 +218,7 @@ export function buildGramGraph(spec: GramGraphSpec): Uint8Array {
   const elemType = elementType(spec.precision);
   const g = new GraphBuilder();
   const n = GRAM_NAMES;
-  const a = g.node('Relu', [g.node('Gemm', [n.x, n.w], [intAttribute('transB', 1)])], [], n.activations);
+  const a = activationsOf(g, n.x, n.w, n.activations);
   const activationProducts = g.node('Gemm', [a, a], [intAttribute('transA', 1)]);
   const weightProducts = g.node('Gemm', [n.outWeights, n.outWeights], [intAttribute('transB', 1)]);
   g.node('Mul', [activationProducts, weightProducts], [], n.gram);
@@ -258,7 +262,7 @@ export function buildActivationGraph(spec: GramGraphSpec): Uint8Array {
   const elemType = elementType(spec.precision);
   const g = new GraphBuilder();
   const n = OPERATOR_NAMES;
-  g.node('Relu', [g.node('Gemm', [n.x, n.w], [intAttribute('transB', 1)])], [], n.activations);
+  activationsOf(g, n.x, n.w, n.activations);
   return encodeModel({
     name: 'activations',
     node: g.nodes,
