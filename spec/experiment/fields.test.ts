@@ -199,3 +199,26 @@ describe("the report's configuration table", () => {
     expect(new Map(configurationRows(DEFAULT_SYNTHETIC)).get('step size η')).toBe('1');
   });
 });
+
+/** The row docs/CONFIG.md gives each field: key, flag, range, store key, composition. */
+function docRow(key: FieldKey): string {
+  const f = fieldSpec(key);
+  const notes = [
+    f.clears ? `clears ${f.clears} below it` : '',
+    f.optional ? 'optional; null unsets' : '',
+    f.compose === 'merge-maps' ? 'maps merged key by key' : '',
+  ].filter(Boolean);
+  const flag = f.flag ? `\`${f.flag.split(' ')[0]}\`` : 'config file';
+  const range = f.kind.range.replace(/\|/g, '\\|');
+  return `| \`${key}\` | ${flag} | ${range} | ${f.inStoreKey ? 'yes' : 'no'} | ${notes.join('; ') || '—'} |`;
+}
+
+describe('docs/CONFIG.md', () => {
+  const doc = readFileSync(resolve(__dirname, '../../docs/CONFIG.md'), 'utf8');
+
+  it('lists every field as the table declares it, in table order (a new field: paste the row this test prints)', () => {
+    const expected = FIELD_KEYS.map(docRow).join('\n');
+    const rows = doc.split('\n').filter((line) => line.startsWith('| `'));
+    expect(rows.join('\n')).toBe(expected);
+  });
+});

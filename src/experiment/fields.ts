@@ -194,7 +194,7 @@ export const FIELDS: FieldTable = {
   dataset: {
     kind: structured<DatasetConfig>(
       DATASET_SCHEMA,
-      '{ "kind": "synthetic", "labels", "d", "teacherWidth"?, "clusters"? } | { "kind": "mnist", "unitNorm", "heldOut" } | { "kind": "file", "path" }',
+      `{ "kind": "synthetic", "labels": ${LABEL_KINDS.join(' or ')}, "d": ${INPUT_DIMENSION.range}, "teacherWidth"?, "clusters"?: ${HIDDEN_UNITS.range} } or { "kind": "mnist", "unitNorm": boolean, "heldOut": an integer in [0, ${MNIST_TEST_SIZE}] } or { "kind": "file", "path": non-empty text }`,
       describeDataset,
     ),
     help: 'the training data (flags: --dataset, --labels, --d, --raw-pixels)',
