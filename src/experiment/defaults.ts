@@ -132,9 +132,11 @@ export function quickTheorem(config: ExperimentConfig): ExperimentConfig {
   };
 }
 
+/** A named configuration: its values, why they were chosen, and its smoke-run variant. */
 export interface Preset {
   config: ExperimentConfig;
   rationale: string[];
+  /** The quick variant of the preset's config; applied below the config file and flags (presetLayer). */
   quick: (config: ExperimentConfig) => ExperimentConfig;
 }
 
