@@ -10,7 +10,7 @@ import { DEFAULT_MNIST, DEFAULT_SYNTHETIC, PRESETS, type Preset } from '../exper
 import { checkConfig, mergeConfig } from '../experiment/validate-config';
 import { getPruner } from '../pruning';
 import { environmentInfo } from '../report/environment';
-import { describeEngine, engineSummary, selectEngine } from '../engine';
+import { describeEngine, engineKey, engineSummary, selectEngine } from '../engine';
 import type { EngineName } from '../engine/types';
 import type { ReportDocument } from '../report/types';
 import type { ExperimentProgress } from '../experiment/verify';
@@ -217,7 +217,7 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
     },
   };
   const outcome = await sweepWithResume(config, options, store, {
-    context: { backend: backend.name, engine: `${used.name}/${used.precision}` },
+    context: { backend: backend.name, engine: engineKey(used) },
     fresh: flags.fresh,
     shard,
   }).finally(() => engine.dispose());

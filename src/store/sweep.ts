@@ -19,11 +19,9 @@ import { inShard, type Shard } from './shard';
 /** What, besides the config, determines a run's numbers. */
 export interface RunContext {
   backend: string;
-  /** The numerical engine; 'tfjs' until another engine exists. */
-  engine?: string;
+  /** The numerical engine and its precision, as `engineKey` of src/engine writes it. */
+  engine: string;
 }
-
-export const DEFAULT_ENGINE = 'tfjs';
 
 /** The key inputs of every run of the grid, in grid order (the data of each seed is generated once). */
 export function keyInputsFor(
@@ -33,7 +31,7 @@ export function keyInputsFor(
 ): RunKeyInputs[] {
   const fixed = {
     config: runConfigOf(config),
-    engine: context.engine ?? DEFAULT_ENGINE,
+    engine: context.engine,
     backend: context.backend,
     version: pruneproofVersion(),
     code: codeFingerprint(),
