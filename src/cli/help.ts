@@ -2,7 +2,7 @@
 import type { ExperimentConfig } from '../experiment/config';
 import { DEFAULT_MNIST, DEFAULT_SYNTHETIC } from '../experiment/defaults';
 import { DEFAULT_CALL_TIMEOUT_SECONDS } from '../testing/isolated-pruner';
-import { DEFAULT_STORE_DIR } from '../claims/store';
+import { DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
 import { DEFAULT_SEED } from '../claims/session';
 
 function defaultsOf(label: string, c: ExperimentConfig): string {
@@ -24,7 +24,7 @@ export function helpFooter(): string {
     defaultsOf('--dataset synthetic (the default)', DEFAULT_SYNTHETIC),
     defaultsOf('--dataset mnist', DEFAULT_MNIST),
     `Defaults of \`claims\` and \`check-pruner\`: fast-check seed ${DEFAULT_SEED}, ` +
-      `counterexample store ${DEFAULT_STORE_DIR}, ` +
+      `counterexample store ${DEFAULT_COUNTEREXAMPLE_DIR}, ` +
       `--call-timeout ${DEFAULT_CALL_TIMEOUT_SECONDS} s (check-pruner).`,
     '',
     'Exit codes:',

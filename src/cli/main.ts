@@ -22,7 +22,7 @@ const MERGE_SKIPS = new Set(['--store', '--fresh', '--shard', '--workers']);
 import { checkAnalysisThreadsEnvironment, checkStartPaths, initBackendOrExplain } from './validate-start';
 import { internalErrorReport, versionLine } from './version';
 import { helpFooter } from './help';
-import { DEFAULT_STORE_DIR } from '../claims/store';
+import { DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
 
 const backendOption = () =>
   new Option(
@@ -209,7 +209,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
     .addOption(backendOption())
     .action(async (opts: ClaimsFlags & { backend?: BackendName | 'auto' }) => {
-      checkStartPaths(opts, { store: true, defaultStore: DEFAULT_STORE_DIR });
+      checkStartPaths(opts, { store: true, defaultStore: DEFAULT_COUNTEREXAMPLE_DIR });
       const backend = await backendFor(opts, false);
       setExit(await claimsCommand(opts, backend));
     });
@@ -242,7 +242,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
     .addOption(backendOption())
     .action(async (module: string, opts: CheckPrunerFlags & { backend?: BackendName | 'auto' }) => {
-      checkStartPaths(opts, { store: true, defaultStore: DEFAULT_STORE_DIR });
+      checkStartPaths(opts, { store: true, defaultStore: DEFAULT_COUNTEREXAMPLE_DIR });
       const backend = await backendFor(opts, false);
       setExit(await checkPrunerCommand(module, opts, backend));
     });

@@ -52,7 +52,8 @@ export function storedForm(run: RunResult): RunResult {
 }
 
 export interface SweepOptions extends ExperimentOptions, ReportContext {
-  store: RunStore;
+  /** Where runs are looked up and stored; null computes every run and stores none (the library's `verify`). */
+  store: RunStore | null;
   context: RunContext;
   /** Ignore stored runs (still store the fresh ones). */
   fresh?: boolean;
@@ -106,7 +107,8 @@ export async function runSweep(
   const started = performance.now();
   const jobs = jobList(config).filter((j) => inShard(j.index, options.shard ?? null));
   const inputs = keyInputsFor(config, options.context, jobs);
-  const runs: (RunResult | null)[] = inputs.map((i) => (options.fresh ? null : options.store.read(i)));
+  const { store } = options;
+  const runs: (RunResult | null)[] = inputs.map((i) => (options.fresh || !store ? null : store.read(i)));
   const reused = runs.filter(Boolean).length;
   progress.total = jobs.length;
   progress.stored = reused;
@@ -118,8 +120,7 @@ export async function runSweep(
       ...options,
       onRunDone: (run, done, total) => {
         const i = positionOf.get(`${run.m}/${run.seed}`)!;
-        const write = options.store.write(inputs[i], run).then(() => progress.stored++);
-        progress.track(write);
+        if (store) progress.track(store.write(inputs[i], run).then(() => progress.stored++));
         options.onRunDone?.(run, done, total);
       },
     },
