@@ -18,8 +18,8 @@ import { configOptions, configRequestOf, fileOnlyFieldsHelp } from './config-opt
 import { checkAnalysisThreadsEnvironment, checkStartPaths, initBackendOrExplain } from './validate-start';
 import { internalErrorReport, versionLine } from './version';
 import { helpFooter } from './help';
-import { DEFAULT_STORE_DIR } from '../claims/store';
-import { DEFAULT_STORE_DIR as DEFAULT_RUN_STORE } from '../store/run-store';
+import { DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
+import { DEFAULT_RUN_STORE_DIR } from '../store/run-store';
 
 /** Where reports go unless --out says otherwise: a gitignored folder, never the committed references' reports/. */
 const DEFAULT_OUT = 'runs';
@@ -84,7 +84,7 @@ function sweepOptions(): Option[] {
   return [
     new Option(
       '--store <dir>',
-      `run store: finished (m, seed) runs are kept here and reused (default ${DEFAULT_RUN_STORE})`,
+      `run store: finished (m, seed) runs are kept here and reused (default ${DEFAULT_RUN_STORE_DIR})`,
     ),
     new Option('--fresh', 'recompute every run, ignoring stored ones (fresh runs are still stored)'),
     new Option(
@@ -172,7 +172,7 @@ function propertyRunOptions(quickHelp: string, fullSeconds: number): Option[] {
     new Option('--quick', quickHelp),
     new Option('--seed <int>', 'fast-check seed').argParser(integer('--seed')),
     new Option('--out <dir>', 'reports directory (gitignored)').default(DEFAULT_OUT),
-    new Option('--db <dir>', `counterexample store, replayed first (default ${DEFAULT_STORE_DIR})`),
+    new Option('--db <dir>', `counterexample store, replayed first (default ${DEFAULT_COUNTEREXAMPLE_DIR})`),
     new Option(
       '--time-limit <seconds>',
       `budget per property, shrinking included (default 8 quick, ${fullSeconds} full)`,
@@ -193,7 +193,7 @@ function addClaims(program: Command, setExit: SetExit): void {
     backendOption(),
   ]);
   claims.action(async (opts: ClaimsFlags & BackendFlag) => {
-    checkStartPaths(opts, { store: true, defaultStore: DEFAULT_STORE_DIR });
+    checkStartPaths(opts, { store: true, defaultStore: DEFAULT_COUNTEREXAMPLE_DIR });
     const backend = await backendFor(opts, false);
     setExit(await claimsCommand(opts, backend));
   });
@@ -219,7 +219,7 @@ function addCheckPruner(program: Command, setExit: SetExit): void {
     backendOption(),
   ]);
   checkPruner.action(async (module: string, opts: CheckPrunerFlags & BackendFlag) => {
-    checkStartPaths(opts, { store: true, defaultStore: DEFAULT_STORE_DIR });
+    checkStartPaths(opts, { store: true, defaultStore: DEFAULT_COUNTEREXAMPLE_DIR });
     const backend = await backendFor(opts, false);
     setExit(await checkPrunerCommand(module, opts, backend));
   });

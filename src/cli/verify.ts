@@ -10,7 +10,7 @@ import { datasetFromFlags, type ConfigLayer } from '../experiment/fields';
 import { checkConfig, mergeConfig } from '../experiment/validate-config';
 import { getPruner } from '../pruning';
 import { environmentInfo } from '../report/environment';
-import { describeEngine, engineSummary, selectEngine } from '../engine';
+import { describeEngine, engineKey, engineSummary, selectEngine } from '../engine';
 import type { ReportDocument } from '../report/types';
 import type { ExperimentProgress } from '../experiment/verify';
 
@@ -146,7 +146,7 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
     },
   };
   const outcome = await sweepWithResume(config, options, store, {
-    context: { backend: backend.name, engine: `${used.name}/${used.precision}` },
+    context: { backend: backend.name, engine: engineKey(used) },
     fresh: flags.fresh,
     shard,
   }).finally(() => engine.dispose());

@@ -26,6 +26,7 @@ export interface SensitivityTargets {
   targetAccuracyRelative: number[];
 }
 
+/** Every setting of an experiment (`verify`): dataset, grid of m and seeds, network, training, targets, theory overrides. */
 export interface ExperimentConfig {
   /** Readable prefix of the run id, e.g. "verify-synthetic". */
   name: string;
