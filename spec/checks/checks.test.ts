@@ -76,9 +76,11 @@ describe('the registry', () => {
       'INV-B4',
       'INV-greedy-identity',
       'INV-size',
+      'INV-FW-rate',
       'CLAIM-B1',
       'CLAIM-B3-hull',
       'CLAIM-B3-loss',
+      'CLAIM-FW-exponent',
     ]);
   });
 });

@@ -6,9 +6,10 @@ import type { ResolvedTheory } from '../../theory';
 import type { MeasuredRun } from '../pipeline/run';
 import { CLAIMS } from './claims';
 import { INVARIANTS } from './invariants';
+import { CLAIM_FW_EXPONENT, INV_FW_RATE } from './rate';
 import type { CheckDefinition, CheckResult } from './types';
 
-export const CHECKS: readonly CheckDefinition[] = [...INVARIANTS, ...CLAIMS];
+export const CHECKS: readonly CheckDefinition[] = [...INVARIANTS, INV_FW_RATE, ...CLAIMS, CLAIM_FW_EXPONENT];
 
 export function getCheck(id: string): CheckDefinition {
   const check = CHECKS.find((c) => c.id === id);
