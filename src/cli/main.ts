@@ -86,6 +86,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--parameterisation <p>', 'network parameterisation').choices([...PARAMETERISATIONS]))
     .option('--pruners <list>', 'pruners to run, e.g. greedy,random,magnitude', stringList('--pruners'))
     .option(
+      '--subject <pruner>',
+      'the pruner the pruner-facing checks speak about: a built-in name or a .js module path (default greedy)',
+    )
+    .option(
       '--target-accuracy <x>',
       'accuracy target for the accuracy-based t_crit (MNIST)',
       positiveNumber('--target-accuracy'),

@@ -97,6 +97,7 @@ export const CONFIG_SCHEMA = {
     },
     precision: { enum: ['float32', 'float64'] },
     pruners: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    subject: { type: 'string', minLength: 1 },
     hullTolerance: positiveNumber,
     maxKernelM: { type: 'integer', minimum: 0 },
     theory: {

@@ -5,7 +5,7 @@
 import { tf, type Tensor2D } from '../backend/tf';
 import type { Dataset } from '../data/types';
 import type { Parameterisation } from '../model/types';
-import type { Pruner } from '../pruning/types';
+import { isProvedGreedy, type Pruner } from '../pruning/types';
 import { checkHypotheses, type TheoryInputs, type TheoryOverrides } from '../../theory';
 import { maxAbs, maxNormDeviation, sumSquares } from './host';
 import { measureCheckpoint, type CheckpointOutcome } from './measure';
@@ -24,8 +24,8 @@ export interface MeasureOptions {
   ballSupport: boolean;
   heldOut?: Dataset | null;
   /**
-   * Pruners the pruner-dependent checks speak about (B2, B2′, B3-loss, greedy's identity): default the greedy
-   * pruners among `pruners`; check-pruner names the pruner under test.
+   * Pruners the pruner-dependent checks speak about (B2, B2′, B3-loss, FW rate, greedy's identity): verify names
+   * its subject, check-pruner the pruner under test; default: the pruners the [FW] proofs cover.
    */
   subjects?: string[];
   /** Theory overrides (constants such as κ and expressions): hypotheses are evaluated with them. */
@@ -64,9 +64,6 @@ export interface MeasuredRun {
   subjects: string[];
   checkpoints: CheckpointOutcome[];
 }
-
-/** Greedy forward selection with replacement: the pruner B2, B2′ and the scoring identity are proved for (THEORY.md §2). */
-export const GREEDY_PRUNERS: readonly string[] = ['greedy'];
 
 /** Unit roundoff of the arithmetic the engine trained in: 2⁻²⁴ for float32, 2⁻⁵³ for float64 (onnx engine only). */
 export function unitRoundoffOf(run: PretrainedRun): number {
@@ -166,7 +163,7 @@ export async function measureRun(run: PretrainedRun, options: MeasureOptions): P
     hypotheses: runHypotheses(run, options.theory, theoryInputs),
     hullTolerance: options.hullTolerance,
     subnetworkSizes: options.subnetworkSizes,
-    subjects: options.subjects ?? options.pruners.map((p) => p.name).filter((name) => GREEDY_PRUNERS.includes(name)),
+    subjects: options.subjects ?? options.pruners.filter(isProvedGreedy).map((p) => p.name),
     checkpoints: outcomes,
   };
 }

@@ -8,7 +8,8 @@ import type { CriticalTime } from '../pipeline/critical';
 import { scalingSectionMarkdown } from './scaling-section';
 import type { DatasetConfig } from '../experiment/config';
 import {
-  GREEDY,
+  subjectLine,
+  subjectName,
   checkpointTimes,
   checkpointsAt,
   isClassification,
@@ -76,6 +77,7 @@ function summarySection(doc: ReportDocument): string {
   const tally = [...counts.entries()].map(([v, c]) => `${c} ${v}`).join(', ');
   return [
     heading('Summary'),
+    subjectLine(doc),
     ...plainFindings(doc),
     table(['check', 'kind', 'verdict', 'detail'], rows),
     `${plural(doc.summary.length, 'check')}: ${tally}. Invariant failures are bugs in pruneproof; claim failures are findings ` +
@@ -344,7 +346,7 @@ function checkpointTable(doc: ReportDocument, group: RunGroup): string {
     'ρ_t',
     'dist²(y, hull) (solver gap)',
     'y ∈ hull',
-    ...sizes.map((n) => `greedy L (n=${n})`),
+    ...sizes.map((n) => `${subjectName(doc)} L (n=${n})`),
   ];
   const rows = checkpointTimes(group.runs).map((t) => {
     const cs = checkpointsAt(group.runs, t);
@@ -361,7 +363,7 @@ function checkpointTable(doc: ReportDocument, group: RunGroup): string {
       cs.some((c) => c.ballVoid) ? 'void' : fmt(meanOf(cs.map((c) => c.rho))),
       hullCell(cs),
       `${cs.filter((c) => c.hull.inside).length}/${cs.length}`,
-      ...sizes.map((n) => fmt(meanOf(cs.map((c) => subnetworkAt(c, GREEDY, n)?.loss)))),
+      ...sizes.map((n) => fmt(meanOf(cs.map((c) => subnetworkAt(c, subjectName(doc), n)?.loss)))),
     ];
   });
   return table(header, rows);
@@ -636,7 +638,7 @@ function checksSection(doc: ReportDocument): string {
 /** Renders report.md. Image links are relative (the SVGs sit beside report.md). */
 export function renderMarkdown(doc: ReportDocument): string {
   const sections = [
-    `# pruneproof conformance report: ${esc(doc.runId)}`,
+    `# pruneproof conformance report: ${esc(doc.runId)}, subject ${esc(subjectName(doc))}`,
     summarySection(doc),
     replaySection(doc),
     configurationSection(doc),

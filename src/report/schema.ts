@@ -276,6 +276,7 @@ const config = objectOf<ExperimentConfig>(
     resolution: objectOf<ExperimentConfig['resolution']>({ absolute: positiveInt, relative: nonNegative }),
     precision: enumOf(['float32', 'float64']),
     pruners: arrayOf(nonEmpty, 1),
+    subject: nonEmpty,
     sensitivity: objectOf<NonNullable<ExperimentConfig['sensitivity']>>({
       epsilonRelative: arrayOf({ type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }),
       targetAccuracyRelative: arrayOf({ type: 'number', exclusiveMinimum: 0, maximum: 1 }),
@@ -284,7 +285,7 @@ const config = objectOf<ExperimentConfig>(
     maxKernelM: count,
     theory,
   },
-  ['etaRelative', 'epsilonRelative', 'targetAccuracyRelative', 'sensitivity', 'precision'],
+  ['etaRelative', 'epsilonRelative', 'targetAccuracyRelative', 'sensitivity', 'precision', 'subject'],
 );
 
 /** The run environment record; shared with the claims/check-pruner report schema. */
