@@ -231,6 +231,8 @@ describe('invariants that measure', () => {
     const broken: Pruner = {
       name: 'greedy',
       prefixConsistent: true,
+      withReplacement: true,
+      provedGreedy: true,
       async prune(input: PruneInput) {
         const result = await greedy.prune(input);
         const diag = input.features.activationsT

@@ -65,6 +65,8 @@ function misScaledGreedy(factor: number): Pruner {
   return {
     name: 'greedy',
     prefixConsistent: true,
+    withReplacement: true,
+    provedGreedy: true,
     prune(input: PruneInput) {
       const A = input.features.activations.arraySync() as number[][];
       const V = (input.features.outWeights.arraySync() as number[][]).map((row) => row[0]);

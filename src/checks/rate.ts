@@ -238,6 +238,7 @@ export const INV_FW_RATE = defineCheck(
     statement:
       'greedy (with replacement), wherever R(t) < ρ_t²: ‖f_{S_n} − y‖² ≤ FWrate = max(D_y², D_y⁴/(4r_t²))/n², r_t = ρ_t − √R(t)',
     usesPruner: true,
+    provedForGreedyOnly: true,
   },
   (def, run, theory) => evaluateRateInvariant(def, rateEvidence(run), theory),
 );

@@ -19,5 +19,10 @@ export function getCheck(id: string): CheckDefinition {
 
 /** Every registered check on one run, with the run's resolved theory (overrides applied). */
 export function evaluateChecks(run: MeasuredRun, theory: ResolvedTheory): CheckResult[] {
-  return CHECKS.map((check) => check.evaluate(run, theory));
+  return CHECKS.map((check) => asEvaluatedFor(check, run, check.evaluate(run, theory)));
+}
+
+/** A greedy-only invariant on a run whose subject the proofs do not cover is a claim (THEORY.md §6.1). */
+export function asEvaluatedFor(check: CheckDefinition, run: Pick<MeasuredRun, 'subjectsProved'>, result: CheckResult) {
+  return check.provedForGreedyOnly && !run.subjectsProved ? { ...result, kind: 'claim' as const } : result;
 }

@@ -55,7 +55,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--config <file>', 'JSON config file (fields of ExperimentConfig; flags override it)')
     .option(
       '--preset <name>',
-      'a named configuration: synthetic (default), mnist (mean-field), mnist-ntk, theorem (B3 decided at every m)',
+      'a named configuration: synthetic (default), mnist (mean-field), mnist-ntk, theorem (B3 decided at every m), theorem-fixed-eta (the theorem regime at η = 0.2)',
     )
     .option('--dataset <kind>', "'synthetic', 'mnist', or a path to a dataset .json")
     .addOption(new Option('--labels <kind>', 'synthetic label kind').choices([...LABEL_KINDS]))

@@ -30,7 +30,7 @@ import { replayInvocation } from './replay';
 import { emitResults, verifyOutcomes } from './json-output';
 
 export interface VerifyFlags extends StoreFlags {
-  /** A named configuration: synthetic, mnist, mnist-ntk or theorem. */
+  /** A named configuration: synthetic, mnist, mnist-ntk, theorem or theorem-fixed-eta. */
   preset?: string;
   epsilonRel?: number;
   targetAccuracyRel?: number;

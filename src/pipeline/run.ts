@@ -62,6 +62,8 @@ export interface MeasuredRun {
   subnetworkSizes: number[];
   /** The pruners the pruner-dependent checks speak about. */
   subjects: string[];
+  /** Every subject is covered by the [FW] proofs (greedy with replacement): greedy-only checks are invariants. */
+  subjectsProved: boolean;
   checkpoints: CheckpointOutcome[];
 }
 
@@ -114,6 +116,7 @@ function heldOutTensors(heldOut: Dataset | null | undefined): { x: Tensor2D; cla
 export async function measureRun(run: PretrainedRun, options: MeasureOptions): Promise<MeasuredRun> {
   const { data } = run;
   const theoryInputs = runTheoryInputs(run);
+  const subjects = options.subjects ?? options.pruners.filter(isProvedGreedy).map((p) => p.name);
   const heldOut = heldOutTensors(options.heldOut);
   const wanted = options.checkpoints ? new Set(options.checkpoints) : null;
   const checkpoints = run.checkpoints.filter((cp) => !wanted || wanted.has(cp.t));
@@ -163,7 +166,8 @@ export async function measureRun(run: PretrainedRun, options: MeasureOptions): P
     hypotheses: runHypotheses(run, options.theory, theoryInputs),
     hullTolerance: options.hullTolerance,
     subnetworkSizes: options.subnetworkSizes,
-    subjects: options.subjects ?? options.pruners.filter(isProvedGreedy).map((p) => p.name),
+    subjects,
+    subjectsProved: subjects.every((name) => options.pruners.some((p) => p.name === name && isProvedGreedy(p))),
     checkpoints: outcomes,
   };
 }

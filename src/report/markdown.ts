@@ -453,8 +453,21 @@ function criticalSection(doc: ReportDocument): string {
         : '.') +
       ' T*(m) of B3 with ρ_min = min over checkpoints of ρ_t (what the B3 claims use) and with ρ_0; t_in / T* is the tightness of B3.',
     table(header, rows),
+    ...slackLine(doc),
     ...(notes.length > 0 ? ['Notes on T*:', notes.join('\n')] : []),
   ].join('\n\n');
+}
+
+/** B3's slack T* ÷ t_in against m (range over seeds): how much earlier than promised y entered the hull. */
+function slackLine(doc: ReportDocument): string[] {
+  const cells = runsByM(doc).flatMap(({ m, runs }) => {
+    const slack = present(runs.map((r) => (r.tightness !== null && r.tightness > 0 ? 1 / r.tightness : null)));
+    if (slack.length === 0) return [];
+    const lo = Math.min(...slack);
+    const hi = Math.max(...slack);
+    return [`m = ${m}: ${lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`}`];
+  });
+  return cells.length > 0 ? [`Slack of B3, T*/t_in, against m (range over seeds): ${cells.join('; ')}.`] : [];
 }
 
 function sortedRuns(doc: ReportDocument): RunResult[] {
