@@ -25,5 +25,6 @@ export {
   evaluateRateInvariant,
   fitExponent,
   rateEvidence,
+  rateEvidenceOf,
 } from './rate';
 export type { ExponentFit, RateEvidence } from './rate';

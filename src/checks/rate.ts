@@ -24,10 +24,20 @@ export interface RateEvidence {
   tIn: number | null;
 }
 
-/** The evidence of a freshly measured run; t_in is read off its checkpoints (certified inside from then on). */
+/** The evidence of a freshly measured run. */
 export function rateEvidence(run: MeasuredRun): RateEvidence {
   const records = run.checkpoints.map((cp) => cp.record);
-  return { m: run.m, theoryInputs: run.theoryInputs, subjects: run.subjects, records, tIn: insideFrom(records) };
+  return rateEvidenceOf(run.m, run.theoryInputs, run.subjects, records);
+}
+
+/** Evidence from stored numbers; t_in is read off the checkpoints (certified inside from then on), as in verify. */
+export function rateEvidenceOf(
+  m: number,
+  theoryInputs: TheoryInputs,
+  subjects: readonly string[],
+  records: readonly CheckpointMeasurement[],
+): RateEvidence {
+  return { m, theoryInputs, subjects, records, tIn: insideFrom(records) };
 }
 
 /** The first checkpoint from which y is certified inside the hull at every later checkpoint, or null. */
