@@ -3,11 +3,17 @@
  * on the exponent of the loss in n after the threshold. Both read only numbers report.json stores for every run
  * (`RateEvidence`), so a re-analysis of stored runs applies them exactly as `verify` did.
  */
-import { evaluateExpression, evaluateRelation, type ResolvedTheory, type TheoryInputs } from '../../theory';
+import {
+  evaluateExpression,
+  evaluateRelation,
+  formatNumber as fmt,
+  type ResolvedTheory,
+  type TheoryInputs,
+} from '../../theory';
 import type { MeasuredRun } from '../pipeline/run';
 import type { CheckpointMeasurement } from '../pipeline/types';
 import { thresholdScheduleOf, type ThresholdPoint } from './claims';
-import { defineCheck, fmt, resultOf, Tally } from './tally';
+import { defineCheck, resultOf, Tally } from './tally';
 import type { CheckDefinition, CheckResult } from './types';
 
 const { log, sqrt, max, min } = Math;
