@@ -8,7 +8,8 @@ import type { CriticalTime } from '../pipeline/critical';
 import { scalingSectionMarkdown } from './scaling-section';
 import { configurationRows } from '../experiment/fields';
 import {
-  GREEDY,
+  subjectLine,
+  subjectName,
   checkpointTimes,
   checkpointsAt,
   isClassification,
@@ -76,6 +77,7 @@ function summarySection(doc: ReportDocument): string {
   const tally = [...counts.entries()].map(([v, c]) => `${c} ${v}`).join(', ');
   return [
     heading('Summary'),
+    subjectLine(doc),
     ...plainFindings(doc),
     table(['check', 'kind', 'verdict', 'detail'], rows),
     `${plural(doc.summary.length, 'check')}: ${tally}. Invariant failures are bugs in pruneproof; claim failures are findings ` +
@@ -299,7 +301,7 @@ function checkpointTable(doc: ReportDocument, group: RunGroup): string {
     'ρ_t',
     'dist²(y, hull) (solver gap)',
     'y ∈ hull',
-    ...sizes.map((n) => `greedy L (n=${n})`),
+    ...sizes.map((n) => `${subjectName(doc)} L (n=${n})`),
   ];
   const rows = checkpointTimes(group.runs).map((t) => {
     const cs = checkpointsAt(group.runs, t);
@@ -316,7 +318,7 @@ function checkpointTable(doc: ReportDocument, group: RunGroup): string {
       cs.some((c) => c.ballVoid) ? 'void' : fmt(meanOf(cs.map((c) => c.rho))),
       hullCell(cs),
       `${cs.filter((c) => c.hull.inside).length}/${cs.length}`,
-      ...sizes.map((n) => fmt(meanOf(cs.map((c) => subnetworkAt(c, GREEDY, n)?.loss)))),
+      ...sizes.map((n) => fmt(meanOf(cs.map((c) => subnetworkAt(c, subjectName(doc), n)?.loss)))),
     ];
   });
   return table(header, rows);
@@ -406,8 +408,21 @@ function criticalSection(doc: ReportDocument): string {
         : '.') +
       ' T*(m) of B3 with ρ_min = min over checkpoints of ρ_t (what the B3 claims use) and with ρ_0; t_in / T* is the tightness of B3.',
     table(header, rows),
+    ...slackLine(doc),
     ...(notes.length > 0 ? ['Notes on T*:', notes.join('\n')] : []),
   ].join('\n\n');
+}
+
+/** B3's slack T* ÷ t_in against m (range over seeds): how much earlier than promised y entered the hull. */
+function slackLine(doc: ReportDocument): string[] {
+  const cells = runsByM(doc).flatMap(({ m, runs }) => {
+    const slack = present(runs.map((r) => (r.tightness !== null && r.tightness > 0 ? 1 / r.tightness : null)));
+    if (slack.length === 0) return [];
+    const lo = Math.min(...slack);
+    const hi = Math.max(...slack);
+    return [`m = ${m}: ${lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`}`];
+  });
+  return cells.length > 0 ? [`Slack of B3, T*/t_in, against m (range over seeds): ${cells.join('; ')}.`] : [];
 }
 
 function sortedRuns(doc: ReportDocument): RunResult[] {
@@ -591,7 +606,7 @@ function checksSection(doc: ReportDocument): string {
 /** Renders report.md. Image links are relative (the SVGs sit beside report.md). */
 export function renderMarkdown(doc: ReportDocument): string {
   const sections = [
-    `# pruneproof conformance report: ${esc(doc.runId)}`,
+    `# pruneproof conformance report: ${esc(doc.runId)}, subject ${esc(subjectName(doc))}`,
     summarySection(doc),
     replaySection(doc),
     configurationSection(doc),
