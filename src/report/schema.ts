@@ -49,6 +49,11 @@ export const SCALING_VERDICTS = [
   'better explained by a saturating law',
   'inconclusive',
 ] as const satisfies readonly ScalingResult['verdict'][];
+export const LOG_BOUND_VERDICTS = [
+  'consistent with O(log m)',
+  'grows faster than log m',
+  'undetermined',
+] as const satisfies readonly ScalingResult['logBound']['verdict'][];
 const SUMMARY_KINDS = ['invariant', 'claim', 'scaling'] as const satisfies readonly SummaryRow['kind'][];
 const CRITICAL_METHODS = [
   'exact (every iteration)',
@@ -63,9 +68,10 @@ const CRITICAL_METHODS = [
 const exhaustiveLists: [
   Exhaustive<Verdict, typeof VERDICTS>,
   Exhaustive<ScalingResult['verdict'], typeof SCALING_VERDICTS>,
+  Exhaustive<ScalingResult['logBound']['verdict'], typeof LOG_BOUND_VERDICTS>,
   Exhaustive<SummaryRow['kind'], typeof SUMMARY_KINDS>,
   Exhaustive<CriticalMethod, typeof CRITICAL_METHODS>,
-] = [VERDICTS, SCALING_VERDICTS, SUMMARY_KINDS, CRITICAL_METHODS];
+] = [VERDICTS, SCALING_VERDICTS, LOG_BOUND_VERDICTS, SUMMARY_KINDS, CRITICAL_METHODS];
 void exhaustiveLists;
 
 const num: Schema = { type: 'number' };
@@ -320,7 +326,7 @@ const expression = objectOf<ExpressionRecord>({
 const summaryRow = objectOf<SummaryRow>({
   check: nonEmpty,
   kind: enumOf(SUMMARY_KINDS),
-  verdict: enumOf([...VERDICTS, ...SCALING_VERDICTS]),
+  verdict: enumOf([...VERDICTS, ...SCALING_VERDICTS, ...LOG_BOUND_VERDICTS]),
   detail: str,
 });
 

@@ -34,7 +34,7 @@ export interface SummaryRow {
   /** What was checked, e.g. "B3: greedy loss within B2′ once t ≥ T*(m)". */
   check: string;
   kind: 'invariant' | 'claim' | 'scaling';
-  verdict: Verdict | ScalingResult['verdict'];
+  verdict: Verdict | ScalingResult['verdict'] | ScalingResult['logBound']['verdict'];
   detail: string;
 }
 

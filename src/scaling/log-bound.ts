@@ -152,43 +152,75 @@ function undetermined(reason: string, pValue: number | null = null, detectable: 
 
 const fmtP = (p: number) => (p < 0.001 ? p.toExponential(1) : formatNumber(Number(p.toPrecision(2))));
 
+/** The observed statistic against its null simulated at the fitted log law on the design. */
+export interface NullTest {
+  p: number;
+  gamma: number | null;
+  /** The design with σ of the censored log fit. */
+  design: Design;
+  logParams: Record<string, number>;
+  /** The null's statistics, ascending. */
+  sortedNull: number[];
+}
+
+/** The p-value of the data (null when the log law cannot be fitted). */
+export function nullTest(
+  data: readonly PreparedObservation[],
+  base: LogBoundInput['design'],
+  nullSimulations: number,
+  seed: number,
+  parallel: ParallelOptions = {},
+): NullTest | null {
+  const log = fitCensored(LOG, data);
+  if (!log) return null;
+  const design: Design = { ...base, sigma: log.sigma, sigmaSource: 'censored fit of t = a + b·ln m' };
+  const observed = curvatureStatistic(data);
+  const nullLaw: SimulatedLaw = { id: 'log (fitted)', law: 'log', model: 'log', params: log.params };
+  const sortedNull = simulatedStatistics([nullLaw], design, nullSimulations, seed, parallel)[0].sort((a, b) => a - b);
+  return { p: pValueOf(observed.z, sortedNull), gamma: observed.gamma, design, logParams: log.params, sortedNull };
+}
+
+/** The exponent whose power every "consistent" or "faster" verdict also states (a fixed yardstick). */
+export const REFERENCE_EXPONENT = 0.5;
+
 /** The one-sided verdict on t(m) = O(log m) for one quantity. */
 export function testLogBound(input: LogBoundInput): LogBound {
   const { quantity, observations, simulations, seed } = input;
   const data = prepare(observations);
   const why = untestable(quantity, data, input.design, input.atZero);
   if (why !== null) return undetermined(why);
-  const log = fitCensored(LOG, data);
-  if (!log) return undetermined(`the log law t = a + b·ln m cannot be fitted to ${quantity}`);
-  const design: Design = { ...input.design, sigma: log.sigma, sigmaSource: 'censored fit of t = a + b·ln m' };
   const parallel = { threads: input.threads };
-  const observed = curvatureStatistic(data);
-  const nullLaw: SimulatedLaw = { id: 'log (fitted)', law: 'log', model: 'log', params: log.params };
-  const nullStats = simulatedStatistics([nullLaw], design, 2 * simulations, seed, parallel)[0].sort((a, b) => a - b);
-  const p = pValueOf(observed.z, nullStats);
-  const detectable = detectableExponent(design, log.params, simulations, seed, nullStats, parallel);
-  const gamma = observed.gamma === null ? '' : `γ̂ = ${formatNumber(observed.gamma)}, `;
+  const t = nullTest(data, input.design, 2 * simulations, seed, parallel);
+  if (!t) return undetermined(`the log law t = a + b·ln m cannot be fitted to ${quantity}`);
+  const p = t.p;
+  const powerAt = powerCurve(t, simulations, seed, parallel);
+  const detectable = detectableExponent(powerAt);
+  const gamma = t.gamma === null ? '' : `γ̂ = ${formatNumber(t.gamma)}, `;
+  const yardstick = `power against m^${REFERENCE_EXPONENT}: ${percent(powerAt(REFERENCE_EXPONENT))}`;
   const test =
     `one-sided test of the curvature in ln m (${gamma}censored fits; p = ${fmtP(p)} from ` +
-    `${2 * simulations} simulations of the fitted log law on this design)`;
+    `${2 * simulations} simulations of the fitted log law on this design; ${yardstick})`;
+  const power = `${percent(DETECTION_POWER)} power, ${simulations} simulations per exponent`;
+  const largest = EXPONENT_GRID[EXPONENT_GRID.length - 1];
   const caught =
     detectable === null
-      ? `no m^α with α ≤ ${EXPONENT_GRID[EXPONENT_GRID.length - 1]} is detected with ${percent(DETECTION_POWER)} power on this design`
-      : `would have caught m^${detectable} (≥ ${percent(DETECTION_POWER)} power, ${simulations} simulations per exponent)`;
+      ? `no m^α with α ≤ ${largest} is detected with ${power} on this design`
+      : `would have caught m^${detectable} (${power})`;
   if (p <= LOG_BOUND_LEVEL) {
+    const reach =
+      detectable === null
+        ? `no m^α with α ≤ ${largest} is detected with ${power}`
+        : `it catches m^${detectable} (${power})`;
     return {
       verdict: 'grows faster than log m',
       pValue: p,
       detectableExponent: detectable,
-      reason: `rejected at ${percent(LOG_BOUND_LEVEL)}: ${test}; this design ${caught.replace('would have caught', 'catches')}`,
+      reason: `rejected at ${percent(LOG_BOUND_LEVEL)}: ${test}; on this design ${reach}`,
     };
   }
   if (detectable === null || detectable > MAX_DETECTABLE_EXPONENT) {
-    return undetermined(
-      `not rejected (${test}), but ${caught}: too weak to tell the bound from growth like m^1`,
-      p,
-      detectable,
-    );
+    const weak = `too weak to tell the bound from growth like m^${MAX_DETECTABLE_EXPONENT}`;
+    return undetermined(`not rejected (${test}), but ${caught}: ${weak}`, p, detectable);
   }
   return {
     verdict: 'consistent with O(log m)',
@@ -203,27 +235,33 @@ function percent(rate: number): string {
 }
 
 /**
- * Smallest α of EXPONENT_GRID for which m^α through the fitted log law's values at the smallest and largest m is
- * rejected in ≥ DETECTION_POWER of simulations (bisection: power grows with α at fixed end points). A fitted law
- * that does not rise is replaced, for this purpose only, by one rising 2σ over the grid.
+ * Power of the test against m^α through the fitted log law's values at the smallest and largest m (a fitted law
+ * that does not rise is replaced, for this purpose only, by one rising 2σ over the grid), each α simulated once.
  */
-export function detectableExponent(
-  design: Design,
-  logParams: Record<string, number>,
+export function powerCurve(
+  t: NullTest,
   simulations: number,
   seed: number,
-  sortedNull: readonly number[],
   parallel: ParallelOptions = {},
-): number | null {
+): (alpha: number) => number {
+  const { design, logParams, sortedNull } = t;
   const m0 = design.grid[0].m;
   const m1 = design.grid[design.grid.length - 1].m;
   const t0 = predict(LOG, logParams, m0);
   const rise = Math.max(predict(LOG, logParams, m1) - t0, 0) || 2 * design.sigma;
-  const index = firstPassingIndex(EXPONENT_GRID.length, (i) => {
-    const law = powerLawThrough(m0, t0, m1, t0 + rise, EXPONENT_GRID[i]);
-    const stats = simulatedStatistics([law], design, simulations, seed, parallel)[0];
-    const detected = stats.filter((z) => pValueOf(z, sortedNull) <= LOG_BOUND_LEVEL).length;
-    return detected >= DETECTION_POWER * simulations;
-  });
+  const known = new Map<number, number>();
+  return (alpha) => {
+    if (!known.has(alpha)) {
+      const law = powerLawThrough(m0, t0, m1, t0 + rise, alpha);
+      const stats = simulatedStatistics([law], design, simulations, seed, parallel)[0];
+      known.set(alpha, stats.filter((z) => pValueOf(z, sortedNull) <= LOG_BOUND_LEVEL).length / simulations);
+    }
+    return known.get(alpha)!;
+  };
+}
+
+/** Smallest α of EXPONENT_GRID detected with ≥ DETECTION_POWER (bisection: power grows with α); null if none. */
+export function detectableExponent(powerAt: (alpha: number) => number): number | null {
+  const index = firstPassingIndex(EXPONENT_GRID.length, (i) => powerAt(EXPONENT_GRID[i]) >= DETECTION_POWER);
   return index === null ? null : EXPONENT_GRID[index];
 }
