@@ -15,6 +15,7 @@ import { claimsCommand, type ClaimsFlags } from './claims';
 import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
 import { fitCommand, type FitFlags } from './fit';
 import { mergeCommand, type MergeFlags } from './merge';
+import { reconcludeCommand, type ReconcludeFlags } from './reconclude';
 import { diffCommand, type DiffFlags } from './diff';
 
 /** verify flags that make no sense for merge (it computes nothing and reads the store it is given). */
@@ -154,6 +155,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     const backend = await backendFor(opts, false);
     setExit(await mergeCommand(store, opts, backend));
   });
+
+  program
+    .command('reconclude')
+    .description("re-run the analysis (checks, scaling, summary) on a report's own stored runs with this code")
+    .argument('<report>', 'a report directory or its report.json')
+    .requiredOption('--out <dir>', 'directory to write the new report under (as <dir>/<run id>/)')
+    .option('--force', 'replace a report already at that place')
+    .option('--strict', 'exit 1 when a claim FAILs')
+    .action(async (report: string, opts: ReconcludeFlags) => {
+      checkAnalysisThreadsEnvironment();
+      setExit(await reconcludeCommand(report, opts));
+    });
 
   program
     .command('diff')

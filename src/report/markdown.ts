@@ -141,11 +141,23 @@ function replaySection(doc: ReportDocument): string {
           ]
         : []),
       `- node ${esc(env.node)} on ${esc(env.platform)}, ${plural(env.cpus, 'cpu')}`,
-      `- commit: ${env.commit === null ? 'not a git checkout' : `\`${env.commit}\``}`,
+      ...commitLines(doc),
       `- finished ${doc.createdAt}, wall time ${fmt(doc.wallSeconds)} s${analysisShare(doc)}, ${plural(doc.runs.length, 'run')}`,
     ].join('\n'),
     table(['package', 'version'], packages),
   ].join('\n\n');
+}
+
+const commitText = (c: string | null) => (c === null ? 'not a git checkout' : `\`${c}\``);
+
+/** The commit; for a re-concluded report, the one that computed the runs and the one that concluded them. */
+function commitLines(doc: ReportDocument): string[] {
+  const r = doc.reconcluded;
+  if (!r) return [`- commit: ${commitText(doc.environment.commit)}`];
+  return [
+    `- runs computed at commit ${commitText(r.runsCommit)} (report of ${r.fromCreatedAt}, ${esc(r.from)})`,
+    `- concluded (checks, scaling, sensitivity, summary) at commit ${commitText(r.analysisCommit)} by \`pruneproof reconclude\``,
+  ];
 }
 
 function analysisShare(doc: ReportDocument): string {

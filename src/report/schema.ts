@@ -26,7 +26,7 @@ import type {
 import type { CriticalMethod, CriticalTime } from '../pipeline/critical';
 import { SCALING_ANALYSIS_SCHEMA } from '../scaling/schema';
 import { REPORT_SCHEMA_VERSION } from './types';
-import type { Environment, ExpressionRecord, ReportDocument, SummaryRow } from './types';
+import type { Environment, ExpressionRecord, Reconcluded, ReportDocument, SummaryRow } from './types';
 
 type Schema = Record<string, unknown>;
 
@@ -357,8 +357,14 @@ export const REPORT_SCHEMA: Schema = {
       sensitivity: arrayOf(sensitivityRow),
       checks: arrayOf(CHECK_RESULT_SCHEMA),
       derivation: arrayOf(derivationStep),
+      reconcluded: objectOf<Reconcluded>({
+        runsCommit: { type: ['string', 'null'] },
+        analysisCommit: { type: ['string', 'null'] },
+        from: nonEmpty,
+        fromCreatedAt: str,
+      }),
     },
-    ['sensitivity', 'analysisSeconds'],
+    ['sensitivity', 'analysisSeconds', 'reconcluded'],
   ),
 };
 

@@ -9,9 +9,17 @@ import { calibrate, percent } from './calibrate';
 import { analysisThreads } from './calibration-pool';
 import { assess, type FittedModel } from './decide';
 import { prepare } from './fit';
-import { testLogBound } from './log-bound';
+import { testLogBound, type LogBoundInput } from './log-bound';
 import { LAW_VERDICT, predict } from './models';
-import type { Calibration, Design, ModelFit, ScalingAnalysis, ScalingVerdict, TimeObservation } from './types';
+import type {
+  Calibration,
+  Design,
+  LogBound,
+  ModelFit,
+  ScalingAnalysis,
+  ScalingVerdict,
+  TimeObservation,
+} from './types';
 
 export interface ScalingOptions {
   /** One seed drives the bootstrap and the calibration (default 0). */
@@ -215,6 +223,31 @@ function calibratedStatement(decided: ScalingVerdict, c: Calibration): { verdict
       ` The procedure says "${decided}", but calibration does not back it (${rates}; needs power ≥ 80 %, ` +
       `false rate ≤ 10 %): inconclusive: ${c.advice?.text ?? 'this design cannot separate the laws'}.`,
   };
+}
+
+/**
+ * The one-sided verdict on t(m) = O(log m) alone (no four-law fits), on the design the observations show.
+ * Throws RangeError on invalid observations or threads.
+ */
+export function logBoundOf(
+  quantity: string,
+  observations: readonly TimeObservation[],
+  options: ScalingOptions & Pick<LogBoundInput, 'level' | 'nullSimulations'> = {},
+): LogBound {
+  validateObservations(observations);
+  const threads = analysisThreads(options.threads);
+  const { kept } = collapseIdenticalSeeds(observations);
+  return testLogBound({
+    quantity,
+    observations: kept,
+    design: observedDesign(kept, options),
+    simulations: options.simulations ?? 200,
+    nullSimulations: options.nullSimulations,
+    level: options.level,
+    seed: options.seed ?? 0,
+    atZero: options.atZero,
+    threads,
+  });
 }
 
 /** The whole analysis of one quantity. Throws RangeError on invalid observations or threads. */

@@ -1,5 +1,12 @@
 /** Scaling of a critical time against m: censored fits of four laws, a calibrated verdict. Pure math. */
-export { analyseScaling, validateObservations, inferResolution, inferFloor, type ScalingOptions } from './analyse';
+export {
+  analyseScaling,
+  logBoundOf,
+  validateObservations,
+  inferResolution,
+  inferFloor,
+  type ScalingOptions,
+} from './analyse';
 export { assess, decideFrom, AICC_MARGIN, MIN_DISTINCT_M } from './decide';
 export { calibrate, anchoredLaws, simulate, confusion, MIN_POWER, MAX_FALSE_RATE, VERDICT_LABELS } from './calibrate';
 export {

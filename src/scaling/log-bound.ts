@@ -108,8 +108,11 @@ export interface LogBoundInput {
   observations: readonly TimeObservation[];
   /** The design but its noise (σ comes from the censored log fit). */
   design: Omit<Design, 'sigma' | 'sigmaSource'>;
-  /** Simulations per alternative exponent; the null gets twice as many (its tail sets p). */
+  /** Simulations per alternative exponent; the null gets twice as many (its tail sets p) unless told. */
   simulations: number;
+  nullSimulations?: number;
+  /** Rejection level (default LOG_BOUND_LEVEL; lower when many cases are tested, e.g. a claim's). */
+  level?: number;
   seed: number;
   /** What a time of 0 at every m means for this quantity, in plain words (e.g. for t_in). */
   atZero?: string;
@@ -190,23 +193,25 @@ export function testLogBound(input: LogBoundInput): LogBound {
   const why = untestable(quantity, data, input.design, input.atZero);
   if (why !== null) return undetermined(why);
   const parallel = { threads: input.threads };
-  const t = nullTest(data, input.design, 2 * simulations, seed, parallel);
+  const nullSimulations = input.nullSimulations ?? 2 * simulations;
+  const level = input.level ?? LOG_BOUND_LEVEL;
+  const t = nullTest(data, input.design, nullSimulations, seed, parallel);
   if (!t) return undetermined(`the log law t = a + b·ln m cannot be fitted to ${quantity}`);
   const p = t.p;
-  const powerAt = powerCurve(t, simulations, seed, parallel);
+  const powerAt = powerCurve(t, simulations, seed, parallel, level);
   const detectable = detectableExponent(powerAt);
   const gamma = t.gamma === null ? '' : `γ̂ = ${formatNumber(t.gamma)}, `;
   const yardstick = `power against m^${REFERENCE_EXPONENT}: ${percent(powerAt(REFERENCE_EXPONENT))}`;
   const test =
     `one-sided test of the curvature in ln m (${gamma}censored fits; p = ${fmtP(p)} from ` +
-    `${2 * simulations} simulations of the fitted log law on this design; ${yardstick})`;
+    `${nullSimulations} simulations of the fitted log law on this design; ${yardstick})`;
   const power = `${percent(DETECTION_POWER)} power, ${simulations} simulations per exponent`;
   const largest = EXPONENT_GRID[EXPONENT_GRID.length - 1];
   const caught =
     detectable === null
       ? `no m^α with α ≤ ${largest} is detected with ${power} on this design`
       : `would have caught m^${detectable} (${power})`;
-  if (p <= LOG_BOUND_LEVEL) {
+  if (p <= level) {
     const reach =
       detectable === null
         ? `no m^α with α ≤ ${largest} is detected with ${power}`
@@ -215,7 +220,7 @@ export function testLogBound(input: LogBoundInput): LogBound {
       verdict: 'grows faster than log m',
       pValue: p,
       detectableExponent: detectable,
-      reason: `rejected at ${percent(LOG_BOUND_LEVEL)}: ${test}; on this design ${reach}`,
+      reason: `rejected at ${percentLevel(level)}: ${test}; on this design ${reach}`,
     };
   }
   if (detectable === null || detectable > MAX_DETECTABLE_EXPONENT) {
@@ -226,8 +231,12 @@ export function testLogBound(input: LogBoundInput): LogBound {
     verdict: 'consistent with O(log m)',
     pValue: p,
     detectableExponent: detectable,
-    reason: `not rejected at ${percent(LOG_BOUND_LEVEL)}: ${test}; ${caught}`,
+    reason: `not rejected at ${percentLevel(level)}: ${test}; ${caught}`,
   };
+}
+
+function percentLevel(level: number): string {
+  return `${formatNumber(Number((level * 100).toPrecision(3)))} %`;
 }
 
 function percent(rate: number): string {
@@ -243,6 +252,7 @@ export function powerCurve(
   simulations: number,
   seed: number,
   parallel: ParallelOptions = {},
+  level = LOG_BOUND_LEVEL,
 ): (alpha: number) => number {
   const { design, logParams, sortedNull } = t;
   const m0 = design.grid[0].m;
@@ -254,7 +264,7 @@ export function powerCurve(
     if (!known.has(alpha)) {
       const law = powerLawThrough(m0, t0, m1, t0 + rise, alpha);
       const stats = simulatedStatistics([law], design, simulations, seed, parallel)[0];
-      known.set(alpha, stats.filter((z) => pValueOf(z, sortedNull) <= LOG_BOUND_LEVEL).length / simulations);
+      known.set(alpha, stats.filter((z) => pValueOf(z, sortedNull) <= level).length / simulations);
     }
     return known.get(alpha)!;
   };
