@@ -262,7 +262,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('fit')
-    .description('fit log, power, offset-power and saturating laws to t(m) with censoring; calibrated verdict')
+    .description(
+      'one-sided test of t(m) = O(log m) with censoring, then log, power, offset-power and saturating fits; calibrated',
+    )
     .requiredOption(
       '--data <file>',
       'measurements JSON {"quantity", "points": [{"m", "seed", "t", "lo"?, "hi"?, "censoredAt"?}]}',
