@@ -214,7 +214,7 @@ export function testLogBound(input: LogBoundInput): LogBound {
   if (p <= level) {
     const reach =
       detectable === null
-        ? `no m^α with α ≤ ${largest} is detected with ${power}`
+        ? `no m^α with α ≤ ${largest} is detected (${power})`
         : `it catches m^${detectable} (${power})`;
     return {
       verdict: 'grows faster than log m',
