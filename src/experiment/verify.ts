@@ -61,7 +61,10 @@ class ProgressTracker {
 }
 
 export interface ExperimentOptions {
+  /** The subject first, then the comparison pruners. */
   pruners: Pruner[];
+  /** Name of the subject among `pruners` (default: the config's built-in subject). */
+  subject?: string;
   /** Worker threads for the runs (1 = inline). Only built-in pruners can run in workers. */
   workers?: number;
   /** The backend each worker initialises (the one this process runs on). */
@@ -189,6 +192,7 @@ async function runInline(
         heldOut: data.heldOut,
         seed,
         pruners: options.pruners,
+        ...(options.subject ? { subject: options.subject } : {}),
         ...(options.engine ? { engine: options.engine } : {}),
         onProgress: (p) =>
           options.onProgress?.({ ...p, run: finished, runs: total, m, seed, overall: tracker.update(index, p) }),

@@ -134,6 +134,7 @@ export interface LogBound {
   reason: string;
 }
 
+/** The t(m) analysis of one quantity: observations, fits, decision, calibration and the verdict with its reason. */
 export interface ScalingAnalysis {
   quantity: string;
   observations: TimeObservation[];
