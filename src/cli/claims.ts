@@ -9,7 +9,7 @@ import { describeBackend } from '../backend';
 import { claimsReportDocument, writePropertyReport } from '../report/claims';
 import { isDefect, type PropertyRunResult } from '../claims/runner';
 import { runSession, type SessionResult } from '../claims/session';
-import { CounterexampleStore, DEFAULT_STORE_DIR } from '../claims/store';
+import { CounterexampleStore, DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
 import { environmentInfo } from '../report/environment';
 import { EXIT } from './errors';
 import { readConfigFile } from './config-file';
@@ -66,7 +66,7 @@ export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): P
   const log = (s: string) => {
     if (!flags.quiet) process.stderr.write(`${s}\n`);
   };
-  const storeDir = flags.db ?? DEFAULT_STORE_DIR;
+  const storeDir = flags.db ?? DEFAULT_COUNTEREXAMPLE_DIR;
   const store = new CounterexampleStore(storeDir);
   log(`pruneproof claims: ${describeBackend(backend)}; counterexample store ${store.dir}`);
   const theory = flags.config ? readConfigFile(flags.config).theory : undefined;

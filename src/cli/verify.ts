@@ -13,7 +13,7 @@ import { hasBuiltinSubject, runPruners, subjectOf } from '../experiment/subject'
 import { existsSync } from 'node:fs';
 import { loadPrunerModule } from './check-pruner';
 import { environmentInfo } from '../report/environment';
-import { describeEngine, engineSummary, selectEngine } from '../engine';
+import { describeEngine, engineKey, engineSummary, selectEngine } from '../engine';
 import type { ReportDocument } from '../report/types';
 import { subjectName } from '../report/aggregate';
 import type { ExperimentProgress } from '../experiment/verify';
@@ -173,7 +173,7 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
     },
   };
   const outcome = await sweepWithResume(config, options, store, {
-    context: { backend: backend.name, engine: `${used.name}/${used.precision}` },
+    context: { backend: backend.name, engine: engineKey(used) },
     fresh: flags.fresh,
     shard,
   }).finally(() => engine.dispose());

@@ -1,6 +1,7 @@
 /**
- * The experiment configuration: one typed record that is the single source of CLI flags,
- * config-file fields and the run id (readable prefix + hash of its canonical JSON).
+ * The experiment configuration: the typed record a run is computed from, and its run id (readable prefix + hash
+ * of its canonical JSON). How each field is given, checked, shown and keyed is declared once, in the field
+ * table (fields.ts).
  */
 import { contentHash, safeName } from '../files/json';
 export { canonicalJson } from '../files/json';
@@ -25,6 +26,7 @@ export interface SensitivityTargets {
   targetAccuracyRelative: number[];
 }
 
+/** Every setting of an experiment (`verify`): dataset, grid of m and seeds, network, training, targets, theory overrides. */
 export interface ExperimentConfig {
   /** Readable prefix of the run id, e.g. "verify-synthetic". */
   name: string;

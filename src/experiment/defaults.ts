@@ -158,9 +158,11 @@ export const THEOREM_FIXED_ETA_RATIONALE: string[] = [
   'n ∈ {25, 100, 400} (3 sizes over 16×, the rate claim’s minimum) and 7 m × 2 seeds keep the run to a few minutes on 2 idle cores.',
 ];
 
+/** A named configuration: its values, why they were chosen, and its smoke-run variant. */
 export interface Preset {
   config: ExperimentConfig;
   rationale: string[];
+  /** The quick variant of the preset's config; applied below the config file and flags (presetLayer). */
   quick: (config: ExperimentConfig) => ExperimentConfig;
 }
 

@@ -456,6 +456,14 @@ export function composeConfig(base: ExperimentConfig, ...layers: ConfigLayer[]):
   return out as unknown as ExperimentConfig;
 }
 
+/** The schema of a whole configuration (a report's `config`): every required field, no unknown one. */
+export const CONFIG_RECORD_SCHEMA: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: FIELD_KEYS.filter((key) => !FIELDS[key].optional),
+  properties: Object.fromEntries(FIELD_KEYS.map((key) => [key, fieldSpec(key).kind.schema])),
+};
+
 /** The schema of one field's value in a config file (`null` accepted for optional fields). */
 export function fieldSchema(key: FieldKey): Schema {
   const spec = fieldSpec(key);
