@@ -95,11 +95,14 @@ describe('checkPruner on the shipped examples', () => {
       expect(result.brokenContracts).toEqual([]);
       expect(result.prefixConsistent).toBe(true);
       expect(result.contracts.map((r) => r.verdict)).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS']);
-      // B2, B2′, B3 are claims for a pruner other than greedy: their verdicts are findings, not asserted here.
+      // B2, B2′, the FW rate and B3 are claims for a pruner other than greedy: their verdicts are findings, not
+      // asserted here.
       expect(result.claims.map((r) => [r.id, r.kind])).toEqual([
         ['INV-B2', 'claim'],
         ['INV-B2-prime', 'claim'],
+        ['INV-FW-rate', 'claim'],
         ['CLAIM-B3-loss', 'claim'],
+        ['CLAIM-FW-exponent', 'claim'],
       ]);
       expect(result.claims.every((r) => r.error === null && r.cases.evaluated > 0)).toBe(true);
       const comparison = result.comparison!;
