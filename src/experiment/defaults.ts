@@ -92,7 +92,7 @@ export const MNIST_NTK_RATIONALE: string[] = [
 ];
 
 /**
- * The theorem regime (issue 10): a grid where B3 is decided and non-trivial at every m. Found by measurement
+ * The theorem regime: a grid where B3 is decided and non-trivial at every m. Found by measurement
  * (docs/THEORY.md §7 and the preset's rationale): NTK scale with a small initialisation κ puts y outside the hull
  * at t = 0, η at half of each m's stability limit keeps GD stable across the grid, and T covers T*(m).
  */
