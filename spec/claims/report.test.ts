@@ -91,28 +91,27 @@ describe('claims report', () => {
     const md = renderClaimsMarkdown(doc);
     for (const heading of [
       '## Summary',
-      '## Counterexamples',
+      '## Properties',
       '## Coverage',
-      '## Statements',
       '## Counterexample store',
       '## How to replay',
       '## Environment',
     ]) {
       expect(md).toContain(heading);
     }
-    expect(md).toContain('### CLAIM-test — FAIL (claim)');
+    expect(md).toContain('### CLAIM-test — **FAIL** (claim)');
     expect(md).toContain('- **What failed:** x = 50 ≥ 50');
     expect(md).toContain('- **Violated hypotheses:** H4 (H4 fails: N = 8 &lt; 3.2e9 (factor 4e8))'); // '<' escaped as in report.md
     expect(md).toMatch(/fast-check seed 42, path `[\d:]+`/);
     expect(md).toContain('```json\n50\n```');
-    expect(md).toContain('- **INV-test** (invariant, [R]): x &lt; 50 for INV-test | with a pipe');
+    expect(md).toContain('### INV-test — **PASS** (invariant)\n\n> x &lt; 50 for INV-test | with a pipe\n\ninvariant, source [R]');
     expect(md).toContain('No invariant failed. 1 claim(s) FAILed');
   });
 
   it('is written atomically as report.md + report.json (sorted keys), replacing an earlier report of the same run id', async () => {
     const doc = claimsReportDocument(await session(), { command: 'c', environment });
     const first = await writePropertyReport(doc, join(dir, 'reports'));
-    expect(first.files).toEqual(['report.json', 'report.md']);
+    expect(first.files).toEqual(['report.html', 'report.json', 'report.md']);
     expect(readdirSync(join(dir, 'reports'))).toEqual([doc.runId]);
     expect(readFileSync(join(first.dir, 'report.json'), 'utf8')).toBe(stableJson(doc));
     await writePropertyReport({ ...doc, wallSeconds: 1 }, join(dir, 'reports'));
@@ -153,8 +152,8 @@ describe('check-pruner report', () => {
     expect(validatePropertyReport(doc)).toEqual({ valid: true, errors: [] });
     expect(doc.runId).toMatch(/^check-pruner-my-pruner-[0-9a-f]{10}$/);
     const md = renderPrunerMarkdown(doc);
-    expect(md).toContain('**BREAKS ITS CONTRACT**: CONTRACT-size.');
-    expect(md).toContain('### CONTRACT-size — FAIL (contract)');
+    expect(md).toContain('**BREAKS ITS CONTRACT**: [CONTRACT-size](report.html#CONTRACT-size).');
+    expect(md).toContain('### CONTRACT-size — **FAIL** (contract)');
     expect(md).not.toContain('Violated hypotheses'); // contracts do not depend on the theory's hypotheses
     expect(md).toContain('Skipped: the pruner breaks CONTRACT-size.');
     expect(validatePropertyReport({ ...doc, kind: 'other' }).errors).toEqual([
