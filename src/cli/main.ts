@@ -15,7 +15,9 @@ import { claimsCommand, type ClaimsFlags } from './claims';
 import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
 import { fitCommand, type FitFlags } from './fit';
 import { mergeCommand, type MergeFlags } from './merge';
+import { compareCommand, type CompareFlags } from './compare';
 import { diffCommand, type DiffFlags } from './diff';
+import { renderCommand } from './render';
 
 /** verify flags that make no sense for merge (it computes nothing and reads the store it is given). */
 const MERGE_SKIPS = new Set(['--store', '--fresh', '--shard', '--workers']);
@@ -163,6 +165,26 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the differences as JSON')
     .action(async (a: string, b: string, opts: DiffFlags) => {
       setExit(await diffCommand(a, b, opts));
+    });
+
+  program
+    .command('compare')
+    .description(
+      'reports or run stores side by side in one HTML page plus JSON; exit 1 when a verdict changed (as diff)',
+    )
+    .argument('<inputs...>', 'two or more report.json files, report directories or run stores, in order')
+    .requiredOption('--out <dir>', 'directory for compare.html, compare.json and critical-times.svg')
+    .option('--force', 'replace the --out directory when it exists')
+    .action(async (inputs: string[], opts: CompareFlags) => {
+      setExit(await compareCommand(inputs, opts));
+    });
+
+  program
+    .command('render')
+    .description('write report.md, report.html and the plots of existing reports again from their report.json')
+    .argument('<dirs...>', 'report directories (each named by its run id, holding report.json)')
+    .action(async (dirs: string[]) => {
+      await renderCommand(dirs);
     });
 
   program

@@ -27,7 +27,8 @@ export type Block =
   | { kind: 'heading'; level: 1 | 2 | 3 | 4; text: Text; anchor?: string }
   | { kind: 'paragraph'; text: Text }
   | { kind: 'list'; items: readonly Text[]; ordered?: boolean }
-  | { kind: 'table'; header: readonly Text[]; rows: readonly (readonly Text[])[] }
+  /** `highlight[i]` marks row i (HTML shades it; markdown relies on the row's own text to say why). */
+  | { kind: 'table'; header: readonly Text[]; rows: readonly (readonly Text[])[]; highlight?: readonly boolean[] }
   /** Code to copy; `copy` adds a copy button in HTML. */
   | { kind: 'code'; language: string; text: string; copy?: boolean }
   | { kind: 'math'; latex: string }

@@ -60,7 +60,7 @@ function analysesOf(doc: ReportDocument): ScalingResult[] {
 }
 
 /** The summary's verdicts, plus one per alternative target of the sensitivity table. */
-function verdictRows(doc: ReportDocument): { check: string; kind: string; verdict: string }[] {
+export function verdictRows(doc: ReportDocument): { check: string; kind: string; verdict: string }[] {
   const alternatives = alternativeAnalyses(doc).map((a) => ({
     check: `sensitivity: ${a.quantity}`,
     kind: 'scaling',

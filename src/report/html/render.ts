@@ -20,6 +20,8 @@ const VERDICT_CLASS: Record<string, string> = {
   UNDECIDED: 'undecided',
   inconclusive: 'undecided',
   'NOT APPLICABLE': 'na',
+  'no verdict changed': 'pass',
+  'verdicts changed': 'undecided',
 };
 
 /** A verdict as a badge: its text, and a colour class that only repeats what the text says. */
@@ -50,7 +52,10 @@ interface RenderState {
 
 function tableHtml(block: Extract<Block, { kind: 'table' }>): string {
   const head = block.header.map((h) => `<th scope="col">${inlineHtml(h)}</th>`).join('');
-  const rows = block.rows.map((row) => `<tr>${row.map((c) => `<td>${inlineHtml(c)}</td>`).join('')}</tr>`);
+  const rows = block.rows.map(
+    (row, i) =>
+      `<tr${block.highlight?.[i] ? ' class="changed"' : ''}>${row.map((c) => `<td>${inlineHtml(c)}</td>`).join('')}</tr>`,
+  );
   return `<div class="table"><table><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
 }
 
