@@ -104,7 +104,9 @@ describe('claims report', () => {
     expect(md).toContain('- **Violated hypotheses:** H4 (H4 fails: N = 8 &lt; 3.2e9 (factor 4e8))'); // '<' escaped as in report.md
     expect(md).toMatch(/fast-check seed 42, path `[\d:]+`/);
     expect(md).toContain('```json\n50\n```');
-    expect(md).toContain('### INV-test — **PASS** (invariant)\n\n> x &lt; 50 for INV-test | with a pipe\n\ninvariant, source [R]');
+    expect(md).toContain(
+      '### INV-test — **PASS** (invariant)\n\n> x &lt; 50 for INV-test | with a pipe\n\ninvariant, source [R]',
+    );
     expect(md).toContain('No invariant failed. 1 claim(s) FAILed');
   });
 

@@ -125,7 +125,13 @@ describe('writeReport', () => {
     const { dir } = await writeReport(first, out, {
       renderPlots: async (d) => [...(await fakePlots(d)), { file: 'old-only.svg', svg: '<svg/>' }],
     });
-    expect((await readdir(dir)).sort()).toEqual(['fake.svg', 'old-only.svg', 'report.html', 'report.json', 'report.md']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'fake.svg',
+      'old-only.svg',
+      'report.html',
+      'report.json',
+      'report.md',
+    ]);
     const second = { ...first, wallSeconds: 99 };
     const result = await writeReport(second, out, { renderPlots: fakePlots });
     expect(result.dir).toBe(dir);

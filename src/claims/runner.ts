@@ -275,7 +275,8 @@ function validateOptions(def: AnyPropertyDefinition, o: RunPropertyOptions): voi
   if (!Number.isInteger(o.seed)) throw new RangeError(`${op}: seed must be an integer, got ${o.seed}`);
   if (!Number.isInteger(o.numRuns) || o.numRuns < 1)
     throw new RangeError(`${op}: numRuns must be a positive integer, got ${o.numRuns}`);
-  if (o.timeLimitMs !== undefined && !(o.timeLimitMs > 0)) throw new RangeError(`${op}: timeLimitMs must be > 0, got ${o.timeLimitMs}`);
+  if (o.timeLimitMs !== undefined && !(o.timeLimitMs > 0))
+    throw new RangeError(`${op}: timeLimitMs must be > 0, got ${o.timeLimitMs}`);
   if (!o.pruner || typeof o.pruner.prune !== 'function') throw new TypeError(`${op}: pruner must implement Pruner`);
 }
 
@@ -298,7 +299,9 @@ export async function runProperty(def: AnyPropertyDefinition, options: RunProper
       examples: replay.example !== null ? [[replay.example]] : [],
       // The plugin is typed Plugin<unknown>; it does not look at the values, so it serves any property.
       plugins:
-        options.timeLimitMs === undefined ? [] : [fc.interruptAfterTimeLimit(options.timeLimitMs) as fc.Plugin<[unknown]>],
+        options.timeLimitMs === undefined
+          ? []
+          : [fc.interruptAfterTimeLimit(options.timeLimitMs) as fc.Plugin<[unknown]>],
     });
   } catch (e) {
     error = `fast-check could not run the property: ${errorText(e)}`;

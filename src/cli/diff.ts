@@ -86,7 +86,9 @@ function pairSweeps(a: StoredSweep[], b: StoredSweep[]): { pairs: Pairing[]; unp
 /** What diff compares between two sides: the two reports, or each sweep of A with the sweep of its config in B. */
 export function pairSides(x: Side, y: Side): { pairs: Pairing[]; unpaired: string[] } {
   if (x.kind !== y.kind)
-    throw new InputError(`${x.path} is a ${x.kind} but ${y.path} is a ${y.kind}; compare two reports or two run stores`);
+    throw new InputError(
+      `${x.path} is a ${x.kind} but ${y.path} is a ${y.kind}; compare two reports or two run stores`,
+    );
   return x.kind === 'report' && y.kind === 'report'
     ? {
         pairs: [{ label: `${x.report.runId} vs ${y.report.runId}`, diff: diffReports(x.report, y.report) }],

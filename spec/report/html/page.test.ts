@@ -167,14 +167,10 @@ describe('report.html escapes what users supply', () => {
     return doc;
   }
   /** What HTML parsing gives back for a string: unrepresentable characters as U+FFFD, CR LF and CR as LF. */
-  const parsedForm = (s: string) =>
-    s
-      // eslint-disable-next-line no-control-regex
-      .replace(
-        /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-        '\uFFFD',
-      )
-      .replace(/\r\n?/g, '\n');
+  const unrepresentable =
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+  const parsedForm = (s: string) => s.replace(unrepresentable, '\uFFFD').replace(/\r\n?/g, '\n');
 
   it('for every string s in pruner names, error texts, paths, config names and theory overrides, the parsed page has the same elements as without it and shows s verbatim', () => {
     const reference = allElements(parsePage(page(withUserText('x'))).document).map((e) => e.tagName);
