@@ -138,7 +138,7 @@ async function checkLoadedPruner(
   const { pruner, passed, brokenContracts, comparison, skipped } = result;
   await emitResults(flags, {
     suite: `pruneproof check-pruner ${pruner}`,
-    checks: [...result.contracts, ...result.claims].map(propertyOutcome),
+    checks: [...result.contracts, ...result.claims].map((r) => propertyOutcome(r, dir)),
     summary: {
       command: 'check-pruner',
       pruner,

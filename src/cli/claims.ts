@@ -91,7 +91,7 @@ export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): P
   const exitCode = session.results.some(isDefect) ? EXIT.failed : EXIT.ok;
   await emitResults(flags, {
     suite: 'pruneproof claims',
-    checks: session.results.map(propertyOutcome),
+    checks: session.results.map((r) => propertyOutcome(r, dir)),
     summary: {
       command: 'claims',
       runId: doc.runId,

@@ -232,7 +232,7 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   const exitCode = exitCodeOf(doc, flags.strict, 'pruneproof verify');
   await emitResults(flags, {
     suite: 'pruneproof verify',
-    checks: verifyOutcomes(doc),
+    checks: verifyOutcomes(doc, dir),
     summary: {
       command: 'verify',
       runId: doc.runId,
