@@ -8,8 +8,10 @@ import {
   prunerReportDocument,
   renderClaimsMarkdown,
   renderPrunerMarkdown,
+  renderPropertyReportHtml,
   writePropertyReport,
 } from '../../src/report/claims';
+import { allElements, attr, byTag, parsePage, text } from '../report/html/dom';
 import { validatePropertyReport } from '../../src/report/claims-schema';
 import { runSession } from '../../src/claims/session';
 import { CounterexampleStore } from '../../src/claims/store';
@@ -162,5 +164,37 @@ describe('check-pruner report', () => {
       "/kind: must be 'claims' or 'check-pruner', got \"other\"",
     ]);
     expect(validatePropertyReport({ ...doc, extra: 1 }).errors).toContain("/: unexpected field 'extra'");
+  });
+});
+
+describe('report.html of claims and check-pruner reports', () => {
+  it('escapes a hostile pruner name, module path and error text: no extra element, each shown verbatim, every link resolves', async () => {
+    const s = await session();
+    const hostile = '</script><img src=x onerror=alert(1)>"\'&<!--';
+    const contract = { ...s.results[1], id: 'CONTRACT-size', kind: 'contract' as const, error: hostile };
+    const result: PrunerCheckResult = {
+      pruner: hostile,
+      prefixConsistent: true,
+      passed: false,
+      brokenContracts: ['CONTRACT-size'],
+      contracts: [contract],
+      claims: [s.results[0]],
+      comparison: null,
+      skipped: hostile,
+      settings: { seed: 42, quick: true, timeLimitSeconds: 5, store: null },
+      seconds: 1,
+    };
+    const doc = prunerReportDocument(result, { command: 'c', environment, module: `/tmp/${hostile}.js` });
+    const { document, errors } = parsePage(renderPropertyReportHtml(doc, stableJson(doc)));
+    expect(errors).toEqual([]);
+    expect(byTag(document, 'img')).toEqual([]);
+    expect(byTag(document, 'script').map((e) => attr(e, 'type') ?? 'code')).toEqual(['application/json', 'code']);
+    const main = text(byTag(document, 'main')[0]);
+    expect(main).toContain(`pruneproof check-pruner — ${hostile}`);
+    expect(main).toContain(`/tmp/${hostile}.js`);
+    expect(main).toContain(`error: ${hostile}`);
+    const ids = allElements(document).flatMap((e) => attr(e, 'id') ?? []);
+    for (const a of byTag(document, 'a')) expect(ids).toContain(attr(a, 'href')!.slice(1));
+    for (const line of doc.summary) expect(ids).toContain(line.id);
   });
 });
