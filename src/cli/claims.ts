@@ -1,6 +1,6 @@
 /**
  * `pruneproof claims`: the invariants and claims of THEORY.md §6 as fast-check properties, each within a time
- * budget, stored counterexamples replayed first; writes reports/<run-id>/{report.md, report.json}.
+ * budget, stored counterexamples replayed first; writes <--out>/<run-id>/{report.md, report.json} (default runs/).
  * Exit 0 when every invariant held (claims failing in some regime are findings), 1 when an invariant failed
  * or a property threw (a bug in pruneproof).
  */

@@ -17,8 +17,10 @@ import { collectRuns } from '../store/sweep';
 import type { RunResult } from '../experiment/types';
 import { InputError } from './errors';
 import { refuseOverwrite } from './sweep';
+import type { ConfigRequest } from './config-options';
 import { buildConfig, commandLine, exitCodeOf, printSummary, type VerifyFlags } from './verify';
 
+/** merge's command options: verify's, without the run store, sharding and workers (merge computes nothing). */
 export type MergeFlags = Omit<VerifyFlags, 'store' | 'fresh' | 'shard' | 'workers'>;
 
 /** For a run the store lacks: the stored runs of the same config, m and seed that differ in another key input. */
@@ -44,9 +46,14 @@ function nearMisses(
   });
 }
 
-export async function mergeCommand(storeDir: string, flags: MergeFlags, backend: BackendInfo): Promise<number> {
+export async function mergeCommand(
+  storeDir: string,
+  request: ConfigRequest,
+  flags: MergeFlags,
+  backend: BackendInfo,
+): Promise<number> {
   const started = performance.now();
-  const { config, rationale } = buildConfig(flags);
+  const { config, rationale } = buildConfig(request);
   refuseOverwrite(flags.out, runId(config), flags.force);
   if (!existsSync(storeDir)) throw new InputError(`no run store at ${storeDir}`);
   const store = new RunStore(resolve(storeDir), (s) => process.stderr.write(`pruneproof merge: ${s}\n`));

@@ -83,6 +83,11 @@ export interface ExperimentConfig {
   theory: TheoryOverridesConfig;
 }
 
+/** A config (file, flag or merged) that is not valid: the CLI prints its message, which names the field, and exits 2. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
 /** Run id = readable prefix + first 10 hex digits of the SHA-256 of the canonical config. */
 export function runId(config: ExperimentConfig): string {
   return `${safeName(config.name, 'run')}-${contentHash(config)}`;

@@ -7,7 +7,7 @@ import type { CheckpointMeasurement, CheckResult, RunResult, SensitivityRow } fr
 import { percent } from '../scaling/calibrate';
 import type { CriticalTime } from '../pipeline/critical';
 import { scalingSectionBlocks } from './scaling-section';
-import type { DatasetConfig } from '../experiment/config';
+import { configurationRows } from '../experiment/fields';
 import {
   GREEDY,
   checkpointTimes,
@@ -246,59 +246,8 @@ function analysisShare(doc: ReportDocument): string {
   return doc.analysisSeconds === undefined ? '' : ` (of it the scaling analysis ${fmt(doc.analysisSeconds)} s)`;
 }
 
-function describeDataset(d: DatasetConfig): Text {
-  switch (d.kind) {
-    case 'synthetic': {
-      const extras = [
-        `labels ${d.labels}`,
-        `d = ${d.d}`,
-        ...(d.teacherWidth !== undefined ? [`teacher width ${d.teacherWidth}`] : []),
-        ...(d.clusters !== undefined ? [`${d.clusters} clusters`] : []),
-      ];
-      return `synthetic (${extras.join(', ')})`;
-    }
-    case 'mnist':
-      return `MNIST (unit-norm inputs: ${d.unitNorm ? 'yes' : 'no'}, held-out ${d.heldOut})`;
-    case 'file':
-      return ['file ', code(d.path)];
-  }
-}
-
-function theoryOverrides(doc: ReportDocument): Text {
-  const t = doc.config.theory;
-  const overrides: Inline[][] = [
-    ...Object.entries(t.constants ?? {}).map(([k, v]) => [data(k), ` = ${v}`]),
-    ...Object.entries(t.expressions ?? {}).map(([k, v]) => [data(k), ': ', code(String(v))]),
-  ];
-  if (overrides.length === 0) return 'none';
-  return overrides.flatMap((o, i) => (i === 0 ? o : ['; ', ...o]));
-}
-
 function configurationSection(doc: ReportDocument): Block[] {
-  const c = doc.config;
-  const rows: [string, Text][] = [
-    ['name', data(c.name)],
-    ['dataset', describeDataset(c.dataset)],
-    ['m grid', list(c.mGrid)],
-    ['seeds', list(c.seeds)],
-    ['parameterisation', c.parameterisation],
-    ['width N', String(c.width)],
-    ['initial scale κ', String(c.kappa)],
-    [
-      'step size η',
-      c.etaRelative === undefined ? String(c.eta) : `${c.etaRelative} × the stability limit of each run (per m)`,
-    ],
-    ['iterations T', String(c.iterations)],
-    ['training', c.batchSize === null ? 'full-batch GD' : `minibatch SGD, batch size ${c.batchSize}`],
-    ['checkpoints (log-spaced in [0, T])', String(c.checkpoints)],
-    ['subnetwork sizes n', list(c.subnetworkSizes)],
-    ['target loss ε', String(c.epsilon)],
-    ['target accuracy', c.targetAccuracy === null ? '—' : String(c.targetAccuracy)],
-    ['pruners', c.pruners.flatMap((p, i): Inline[] => (i === 0 ? [data(p)] : [', ', data(p)]))],
-    ['hull tolerance (× 2m)', String(c.hullTolerance)],
-    ['max m for kernel eigenproblems', String(c.maxKernelM)],
-    ['theory overrides', theoryOverrides(doc)],
-  ];
+  const rows = configurationRows(doc.config).map(([label, value]): Text[] => [label, data(value)]);
   const rationale = doc.configRationale.length > 0 ? doc.configRationale.map(data) : ['(none given)'];
   return [
     heading('Configuration'),

@@ -105,6 +105,7 @@ async function checkReportPage(dir: string, name: string): Promise<void> {
   );
   const copy = page.locator('button.copy').first();
   await copy.click();
+  await page.waitForFunction(() => document.querySelector('button.copy')?.textContent !== 'Copy');
   expect(['Copied', 'Selected']).toContain(await copy.textContent());
   await page.close();
 }
