@@ -21,6 +21,7 @@ import { renderSvg } from '../report/vega';
 import { load, pairSides, type Side } from './diff';
 import { EXIT, InputError } from './errors';
 
+/** compare's options: the output directory, and whether an existing one may be replaced. */
 export interface CompareFlags {
   out: string;
   force?: boolean;
@@ -35,6 +36,7 @@ function columnsOf(side: Side): ComparedReport[] {
   }));
 }
 
+/** Runs `pruneproof compare`; returns the exit code (1 when diff finds a changed verdict). */
 export async function compareCommand(inputs: string[], flags: CompareFlags): Promise<number> {
   if (inputs.length < 2) throw new InputError('compare: give at least two reports or run stores');
   const out = resolve(flags.out);

@@ -22,6 +22,7 @@ export type Inline =
 /** Inline text: one piece or a sequence (nested sequences are read in order). */
 export type Text = Inline | readonly Text[];
 
+/** One block of a report page. */
 export type Block =
   /** Headings of level 2 and 3 carry the anchor of their section (HTML id). */
   | { kind: 'heading'; level: 1 | 2 | 3 | 4; text: Text; anchor?: string }
@@ -40,18 +41,24 @@ export type Block =
   /** The paper's claim in plain words, at the top of the page. */
   | { kind: 'headline'; verdict: string; text: Text; blocks: readonly Block[] };
 
-/** Shorthands for building blocks. */
+/** Text that came from data or a user: escaped in every format. */
 export const data = (text: string): Inline => ({ data: text });
+/** Emphasised text. */
 export const strong = (text: Text): Inline => ({ strong: text });
+/** Inline code (a command, a path, an expression). */
 export const code = (text: string): Inline => ({ code: text });
+/** A paragraph. */
 export const paragraph = (text: Text): Block => ({ kind: 'paragraph', text });
+/** A heading; `anchor` is its section's HTML id. */
 export const heading = (level: 1 | 2 | 3 | 4, text: Text, anchor?: string): Block =>
   anchor === undefined ? { kind: 'heading', level, text } : { kind: 'heading', level, text, anchor };
+/** A table: header cells and rows of cells. */
 export const tableBlock = (header: readonly Text[], rows: readonly (readonly Text[])[]): Block => ({
   kind: 'table',
   header,
   rows,
 });
+/** A bulleted list. */
 export const list = (items: readonly Text[]): Block => ({ kind: 'list', items });
 
 /** The anchor of a section named by free text: letters, digits and - _ . kept, everything else "-". */

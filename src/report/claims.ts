@@ -337,6 +337,7 @@ export function claimsReportBlocks(doc: ClaimsReportDocument): Block[] {
   ];
 }
 
+/** report.md of a claims report. */
 export function renderClaimsMarkdown(doc: ClaimsReportDocument): string {
   return renderBlocksMarkdown(claimsReportBlocks(doc), 'all');
 }
@@ -423,6 +424,7 @@ export function prunerReportBlocks(doc: PrunerReportDocument): Block[] {
   ];
 }
 
+/** report.md of a check-pruner report. */
 export function renderPrunerMarkdown(doc: PrunerReportDocument): string {
   return renderBlocksMarkdown(prunerReportBlocks(doc), 'all');
 }

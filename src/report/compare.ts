@@ -30,6 +30,7 @@ export interface OverSeeds {
   seeds: number;
 }
 
+/** One pruner of one report in a leaderboard: its loss and accuracy at T over seeds. */
 export interface LeaderboardRow {
   report: string;
   pruner: string;
