@@ -58,7 +58,7 @@ function summarise(session: SessionResult, dir: string, out: (s: string) => void
   out(
     `${defects ? `${defects} invariant failure(s): a bug in pruneproof. ` : 'Every invariant held. '}${findings} claim(s) failed on some case (findings).`,
   );
-  out(`Report: ${dir}/report.md (+ report.json) in ${session.seconds.toFixed(1)} s`);
+  out(`Report: ${dir}/report.html (+ report.md, report.json) in ${session.seconds.toFixed(1)} s`);
 }
 
 export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): Promise<number> {

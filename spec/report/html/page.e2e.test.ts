@@ -2,7 +2,7 @@
 /// <reference lib="dom.iterable" />
 /**
  * report.html and compare.html in headless Chromium: every committed reference (rendered afresh from its
- * report.json), a fresh `verify --quick` report and the comparison page of two references. Each page loads from
+ * report.json), a fresh `verify --quick` report, a check-pruner report and the comparison page of two references. Each page loads from
  * file:// with every other request blocked and no console error, shows report.json's summary, has no dead
  * in-page link, opens its <details>, has no horizontal scroll at 1280 px or 390 px, and leaves screenshots in
  * test-output/html/.
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import type { PrunerReportDocument } from '../../../src/report/claims';
 import type { Comparison } from '../../../src/report/compare';
 import type { ReportDocument } from '../../../src/report/types';
 import { writeReport } from '../../../src/report/write';
@@ -129,6 +130,23 @@ describe('report.html in Chromium', () => {
     const [runId] = readdirSync(join(work, 'quick'));
     await checkReportPage(join(work, 'quick', runId), 'verify-quick');
   }, 900_000);
+});
+
+describe('report.html of check-pruner in Chromium', () => {
+  it('the report on the broken example pruner passes every page check and shows report.json’s summary', async () => {
+    const out = join(work, 'check-pruner');
+    const pruner = join(ROOT, 'examples/pruners/broken-pruner.js');
+    await run(process.execPath, [CLI, 'check-pruner', pruner, '--quick', '--out', out]).catch((e: { code: number }) =>
+      expect(e.code).toBe(1),
+    );
+    const [runId] = readdirSync(out);
+    const doc = JSON.parse(readFileSync(join(out, runId, 'report.json'), 'utf8')) as PrunerReportDocument;
+    const page = await checkPage(join(out, runId, 'report.html'), 'check-pruner');
+    const rows = await tableRows(page, 'summary');
+    expect(rows.map((r) => [r[0], r[1], r[2]])).toEqual(doc.summary.map((s) => [s.id, s.kind, s.verdict]));
+    expect(await page.locator('#verdict .badge').first().textContent()).toBe('BREAKS ITS CONTRACT');
+    await page.close();
+  }, 300_000);
 });
 
 describe('compare.html in Chromium', () => {
