@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { EXIT } from '../../src/cli/errors';
 import { stableJson } from '../../src/files/json';
 import type { Comparison } from '../../src/report/compare';
-import { diffReports } from '../../src/report/diff';
+import { diffReports, verdictRows } from '../../src/report/diff';
 import type { ReportDocument } from '../../src/report/types';
 import { buildReportFixture } from '../report/fixture';
 import { runCli as cli } from './capture';
@@ -44,7 +44,7 @@ describe('pruneproof compare', () => {
     const comparison = readComparison(join(dir, 'equal'));
     expect(comparison.verdictChanged).toBe(false);
     expect(comparison.verdicts.filter((v) => v.changed)).toEqual([]);
-    expect(comparison.verdicts.map((v) => v.verdicts)).toEqual(base.summary.map((s) => [s.verdict, s.verdict]));
+    expect(comparison.verdicts.map((v) => v.verdicts)).toEqual(verdictRows(base).map((s) => [s.verdict, s.verdict]));
   });
 
   it("A B C: the rows marked changed are exactly diff's verdict changes of A→B and B→C, exit 1", async () => {

@@ -14,6 +14,7 @@ import {
 } from '../../src/experiment/fields';
 import { checkConfig, checkPartialConfig, parseFlagValue } from '../../src/experiment/validate-config';
 import { runConfigOf } from '../../src/store/keys';
+import { validateReport } from '../../src/report/schema';
 
 const FLAGGED = FIELD_KEYS.filter((key) => fieldSpec(key).flag !== undefined);
 
@@ -127,23 +128,27 @@ describe('committed reference reports keep their run ids', () => {
   const reports = resolve(__dirname, '../../reports');
   const committed = readdirSync(reports).filter((d) => d.startsWith('verify-'));
 
-  it.each(committed)('%s: runId(config) is the committed run id, and its config is valid', (dir) => {
-    const doc = JSON.parse(readFileSync(join(reports, dir, 'report.json'), 'utf8')) as {
-      runId: string;
-      config: ExperimentConfig;
-    };
-    expect(runId(doc.config)).toBe(doc.runId);
-    expect(doc.runId).toBe(dir);
-    expect(() => checkConfig(doc.config, dir)).not.toThrow();
-    // A config file holding the whole config composes, over any preset, to exactly that config (and run id).
-    for (const { config } of Object.values(PRESETS)) {
-      const nulls = Object.fromEntries(
-        FIELD_KEYS.filter((k) => FIELDS[k].optional && !(k in doc.config)).map((k) => [k, null]),
-      );
-      const composed = composeConfig(config, checkPartialConfig({ ...doc.config, ...nulls }, dir));
-      expect(runId(composed)).toBe(doc.runId);
-    }
-  });
+  it.each(committed)(
+    '%s: runId(config) is the committed run id; config and report are valid under the table’s ranges',
+    (dir) => {
+      const doc = JSON.parse(readFileSync(join(reports, dir, 'report.json'), 'utf8')) as {
+        runId: string;
+        config: ExperimentConfig;
+      };
+      expect(runId(doc.config)).toBe(doc.runId);
+      expect(doc.runId).toBe(dir);
+      expect(() => checkConfig(doc.config, dir)).not.toThrow();
+      expect(validateReport(doc)).toEqual({ valid: true, errors: [] });
+      // A config file holding the whole config composes, over any preset, to exactly that config (and run id).
+      for (const { config } of Object.values(PRESETS)) {
+        const nulls = Object.fromEntries(
+          FIELD_KEYS.filter((k) => FIELDS[k].optional && !(k in doc.config)).map((k) => [k, null]),
+        );
+        const composed = composeConfig(config, checkPartialConfig({ ...doc.config, ...nulls }, dir));
+        expect(runId(composed)).toBe(doc.runId);
+      }
+    },
+  );
 });
 
 describe('composition of preset ← config file ← flags', () => {

@@ -7,7 +7,7 @@ import { DEFAULT_PRESET, PRESETS, type PresetName } from '../experiment/defaults
 import { canonicalJson } from '../experiment/config';
 import { FIELD_KEYS, fieldSpec, showField } from '../experiment/fields';
 import { DEFAULT_CALL_TIMEOUT_SECONDS } from '../testing/isolated-pruner';
-import { DEFAULT_STORE_DIR } from '../claims/store';
+import { DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
 import { DEFAULT_SEED } from '../claims/session';
 
 /** "label value" for every field but the name in which `config` differs from `reference`. */
@@ -34,7 +34,7 @@ export function helpFooter(): string {
     ...(Object.keys(PRESETS) as PresetName[]).flatMap(presetLines),
     '  --quick changes only what no flag or config file sets (docs/CONFIG.md).',
     `Defaults of \`claims\` and \`check-pruner\`: fast-check seed ${DEFAULT_SEED}, ` +
-      `counterexample store ${DEFAULT_STORE_DIR}, ` +
+      `counterexample store ${DEFAULT_COUNTEREXAMPLE_DIR}, ` +
       `--call-timeout ${DEFAULT_CALL_TIMEOUT_SECONDS} s (check-pruner).`,
     '',
     'Exit codes:',

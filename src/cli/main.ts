@@ -14,14 +14,15 @@ import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
 import { fitCommand, type FitFlags } from './fit';
 import { mergeCommand, type MergeFlags } from './merge';
 import { compareCommand, type CompareFlags } from './compare';
+import { reconcludeCommand, type ReconcludeFlags } from './reconclude';
 import { diffCommand, type DiffFlags } from './diff';
 import { renderCommand } from './render';
 import { configOptions, configRequestOf, fileOnlyFieldsHelp } from './config-options';
 import { checkAnalysisThreadsEnvironment, checkStartPaths, initBackendOrExplain } from './validate-start';
 import { internalErrorReport, versionLine } from './version';
 import { helpFooter } from './help';
-import { DEFAULT_STORE_DIR } from '../claims/store';
-import { DEFAULT_STORE_DIR as DEFAULT_RUN_STORE } from '../store/run-store';
+import { DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
+import { DEFAULT_RUN_STORE_DIR } from '../store/run-store';
 
 /** Where reports go unless --out says otherwise: a gitignored folder, never the committed references' reports/. */
 const DEFAULT_OUT = 'runs';
@@ -86,7 +87,7 @@ function sweepOptions(): Option[] {
   return [
     new Option(
       '--store <dir>',
-      `run store: finished (m, seed) runs are kept here and reused (default ${DEFAULT_RUN_STORE})`,
+      `run store: finished (m, seed) runs are kept here and reused (default ${DEFAULT_RUN_STORE_DIR})`,
     ),
     new Option('--fresh', 'recompute every run, ignoring stored ones (fresh runs are still stored)'),
     new Option(
@@ -129,6 +130,18 @@ function addMerge(program: Command, setExit: SetExit): void {
 }
 
 function addDiff(program: Command, setExit: SetExit): void {
+  program
+    .command('reconclude')
+    .description("re-run the analysis (checks, scaling, summary) on a report's own stored runs with this code")
+    .argument('<report>', 'a report directory or its report.json')
+    .requiredOption('--out <dir>', 'directory to write the new report under (as <dir>/<run id>/)')
+    .option('--force', 'replace a report already at that place')
+    .option('--strict', 'exit 1 when a claim FAILs')
+    .action(async (report: string, opts: ReconcludeFlags) => {
+      checkAnalysisThreadsEnvironment();
+      setExit(await reconcludeCommand(report, opts));
+    });
+
   program
     .command('diff')
     .description('compare two reports (report.json or its directory) or two run stores; exit 1 when a verdict changed')
@@ -196,7 +209,7 @@ function propertyRunOptions(quickHelp: string, fullSeconds: number): Option[] {
     new Option('--quick', quickHelp),
     new Option('--seed <int>', 'fast-check seed').argParser(integer('--seed')),
     new Option('--out <dir>', 'reports directory (gitignored)').default(DEFAULT_OUT),
-    new Option('--db <dir>', `counterexample store, replayed first (default ${DEFAULT_STORE_DIR})`),
+    new Option('--db <dir>', `counterexample store, replayed first (default ${DEFAULT_COUNTEREXAMPLE_DIR})`),
     new Option(
       '--time-limit <seconds>',
       `budget per property, shrinking included (default 8 quick, ${fullSeconds} full)`,
@@ -217,7 +230,7 @@ function addClaims(program: Command, setExit: SetExit): void {
     backendOption(),
   ]);
   claims.action(async (opts: ClaimsFlags & BackendFlag) => {
-    checkStartPaths(opts, { store: true, defaultStore: DEFAULT_STORE_DIR });
+    checkStartPaths(opts, { store: true, defaultStore: DEFAULT_COUNTEREXAMPLE_DIR });
     const backend = await backendFor(opts, false);
     setExit(await claimsCommand(opts, backend));
   });
@@ -243,7 +256,7 @@ function addCheckPruner(program: Command, setExit: SetExit): void {
     backendOption(),
   ]);
   checkPruner.action(async (module: string, opts: CheckPrunerFlags & BackendFlag) => {
-    checkStartPaths(opts, { store: true, defaultStore: DEFAULT_STORE_DIR });
+    checkStartPaths(opts, { store: true, defaultStore: DEFAULT_COUNTEREXAMPLE_DIR });
     const backend = await backendFor(opts, false);
     setExit(await checkPrunerCommand(module, opts, backend));
   });
@@ -252,7 +265,9 @@ function addCheckPruner(program: Command, setExit: SetExit): void {
 function addFit(program: Command): void {
   program
     .command('fit')
-    .description('fit log, power, offset-power and saturating laws to t(m) with censoring; calibrated verdict')
+    .description(
+      'one-sided test of t(m) = O(log m) with censoring, then log, power, offset-power and saturating fits; calibrated',
+    )
     .requiredOption(
       '--data <file>',
       'measurements JSON {"quantity", "points": [{"m", "seed", "t", "lo"?, "hi"?, "censoredAt"?}]}',

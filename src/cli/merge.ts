@@ -9,7 +9,7 @@ import { canonicalJson, runId } from '../experiment/config';
 import { concludeExperiment } from '../experiment/verify';
 import { assembleReport } from '../report/assemble';
 import { environmentInfo } from '../report/environment';
-import { selectEngine } from '../engine';
+import { engineKey, selectEngine } from '../engine';
 import { writeReport } from '../report/write';
 import { runConfigOf, type RunKeyInputs } from '../store/keys';
 import { RunStore, type StoreEntry } from '../store/run-store';
@@ -59,9 +59,11 @@ export async function mergeCommand(
   const store = new RunStore(resolve(storeDir), (s) => process.stderr.write(`pruneproof merge: ${s}\n`));
   // The same engine key verify stored the runs under (the engine is resolved, not loaded for computing).
   const engine = await selectEngine(flags.engine ?? 'auto', { precision: config.precision ?? 'float32' });
-  const engineKey = `${engine.description.name}/${engine.description.precision}`;
   await engine.dispose();
-  const { runs, missing } = collectRuns(config, store, { backend: backend.name, engine: engineKey });
+  const { runs, missing } = collectRuns(config, store, {
+    backend: backend.name,
+    engine: engineKey(engine.description),
+  });
   if (missing.length > 0) {
     const entries = store.entries();
     const lines = missing.map(({ m, seed }) => {

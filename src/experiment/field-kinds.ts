@@ -97,6 +97,16 @@ export function text(): ValueKind<string> {
   return { schema: { type: 'string', minLength: 1 }, range: 'non-empty text', read: (t) => t, show: (v) => v };
 }
 
+/** A name a comma-separated list can hold: no comma, no surrounding space (a flag's list reader drops them). */
+export function listName(): ValueKind<string> {
+  return {
+    schema: { type: 'string', pattern: '^[^,\\s](?:[^,]*[^,\\s])?$' },
+    range: 'a name without commas or surrounding spaces',
+    read: (t) => t,
+    show: (v) => v,
+  };
+}
+
 /** A value of `kind`, or null (meaning `nullMeans`); a flag cannot write null, so its syntax is the kind's. */
 export function nullable<T>(kind: ValueKind<T>, nullMeans: string): ValueKind<T | null> {
   return {

@@ -36,7 +36,18 @@ import { DEFAULT_MNIST, DEFAULT_SYNTHETIC } from './defaults';
 import { LABEL_KINDS, type LabelKind } from '../data/types';
 import { MNIST_TEST_SIZE } from '../data/mnist';
 import { PARAMETERISATIONS } from '../model/types';
-import { int, list, nullable, oneOf, real, structured, text, type Schema, type ValueKind } from './field-kinds';
+import {
+  int,
+  list,
+  listName,
+  nullable,
+  oneOf,
+  real,
+  structured,
+  text,
+  type Schema,
+  type ValueKind,
+} from './field-kinds';
 
 /** A setting's name in ExperimentConfig (and in a config file). */
 export type FieldKey = keyof ExperimentConfig;
@@ -346,11 +357,20 @@ export const FIELDS: FieldTable = {
     report: (c) => c.precision ?? 'float32',
   },
   pruners: {
-    kind: list(text()),
+    kind: list(listName()),
     help: 'pruners to run (built-in names)',
     label: 'pruners',
     flag: '--pruners <list>',
     inStoreKey: true,
+  },
+  subject: {
+    kind: text(),
+    help: 'the pruner every pruner-facing check and t_crit speak about: a built-in name or a .js module path (unset: greedy); the other pruners are the comparison',
+    label: 'subject (checked pruner)',
+    flag: '--subject <pruner>',
+    inStoreKey: true,
+    optional: true,
+    report: (c) => c.subject ?? 'greedy',
   },
   hullTolerance: {
     kind: real({ min: 0, max: 1, minExclusive: true }),
@@ -435,6 +455,14 @@ export function composeConfig(base: ExperimentConfig, ...layers: ConfigLayer[]):
   }
   return out as unknown as ExperimentConfig;
 }
+
+/** The schema of a whole configuration (a report's `config`): every required field, no unknown one. */
+export const CONFIG_RECORD_SCHEMA: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: FIELD_KEYS.filter((key) => !FIELDS[key].optional),
+  properties: Object.fromEntries(FIELD_KEYS.map((key) => [key, fieldSpec(key).kind.schema])),
+};
 
 /** The schema of one field's value in a config file (`null` accepted for optional fields). */
 export function fieldSchema(key: FieldKey): Schema {

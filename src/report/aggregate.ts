@@ -1,8 +1,34 @@
 /** Grouping and averaging over seeds, shared by the plots and the markdown tables. */
 import type { CheckpointMeasurement, RunResult, SubnetworkMeasurement } from '../experiment/types';
+import { data, strong, type Text } from './blocks';
 import type { ReportDocument } from './types';
+import { subjectOf } from '../experiment/subject';
+import { isBuiltinPruner } from '../pruning';
 
-export const GREEDY = 'greedy';
+/**
+ * The subject's name in the measurements: the configured subject when it is built in, else the measured pruner the
+ * config does not list (the name a module's Pruner gives itself).
+ */
+export function subjectName(doc: ReportDocument): string {
+  const configured = subjectOf(doc.config);
+  if (isBuiltinPruner(configured)) return configured;
+  return prunerNames(doc).find((name) => !doc.config.pruners.includes(name)) ?? configured;
+}
+
+/** "Subject: greedy (…); comparison: random, magnitude", as report text (names and paths are data). */
+export function subjectLine(doc: ReportDocument): Text {
+  const subject = subjectName(doc);
+  const others = prunerNames(doc).filter((name) => name !== subject);
+  const from: Text = isBuiltinPruner(subjectOf(doc.config)) ? '' : [' from ', data(subjectOf(doc.config))];
+  return [
+    'Subject: ',
+    strong(data(subject)),
+    from,
+    ' (every pruner-facing check and t_crit speak about it)',
+    others.length ? ['; comparison: ', data(others.join(', '))] : '',
+    '.',
+  ];
+}
 
 export interface RunGroup {
   m: number;

@@ -1,10 +1,21 @@
 /**
- * One scaling analysis (src/scaling) as report blocks: verdict and why, each law's parameters with bootstrap
- * intervals, AICc and held-out error, and the calibration's confusion matrix. Pure: same analysis, same blocks.
+ * One scaling analysis (src/scaling) as report blocks: the one-sided verdict on t(m) = O(log m) and why, then the
+ * four-law description (each law's parameters with bootstrap intervals, AICc and held-out error, and the
+ * calibration's confusion matrix). Pure: same analysis, same blocks.
  */
 import { percent } from '../scaling/calibrate';
 import type { ScalingAnalysis } from '../scaling/types';
-import { data, heading, paragraph, renderBlocksMarkdown, tableBlock, type Block, type Text } from './blocks';
+import {
+  data,
+  heading,
+  inlineMarkdown,
+  paragraph,
+  renderBlocksMarkdown,
+  strong,
+  tableBlock,
+  type Block,
+  type Text,
+} from './blocks';
 import { fmt } from './format';
 
 const PARAM_SYMBOL: Record<string, string> = { a: 'a', b: 'b', c: 'c', alpha: 'α', beta: 'β' };
@@ -73,12 +84,26 @@ function calibrationBlocks(s: ScalingAnalysis): Block[] {
   ];
 }
 
+/** The verdict on the bound with its numbers: p and the smallest exponent the design detects. */
+export function logBoundText(s: ScalingAnalysis): Text {
+  const b = s.logBound;
+  const p = b.pValue === null ? 'p —' : `p = ${fmt(b.pValue)}`;
+  const caught = b.detectableExponent === null ? 'no m^α with α ≤ 1.5 detectable' : `detects m^${b.detectableExponent}`;
+  return ['Bound t(m) = O(log m): ', strong({ verdict: b.verdict }), ` (${p}; ${caught}).`];
+}
+
+/** logBoundText as markdown. */
+export function logBoundLine(s: ScalingAnalysis): string {
+  return inlineMarkdown(logBoundText(s), 'all');
+}
+
 /** The analysis's blocks under a level-4 heading that carries `anchor`. */
 export function scalingSectionBlocks(s: ScalingAnalysis, anchor?: string): Block[] {
   const n = s.counts;
   return [
-    heading(4, [data(s.quantity), ': ', { verdict: s.verdict }], anchor),
-    paragraph(data(s.reason)),
+    heading(4, [data(s.quantity), ': ', { verdict: s.logBound.verdict }], anchor),
+    paragraph([logBoundText(s), ' ', data(s.logBound.reason), '.']),
+    paragraph(['Best described by: ', strong({ verdict: s.verdict }), '. ', data(s.reason)]),
     paragraph(
       `${n.observations} runs over ${n.distinctM} values of m: ${n.exact} exact, ${n.interval} known within an ` +
         `interval, ${n.censored} censored (never reached).`,

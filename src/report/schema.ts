@@ -23,9 +23,7 @@ import {
   type Schema,
   type SchemaCheck,
 } from '../files/json-schema';
-import { LABEL_KINDS } from '../data/types';
-import { PARAMETERISATIONS } from '../model/types';
-import type { DatasetConfig, ExperimentConfig, TheoryOverridesConfig } from '../experiment/config';
+import { CONFIG_RECORD_SCHEMA } from '../experiment/fields';
 import type {
   CheckResult,
   CheckpointMeasurement,
@@ -43,7 +41,7 @@ import type {
 import type { CriticalMethod, CriticalTime } from '../pipeline/critical';
 import { SCALING_ANALYSIS_SCHEMA } from '../scaling/schema';
 import { REPORT_SCHEMA_VERSION } from './types';
-import type { Environment, ExpressionRecord, ReportDocument, SummaryRow } from './types';
+import type { Environment, ExpressionRecord, Reconcluded, ReportDocument, SummaryRow } from './types';
 
 export const VERDICTS = [
   'PASS',
@@ -58,6 +56,11 @@ export const SCALING_VERDICTS = [
   'better explained by a saturating law',
   'inconclusive',
 ] as const satisfies readonly ScalingResult['verdict'][];
+export const LOG_BOUND_VERDICTS = [
+  'consistent with O(log m)',
+  'grows faster than log m',
+  'undetermined',
+] as const satisfies readonly ScalingResult['logBound']['verdict'][];
 const SUMMARY_KINDS = ['invariant', 'claim', 'scaling'] as const satisfies readonly SummaryRow['kind'][];
 const CRITICAL_METHODS = [
   'exact (every iteration)',
@@ -72,9 +75,10 @@ const CRITICAL_METHODS = [
 const exhaustiveLists: [
   Exhaustive<Verdict, typeof VERDICTS>,
   Exhaustive<ScalingResult['verdict'], typeof SCALING_VERDICTS>,
+  Exhaustive<ScalingResult['logBound']['verdict'], typeof LOG_BOUND_VERDICTS>,
   Exhaustive<SummaryRow['kind'], typeof SUMMARY_KINDS>,
   Exhaustive<CriticalMethod, typeof CRITICAL_METHODS>,
-] = [VERDICTS, SCALING_VERDICTS, SUMMARY_KINDS, CRITICAL_METHODS];
+] = [VERDICTS, SCALING_VERDICTS, LOG_BOUND_VERDICTS, SUMMARY_KINDS, CRITICAL_METHODS];
 void exhaustiveLists;
 
 /** An accuracy in [0, 1], or null when not measured. */
@@ -219,64 +223,8 @@ const sensitivityRow = objectOf<SensitivityRow>({
   analysis: scaling,
 });
 
-type Synthetic = Extract<DatasetConfig, { kind: 'synthetic' }>;
-type Mnist = Extract<DatasetConfig, { kind: 'mnist' }>;
-type FileData = Extract<DatasetConfig, { kind: 'file' }>;
-
-const dataset: Schema = {
-  oneOf: [
-    objectOf<Synthetic>(
-      {
-        kind: { const: 'synthetic' },
-        labels: enumOf(LABEL_KINDS),
-        d: positiveInt,
-        teacherWidth: positiveInt,
-        clusters: positiveInt,
-      },
-      ['teacherWidth', 'clusters'],
-    ),
-    objectOf<Mnist>({ kind: { const: 'mnist' }, unitNorm: bool, heldOut: count }),
-    objectOf<FileData>({ kind: { const: 'file' }, path: nonEmpty }),
-  ],
-};
-
-const theory = objectOf<TheoryOverridesConfig>({ constants: recordOf(num), expressions: recordOf(str) }, [
-  'constants',
-  'expressions',
-]);
-
-const config = objectOf<ExperimentConfig>(
-  {
-    name: str,
-    dataset,
-    mGrid: arrayOf(positiveInt, 1),
-    seeds: arrayOf(int, 1),
-    parameterisation: enumOf(PARAMETERISATIONS),
-    width: positiveInt,
-    kappa: { type: 'number', exclusiveMinimum: 0 },
-    eta: { type: 'number', exclusiveMinimum: 0 },
-    etaRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-    iterations: count,
-    batchSize: { type: ['integer', 'null'], minimum: 1 },
-    checkpoints: positiveInt,
-    subnetworkSizes: arrayOf(positiveInt, 1),
-    epsilon: { type: 'number', exclusiveMinimum: 0 },
-    epsilonRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-    targetAccuracy: fraction,
-    targetAccuracyRelative: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-    resolution: objectOf<ExperimentConfig['resolution']>({ absolute: positiveInt, relative: nonNegative }),
-    precision: enumOf(['float32', 'float64']),
-    pruners: arrayOf(nonEmpty, 1),
-    sensitivity: objectOf<NonNullable<ExperimentConfig['sensitivity']>>({
-      epsilonRelative: arrayOf({ type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }),
-      targetAccuracyRelative: arrayOf({ type: 'number', exclusiveMinimum: 0, maximum: 1 }),
-    }),
-    hullTolerance: nonNegative,
-    maxKernelM: count,
-    theory,
-  },
-  ['etaRelative', 'epsilonRelative', 'targetAccuracyRelative', 'sensitivity', 'precision'],
-);
+/** The configuration, as the field table declares it (the same ranges a config file is checked against). */
+const config: Schema = CONFIG_RECORD_SCHEMA;
 
 /** The run environment record; shared with the claims/check-pruner report schema. */
 export const ENVIRONMENT_SCHEMA = objectOf<Environment>(
@@ -311,7 +259,7 @@ const expression = objectOf<ExpressionRecord>({
 const summaryRow = objectOf<SummaryRow>({
   check: nonEmpty,
   kind: enumOf(SUMMARY_KINDS),
-  verdict: enumOf([...VERDICTS, ...SCALING_VERDICTS]),
+  verdict: enumOf([...VERDICTS, ...SCALING_VERDICTS, ...LOG_BOUND_VERDICTS]),
   detail: str,
 });
 
@@ -342,8 +290,14 @@ export const REPORT_SCHEMA: Schema = {
       sensitivity: arrayOf(sensitivityRow),
       checks: arrayOf(CHECK_RESULT_SCHEMA),
       derivation: arrayOf(derivationStep),
+      reconcluded: objectOf<Reconcluded>({
+        runsCommit: { type: ['string', 'null'] },
+        analysisCommit: { type: ['string', 'null'] },
+        from: nonEmpty,
+        fromCreatedAt: str,
+      }),
     },
-    ['sensitivity', 'analysisSeconds'],
+    ['sensitivity', 'analysisSeconds', 'reconcluded'],
   ),
 };
 

@@ -21,7 +21,7 @@ export interface RunKeyInputs {
   config: RunConfig;
   m: number;
   seed: number;
-  /** The numerical engine ('tfjs' today) and its backend ('wasm', 'tensorflow', 'cpu'). */
+  /** The numerical engine and precision (`engineKey`, e.g. 'onnx/float32') and the tfjs backend ('wasm', 'tensorflow', 'cpu'). */
   engine: string;
   backend: string;
   /** pruneproof's package.json version and a hash of the code that computes runs (catches unreleased edits). */

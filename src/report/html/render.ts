@@ -20,6 +20,9 @@ const VERDICT_CLASS: Record<string, string> = {
   UNDECIDED: 'undecided',
   inconclusive: 'undecided',
   'NOT APPLICABLE': 'na',
+  'consistent with O(log m)': 'pass',
+  'grows faster than log m': 'fail',
+  undetermined: 'undecided',
   'no verdict changed': 'pass',
   'verdicts changed': 'undecided',
 };
