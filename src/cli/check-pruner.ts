@@ -86,7 +86,7 @@ function summarise(result: PrunerCheckResult, dir: string, out: (s: string) => v
   }
   if (result.passed) out(`Pruner '${result.pruner}' meets every contract.`);
   else out(`Pruner '${result.pruner}' BREAKS ITS CONTRACT:\n${describeBrokenContracts(result)}`);
-  out(`Report: ${dir}/report.md (+ report.json) in ${result.seconds.toFixed(1)} s`);
+  out(`Report: ${dir}/report.html (+ report.md, report.json) in ${result.seconds.toFixed(1)} s`);
 }
 
 export async function checkPrunerCommand(file: string, flags: CheckPrunerFlags, backend: BackendInfo): Promise<number> {
@@ -138,7 +138,7 @@ async function checkLoadedPruner(
   const { pruner, passed, brokenContracts, comparison, skipped } = result;
   await emitResults(flags, {
     suite: `pruneproof check-pruner ${pruner}`,
-    checks: [...result.contracts, ...result.claims].map(propertyOutcome),
+    checks: [...result.contracts, ...result.claims].map((r) => propertyOutcome(r, dir)),
     summary: {
       command: 'check-pruner',
       pruner,

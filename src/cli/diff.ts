@@ -29,10 +29,12 @@ function readReport(file: string): ReportDocument {
   return doc as ReportDocument;
 }
 
-type Side =
+/** One side of a comparison: a report, or a run store's sweeps. */
+export type Side =
   { kind: 'report'; path: string; report: ReportDocument } | { kind: 'store'; path: string; sweeps: StoredSweep[] };
 
-function load(path: string): Side {
+/** Loads a report.json, a report directory, a reports folder holding exactly one report, or a run store. */
+export function load(path: string): Side {
   const full = resolve(path);
   if (!existsSync(full)) throw new InputError(`diff: ${path} does not exist`);
   if (!statSync(full).isDirectory()) return { kind: 'report', path, report: readReport(full) };
@@ -48,7 +50,8 @@ function load(path: string): Side {
   throw new InputError(`diff: ${path} is neither a report (report.json or a folder with one report) nor a run store`);
 }
 
-interface Pairing {
+/** Two reports compared: which (label) and what changed. */
+export interface Pairing {
   label: string;
   diff: ReportDiff;
 }
@@ -80,17 +83,25 @@ function pairSweeps(a: StoredSweep[], b: StoredSweep[]): { pairs: Pairing[]; unp
   return { pairs, unpaired };
 }
 
+/** What diff compares between two sides: the two reports, or each sweep of A with the sweep of its config in B. */
+export function pairSides(x: Side, y: Side): { pairs: Pairing[]; unpaired: string[] } {
+  if (x.kind !== y.kind)
+    throw new InputError(
+      `${x.path} is a ${x.kind} but ${y.path} is a ${y.kind}; compare two reports or two run stores`,
+    );
+  return x.kind === 'report' && y.kind === 'report'
+    ? {
+        pairs: [{ label: `${x.report.runId} vs ${y.report.runId}`, diff: diffReports(x.report, y.report) }],
+        unpaired: [],
+      }
+    : pairSweeps((x as Extract<Side, { kind: 'store' }>).sweeps, (y as Extract<Side, { kind: 'store' }>).sweeps);
+}
+
 export async function diffCommand(a: string, b: string, flags: DiffFlags): Promise<number> {
   const [x, y] = [load(a), load(b)];
   if (x.kind !== y.kind)
     throw new InputError(`diff: ${a} is a ${x.kind} but ${b} is a ${y.kind}; compare two reports or two run stores`);
-  const { pairs, unpaired } =
-    x.kind === 'report' && y.kind === 'report'
-      ? {
-          pairs: [{ label: `${x.report.runId} vs ${y.report.runId}`, diff: diffReports(x.report, y.report) }],
-          unpaired: [],
-        }
-      : pairSweeps((x as Extract<Side, { kind: 'store' }>).sweeps, (y as Extract<Side, { kind: 'store' }>).sweeps);
+  const { pairs, unpaired } = pairSides(x, y);
   const changed = pairs.some((p) => p.diff.verdictChanges.length > 0);
   if (flags.json) {
     process.stdout.write(

@@ -13,8 +13,10 @@ import { claimsCommand, type ClaimsFlags } from './claims';
 import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
 import { fitCommand, type FitFlags } from './fit';
 import { mergeCommand, type MergeFlags } from './merge';
+import { compareCommand, type CompareFlags } from './compare';
 import { reconcludeCommand, type ReconcludeFlags } from './reconclude';
 import { diffCommand, type DiffFlags } from './diff';
+import { renderCommand } from './render';
 import { configOptions, configRequestOf, fileOnlyFieldsHelp } from './config-options';
 import { checkAnalysisThreadsEnvironment, checkStartPaths, initBackendOrExplain } from './validate-start';
 import { internalErrorReport, versionLine } from './version';
@@ -151,6 +153,28 @@ function addDiff(program: Command, setExit: SetExit): void {
     });
 }
 
+/** compare (reports side by side in one HTML page) and render (a report's pages again from its report.json). */
+function addReportPages(program: Command, setExit: SetExit): void {
+  program
+    .command('compare')
+    .description(
+      'reports or run stores side by side in one HTML page plus JSON; exit 1 when a verdict changed (as diff)',
+    )
+    .argument('<inputs...>', 'two or more report.json files, report directories or run stores, in order')
+    .requiredOption('--out <dir>', 'directory for compare.html, compare.json and critical-times.svg')
+    .option('--force', 'replace the --out directory when it exists')
+    .action(async (inputs: string[], opts: CompareFlags) => {
+      setExit(await compareCommand(inputs, opts));
+    });
+  program
+    .command('render')
+    .description('write report.md, report.html and the plots of existing reports again from their report.json')
+    .argument('<dirs...>', 'report directories (each named by its run id, holding report.json)')
+    .action(async (dirs: string[]) => {
+      await renderCommand(dirs);
+    });
+}
+
 function addFileCommands(program: Command): void {
   program
     .command('kernel')
@@ -271,6 +295,7 @@ export function buildProgram(setExit: SetExit): Command {
   addVerify(program, setExit);
   addMerge(program, setExit);
   addDiff(program, setExit);
+  addReportPages(program, setExit);
   addFileCommands(program);
   addClaims(program, setExit);
   addCheckPruner(program, setExit);

@@ -116,7 +116,7 @@ export function printSummary(doc: ReportDocument, dir: string, log: (s: string) 
     log(`  ${row.verdict.padEnd(width)}  ${row.kind.padEnd(9)}  ${check}`);
   }
   log(
-    `Report: ${dir}/report.md (+ report.json, plots) in ${doc.wallSeconds.toFixed(1)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+    `Report: ${dir}/report.html (+ report.md, report.json, plots) in ${doc.wallSeconds.toFixed(1)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   );
 }
 
@@ -188,7 +188,7 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
   const exitCode = exitCodeOf(doc, flags.strict, 'pruneproof verify');
   await emitResults(flags, {
     suite: 'pruneproof verify',
-    checks: verifyOutcomes(doc),
+    checks: verifyOutcomes(doc, dir),
     summary: {
       command: 'verify',
       runId: doc.runId,
