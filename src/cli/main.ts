@@ -221,7 +221,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .argument(
       '<module>',
-      'JavaScript file exporting a Pruner { name, prune(input) } (module.exports, default or pruner)',
+      'JavaScript file exporting a Pruner { name, prune(input) } (module.exports, default or pruner), or Python file defining prune(features, y, n, seed, weights)',
     )
     .option('--quick', 'fewer runs and 8 s per property')
     .option('--seed <int>', 'fast-check seed', integer('--seed'))
@@ -234,9 +234,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .option(
       '--call-timeout <seconds>',
-      'limit per call of the pruner, run in a worker thread (default 30)',
+      'limit per call of the pruner, run in a worker thread or, for Python, a child process (default 30)',
       positiveNumber('--call-timeout'),
     )
+    .option('--python <path>', `Python interpreter for a .py pruner (default: env PRUNEPROOF_PYTHON, else python3)`)
     .option('--quiet', 'no progress output')
     .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
     .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
