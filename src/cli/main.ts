@@ -30,6 +30,13 @@ const backendOption = () =>
     'force a tfjs backend (default: tensorflow → wasm → cpu; env PRUNEPROOF_BACKEND)',
   ).choices([...BACKEND_NAMES, 'auto']);
 
+/** How an ONNX model's output layer is scaled (the scale rule of src/interop/onnx-model.ts). */
+const parameterisationOption = () =>
+  new Option(
+    '--parameterisation <p>',
+    'ntk (second layer a_r/√N, a_r = ±1) or meanfield (b_r/N): required for .onnx weights',
+  ).choices([...PARAMETERISATIONS]);
+
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
@@ -57,7 +64,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       '--preset <name>',
       'a named configuration: synthetic (default), mnist (mean-field), mnist-ntk, theorem (B3 decided at every m)',
     )
-    .option('--dataset <kind>', "'synthetic', 'mnist', or a path to a dataset .json")
+    .option('--dataset <kind>', "'synthetic', 'mnist', or a path to a dataset .json or .npz (arrays x, y)")
     .addOption(new Option('--labels <kind>', 'synthetic label kind').choices([...LABEL_KINDS]))
     .option('--d <int>', 'synthetic input dimension', positiveInt('--d'))
     .option('--m <list>', 'dataset sizes, e.g. 50,100,200', intList('--m'))
@@ -168,8 +175,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('kernel')
     .description('print λ0, λ_max(H∞) and the GD stability limit of a dataset as JSON')
-    .requiredOption('--data <file>', 'dataset JSON {"x": number[][], "y": number[] | number[][]}')
-    .option('--weights <file>', 'also the finite-width limit 2/λ_max(H(0)) of these weights')
+    .requiredOption('--data <file>', 'dataset JSON {"x": number[][], "y": number[] | number[][]} or .npz (x, y)')
+    .option('--weights <file>', 'also the finite-width limit 2/λ_max(H(0)) of these weights (JSON, .npz or .onnx)')
+    .addOption(parameterisationOption())
     .option('--normalise', 'scale inputs to unit norm first')
     .addOption(backendOption())
     .action(async (opts) => {
@@ -180,11 +188,27 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('prune')
     .description('prune a network trained anywhere; print the selected multiset and the loss per step as JSON')
-    .requiredOption('--data <file>', 'dataset JSON')
-    .requiredOption('--weights <file>', 'weights JSON {"parameterisation", "W", "a" | "b"}')
-    .option('--pruner <name>', 'greedy, greedy-norep, random or magnitude', 'greedy')
+    .requiredOption('--data <file>', 'dataset JSON or .npz (x, y)')
+    .requiredOption(
+      '--weights <file>',
+      'weights JSON {"parameterisation", "W", "a" | "b"}, .npz (W, a | b) or ONNX two-layer ReLU MLP',
+    )
+    .addOption(parameterisationOption())
+    .option(
+      '--pruner <name>',
+      'greedy, greedy-norep, random, magnitude, or a pruner module (.js, or .py defining prune(features, y, n, seed, weights))',
+      'greedy',
+    )
     .requiredOption('--n <int>', 'subnetwork size', positiveInt('--n'))
     .option('--seed <int>', 'seed for randomised pruners', integer('--seed'), 0)
+    .option('--export <file>', 'also write the pruned subnetwork (its n picks with multiplicities) as ONNX')
+    .option('--force', 'replace an existing --export file')
+    .option('--python <path>', 'Python interpreter for a .py pruner (default: env PRUNEPROOF_PYTHON, else python3)')
+    .option(
+      '--call-timeout <seconds>',
+      "limit of a pruner module's call (default 600)",
+      positiveNumber('--call-timeout'),
+    )
     .addOption(backendOption())
     .action(async (opts) => {
       const backend = await backendFor(opts, true);

@@ -71,8 +71,8 @@ export interface VerifyFlags extends StoreFlags {
 function datasetFromFlag(value: string): DatasetConfig {
   if (value === 'synthetic') return DEFAULT_SYNTHETIC.dataset;
   if (value === 'mnist') return DEFAULT_MNIST.dataset;
-  if (value.endsWith('.json')) return { kind: 'file', path: value };
-  throw new InputError(`--dataset: expected 'synthetic', 'mnist' or a path to a .json dataset, got '${value}'`);
+  if (value.endsWith('.json') || value.endsWith('.npz')) return { kind: 'file', path: value };
+  throw new InputError(`--dataset: expected 'synthetic', 'mnist' or a path to a .json or .npz dataset, got '${value}'`);
 }
 
 /** --dataset (or the file's or default dataset) with --labels, --d and --raw-pixels applied to it. */
