@@ -7,7 +7,8 @@ import type { ResolvedTheory } from '../../theory';
 import type { CheckpointOutcome } from '../pipeline/measure';
 import type { MeasuredRun } from '../pipeline/run';
 import { b2PrimeBound, bound, compareSubnetwork, runInputs, subjectSubnetworks } from './inputs';
-import { defineCheck, fmt, resultOf, Tally, violated } from './tally';
+import { formatNumber as fmt } from '../../theory';
+import { defineCheck, resultOf, Tally, violated } from './tally';
 import type { CheckDefinition, CheckResult } from './types';
 
 const { log, sqrt } = Math;

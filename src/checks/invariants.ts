@@ -5,7 +5,8 @@
 import { evaluateRelation, type ResolvedTheory } from '../../theory';
 import type { MeasuredRun } from '../pipeline/run';
 import { b2Bound, b2PrimeBound, compareSubnetwork, runInputs, subjectSubnetworks } from './inputs';
-import { defineCheck, fmt, resultOf, Tally } from './tally';
+import { formatNumber as fmt } from '../../theory';
+import { defineCheck, resultOf, Tally } from './tally';
 import type { CheckDefinition, CheckResult } from './types';
 
 const { sqrt, abs, max } = Math;

@@ -2,8 +2,7 @@
  * The experiment configuration: one typed record that is the single source of CLI flags,
  * config-file fields and the run id (readable prefix + hash of its canonical JSON).
  */
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../files/json';
+import { contentHash, safeName } from '../files/json';
 export { canonicalJson } from '../files/json';
 import type { LabelKind } from '../data/types';
 import type { Parameterisation } from '../model/types';
@@ -86,7 +85,5 @@ export interface ExperimentConfig {
 
 /** Run id = readable prefix + first 10 hex digits of the SHA-256 of the canonical config. */
 export function runId(config: ExperimentConfig): string {
-  const hash = createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 10);
-  const prefix = config.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
-  return `${prefix}-${hash}`;
+  return `${safeName(config.name, 'run')}-${contentHash(config)}`;
 }

@@ -4,8 +4,7 @@
  * largest m first so the slowest runs do not end up last.
  */
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { compiledWorkerScript } from '../files/worker-script';
 import type { BackendName } from '../backend';
 import type { ExperimentConfig } from './config';
 import type { EngineName } from '../engine/types';
@@ -15,8 +14,7 @@ import type { WorkerInit, WorkerJob, WorkerMessage } from './worker';
 
 /** The compiled worker script; absent when running from TypeScript sources (jest), where runs stay inline. */
 export function workerScript(): string | null {
-  const path = join(__dirname, 'worker.js');
-  return existsSync(path) ? path : null;
+  return compiledWorkerScript(__dirname, 'worker');
 }
 
 export interface PoolCallbacks {

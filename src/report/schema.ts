@@ -1,11 +1,28 @@
 /**
  * JSON Schema (draft-07) of report.json, written by hand to match src/report/types.ts and
- * src/experiment/types.ts. `objectOf<T>` ties every object schema to its TypeScript type at
- * compile time: a field added to or removed from a type without updating this file is a tsc error.
- * Numbers must be finite (ajv `strictNumbers`): NaN and ±Infinity would silently become null in JSON.
+ * src/experiment/types.ts, from the building blocks of src/files/json-schema.ts (`objectOf<T>` makes a
+ * field added to or removed from a type without updating this file a tsc error).
  */
-import Ajv from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import {
+  arrayOf,
+  bool,
+  count,
+  enumOf,
+  int,
+  nonEmpty,
+  nonNegative,
+  nullableCount,
+  nullableNum,
+  num,
+  objectOf,
+  positiveInt,
+  recordOf,
+  schemaValidator,
+  str,
+  type Exhaustive,
+  type Schema,
+  type SchemaCheck,
+} from '../files/json-schema';
 import { LABEL_KINDS } from '../data/types';
 import { PARAMETERISATIONS } from '../model/types';
 import type { DatasetConfig, ExperimentConfig, TheoryOverridesConfig } from '../experiment/config';
@@ -27,14 +44,6 @@ import type { CriticalMethod, CriticalTime } from '../pipeline/critical';
 import { SCALING_ANALYSIS_SCHEMA } from '../scaling/schema';
 import { REPORT_SCHEMA_VERSION } from './types';
 import type { Environment, ExpressionRecord, ReportDocument, SummaryRow } from './types';
-
-type Schema = Record<string, unknown>;
-
-/** Keys of T that may be absent. */
-type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
-
-/** Compile-time check that a runtime list names every member of a string union. */
-type Exhaustive<Union, List extends readonly unknown[]> = Exclude<Union, List[number]> extends never ? List : never;
 
 export const VERDICTS = [
   'PASS',
@@ -68,26 +77,8 @@ const exhaustiveLists: [
 ] = [VERDICTS, SCALING_VERDICTS, SUMMARY_KINDS, CRITICAL_METHODS];
 void exhaustiveLists;
 
-const num: Schema = { type: 'number' };
-const nonNegative: Schema = { type: 'number', minimum: 0 };
-const nullableNum: Schema = { type: ['number', 'null'] };
-const int: Schema = { type: 'integer' };
-const count: Schema = { type: 'integer', minimum: 0 };
-const positiveInt: Schema = { type: 'integer', minimum: 1 };
-const nullableCount: Schema = { type: ['integer', 'null'], minimum: 0 };
+/** An accuracy in [0, 1], or null when not measured. */
 const fraction: Schema = { type: ['number', 'null'], minimum: 0, maximum: 1 };
-const str: Schema = { type: 'string' };
-const nonEmpty: Schema = { type: 'string', minLength: 1 };
-const bool: Schema = { type: 'boolean' };
-
-const arrayOf = (items: Schema, minItems = 0): Schema => ({ type: 'array', items, minItems });
-const recordOf = (values: Schema): Schema => ({ type: 'object', additionalProperties: values });
-const enumOf = (values: readonly string[]): Schema => ({ type: 'string', enum: [...values] });
-
-function objectOf<T>(properties: { [K in keyof T]-?: Schema }, optional: readonly OptionalKeys<T>[] = []): Schema {
-  const required = Object.keys(properties).filter((k) => !(optional as readonly string[]).includes(k));
-  return { type: 'object', properties, required, additionalProperties: false };
-}
 
 const criticalTimeProperties = {
   t: nullableCount,
@@ -356,30 +347,7 @@ export const REPORT_SCHEMA: Schema = {
   ),
 };
 
-let compiled: ValidateFunction | null = null;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictNumbers: true, allowUnionTypes: true });
-    compiled = ajv.compile(REPORT_SCHEMA);
-  }
-  return compiled;
-}
-
-function describeError(e: ErrorObject): string {
-  const where = e.instancePath || '/';
-  const params = e.params as Record<string, unknown>;
-  if (e.keyword === 'additionalProperty' || params.additionalProperty !== undefined) {
-    return `${where}: unexpected field '${String(params.additionalProperty)}'`;
-  }
-  if (e.keyword === 'enum')
-    return `${where}: ${e.message} (${(params.allowedValues as unknown[]).map(String).join(' | ')})`;
-  if (e.keyword === 'const') return `${where}: must be ${JSON.stringify(params.allowedValue)}`;
-  if (e.keyword === 'type' && String(params.type).includes('number')) {
-    return `${where}: ${e.message} (NaN and ±Infinity are not allowed: JSON would write them as null)`;
-  }
-  return `${where}: ${e.message}`;
-}
+const validateShape = schemaValidator(REPORT_SCHEMA);
 
 /** Checks the schema can not express: the plots and tables rely on them. */
 function consistencyErrors(doc: ReportDocument): string[] {
@@ -401,12 +369,9 @@ function consistencyErrors(doc: ReportDocument): string[] {
 }
 
 /** Validates a report document (in memory or parsed from report.json) against schema version 1. */
-export function validateReport(doc: unknown): { valid: boolean; errors: string[] } {
-  const validate = validator();
-  if (!validate(doc)) {
-    const errors = (validate.errors ?? []).map(describeError);
-    return { valid: false, errors: [...new Set(errors)] };
-  }
+export function validateReport(doc: unknown): SchemaCheck {
+  const shape = validateShape(doc);
+  if (!shape.valid) return shape;
   const errors = consistencyErrors(doc as ReportDocument);
   return { valid: errors.length === 0, errors };
 }

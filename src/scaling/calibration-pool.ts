@@ -5,10 +5,9 @@
  * verdicts of the simulations it claimed, and the counts add up exactly whichever thread claimed what. The
  * caller then blocks on each worker's flag (Atomics.wait) and reads the counts it posted (receiveMessageOnPort).
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { compiledWorkerScript } from '../files/worker-script';
 import type { Design, SimulatedLaw } from './types';
 
 /** A worker's flag: between batches, computing one, or ended (then it never changes again). */
@@ -56,8 +55,7 @@ const ENV = 'PRUNEPROOF_ANALYSIS_THREADS';
 
 /** The compiled worker script; absent when running from TypeScript sources (jest), where work stays inline. */
 export function workerScript(): string | null {
-  const path = join(__dirname, 'calibration-worker.js');
-  return existsSync(path) ? path : null;
+  return compiledWorkerScript(__dirname, 'calibration-worker');
 }
 
 /** Threads for the analysis: `requested` if given, else PRUNEPROOF_ANALYSIS_THREADS, else every core. */

@@ -6,9 +6,9 @@
  * PrunerTimeoutError; a thread that crashes throws PrunerCrashError. Either way the property that made the call
  * fails with its case, and the next call starts a fresh thread. The checks themselves never hang on user code.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { compiledWorkerScript } from '../files/worker-script';
 import type { BackendName } from '../backend';
 import type { Tensor2D } from '../backend/tf';
 import type { PruneInput, PruneResult, Pruner } from '../pruning/types';
@@ -76,8 +76,8 @@ export function budgetGraceSeconds(pruner: Pruner, seconds: number): number {
  * bootstrap that compiles the .ts sources on require with the TypeScript compiler (a devDependency).
  */
 function workerSource(): { script: string; evaluate: boolean } {
-  const compiled = join(__dirname, 'isolated-pruner-worker.js');
-  if (existsSync(compiled)) return { script: compiled, evaluate: false };
+  const compiled = compiledWorkerScript(__dirname, 'isolated-pruner-worker');
+  if (compiled) return { script: compiled, evaluate: false };
   const source = join(__dirname, 'isolated-pruner-worker.ts');
   const bootstrap = `
     const fs = require('node:fs');
