@@ -52,14 +52,16 @@ def claim_protocol_streams():
 
 
 def read_exactly(stream, count):
-    chunks = []
-    while count > 0:
-        chunk = stream.read(count)
-        if not chunk:
+    """`count` bytes read straight into one buffer, or None at the end of input."""
+    buffer = bytearray(count)
+    view = memoryview(buffer)
+    got = 0
+    while got < count:
+        read = stream.readinto(view[got:])
+        if not read:
             return None
-        chunks.append(chunk)
-        count -= len(chunk)
-    return b"".join(chunks)
+        got += read
+    return buffer
 
 
 def send(out, header, arrays=()):
