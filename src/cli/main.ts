@@ -114,6 +114,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
         'float64',
       ]),
     )
+    .option(
+      '--init-weights <file>',
+      'start pre-training from these weights (JSON, .npz or .onnx) instead of the seeded initialisation; the report records its SHA-256',
+    )
     .option('--raw-pixels', 'MNIST: keep [0,1] pixels instead of unit-norm inputs (H1 then fails)')
     .option(
       '--out <dir>',

@@ -21,7 +21,8 @@ import { readConfigFile } from './config-file';
 import { EXIT, InputError } from './errors';
 import { ProgressReporter } from './progress';
 import { refuseOverwrite, shardFrom, storeFrom, sweepWithResume, type StoreFlags } from './sweep';
-import { preflight } from './resources';
+import { datasetShape, preflight } from './resources';
+import { initWeightsSetting, readInitWeights } from '../interop/files';
 import { replayInvocation } from './replay';
 import { emitResults, verifyOutcomes } from './json-output';
 
@@ -34,6 +35,8 @@ export interface VerifyFlags extends StoreFlags {
   engine?: EngineName | 'auto';
   /** float64 pre-training (onnx engine only). */
   precision?: 'float32' | 'float64';
+  /** --init-weights FILE: pre-training starts from these weights. */
+  initWeights?: string;
   config?: string;
   dataset?: string;
   labels?: LabelKind;
@@ -101,6 +104,17 @@ function presetOf(flags: VerifyFlags, file: Partial<ExperimentConfig>): Preset {
   return PRESETS[kind];
 }
 
+/** --init-weights: the file fits the configured network (width, parameterisation) and dataset (d, C), before any run. */
+function checkInitWeights(config: ExperimentConfig): void {
+  const setting = config.initWeights!;
+  const weights = readInitWeights(setting, config.parameterisation);
+  const { d, outputs } = datasetShape(config.dataset);
+  const found = `N = ${weights.width}, d = ${weights.inputDim}, C = ${weights.outputs}`;
+  const expected = `N = ${config.width} (--width), d = ${d}, C = ${outputs} (the dataset)`;
+  if (weights.width !== config.width || weights.inputDim !== d || weights.outputs !== outputs)
+    throw new InputError(`--init-weights ${setting.path}: a network with ${found}; this run needs ${expected}`);
+}
+
 export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rationale: string[] } {
   const file = flags.config ? readConfigFile(flags.config) : {};
   const preset = presetOf(flags, file);
@@ -123,6 +137,7 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
     targetAccuracy: flags.targetAccuracy,
     targetAccuracyRelative: flags.targetAccuracyRel,
     precision: flags.precision,
+    initWeights: flags.initWeights ? initWeightsSetting(flags.initWeights) : undefined,
   };
   const merged = mergeConfig(base, file, fromFlags);
   // An absolute ε or accuracy target on the command line replaces the preset's relative one.
@@ -133,6 +148,7 @@ export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rat
   const config = flags.quick ? preset.quick(merged) : merged;
   const source = flags.config ?? 'flags';
   checkConfig(config, source);
+  if (config.initWeights) checkInitWeights(config);
   for (const name of config.pruners) getPruner(name);
   const distinctOnly = config.pruners.filter((p) => p !== 'greedy');
   const tooBig = config.subnetworkSizes.filter((n) => n > config.width);

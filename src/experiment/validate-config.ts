@@ -96,6 +96,12 @@ export const CONFIG_SCHEMA = {
       properties: { absolute: { type: 'integer', minimum: 1 }, relative: { type: 'number', minimum: 0, maximum: 0.5 } },
     },
     precision: { enum: ['float32', 'float64'] },
+    initWeights: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['path', 'sha256'],
+      properties: { path: { type: 'string', minLength: 1 }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+    },
     pruners: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
     hullTolerance: positiveNumber,
     maxKernelM: { type: 'integer', minimum: 0 },

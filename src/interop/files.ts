@@ -6,7 +6,9 @@
  * Errors are DatasetError / WeightsError naming the file and the array, node or field (the CLI exits 2).
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import type { InitWeightsSetting } from '../experiment/config';
 import { oneHotClasses, readDatasetFile } from '../data/io';
 import type { Dataset } from '../data/types';
 import { DatasetError } from '../data/validate';
@@ -136,6 +138,35 @@ export function readWeights(path: string, parameterisation?: Parameterisation): 
   if (parameterisation && weights.parameterisation !== parameterisation)
     throw new WeightsError(
       `${path}: holds '${weights.parameterisation}' weights but --parameterisation is '${parameterisation}'`,
+    );
+  return weights;
+}
+
+/** The SHA-256 (hex) of a file's bytes. */
+function fileSha256(path: string, toError: (message: string) => Error): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch (e) {
+    throw toError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** The initWeights setting of a file: its path and the SHA-256 of its bytes. */
+export function initWeightsSetting(path: string): InitWeightsSetting {
+  return { path, sha256: fileSha256(path, (message) => new WeightsError(`--init-weights: ${message}`)) };
+}
+
+/** The weights of an initWeights setting, after checking the file still has the recorded SHA-256. */
+export function readInitWeights(setting: InitWeightsSetting, parameterisation: Parameterisation): TwoLayerWeights {
+  const sha256 = fileSha256(setting.path, (message) => new WeightsError(`initWeights: ${message}`));
+  if (sha256 !== setting.sha256)
+    throw new WeightsError(
+      `initWeights: ${setting.path} has SHA-256 ${sha256}, not the ${setting.sha256} this configuration records (the file changed)`,
+    );
+  const weights = readWeights(setting.path, weightsNeedParameterisation(setting.path) ? parameterisation : undefined);
+  if (weights.parameterisation !== parameterisation)
+    throw new WeightsError(
+      `initWeights: ${setting.path} holds '${weights.parameterisation}' weights but the run's parameterisation is '${parameterisation}' (--parameterisation)`,
     );
   return weights;
 }

@@ -185,6 +185,10 @@ function configurationSection(doc: ReportDocument): string {
     ['width N', String(c.width)],
     ['initial scale κ', String(c.kappa)],
     [
+      'initial weights',
+      c.initWeights ? `${esc(c.initWeights.path)} (SHA-256 ${c.initWeights.sha256})` : 'seeded initialisation',
+    ],
+    [
       'step size η',
       c.etaRelative === undefined ? String(c.eta) : `${c.etaRelative} × the stability limit of each run (per m)`,
     ],

@@ -266,6 +266,7 @@ const config = objectOf<ExperimentConfig>(
     targetAccuracyRelative: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
     resolution: objectOf<ExperimentConfig['resolution']>({ absolute: positiveInt, relative: nonNegative }),
     precision: enumOf(['float32', 'float64']),
+    initWeights: objectOf<NonNullable<ExperimentConfig['initWeights']>>({ path: nonEmpty, sha256: nonEmpty }),
     pruners: arrayOf(nonEmpty, 1),
     sensitivity: objectOf<NonNullable<ExperimentConfig['sensitivity']>>({
       epsilonRelative: arrayOf({ type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }),
@@ -275,7 +276,7 @@ const config = objectOf<ExperimentConfig>(
     maxKernelM: count,
     theory,
   },
-  ['etaRelative', 'epsilonRelative', 'targetAccuracyRelative', 'sensitivity', 'precision'],
+  ['etaRelative', 'epsilonRelative', 'targetAccuracyRelative', 'sensitivity', 'precision', 'initWeights'],
 );
 
 /** The run environment record; shared with the claims/check-pruner report schema. */
