@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDatasetFile } from '../../src/data/io';
 import { generateSynthetic } from '../../src/data/synthetic';
+import { readDataset } from '../../src/interop/files';
 import { encodeNpz } from '../../src/interop/npz';
 import { initNetwork } from '../../src/model/init';
 import { Rng } from '../../src/rng';
@@ -56,8 +57,16 @@ describe('verify --init-weights', () => {
     writeDatasetFile(data, generateSynthetic({ m, d, labels: 'teacher', seed: 3 }));
     const first = weightsNpz('first.npz', 1);
     const second = weightsNpz('second.npz', 2);
+    // The same data as .npz: verify reads either.
+    const ds = readDataset(data);
+    const npz = join(dir, 'data.npz');
+    const arrays = new Map([
+      ['x', { dtype: '<f4' as const, shape: [m, d], values: ds.x }],
+      ['y', { dtype: '<f4' as const, shape: [m], values: ds.y }],
+    ]);
+    writeFileSync(npz, encodeNpz(arrays, true));
     const a = await verify(data, first, join(dir, 'out-a'));
-    const b = await verify(data, second, join(dir, 'out-b'));
+    const b = await verify(npz, second, join(dir, 'out-b'));
     expect(a.config.initWeights?.path).toBe(first);
     expect(a.config.initWeights?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(b.config.initWeights?.sha256).not.toBe(a.config.initWeights?.sha256);

@@ -4,7 +4,7 @@
  * writes into the input) — each a rejection with why, the next call on a fresh process, never a hang.
  */
 import fc from 'fast-check';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../../../src/backend';
@@ -74,6 +74,25 @@ describe('a Python pruner behind the bridge', () => {
         },
         10 * seed,
       );
+    }
+  });
+
+  it("docs/PYTHON.md's example (examples/pruners/correlation_pruner.py, shown verbatim) reports the measured losses", async () => {
+    const example = resolve(__dirname, '../../../examples/pruners/correlation_pruner.py');
+    expect(readFileSync(resolve(__dirname, '../../../docs/PYTHON.md'), 'utf8')).toContain(
+      readFileSync(example, 'utf8'),
+    );
+    const pruner = await load(example);
+    expect([pruner.name, pruner.prefixConsistent]).toEqual(['correlation', true]);
+    for (const seed of [1, 2, 3]) {
+      await onCase(seed, async (input) => {
+        const { selection, lossPerStep } = await pruner.prune(input);
+        expect(selection).toHaveLength(input.n);
+        const measured = lossCurve(input.features, input.targets, selection);
+        lossPerStep.forEach((loss, k) =>
+          expect(Math.abs(loss - measured[k])).toBeLessThanOrEqual(1e-9 * measured[k] + 1e-15),
+        );
+      });
     }
   });
 
