@@ -167,6 +167,8 @@ def interface_problem(module):
 
 
 def as_vector(np, value, what):
+    if not hasattr(value, "__len__") and hasattr(value, "__iter__"):
+        value = list(value)  # a generator or other one-shot iterable
     try:
         vector = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as e:

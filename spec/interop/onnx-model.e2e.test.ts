@@ -63,6 +63,7 @@ describe('reading a two-layer ReLU MLP from ONNX', () => {
     ['zero-bias', 'Gemm with all-zero biases', {}],
     ['matmul-add-zero', 'MatMul + Add of a zero bias', {}],
     ['gemm-transB', 'float64 weights', { double: true }],
+    ['alpha-identity', 'Gemm alpha = 2 on halved weights, Identity nodes on the data path', {}],
   ])('%s (%s): ntk a = ±1 exactly, the same W', (variant, _what, extra) => {
     expectWeights(model(variant, ntkV(), extra), 'ntk', signs);
   });

@@ -3,8 +3,8 @@
  *
  * In: the graph torch.onnx.export writes for nn.Sequential(Linear(d, N, bias=False), ReLU(), Linear(N, C,
  * bias=False)) — x → MatMul or Gemm (either transB) → Relu → MatMul or Gemm → output, with no bias or an all-zero
- * one (a Gemm's C, or an Add of a zero initializer). Weights are initializers or Constant nodes (Identity of one is
- * followed). Names are never matched: the one graph input that is not an initializer is x, and the chain is
+ * one (a Gemm's C, or an Add of a zero initializer); a Gemm's alpha is folded into its weights and Identity nodes
+ * are passed through. Weights are initializers or Constant nodes (Identity of one is followed). Names are never matched: the one graph input that is not an initializer is x, and the chain is
  * followed from it. Anything else is a WeightsError naming the node or initializer that does not fit.
  *
  * The scale rule: the model computes f exactly, so the 1/√N ('ntk') or 1/N ('meanfield') factor is folded into
@@ -127,16 +127,17 @@ function linearLayer(node: onnx.INodeProto, current: string, constants: Map<stri
   const int = (name: string, fallback: number) => Number(attribute(node, name)?.i ?? fallback);
   const float = (name: string, fallback: number) => attribute(node, name)?.f ?? fallback;
   if (int('transA', 0) !== 0) fail(`${describeNode(node)} has transA = 1; expected the data untransposed`);
-  if (float('alpha', 1) !== 1)
-    fail(`${describeNode(node)} has alpha = ${float('alpha', 1)}; expected 1 (fold it into the weights)`);
+  // Y = alpha·A·B (+ beta·C, zero here): alpha belongs to the weights.
+  const alpha = float('alpha', 1);
+  const values = alpha === 1 ? weight.values : weight.values.map((v) => v * alpha);
   if (c) {
     const bias = constants.get(c);
     if (!bias) fail(`${describeNode(node)}: its bias '${c}' is not an initializer or constant`);
     requireZeroBias(bias!, node, fail);
   }
   return int('transB', 0) === 1
-    ? { rows, cols, matrix: weight.values, weightName: b }
-    : { rows: cols, cols: rows, matrix: transpose(weight.values, rows, cols), weightName: b };
+    ? { rows, cols, matrix: values, weightName: b }
+    : { rows: cols, cols: rows, matrix: transpose(values, rows, cols), weightName: b };
 }
 
 /** The nodes of the chain from the graph's data input, skipping zero-bias Adds. */
@@ -157,7 +158,9 @@ function followChain(graph: onnx.IGraphProto, constants: Map<string, Constant>, 
     const node = next[0];
     if ((node.domain ?? '') !== '' && node.domain !== 'ai.onnx')
       fail(`${describeNode(node)} is from domain '${node.domain}'`);
-    if (node.opType === 'MatMul' || node.opType === 'Gemm') {
+    if (node.opType === 'Identity') {
+      // passes the data on unchanged
+    } else if (node.opType === 'MatMul' || node.opType === 'Gemm') {
       layers.push(linearLayer(node, current, constants, fail));
       ops.push('linear');
     } else if (node.opType === 'Relu') ops.push('relu');

@@ -96,9 +96,10 @@ describe('a Python pruner behind the bridge', () => {
     }
   });
 
-  it('accepts NumPy arrays and tuples as the result; prints and writes to fd 1 go to stderr, not into the protocol', async () => {
+  it('accepts NumPy arrays, tuples and generators as the result; prints and writes to fd 1 go to stderr, not into the protocol', async () => {
     const numpy = await load(fixture('numpy_result.py'));
     const chatty = await load(fixture('chatty.py'));
+    const generators = await load(fixture('generator_result.py'));
     await onCase(3, async (input) => {
       const n = Math.min(input.n, input.features.width);
       expect(await numpy.prune({ ...input, n })).toEqual({
@@ -107,6 +108,7 @@ describe('a Python pruner behind the bridge', () => {
       });
       expect((await chatty.prune({ ...input, n })).selection).toEqual([...Array(n).keys()]);
       expect((await chatty.prune({ ...input, n })).selection).toEqual([...Array(n).keys()]);
+      expect((await generators.prune({ ...input, n })).selection).toEqual([...Array(n).keys()]);
     });
   });
 
