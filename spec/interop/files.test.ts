@@ -111,6 +111,6 @@ describe('reading files by extension', () => {
     expect(() => readInitWeights(setting, 'ntk')).toThrow(
       `not the ${setting.sha256} this configuration records (the file changed)`,
     );
-    expect(() => initWeightsSetting(join(dir, 'missing.onnx'))).toThrow('--init-weights: cannot read');
+    expect(() => initWeightsSetting(join(dir, 'missing.onnx'))).toThrow(`cannot read ${join(dir, 'missing.onnx')}`);
   });
 });

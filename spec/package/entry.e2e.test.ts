@@ -57,30 +57,30 @@ function installPackedPackage(): string {
 const USE_FROM_JS = `
 const assert = require('node:assert');
 const pp = require('pruneproof');
-const names = ['initBackend', 'tf', 'Rng', 'generateSynthetic', 'mnistSubsets', 'validateDataset', 'readDatasetFile', 'initNetwork',
-  'trainNetwork', 'neuronFeatures', 'stabilityInfo', 'kernelSpectrum', 'featureGeometry', 'hullDistance', 'BUILTIN_PRUNERS', 'getPruner',
-  'greedyPruner', 'randomPruner', 'magnitudePruner', 'subnetworkLoss', 'lossCurve', 'selectionSummary', 'checkPruneResult', 'checkPruner',
-  'assertPrunerConforms', 'arbitraries', 'pretrainCase', 'runClaims', 'CounterexampleStore', 'checkHypotheses', 'evaluateBounds', 'tStar',
-  'deriveTStarSlopes'];
-const missing = names.filter((n) => pp[n] === undefined);
+const names = ['initBackend', 'tf', 'checkPruner', 'assertPrunerConforms', 'arbitraries', 'verify', 'fit', 'data', 'model', 'kernel',
+  'pruners', 'theory', 'scaling'];
+const nested = ['data.generateSynthetic', 'data.validateDataset', 'model.initNetwork', 'kernel.kernelSpectrum', 'pruners.greedyPruner',
+  'pruners.lossCurve', 'theory.tStar', 'scaling.analyseScaling', 'arbitraries.pruningCase'];
+for (const n of nested) names.push(n);
+const missing = names.filter((n) => n.split('.').reduce((o, k) => o?.[k], pp) === undefined);
 assert.deepStrictEqual(missing, []);
 (async () => {
   await pp.initBackend();
-  const ds = pp.generateSynthetic({ m: 5, d: 3, labels: 'teacher', seed: 1 });
-  pp.validateDataset(ds);
+  const ds = pp.data.generateSynthetic({ m: 5, d: 3, labels: 'teacher', seed: 1 });
+  pp.data.validateDataset(ds);
   const firstN = { name: 'first-n', prune: (input) => {
     const selection = Array.from({ length: input.n }, (_, k) => k);
-    return { selection, lossPerStep: pp.lossCurve(input.features, input.targets, selection) };
+    return { selection, lossPerStep: pp.pruners.lossCurve(input.features, input.targets, selection) };
   } };
   const result = await pp.checkPruner(firstN, { quick: true, contractsOnly: true, store: null, timeLimitSeconds: 3 });
   const broken = await pp.checkPruner(require(${JSON.stringify(join(ROOT, 'examples/pruners/broken-pruner.js'))}), { quick: true, contractsOnly: true, store: null, timeLimitSeconds: 3 });
-  const tStar = pp.tStar({ eta: 0.5, lambda0: 0.2, rho: 0.1, R0: 4 });
-  console.log(JSON.stringify({ lambda0: pp.kernelSpectrum(ds).lambda0, passed: result.passed, broken: broken.brokenContracts, tStar, arbitraries: Object.keys(pp.arbitraries).length }));
+  const tStar = pp.theory.tStar({ eta: 0.5, lambda0: 0.2, rho: 0.1, R0: 4 });
+  console.log(JSON.stringify({ lambda0: pp.kernel.kernelSpectrum(ds).lambda0, passed: result.passed, broken: broken.brokenContracts, tStar, arbitraries: Object.keys(pp.arbitraries).length }));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
 const USE_FROM_TS = `
-import { arbitraries, checkPruner, greedyPruner, type Dataset, type PruneInput, type PruneResult, type Pruner, type PrunerCheckResult, type PruningCase } from 'pruneproof';
+import { arbitraries, checkPruner, pruners, type data, type PruneInput, type PruneResult, type Pruner, type PrunerCheckResult } from 'pruneproof';
 
 const firstN: Pruner = {
   name: 'first-n',
@@ -92,9 +92,9 @@ const firstN: Pruner = {
 };
 export const result: Promise<PrunerCheckResult> = checkPruner(firstN, { quick: true, store: null });
 export const cases = arbitraries.pruningCase({ width: { min: 2, max: 10 } });
-export const simplest: PruningCase = { dataset: { m: 2, d: 2, labels: 'teacher', seed: 0 }, parameterisation: 'ntk', width: 1, n: 1, stepFraction: 0.1, iterations: 0 };
-export const builtin: Pruner = greedyPruner();
-export type Rows = Dataset['x'];
+export const simplest: arbitraries.PruningCase = { dataset: { m: 2, d: 2, labels: 'teacher', seed: 0 }, parameterisation: 'ntk', width: 1, n: 1, stepFraction: 0.1, iterations: 0 };
+export const builtin: Pruner = pruners.greedyPruner();
+export type Rows = data.Dataset['x'];
 // @ts-expect-error a Pruner needs prune(): the package's types are real, not any
 export const incomplete: Pruner = { name: 'no-prune' };
 `;

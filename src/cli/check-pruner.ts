@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import type { BackendInfo, BackendName } from '../backend';
 import { describeBackend } from '../backend';
 import { prunerReportDocument, writePropertyReport } from '../report/claims';
-import { CounterexampleStore, DEFAULT_STORE_DIR } from '../claims/store';
+import { CounterexampleStore, DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
 import type { Pruner } from '../pruning/types';
 import { environmentInfo } from '../report/environment';
 import { loadIsolatedPruner, type IsolatedPruner } from '../testing/isolated-pruner';
@@ -139,7 +139,7 @@ async function checkLoadedPruner(
   backend: BackendInfo,
   log: (s: string) => void,
 ): Promise<number> {
-  const storeDir = flags.db ?? DEFAULT_STORE_DIR;
+  const storeDir = flags.db ?? DEFAULT_COUNTEREXAMPLE_DIR;
   const runtime = (loaded.pruner as Partial<PythonPruner>).runtime;
   const python = runtime ? `; Python ${runtime.python}, NumPy ${runtime.numpy} (${runtime.executable})` : '';
   log(`pruneproof check-pruner: '${loaded.pruner.name}' from ${loaded.path}; ${describeBackend(backend)}${python}`);

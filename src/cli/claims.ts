@@ -1,6 +1,6 @@
 /**
  * `pruneproof claims`: the invariants and claims of THEORY.md §6 as fast-check properties, each within a time
- * budget, stored counterexamples replayed first; writes reports/<run-id>/{report.md, report.json}.
+ * budget, stored counterexamples replayed first; writes <--out>/<run-id>/{report.md, report.json} (default runs/).
  * Exit 0 when every invariant held (claims failing in some regime are findings), 1 when an invariant failed
  * or a property threw (a bug in pruneproof).
  */
@@ -9,7 +9,7 @@ import { describeBackend } from '../backend';
 import { claimsReportDocument, writePropertyReport } from '../report/claims';
 import { isDefect, type PropertyRunResult } from '../claims/runner';
 import { runSession, type SessionResult } from '../claims/session';
-import { CounterexampleStore, DEFAULT_STORE_DIR } from '../claims/store';
+import { CounterexampleStore, DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
 import { environmentInfo } from '../report/environment';
 import { EXIT } from './errors';
 import { readConfigFile } from './config-file';
@@ -65,7 +65,7 @@ export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): P
   const log = (s: string) => {
     if (!flags.quiet) process.stderr.write(`${s}\n`);
   };
-  const storeDir = flags.db ?? DEFAULT_STORE_DIR;
+  const storeDir = flags.db ?? DEFAULT_COUNTEREXAMPLE_DIR;
   const store = new CounterexampleStore(storeDir);
   log(`pruneproof claims: ${describeBackend(backend)}; counterexample store ${store.dir}`);
   const theory = flags.config ? readConfigFile(flags.config).theory : undefined;

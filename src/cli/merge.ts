@@ -9,7 +9,7 @@ import { canonicalJson, runId } from '../experiment/config';
 import { concludeExperiment } from '../experiment/verify';
 import { assembleReport } from '../report/assemble';
 import { environmentInfo } from '../report/environment';
-import { selectEngine } from '../engine';
+import { engineKey, selectEngine } from '../engine';
 import { writeReport } from '../report/write';
 import { runConfigOf, type RunKeyInputs } from '../store/keys';
 import { RunStore, type StoreEntry } from '../store/run-store';
@@ -17,8 +17,10 @@ import { collectRuns } from '../store/sweep';
 import type { RunResult } from '../experiment/types';
 import { InputError } from './errors';
 import { refuseOverwrite } from './sweep';
+import type { ConfigRequest } from './config-options';
 import { buildConfig, commandLine, exitCodeOf, printSummary, type VerifyFlags } from './verify';
 
+/** merge's command options: verify's, without the run store, sharding and workers (merge computes nothing). */
 export type MergeFlags = Omit<VerifyFlags, 'store' | 'fresh' | 'shard' | 'workers'>;
 
 /** For a run the store lacks: the stored runs of the same config, m and seed that differ in another key input. */
@@ -44,17 +46,24 @@ function nearMisses(
   });
 }
 
-export async function mergeCommand(storeDir: string, flags: MergeFlags, backend: BackendInfo): Promise<number> {
+export async function mergeCommand(
+  storeDir: string,
+  request: ConfigRequest,
+  flags: MergeFlags,
+  backend: BackendInfo,
+): Promise<number> {
   const started = performance.now();
-  const { config, rationale } = buildConfig(flags);
+  const { config, rationale } = buildConfig(request);
   refuseOverwrite(flags.out, runId(config), flags.force);
   if (!existsSync(storeDir)) throw new InputError(`no run store at ${storeDir}`);
   const store = new RunStore(resolve(storeDir), (s) => process.stderr.write(`pruneproof merge: ${s}\n`));
   // The same engine key verify stored the runs under (the engine is resolved, not loaded for computing).
   const engine = await selectEngine(flags.engine ?? 'auto', { precision: config.precision ?? 'float32' });
-  const engineKey = `${engine.description.name}/${engine.description.precision}`;
   await engine.dispose();
-  const { runs, missing } = collectRuns(config, store, { backend: backend.name, engine: engineKey });
+  const { runs, missing } = collectRuns(config, store, {
+    backend: backend.name,
+    engine: engineKey(engine.description),
+  });
   if (missing.length > 0) {
     const entries = store.entries();
     const lines = missing.map(({ m, seed }) => {

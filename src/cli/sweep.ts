@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../experiment/config';
-import { RunStore, DEFAULT_STORE_DIR } from '../store/run-store';
+import { RunStore, DEFAULT_RUN_STORE_DIR } from '../store/run-store';
 import { parseShard, type Shard } from '../store/shard';
 import { runSweep, SweepInterrupted, SweepProgress, type SweepOptions, type SweepOutcome } from '../store/sweep';
 import type { ReportContext } from '../report/assemble';
@@ -27,7 +27,7 @@ export interface StoreFlags {
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 export function storeFrom(flags: StoreFlags, warn: (s: string) => void): RunStore {
-  return new RunStore(resolve(flags.store ?? DEFAULT_STORE_DIR), warn);
+  return new RunStore(resolve(flags.store ?? DEFAULT_RUN_STORE_DIR), warn);
 }
 
 export function shardFrom(flags: StoreFlags): Shard | null {

@@ -1,17 +1,16 @@
 /** `pruneproof verify`: defaults ← config file ← flags → experiment → report → summary and exit code. */
 import type { BackendInfo } from '../backend';
-import type { LabelKind } from '../data/types';
 import { describeBackend } from '../backend';
 import { cpus } from 'node:os';
-import type { DatasetConfig, ExperimentConfig } from '../experiment/config';
+import type { ExperimentConfig } from '../experiment/config';
 import { canonicalJson, runId } from '../experiment/config';
 import { checkMnistInstallation } from '../data/mnist';
-import { DEFAULT_MNIST, DEFAULT_SYNTHETIC, PRESETS, type Preset } from '../experiment/defaults';
+import { DEFAULT_PRESET, PRESETS, presetLayer, type Preset } from '../experiment/defaults';
+import { datasetFromFlags, type ConfigLayer } from '../experiment/fields';
 import { checkConfig, mergeConfig } from '../experiment/validate-config';
 import { getPruner } from '../pruning';
 import { environmentInfo } from '../report/environment';
-import { describeEngine, engineSummary, selectEngine } from '../engine';
-import type { EngineName } from '../engine/types';
+import { describeEngine, engineKey, engineSummary, selectEngine } from '../engine';
 import type { ReportDocument } from '../report/types';
 import type { ExperimentProgress } from '../experiment/verify';
 
@@ -21,87 +20,41 @@ import { readConfigFile } from './config-file';
 import { EXIT, InputError } from './errors';
 import { ProgressReporter } from './progress';
 import { refuseOverwrite, shardFrom, storeFrom, sweepWithResume, type StoreFlags } from './sweep';
-import { datasetShape, preflight } from './resources';
-import { initWeightsSetting, readInitWeights } from '../interop/files';
+import { datasetShape, preflight, type PreflightFlags } from './resources';
+import { readInitWeights } from '../interop/files';
+import type { ConfigRequest } from './config-options';
 import { replayInvocation } from './replay';
-import { emitResults, verifyOutcomes } from './json-output';
+import { emitResults, verifyOutcomes, type OutputFlags } from './json-output';
 
-export interface VerifyFlags extends StoreFlags {
-  /** A named configuration: synthetic, mnist, mnist-ntk or theorem. */
-  preset?: string;
-  epsilonRel?: number;
-  targetAccuracyRel?: number;
-  /** The engine for GD (default: onnx when it loads, else tfjs; env PRUNEPROOF_ENGINE). */
-  engine?: EngineName | 'auto';
-  /** float64 pre-training (onnx engine only). */
-  precision?: 'float32' | 'float64';
-  /** --init-weights FILE: pre-training starts from these weights. */
-  initWeights?: string;
-  config?: string;
-  dataset?: string;
-  labels?: LabelKind;
-  d?: number;
-  m?: number[];
-  seeds?: number[];
-  width?: number;
-  n?: number[];
-  epsilon?: number;
-  eta?: number;
-  /** η = r × the per-run stability limit. */
-  etaRel?: number;
-  iterations?: number;
-  batchSize?: number;
-  checkpoints?: number;
-  parameterisation?: ExperimentConfig['parameterisation'];
-  pruners?: string[];
-  targetAccuracy?: number;
-  rawPixels?: boolean;
+/** verify's command options (its configuration options are the field table's: see config-options.ts). */
+export interface VerifyFlags extends StoreFlags, PreflightFlags, OutputFlags {
+  /** Reports directory. */
   out: string;
-  quick?: boolean;
+  /** Exit 1 when a claim FAILs. */
   strict?: boolean;
   quiet?: boolean;
   /** Worker threads for the runs; default: one per CPU (capped by the number of runs). */
   workers?: number;
-  /** Print the resource estimate and stop; run even when the estimate does not fit (see resources.ts). */
-  dryRun?: boolean;
-  force?: boolean;
-  /** --json / --junit FILE (see json-output.ts). */
-  json?: boolean;
-  junit?: string;
 }
 
-/** The dataset named by --dataset, with the defaults of its kind. */
-function datasetFromFlag(value: string): DatasetConfig {
-  if (value === 'synthetic') return DEFAULT_SYNTHETIC.dataset;
-  if (value === 'mnist') return DEFAULT_MNIST.dataset;
-  if (value.endsWith('.json') || value.endsWith('.npz')) return { kind: 'file', path: value };
-  throw new InputError(`--dataset: expected 'synthetic', 'mnist' or a path to a .json or .npz dataset, got '${value}'`);
-}
-
-/** --dataset (or the file's or default dataset) with --labels, --d and --raw-pixels applied to it. */
-function datasetLayer(flags: VerifyFlags, current: DatasetConfig): DatasetConfig | undefined {
-  const touched = flags.dataset || flags.labels || flags.d || flags.rawPixels;
-  if (!touched) return undefined;
-  const ds = flags.dataset ? datasetFromFlag(flags.dataset) : current;
-  if ((flags.labels || flags.d) && ds.kind !== 'synthetic')
-    throw new InputError('--labels and --d apply to the synthetic dataset only');
-  if (flags.rawPixels && ds.kind !== 'mnist') throw new InputError('--raw-pixels applies to --dataset mnist only');
-  if (ds.kind === 'synthetic')
-    return { ...ds, ...(flags.labels ? { labels: flags.labels } : {}), ...(flags.d ? { d: flags.d } : {}) };
-  if (ds.kind === 'mnist') return { ...ds, ...(flags.rawPixels ? { unitNorm: false } : {}) };
-  return ds;
-}
-
-/** defaults (by dataset kind) ← config file ← flags. */
 /** The preset named by --preset, else the default of the dataset's kind. */
-function presetOf(flags: VerifyFlags, file: Partial<ExperimentConfig>): Preset {
-  if (flags.preset !== undefined) {
-    if (!(flags.preset in PRESETS))
-      throw new InputError(`--preset: expected one of ${Object.keys(PRESETS).join(', ')}, got '${flags.preset}'`);
-    return PRESETS[flags.preset as keyof typeof PRESETS];
+function presetOf(request: ConfigRequest, file: ConfigLayer): Preset {
+  if (request.preset !== undefined) return PRESETS[request.preset];
+  const named = request.dataset.dataset;
+  const mnist = named === 'mnist' || (named === undefined && file.dataset?.kind === 'mnist');
+  return PRESETS[mnist ? 'mnist' : DEFAULT_PRESET];
+}
+
+/** Rules that need the pruner registry: known names, and distinct-neuron pruners within the width. */
+function checkPruners(config: ExperimentConfig, source: string): void {
+  for (const name of config.pruners) getPruner(name);
+  const distinctOnly = config.pruners.filter((p) => p !== 'greedy');
+  const tooBig = config.subnetworkSizes.filter((n) => n > config.width);
+  if (distinctOnly.length && tooBig.length) {
+    throw new InputError(
+      `${source}: subnetwork size(s) ${tooBig.join(', ')} exceed the width N = ${config.width}, which ${distinctOnly.join(', ')} cannot select without replacement`,
+    );
   }
-  const kind = flags.dataset === 'mnist' || (!flags.dataset && file.dataset?.kind === 'mnist') ? 'mnist' : 'synthetic';
-  return PRESETS[kind];
 }
 
 /** --init-weights: the file fits the configured network (width, parameterisation) and dataset (d, C), before any run. */
@@ -115,52 +68,25 @@ function checkInitWeights(config: ExperimentConfig): void {
     throw new InputError(`--init-weights ${setting.path}: a network with ${found}; this run needs ${expected}`);
 }
 
-export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rationale: string[] } {
-  const file = flags.config ? readConfigFile(flags.config) : {};
-  const preset = presetOf(flags, file);
-  const base = preset.config;
-  const fromFlags: Partial<ExperimentConfig> = {
-    dataset: datasetLayer(flags, file.dataset ?? base.dataset),
-    mGrid: flags.m,
-    seeds: flags.seeds,
-    width: flags.width,
-    subnetworkSizes: flags.n,
-    epsilon: flags.epsilon,
-    epsilonRelative: flags.epsilonRel,
-    eta: flags.eta,
-    etaRelative: flags.etaRel,
-    iterations: flags.iterations,
-    batchSize: flags.batchSize,
-    checkpoints: flags.checkpoints,
-    parameterisation: flags.parameterisation,
-    pruners: flags.pruners,
-    targetAccuracy: flags.targetAccuracy,
-    targetAccuracyRelative: flags.targetAccuracyRel,
-    precision: flags.precision,
-    initWeights: flags.initWeights ? initWeightsSetting(flags.initWeights) : undefined,
-  };
-  const merged = mergeConfig(base, file, fromFlags);
-  // An absolute ε or accuracy target on the command line replaces the preset's relative one.
-  if (flags.epsilon !== undefined && flags.epsilonRel === undefined) delete merged.epsilonRelative;
-  if (flags.targetAccuracy !== undefined && flags.targetAccuracyRel === undefined) delete merged.targetAccuracyRelative;
-  // The defaults' rationale applies when the values are the defaults, however they were spelled.
-  const usesDefaults = canonicalJson(merged) === canonicalJson(base);
-  const config = flags.quick ? preset.quick(merged) : merged;
-  const source = flags.config ?? 'flags';
+/**
+ * The configuration by the composition rule of src/experiment/fields.ts: preset (its quick variant under
+ * --quick) ← config file ← flags, validated; with the rationale of the preset when nothing above it changed it.
+ */
+export function buildConfig(request: ConfigRequest): { config: ExperimentConfig; rationale: string[] } {
+  const file = request.configFile ? readConfigFile(request.configFile) : {};
+  const preset = presetOf(request, file);
+  const base = presetLayer(preset, request.quick === true);
+  const dataset = datasetFromFlags(request.dataset, file.dataset ?? base.dataset);
+  const config = mergeConfig(base, file, { ...request.layer, ...(dataset ? { dataset } : {}) });
+  const source = request.configFile ?? 'flags';
   checkConfig(config, source);
+  checkPruners(config, source);
   if (config.initWeights) checkInitWeights(config);
-  for (const name of config.pruners) getPruner(name);
-  const distinctOnly = config.pruners.filter((p) => p !== 'greedy');
-  const tooBig = config.subnetworkSizes.filter((n) => n > config.width);
-  if (distinctOnly.length && tooBig.length) {
-    throw new InputError(
-      `${source}: subnetwork size(s) ${tooBig.join(', ')} exceed the width N = ${config.width}, which ${distinctOnly.join(', ')} cannot select without replacement`,
-    );
-  }
-  const defaultsRationale = preset.rationale;
+  // The preset's rationale applies when the values are the preset's, however they were spelled.
+  const usesPreset = canonicalJson(config) === canonicalJson(base);
   const quickNote = `--quick: the default grid cut to m ∈ {${config.mGrid.join(', ')}}, ${config.seeds.length} seeds, ${config.checkpoints} checkpoints (a smoke run, not a reference result).`;
-  const rationale = usesDefaults
-    ? [...defaultsRationale, ...(flags.quick ? [quickNote] : [])]
+  const rationale = usesPreset
+    ? [...preset.rationale, ...(request.quick ? [quickNote] : [])]
     : [
         'Configuration supplied by the user (see the configuration table); it differs from the defaults whose rationale is in the README.',
       ];
@@ -184,9 +110,9 @@ export function printSummary(doc: ReportDocument, dir: string, log: (s: string) 
   );
 }
 
-export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): Promise<number> {
+export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, backend: BackendInfo): Promise<number> {
   const progress = new ProgressReporter(process.stderr, flags.quiet);
-  const { config, rationale } = buildConfig(flags);
+  const { config, rationale } = buildConfig(request);
   // A missing or truncated MNIST file is bad input, reported before any run starts (headers only: cheap).
   if (config.dataset.kind === 'mnist') checkMnistInstallation();
   progress.log(`pruneproof verify: ${describeBackend(backend)}; run id ${runId(config)}`);
@@ -233,7 +159,7 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
     },
   };
   const outcome = await sweepWithResume(config, options, store, {
-    context: { backend: backend.name, engine: `${used.name}/${used.precision}` },
+    context: { backend: backend.name, engine: engineKey(used) },
     fresh: flags.fresh,
     shard,
   }).finally(() => engine.dispose());

@@ -1,6 +1,7 @@
 /**
- * The experiment configuration: one typed record that is the single source of CLI flags,
- * config-file fields and the run id (readable prefix + hash of its canonical JSON).
+ * The experiment configuration: the typed record a run is computed from, and its run id (readable prefix + hash
+ * of its canonical JSON). How each field is given, checked, shown and keyed is declared once, in the field
+ * table (fields.ts).
  */
 import { contentHash, safeName } from '../files/json';
 export { canonicalJson } from '../files/json';
@@ -33,6 +34,7 @@ export interface SensitivityTargets {
   targetAccuracyRelative: number[];
 }
 
+/** Every setting of an experiment (`verify`): dataset, grid of m and seeds, network, training, targets, theory overrides. */
 export interface ExperimentConfig {
   /** Readable prefix of the run id, e.g. "verify-synthetic". */
   name: string;
@@ -91,6 +93,11 @@ export interface ExperimentConfig {
   /** λ0 and H(t) are computed only up to this m (an m×m eigenproblem). */
   maxKernelM: number;
   theory: TheoryOverridesConfig;
+}
+
+/** A config (file, flag or merged) that is not valid: the CLI prints its message, which names the field, and exits 2. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
 }
 
 /** Run id = readable prefix + first 10 hex digits of the SHA-256 of the canonical config. */

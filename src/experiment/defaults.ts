@@ -132,9 +132,11 @@ export function quickTheorem(config: ExperimentConfig): ExperimentConfig {
   };
 }
 
+/** A named configuration: its values, why they were chosen, and its smoke-run variant. */
 export interface Preset {
   config: ExperimentConfig;
   rationale: string[];
+  /** The quick variant of the preset's config; applied below the config file and flags (presetLayer). */
   quick: (config: ExperimentConfig) => ExperimentConfig;
 }
 
@@ -150,9 +152,23 @@ export function quickVariant(config: ExperimentConfig): ExperimentConfig {
 }
 
 /** `--preset NAME`: a named configuration with its rationale and its own quick variant. */
-export const PRESETS: Record<'synthetic' | 'mnist' | 'mnist-ntk' | 'theorem', Preset> = {
+export const PRESETS = {
   synthetic: { config: DEFAULT_SYNTHETIC, rationale: SYNTHETIC_RATIONALE, quick: quickVariant },
   mnist: { config: DEFAULT_MNIST, rationale: MNIST_RATIONALE, quick: quickVariant },
   'mnist-ntk': { config: DEFAULT_MNIST_NTK, rationale: MNIST_NTK_RATIONALE, quick: quickVariant },
   theorem: { config: DEFAULT_THEOREM, rationale: THEOREM_RATIONALE, quick: quickTheorem },
-};
+} satisfies Record<string, Preset>;
+
+/** The name of a preset. */
+export type PresetName = keyof typeof PRESETS;
+
+/** The preset of a run that names none and whose data is not MNIST. */
+export const DEFAULT_PRESET: PresetName = 'synthetic';
+
+/**
+ * The lowest layer of the composition rule (src/experiment/fields.ts): the preset, or under --quick its quick
+ * variant. Config file and flags are applied above it, so --quick never overrides what they set.
+ */
+export function presetLayer(preset: Preset, quick: boolean): ExperimentConfig {
+  return quick ? preset.quick(preset.config) : preset.config;
+}

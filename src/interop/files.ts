@@ -153,7 +153,7 @@ function fileSha256(path: string, toError: (message: string) => Error): string {
 
 /** The initWeights setting of a file: its path and the SHA-256 of its bytes. */
 export function initWeightsSetting(path: string): InitWeightsSetting {
-  return { path, sha256: fileSha256(path, (message) => new WeightsError(`--init-weights: ${message}`)) };
+  return { path, sha256: fileSha256(path, (message) => new WeightsError(message)) };
 }
 
 /** The weights of an initWeights setting, after checking the file still has the recorded SHA-256. */

@@ -23,6 +23,7 @@ import { Rng } from '../rng';
 import { dot, squaredDistance, sumSquares } from '../linalg/vector';
 import { checkFeatures } from './geometry';
 
+/** The certified squared distance from y to the features' convex hull, with its lower bound and duality gap (THEORY.md §5.2). */
 export interface HullDistance {
   /** f(p) = ‖Σ p_r Φ_r − y‖² at the returned p: an upper bound on the squared distance to the hull. */
   distanceSq: number;
@@ -250,6 +251,15 @@ interface Iterate {
   gap: number;
 }
 
+/**
+ * The squared distance from the targets to the convex hull of the neuron features, certified by a Frank–Wolfe
+ * duality gap (THEORY.md §5.2).
+ *
+ * @param features - the network's neuron features at a checkpoint.
+ * @param targets - the targets y (m×C).
+ * @param opts - iterations, tolerance, seed.
+ * @returns the distance, its lower bound, the gap and whether y counts as inside.
+ */
 export async function hullDistance(
   features: NeuronFeatures,
   targets: Tensor2D,

@@ -3,6 +3,7 @@ import type { NeuronFeatures, TwoLayerWeights } from '../model/types';
 
 export type { NeuronFeatures } from '../model/types';
 
+/** What a pruner receives: the neuron features, the targets, the weights, the size n and a seed for any randomness. */
 export interface PruneInput {
   features: NeuronFeatures;
   /** Labels y, m×C. */
@@ -15,6 +16,7 @@ export interface PruneInput {
   seed: number;
 }
 
+/** What a pruner returns: n neuron indices (a multiset, in pick order) and the loss after each pick. */
 export interface PruneResult {
   /** The multiset S in pick order; length n; a neuron picked k times appears k times. */
   selection: number[];

@@ -6,7 +6,7 @@ import type { CheckpointMeasurement, CheckResult, RunResult, SensitivityRow } fr
 import { percent } from '../scaling/calibrate';
 import type { CriticalTime } from '../pipeline/critical';
 import { scalingSectionMarkdown } from './scaling-section';
-import type { DatasetConfig } from '../experiment/config';
+import { configurationRows } from '../experiment/fields';
 import {
   GREEDY,
   checkpointTimes,
@@ -152,57 +152,8 @@ function analysisShare(doc: ReportDocument): string {
   return doc.analysisSeconds === undefined ? '' : ` (of it the scaling analysis ${fmt(doc.analysisSeconds)} s)`;
 }
 
-function describeDataset(d: DatasetConfig): string {
-  switch (d.kind) {
-    case 'synthetic': {
-      const extras = [
-        `labels ${d.labels}`,
-        `d = ${d.d}`,
-        ...(d.teacherWidth !== undefined ? [`teacher width ${d.teacherWidth}`] : []),
-        ...(d.clusters !== undefined ? [`${d.clusters} clusters`] : []),
-      ];
-      return `synthetic (${extras.join(', ')})`;
-    }
-    case 'mnist':
-      return `MNIST (unit-norm inputs: ${d.unitNorm ? 'yes' : 'no'}, held-out ${d.heldOut})`;
-    case 'file':
-      return `file \`${d.path}\``;
-  }
-}
-
 function configurationSection(doc: ReportDocument): string {
-  const c = doc.config;
-  const overrides = [
-    ...Object.entries(c.theory.constants ?? {}).map(([k, v]) => `${k} = ${v}`),
-    ...Object.entries(c.theory.expressions ?? {}).map(([k, v]) => `${k}: \`${v}\``),
-  ];
-  const rows: [string, string][] = [
-    ['name', esc(c.name)],
-    ['dataset', describeDataset(c.dataset)],
-    ['m grid', list(c.mGrid)],
-    ['seeds', list(c.seeds)],
-    ['parameterisation', c.parameterisation],
-    ['width N', String(c.width)],
-    ['initial scale κ', String(c.kappa)],
-    [
-      'initial weights',
-      c.initWeights ? `${esc(c.initWeights.path)} (SHA-256 ${c.initWeights.sha256})` : 'seeded initialisation',
-    ],
-    [
-      'step size η',
-      c.etaRelative === undefined ? String(c.eta) : `${c.etaRelative} × the stability limit of each run (per m)`,
-    ],
-    ['iterations T', String(c.iterations)],
-    ['training', c.batchSize === null ? 'full-batch GD' : `minibatch SGD, batch size ${c.batchSize}`],
-    ['checkpoints (log-spaced in [0, T])', String(c.checkpoints)],
-    ['subnetwork sizes n', list(c.subnetworkSizes)],
-    ['target loss ε', String(c.epsilon)],
-    ['target accuracy', c.targetAccuracy === null ? '—' : String(c.targetAccuracy)],
-    ['pruners', list(c.pruners)],
-    ['hull tolerance (× 2m)', String(c.hullTolerance)],
-    ['max m for kernel eigenproblems', String(c.maxKernelM)],
-    ['theory overrides', overrides.length > 0 ? overrides.join('; ') : 'none'],
-  ];
+  const rows = configurationRows(doc.config).map(([label, value]) => [label, esc(value)]);
   const rationale =
     doc.configRationale.length > 0 ? doc.configRationale.map((r) => `- ${esc(r)}`).join('\n') : '- (none given)';
   return [heading('Configuration'), table(['setting', 'value'], rows), '### Rationale', rationale].join('\n\n');

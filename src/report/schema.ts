@@ -23,9 +23,7 @@ import {
   type Schema,
   type SchemaCheck,
 } from '../files/json-schema';
-import { LABEL_KINDS } from '../data/types';
-import { PARAMETERISATIONS } from '../model/types';
-import type { DatasetConfig, ExperimentConfig, TheoryOverridesConfig } from '../experiment/config';
+import { CONFIG_RECORD_SCHEMA } from '../experiment/fields';
 import type {
   CheckResult,
   CheckpointMeasurement,
@@ -219,65 +217,8 @@ const sensitivityRow = objectOf<SensitivityRow>({
   analysis: scaling,
 });
 
-type Synthetic = Extract<DatasetConfig, { kind: 'synthetic' }>;
-type Mnist = Extract<DatasetConfig, { kind: 'mnist' }>;
-type FileData = Extract<DatasetConfig, { kind: 'file' }>;
-
-const dataset: Schema = {
-  oneOf: [
-    objectOf<Synthetic>(
-      {
-        kind: { const: 'synthetic' },
-        labels: enumOf(LABEL_KINDS),
-        d: positiveInt,
-        teacherWidth: positiveInt,
-        clusters: positiveInt,
-      },
-      ['teacherWidth', 'clusters'],
-    ),
-    objectOf<Mnist>({ kind: { const: 'mnist' }, unitNorm: bool, heldOut: count }),
-    objectOf<FileData>({ kind: { const: 'file' }, path: nonEmpty }),
-  ],
-};
-
-const theory = objectOf<TheoryOverridesConfig>({ constants: recordOf(num), expressions: recordOf(str) }, [
-  'constants',
-  'expressions',
-]);
-
-const config = objectOf<ExperimentConfig>(
-  {
-    name: str,
-    dataset,
-    mGrid: arrayOf(positiveInt, 1),
-    seeds: arrayOf(int, 1),
-    parameterisation: enumOf(PARAMETERISATIONS),
-    width: positiveInt,
-    kappa: { type: 'number', exclusiveMinimum: 0 },
-    eta: { type: 'number', exclusiveMinimum: 0 },
-    etaRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-    iterations: count,
-    batchSize: { type: ['integer', 'null'], minimum: 1 },
-    checkpoints: positiveInt,
-    subnetworkSizes: arrayOf(positiveInt, 1),
-    epsilon: { type: 'number', exclusiveMinimum: 0 },
-    epsilonRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-    targetAccuracy: fraction,
-    targetAccuracyRelative: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-    resolution: objectOf<ExperimentConfig['resolution']>({ absolute: positiveInt, relative: nonNegative }),
-    precision: enumOf(['float32', 'float64']),
-    initWeights: objectOf<NonNullable<ExperimentConfig['initWeights']>>({ path: nonEmpty, sha256: nonEmpty }),
-    pruners: arrayOf(nonEmpty, 1),
-    sensitivity: objectOf<NonNullable<ExperimentConfig['sensitivity']>>({
-      epsilonRelative: arrayOf({ type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }),
-      targetAccuracyRelative: arrayOf({ type: 'number', exclusiveMinimum: 0, maximum: 1 }),
-    }),
-    hullTolerance: nonNegative,
-    maxKernelM: count,
-    theory,
-  },
-  ['etaRelative', 'epsilonRelative', 'targetAccuracyRelative', 'sensitivity', 'precision', 'initWeights'],
-);
+/** The configuration, as the field table declares it (the same ranges a config file is checked against). */
+const config: Schema = CONFIG_RECORD_SCHEMA;
 
 /** The run environment record; shared with the claims/check-pruner report schema. */
 export const ENVIRONMENT_SCHEMA = objectOf<Environment>(

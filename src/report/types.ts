@@ -38,6 +38,7 @@ export interface SummaryRow {
   detail: string;
 }
 
+/** report.json of `verify`: config, environment, the runs' measurements, the checks' verdicts, the scaling fits. */
 export interface ReportDocument {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   runId: string;

@@ -12,6 +12,7 @@ import { prepare } from './fit';
 import { LAW_VERDICT, predict } from './models';
 import type { Calibration, Design, ModelFit, ScalingAnalysis, ScalingVerdict, TimeObservation } from './types';
 
+/** The t(m) analysis's seed, bootstrap resamples, calibration simulations, design and threads. */
 export interface ScalingOptions {
   /** One seed drives the bootstrap and the calibration (default 0). */
   seed?: number;
@@ -213,7 +214,16 @@ function calibratedStatement(decided: ScalingVerdict, c: Calibration): { verdict
   };
 }
 
-/** The whole analysis of one quantity. Throws RangeError on invalid observations or threads. */
+/**
+ * The whole t(m) analysis of one quantity (THEORY.md §5.4–§5.6): the four laws fitted with censoring, AICc,
+ * bootstrap intervals, and a verdict only when a calibration backs it.
+ *
+ * @param quantity - what was measured (names the analysis).
+ * @param observations - one per (m, seed).
+ * @param options - seed, resamples, simulations, threads.
+ * @returns the analysis.
+ * @throws RangeError on invalid observations or threads.
+ */
 export function analyseScaling(
   quantity: string,
   observations: readonly TimeObservation[],

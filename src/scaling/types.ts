@@ -112,6 +112,7 @@ export interface Calibration {
   advice: { seedsPerM: number | null; maxM: number | null; text: string } | null;
 }
 
+/** The t(m) analysis of one quantity: observations, fits, decision, calibration and the verdict with its reason. */
 export interface ScalingAnalysis {
   quantity: string;
   observations: TimeObservation[];

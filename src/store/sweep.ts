@@ -19,11 +19,9 @@ import { inShard, type Shard } from './shard';
 /** What, besides the config, determines a run's numbers. */
 export interface RunContext {
   backend: string;
-  /** The numerical engine; 'tfjs' until another engine exists. */
-  engine?: string;
+  /** The numerical engine and its precision, as `engineKey` of src/engine writes it. */
+  engine: string;
 }
-
-export const DEFAULT_ENGINE = 'tfjs';
 
 /** The key inputs of every run of the grid, in grid order (the data of each seed is generated once). */
 export function keyInputsFor(
@@ -33,7 +31,7 @@ export function keyInputsFor(
 ): RunKeyInputs[] {
   const fixed = {
     config: runConfigOf(config),
-    engine: context.engine ?? DEFAULT_ENGINE,
+    engine: context.engine,
     backend: context.backend,
     version: pruneproofVersion(),
     code: codeFingerprint(),
@@ -54,7 +52,8 @@ export function storedForm(run: RunResult): RunResult {
 }
 
 export interface SweepOptions extends ExperimentOptions, ReportContext {
-  store: RunStore;
+  /** Where runs are looked up and stored; null computes every run and stores none (the library's `verify`). */
+  store: RunStore | null;
   context: RunContext;
   /** Ignore stored runs (still store the fresh ones). */
   fresh?: boolean;
@@ -108,7 +107,8 @@ export async function runSweep(
   const started = performance.now();
   const jobs = jobList(config).filter((j) => inShard(j.index, options.shard ?? null));
   const inputs = keyInputsFor(config, options.context, jobs);
-  const runs: (RunResult | null)[] = inputs.map((i) => (options.fresh ? null : options.store.read(i)));
+  const { store } = options;
+  const runs: (RunResult | null)[] = inputs.map((i) => (options.fresh || !store ? null : store.read(i)));
   const reused = runs.filter(Boolean).length;
   progress.total = jobs.length;
   progress.stored = reused;
@@ -120,8 +120,7 @@ export async function runSweep(
       ...options,
       onRunDone: (run, done, total) => {
         const i = positionOf.get(`${run.m}/${run.seed}`)!;
-        const write = options.store.write(inputs[i], run).then(() => progress.stored++);
-        progress.track(write);
+        if (store) progress.track(store.write(inputs[i], run).then(() => progress.stored++));
         options.onRunDone?.(run, done, total);
       },
     },
