@@ -82,6 +82,10 @@ describe('verify --init-weights', () => {
     writeDatasetFile(data, generateSynthetic({ m, d, labels: 'teacher', seed: 3 }));
     const args = (w: string) => [
       'verify',
+      '--n',
+      '2',
+      '--pruners',
+      'greedy',
       '--dataset',
       data,
       '--m',

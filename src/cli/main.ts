@@ -4,6 +4,7 @@
  * failure, 2 bad input, 3 internal error).
  */
 import { Command, Option } from 'commander';
+import { PARAMETERISATIONS } from '../model/types';
 import { BACKEND_NAMES, describeBackend, type BackendName } from '../backend';
 import { EXIT, isBadInput } from './errors';
 import { kernelCommand, pruneCommand } from './files';
