@@ -44,7 +44,8 @@ export function replayCommand(name: string, parts: Array<string | false | undefi
 }
 
 export function resultLine(r: PropertyRunResult): string {
-  const coverage = `${r.cases.passed} applicable passed (PASS needs ${r.minApplicable}), ${r.cases.notApplicable} not applicable of ${r.cases.evaluated}`;
+  const inScope = r.cases.evaluated - r.cases.notApplicable;
+  const coverage = `${inScope} of ${r.cases.evaluated} cases in scope, ${r.cases.passed} passed (PASS needs ${r.minApplicable})`;
   const what = r.error ?? r.counterexample?.detail ?? coverage;
   const short = what.length > 140 ? `${what.slice(0, 137)}...` : what;
   return `${r.verdict.padEnd(14)} ${r.kind.padEnd(9)} ${r.id.padEnd(26)} ${short}`;

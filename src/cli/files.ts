@@ -14,7 +14,7 @@ import { neuronFeatures, disposeNeuronFeatures } from '../model/features';
 import type { Dataset } from '../data/types';
 import type { Parameterisation, TwoLayerWeights } from '../model/types';
 import { stabilityInfo } from '../model/stability';
-import { getPruner } from '../pruning';
+import { getPruner, picksWithReplacement } from '../pruning';
 import type { Pruner } from '../pruning/types';
 import { readDataset, readWeights, writeSubnetworkOnnx } from '../interop/files';
 import { isPythonModulePath } from '../interop/python/python-pruner';
@@ -122,10 +122,10 @@ export async function pruneCommand(flags: PruneFlags, backend: BackendInfo): Pro
   const weights = readWeights(flags.weights, flags.parameterisation);
   if (flags.export) checkExportPath(flags.export, flags.force);
   const builtin = !isModulePath(flags.pruner);
-  if (builtin) getPruner(flags.pruner); // an unknown name is exit 2 before anything is read further
-  if (builtin && flags.pruner !== 'greedy' && flags.n > weights.width) {
+  // An unknown name is exit 2 before anything is computed.
+  if (builtin && !picksWithReplacement(getPruner(flags.pruner)) && flags.n > weights.width) {
     throw new InputError(
-      `--n: ${flags.n} exceeds the width N = ${weights.width} of ${flags.weights}; '${flags.pruner}' selects distinct neurons, so n ≤ N (greedy, with replacement, may repeat neurons)`,
+      `--n: ${flags.n} exceeds the width N = ${weights.width} of ${flags.weights}; '${flags.pruner}' selects distinct neurons, so n ≤ N (a pruner that picks with replacement, like greedy, may repeat neurons)`,
     );
   }
   if (weights.inputDim !== ds.d)

@@ -14,6 +14,7 @@ import { claimsCommand, type ClaimsFlags } from './claims';
 import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
 import { fitCommand, type FitFlags } from './fit';
 import { mergeCommand, type MergeFlags } from './merge';
+import { reconcludeCommand, type ReconcludeFlags } from './reconclude';
 import { diffCommand, type DiffFlags } from './diff';
 import { configOptions, configRequestOf, fileOnlyFieldsHelp } from './config-options';
 import { checkAnalysisThreadsEnvironment, checkStartPaths, initBackendOrExplain } from './validate-start';
@@ -140,6 +141,18 @@ function addMerge(program: Command, setExit: SetExit): void {
 
 function addDiff(program: Command, setExit: SetExit): void {
   program
+    .command('reconclude')
+    .description("re-run the analysis (checks, scaling, summary) on a report's own stored runs with this code")
+    .argument('<report>', 'a report directory or its report.json')
+    .requiredOption('--out <dir>', 'directory to write the new report under (as <dir>/<run id>/)')
+    .option('--force', 'replace a report already at that place')
+    .option('--strict', 'exit 1 when a claim FAILs')
+    .action(async (report: string, opts: ReconcludeFlags) => {
+      checkAnalysisThreadsEnvironment();
+      setExit(await reconcludeCommand(report, opts));
+    });
+
+  program
     .command('diff')
     .description('compare two reports (report.json or its directory) or two run stores; exit 1 when a verdict changed')
     .argument('<a>', 'the earlier report.json, report directory or run store')
@@ -258,7 +271,9 @@ function addCheckPruner(program: Command, setExit: SetExit): void {
 function addFit(program: Command): void {
   program
     .command('fit')
-    .description('fit log, power, offset-power and saturating laws to t(m) with censoring; calibrated verdict')
+    .description(
+      'one-sided test of t(m) = O(log m) with censoring, then log, power, offset-power and saturating fits; calibrated',
+    )
     .requiredOption(
       '--data <file>',
       'measurements JSON {"quantity", "points": [{"m", "seed", "t", "lo"?, "hi"?, "censoredAt"?}]}',

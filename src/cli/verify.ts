@@ -8,10 +8,16 @@ import { checkMnistInstallation } from '../data/mnist';
 import { DEFAULT_PRESET, PRESETS, presetLayer, type Preset } from '../experiment/defaults';
 import { datasetFromFlags, type ConfigLayer } from '../experiment/fields';
 import { checkConfig, mergeConfig } from '../experiment/validate-config';
-import { getPruner } from '../pruning';
+import { BUILTIN_PRUNER_NAMES, getPruner, isBuiltinPruner, picksWithReplacement, type Pruner } from '../pruning';
+import { hasBuiltinSubject, runPruners, subjectOf } from '../experiment/subject';
+import { existsSync } from 'node:fs';
+import { loadPrunerModule, loadPythonPrunerModule } from './check-pruner';
+import { PRUNE_CALL_TIMEOUT_SECONDS } from './files';
+import { isPythonModulePath } from '../interop/python/python-pruner';
 import { environmentInfo } from '../report/environment';
 import { describeEngine, engineKey, engineSummary, selectEngine } from '../engine';
 import type { ReportDocument } from '../report/types';
+import { subjectName } from '../report/aggregate';
 import type { ExperimentProgress } from '../experiment/verify';
 
 import type { RunResult } from '../experiment/types';
@@ -48,7 +54,9 @@ function presetOf(request: ConfigRequest, file: ConfigLayer): Preset {
 /** Rules that need the pruner registry: known names, and distinct-neuron pruners within the width. */
 function checkPruners(config: ExperimentConfig, source: string): void {
   for (const name of config.pruners) getPruner(name);
-  const distinctOnly = config.pruners.filter((p) => p !== 'greedy');
+  checkSubject(config, source);
+  const builtins = [...new Set([subjectOf(config), ...config.pruners])].filter(isBuiltinPruner).map(getPruner);
+  const distinctOnly = builtins.filter((p) => !picksWithReplacement(p)).map((p) => p.name);
   const tooBig = config.subnetworkSizes.filter((n) => n > config.width);
   if (distinctOnly.length && tooBig.length) {
     throw new InputError(
@@ -93,13 +101,37 @@ export function buildConfig(request: ConfigRequest): { config: ExperimentConfig;
   return { config, rationale };
 }
 
+/** A subject that is no built-in pruner must be a JavaScript or Python module file (loaded before any run). */
+function checkSubject(config: ExperimentConfig, source: string): void {
+  if (hasBuiltinSubject(config)) return;
+  const file = subjectOf(config);
+  if (!(/\.(c|m)?js$/.test(file) || isPythonModulePath(file)) || !existsSync(file)) {
+    throw new InputError(
+      `${source}: subject '${file}' is neither a built-in pruner (${BUILTIN_PRUNER_NAMES.join(', ')}) nor an existing .js or .py module`,
+    );
+  }
+}
+
+/**
+ * The subject as a Pruner: a built-in, the Pruner a JavaScript module exports (loaded in this thread), or a Python
+ * module in one child process for the whole sweep (interpreter: PRUNEPROOF_PYTHON, else python3), closed by `close`.
+ */
+async function subjectPruner(config: ExperimentConfig): Promise<{ pruner: Pruner; close: () => Promise<void> }> {
+  const none = async () => undefined;
+  if (hasBuiltinSubject(config)) return { pruner: getPruner(subjectOf(config)), close: none };
+  if (!isPythonModulePath(subjectOf(config)))
+    return { pruner: (await loadPrunerModule(subjectOf(config))).pruner, close: none };
+  const { pruner } = await loadPythonPrunerModule(subjectOf(config), undefined, PRUNE_CALL_TIMEOUT_SECONDS);
+  return { pruner, close: () => pruner.close() };
+}
+
 export function commandLine(): string {
   return replayInvocation(process.argv.slice(2));
 }
 
 export function printSummary(doc: ReportDocument, dir: string, log: (s: string) => void): void {
   log('');
-  log(`Summary (${doc.runId})`);
+  log(`Summary (${doc.runId}), subject ${subjectName(doc)}`);
   const width = Math.max(...doc.summary.map((r) => r.verdict.length));
   for (const row of doc.summary) {
     const check = row.check.length > 90 ? `${row.check.slice(0, 87)}...` : row.check;
@@ -116,7 +148,9 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
   // A missing or truncated MNIST file is bad input, reported before any run starts (headers only: cheap).
   if (config.dataset.kind === 'mnist') checkMnistInstallation();
   progress.log(`pruneproof verify: ${describeBackend(backend)}; run id ${runId(config)}`);
-  const workers = Math.min(flags.workers ?? cpus().length, config.mGrid.length * config.seeds.length);
+  // A module subject is loaded in this thread; worker threads build only built-in pruners from the config.
+  const threads = hasBuiltinSubject(config) ? (flags.workers ?? cpus().length) : 1;
+  const workers = Math.min(threads, config.mGrid.length * config.seeds.length);
   const training = config.batchSize === null ? 'GD' : `SGD (batch ${config.batchSize})`;
   progress.log(
     `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${config.etaRelative === undefined ? config.eta : `${config.etaRelative} × stability limit`}`,
@@ -125,7 +159,8 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
   const shard = shardFrom(flags);
   if (!shard) refuseOverwrite(flags.out, runId(config), flags.force);
   const store = storeFrom(flags, (s) => process.stderr.write(`pruneproof verify: ${s}\n`));
-  const pruners = config.pruners.map(getPruner);
+  const { pruner: subject, close: closeSubject } = await subjectPruner(config);
+  const pruners = runPruners(config, subject);
   const engine = await selectEngine(flags.engine ?? 'auto', {
     precision: config.precision ?? 'float32',
     ...(workers > 1 ? { threads: 1 } : {}),
@@ -135,6 +170,7 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
   const options = {
     engine,
     pruners,
+    subject: subject.name,
     workers,
     backend: backend.name,
     environment: {
@@ -162,7 +198,10 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
     context: { backend: backend.name, engine: engineKey(used) },
     fresh: flags.fresh,
     shard,
-  }).finally(() => engine.dispose());
+  }).finally(async () => {
+    engine.dispose();
+    await closeSubject();
+  });
   const where = shard ? `shard ${shard.index}/${shard.count}: ` : '';
   // Not progress but part of the result (which numbers were computed now), so printed even with --quiet.
   process.stderr.write(

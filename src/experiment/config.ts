@@ -88,6 +88,11 @@ export interface ExperimentConfig {
   precision?: 'float32' | 'float64';
   /** Pruners to run (built-in names). */
   pruners: string[];
+  /**
+   * The pruner every pruner-facing check speaks about (B2, B2′, B3-loss, the FW rate, t_crit): a built-in name or
+   * a module path. Absent: greedy. The other pruners stay as the comparison.
+   */
+  subject?: string;
   /** y counts as inside the hull when the certified squared distance is ≤ hullTolerance·2m (normalised like the loss). */
   hullTolerance: number;
   /** λ0 and H(t) are computed only up to this m (an m×m eigenproblem). */

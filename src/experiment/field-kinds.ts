@@ -68,12 +68,9 @@ export function real(r: RealRange): ValueKind<number> {
 /** A non-empty list of distinct items of one kind; a flag writes it comma-separated, with no empty item. */
 export function list<T>(item: ValueKind<T>): ValueKind<T[]> {
   const readItem = item.read;
-  // Text items cannot hold the separator (and are not blank): a config file may not say what a flag cannot.
-  const text = item.schema.type === 'string';
-  const items = text ? { ...item.schema, pattern: '^[^,]*[^,\\s][^,]*$' } : item.schema;
   return {
-    schema: { type: 'array', minItems: 1, uniqueItems: true, items },
-    range: `a non-empty list of distinct items, each ${item.range}${text ? ' without commas' : ''}`,
+    schema: { type: 'array', minItems: 1, uniqueItems: true, items: item.schema },
+    range: `a non-empty list of distinct items, each ${item.range}`,
     read: readItem
       ? (text) => {
           const parts = text.split(',');
@@ -97,10 +94,14 @@ export function oneOf<T extends string>(values: readonly T[]): ValueKind<T> {
 
 /** Non-empty text. */
 export function text(): ValueKind<string> {
-  // Not only spaces: a flag's list items are trimmed, so " " could not be written as a flag either.
+  return { schema: { type: 'string', minLength: 1 }, range: 'non-empty text', read: (t) => t, show: (v) => v };
+}
+
+/** A name a comma-separated list can hold: no comma, no surrounding space (a flag's list reader drops them). */
+export function listName(): ValueKind<string> {
   return {
-    schema: { type: 'string', minLength: 1, pattern: '\\S' },
-    range: 'non-empty text (not only spaces)',
+    schema: { type: 'string', pattern: '^[^,\\s](?:[^,]*[^,\\s])?$' },
+    range: 'a name without commas or surrounding spaces',
     read: (t) => t,
     show: (v) => v,
   };

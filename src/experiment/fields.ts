@@ -38,7 +38,18 @@ import { DEFAULT_MNIST, DEFAULT_SYNTHETIC } from './defaults';
 import { LABEL_KINDS, type LabelKind } from '../data/types';
 import { MNIST_TEST_SIZE } from '../data/mnist';
 import { PARAMETERISATIONS } from '../model/types';
-import { int, list, nullable, oneOf, real, structured, text, type Schema, type ValueKind } from './field-kinds';
+import {
+  int,
+  list,
+  listName,
+  nullable,
+  oneOf,
+  real,
+  structured,
+  text,
+  type Schema,
+  type ValueKind,
+} from './field-kinds';
 
 /** A setting's name in ExperimentConfig (and in a config file). */
 export type FieldKey = keyof ExperimentConfig;
@@ -370,11 +381,20 @@ export const FIELDS: FieldTable = {
     report: (c) => c.precision ?? 'float32',
   },
   pruners: {
-    kind: list(text()),
+    kind: list(listName()),
     help: 'pruners to run (built-in names)',
     label: 'pruners',
     flag: '--pruners <list>',
     inStoreKey: true,
+  },
+  subject: {
+    kind: text(),
+    help: 'the pruner every pruner-facing check and t_crit speak about: a built-in name or a .js module path (unset: greedy); the other pruners are the comparison',
+    label: 'subject (checked pruner)',
+    flag: '--subject <pruner>',
+    inStoreKey: true,
+    optional: true,
+    report: (c) => c.subject ?? 'greedy',
   },
   hullTolerance: {
     kind: real({ min: 0, max: 1, minExclusive: true }),

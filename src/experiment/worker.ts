@@ -5,10 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendName } from '../backend';
-import { getPruner } from '../pruning';
 import type { ExperimentConfig } from './config';
 import { datasetsForSeed } from './datasets';
 import { runOne } from './run';
+import { builtinRunPruners } from './subject';
 import { selectEngine } from '../engine';
 import type { EngineName } from '../engine/types';
 
@@ -35,7 +35,7 @@ async function serve(): Promise<void> {
   const init = workerData as WorkerInit;
   await initBackend(init.backend);
   const engine = await selectEngine(init.engine, { precision: init.config.precision ?? 'float32', threads: 1 });
-  const pruners = init.config.pruners.map(getPruner);
+  const pruners = builtinRunPruners(init.config);
   port.on('message', async (job: WorkerJob | null) => {
     if (job === null) {
       await engine.dispose();

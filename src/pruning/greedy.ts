@@ -242,6 +242,10 @@ export function greedyPruner(options: GreedyOptions = {}): Pruner {
     name,
     // Greedy is sequential: the selection for n is the first n picks of any longer run.
     prefixConsistent: true,
+    withReplacement,
+    // The proofs of THEORY.md §4 compare each pick with a vertex that may have been picked before.
+    provedGreedy: withReplacement,
+    scoresEveryNeuron: true,
     prune(input: PruneInput): PruneResult {
       const op = `prune (${name})`;
       validatePruneInput(input, op);

@@ -25,6 +25,11 @@ export class UnknownPrunerError extends Error {
   override name = 'UnknownPrunerError';
 }
 
+/** Whether `name` is a built-in pruner (otherwise a module path, for the subject). */
+export function isBuiltinPruner(name: string): name is BuiltinPrunerName {
+  return Object.prototype.hasOwnProperty.call(BUILTIN_PRUNERS, name);
+}
+
 /**
  * The built-in pruner called `name`.
  *
@@ -33,11 +38,12 @@ export class UnknownPrunerError extends Error {
  * @throws UnknownPrunerError listing the known names.
  */
 export function getPruner(name: string): Pruner {
-  if (Object.prototype.hasOwnProperty.call(BUILTIN_PRUNERS, name)) return BUILTIN_PRUNERS[name as BuiltinPrunerName];
+  if (isBuiltinPruner(name)) return BUILTIN_PRUNERS[name];
   throw new UnknownPrunerError(`getPruner: unknown pruner '${name}' (known: ${BUILTIN_PRUNER_NAMES.join(', ')})`);
 }
 
 export type { NeuronFeatures, PruneInput, PruneResult, Pruner } from './types';
+export { isProvedGreedy, picksWithReplacement } from './types';
 export { greedyPruner, runGreedy } from './greedy';
 export type { GreedyOptions, GreedyStrategy, GreedyStep, RunGreedyOptions } from './greedy';
 export { randomPruner } from './random';

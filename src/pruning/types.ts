@@ -43,5 +43,24 @@ export interface Pruner {
    * and reads smaller sizes off the prefix; otherwise it calls `prune` once per n.
    */
   prefixConsistent?: boolean;
+  /** May pick a neuron more than once, so n may exceed the width N (greedy with replacement). Default false. */
+  withReplacement?: boolean;
+  /**
+   * Is greedy forward selection with replacement exactly as THEORY.md §2 defines it, so the [FW] proofs (B2, B2′,
+   * FWrate) cover it and their checks are invariants for it. Default false: for any other pruner they are claims.
+   */
+  provedGreedy?: boolean;
+  /** Scores every neuron at every pick (cost ∝ n·N per call, like greedy) rather than ranking once. Default false. */
+  scoresEveryNeuron?: boolean;
   prune(input: PruneInput): PruneResult | Promise<PruneResult>;
+}
+
+/** Whether the [FW] proofs cover this pruner (its B2, B2′ and FWrate checks are invariants). */
+export function isProvedGreedy(pruner: Pick<Pruner, 'provedGreedy'>): boolean {
+  return pruner.provedGreedy === true;
+}
+
+/** Whether this pruner may select a neuron more than once (n may then exceed N). */
+export function picksWithReplacement(pruner: Pick<Pruner, 'withReplacement'>): boolean {
+  return pruner.withReplacement === true;
 }

@@ -41,7 +41,7 @@ import type {
 import type { CriticalMethod, CriticalTime } from '../pipeline/critical';
 import { SCALING_ANALYSIS_SCHEMA } from '../scaling/schema';
 import { REPORT_SCHEMA_VERSION } from './types';
-import type { Environment, ExpressionRecord, ReportDocument, SummaryRow } from './types';
+import type { Environment, ExpressionRecord, Reconcluded, ReportDocument, SummaryRow } from './types';
 
 export const VERDICTS = [
   'PASS',
@@ -56,6 +56,11 @@ export const SCALING_VERDICTS = [
   'better explained by a saturating law',
   'inconclusive',
 ] as const satisfies readonly ScalingResult['verdict'][];
+export const LOG_BOUND_VERDICTS = [
+  'consistent with O(log m)',
+  'grows faster than log m',
+  'undetermined',
+] as const satisfies readonly ScalingResult['logBound']['verdict'][];
 const SUMMARY_KINDS = ['invariant', 'claim', 'scaling'] as const satisfies readonly SummaryRow['kind'][];
 const CRITICAL_METHODS = [
   'exact (every iteration)',
@@ -70,9 +75,10 @@ const CRITICAL_METHODS = [
 const exhaustiveLists: [
   Exhaustive<Verdict, typeof VERDICTS>,
   Exhaustive<ScalingResult['verdict'], typeof SCALING_VERDICTS>,
+  Exhaustive<ScalingResult['logBound']['verdict'], typeof LOG_BOUND_VERDICTS>,
   Exhaustive<SummaryRow['kind'], typeof SUMMARY_KINDS>,
   Exhaustive<CriticalMethod, typeof CRITICAL_METHODS>,
-] = [VERDICTS, SCALING_VERDICTS, SUMMARY_KINDS, CRITICAL_METHODS];
+] = [VERDICTS, SCALING_VERDICTS, LOG_BOUND_VERDICTS, SUMMARY_KINDS, CRITICAL_METHODS];
 void exhaustiveLists;
 
 /** An accuracy in [0, 1], or null when not measured. */
@@ -253,7 +259,7 @@ const expression = objectOf<ExpressionRecord>({
 const summaryRow = objectOf<SummaryRow>({
   check: nonEmpty,
   kind: enumOf(SUMMARY_KINDS),
-  verdict: enumOf([...VERDICTS, ...SCALING_VERDICTS]),
+  verdict: enumOf([...VERDICTS, ...SCALING_VERDICTS, ...LOG_BOUND_VERDICTS]),
   detail: str,
 });
 
@@ -284,8 +290,14 @@ export const REPORT_SCHEMA: Schema = {
       sensitivity: arrayOf(sensitivityRow),
       checks: arrayOf(CHECK_RESULT_SCHEMA),
       derivation: arrayOf(derivationStep),
+      reconcluded: objectOf<Reconcluded>({
+        runsCommit: { type: ['string', 'null'] },
+        analysisCommit: { type: ['string', 'null'] },
+        from: nonEmpty,
+        fromCreatedAt: str,
+      }),
     },
-    ['sensitivity', 'analysisSeconds'],
+    ['sensitivity', 'analysisSeconds', 'reconcluded'],
   ),
 };
 

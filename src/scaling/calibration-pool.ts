@@ -22,8 +22,13 @@ export interface ParallelOptions {
   script?: string | null;
 }
 
-/** The simulations of one confusion matrix: laws.length × simulations tasks, claimed from `next`. */
+/**
+ * The simulations of one batch: laws.length × simulations tasks, claimed from `next`. task 'verdicts': the
+ * four-law decision of each (a confusion matrix; calibrate.ts); 'statistics': the one-sided test's statistic of
+ * each (log-bound.ts).
+ */
 export interface SimulationBatch {
+  task: 'verdicts' | 'statistics';
   laws: SimulatedLaw[];
   design: Design;
   simulations: number;
@@ -32,7 +37,11 @@ export interface SimulationBatch {
   next: Int32Array;
 }
 
-/** counts[i][j]: simulations of laws[i] labelled with verdict j (by one thread, or by all). */
+/**
+ * Per law, what the simulations a thread claimed gave, in entries that add up across threads: for 'verdicts',
+ * counts[i][j] of simulations labelled with verdict j; for 'statistics', the statistic of simulation s at [i][s]
+ * (0 where another thread claimed it; x + 0 = x exactly) and, last, how many this thread claimed.
+ */
 export type Tally = number[][];
 
 export type WorkerReply =
@@ -153,9 +162,10 @@ function collect(w: PoolWorker, total: Tally, script: string): void {
 }
 
 /** Every law's simulations counted exactly once (a worker that lost some would show here). */
-function checkComplete(total: Tally, simulations: number): void {
+function checkComplete(total: Tally, batch: Omit<SimulationBatch, 'next'>): void {
+  const { simulations } = batch;
   total.forEach((row, i) => {
-    const n = row.reduce((a, b) => a + b, 0);
+    const n = batch.task === 'statistics' ? row[row.length - 1] : row.reduce((a, b) => a + b, 0);
     if (n !== simulations) throw new Error(`tallyInParallel: law ${i} has ${n} of ${simulations} simulations`);
   });
 }
@@ -185,6 +195,6 @@ export function tallyInParallel(
     void closeCalibrationWorkers();
     throw e;
   }
-  checkComplete(total, batch.simulations);
+  checkComplete(total, batch);
   return total;
 }

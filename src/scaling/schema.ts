@@ -32,6 +32,8 @@ import type {
   Decision,
   Design,
   HeldOutPrediction,
+  LogBound,
+  LogBoundVerdict,
   ModelFit,
   ScalingAnalysis,
   ScalingModel,
@@ -44,6 +46,13 @@ const MODELS = ['log', 'power', 'offset-power', 'saturating'] as const satisfies
 const exhaustive: [Exhaustive<ScalingModel, typeof MODELS>] = [MODELS];
 void exhaustive;
 const VERDICTS: readonly ScalingVerdict[] = VERDICT_LABELS;
+const LOG_BOUND_VERDICTS = [
+  'consistent with O(log m)',
+  'grows faster than log m',
+  'undetermined',
+] as const satisfies readonly LogBoundVerdict[];
+const exhaustiveBound: [Exhaustive<LogBoundVerdict, typeof LOG_BOUND_VERDICTS>] = [LOG_BOUND_VERDICTS];
+void exhaustiveBound;
 
 const rate: Schema = { type: 'number', minimum: 0, maximum: 1 };
 const pair: Schema = { type: 'array', items: num, minItems: 2, maxItems: 2 };
@@ -58,6 +67,7 @@ const heldOut = objectOf<HeldOutPrediction>({
   count: { type: 'integer', minimum: 1 },
   prediction: num,
   error: nonNegative,
+  censored: count,
 });
 const curvePoint = objectOf<CurvePoint>({ m: positive, t: num, lo: num, hi: num });
 
@@ -103,8 +113,9 @@ const design = objectOf<Design>({
   grid: arrayOf(objectOf<Design['grid'][number]>({ m: positive, seeds: { type: 'integer', minimum: 1 } }), 1),
   resolution: objectOf<Design['resolution']>({ absolute: nonNegative, relative: nonNegative }),
   censorAt: nullableNonNegative,
+  floor: nonNegative,
   sigma: nonNegative,
-  sigmaSource: enumOf(['across seeds', 'model residual']),
+  sigmaSource: nonEmpty,
 });
 
 const law = objectOf<SimulatedLaw>({
@@ -117,6 +128,7 @@ const law = objectOf<SimulatedLaw>({
 const advice = objectOf<NonNullable<Calibration['advice']>>({
   seedsPerM: { type: ['integer', 'null'], minimum: 1 },
   maxM: nullableNum,
+  longerT: nullableNum,
   text: nonEmpty,
 });
 
@@ -148,6 +160,12 @@ export const SCALING_ANALYSIS_SCHEMA: Schema = objectOf<ScalingAnalysis>({
   skipped: arrayOf(objectOf<ScalingAnalysis['skipped'][number]>({ model: enumOf(MODELS), reason: nonEmpty })),
   decision,
   calibration: nullable(calibration),
+  logBound: objectOf<LogBound>({
+    verdict: enumOf(LOG_BOUND_VERDICTS),
+    pValue: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+    detectableExponent: { type: ['number', 'null'], exclusiveMinimum: 0 },
+    reason: nonEmpty,
+  }),
   verdict: enumOf(VERDICTS),
   reason: nonEmpty,
   seed: int,
