@@ -27,7 +27,8 @@ describe('renderMarkdown', () => {
 
   it('starts with the run id title and puts the summary verdict table first', () => {
     const lines = md.split('\n');
-    expect(lines[0]).toBe(`# pruneproof conformance report: ${doc.runId}`);
+    expect(lines[0]).toBe(`# pruneproof conformance report: ${doc.runId}, subject greedy`);
+    expect(md).toMatch(/^Subject: \*\*greedy\*\* \(every pruner-facing check and t_crit speak about it\)/m);
     const firstHeading = lines.find((l) => l.startsWith('## '));
     expect(firstHeading).toBe('## Summary');
     const firstTableLine = lines.find((l) => l.startsWith('|'));

@@ -507,7 +507,6 @@ export const DATASET_FLAGS = {
   dataset: {
     flag: '--dataset <kind>',
     help: "'synthetic', 'mnist', or a path to a dataset .json or .npz (arrays x, y)",
-    kind: text(),
   },
   labels: { flag: '--labels <kind>', help: 'synthetic label kind', kind: oneOf(LABEL_KINDS) },
   d: { flag: '--d <int>', help: 'synthetic input dimension', kind: INPUT_DIMENSION },
