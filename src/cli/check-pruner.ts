@@ -14,7 +14,7 @@ import { prunerReportDocument, writePropertyReport } from '../report/claims';
 import { CounterexampleStore, DEFAULT_STORE_DIR } from '../claims/store';
 import type { Pruner } from '../pruning/types';
 import { environmentInfo } from '../report/environment';
-import { loadIsolatedPruner, type IsolatedPruner } from '../testing/isolated-pruner';
+import { loadIsolatedPruner, MIN_MAX_MEMORY_MB, type IsolatedPruner } from '../testing/isolated-pruner';
 import { checkPruner, describeBrokenContracts, type PrunerCheckResult } from '../claims/pruner-check';
 import { importPrunerModule, PrunerModuleError } from '../testing/pruner-module';
 import { replayCommand, resultLine } from './claims';
@@ -25,6 +25,8 @@ import { emitResults, propertyOutcome } from './json-output';
 export type CheckPrunerFlags = ClaimsFlags & {
   /** Seconds one call of the user's `prune` may take (default 30); the --time-limit bounds it further. */
   callTimeout?: number;
+  /** Memory cap of the pruner's process in MB (default DEFAULT_MAX_MEMORY_MB). */
+  maxMemory?: number;
 };
 
 export interface LoadedPruner {
@@ -60,15 +62,19 @@ export async function loadPrunerModule(file: string): Promise<LoadedPruner> {
   return { pruner, path, hash: moduleHash(path) };
 }
 
-/** The same, but the module runs in a worker thread whose every `prune` call is bounded in time (see isolated-pruner). */
+/**
+ * The same, but the module runs in a child process whose every `prune` call is bounded in time and memory (see
+ * isolated-pruner).
+ */
 export async function loadIsolatedPrunerModule(
   file: string,
   backend: BackendName,
   callTimeoutSeconds?: number,
+  maxMemoryMb?: number,
 ): Promise<LoadedPruner & { pruner: IsolatedPruner }> {
   const path = checkedPath(file);
-  const pruner = await loadIsolatedPruner(path, file, { backend, callTimeoutSeconds }).catch((e: unknown) =>
-    Promise.reject(asInputError(e)),
+  const pruner = await loadIsolatedPruner(path, file, { backend, callTimeoutSeconds, maxMemoryMb }).catch(
+    (e: unknown) => Promise.reject(asInputError(e)),
   );
   return { pruner, path, hash: moduleHash(path) };
 }
@@ -93,7 +99,9 @@ export async function checkPrunerCommand(file: string, flags: CheckPrunerFlags, 
   const log = (s: string) => {
     if (!flags.quiet) process.stderr.write(`${s}\n`);
   };
-  const loaded = await loadIsolatedPrunerModule(file, backend.name, flags.callTimeout);
+  if (flags.maxMemory !== undefined && flags.maxMemory < MIN_MAX_MEMORY_MB)
+    throw new InputError(`--max-memory: at least ${MIN_MAX_MEMORY_MB} MB (a pruner's process needs that to start)`);
+  const loaded = await loadIsolatedPrunerModule(file, backend.name, flags.callTimeout, flags.maxMemory);
   try {
     return await checkLoadedPruner(file, loaded, flags, backend, log);
   } finally {
@@ -124,6 +132,7 @@ async function checkLoadedPruner(
     `--seed ${result.settings.seed}`,
     `--time-limit ${result.settings.timeLimitSeconds}`,
     flags.callTimeout !== undefined && `--call-timeout ${flags.callTimeout}`,
+    flags.maxMemory !== undefined && `--max-memory ${flags.maxMemory}`,
     `--db ${storeDir}`,
     `--out ${flags.out}`,
   ]);

@@ -23,6 +23,7 @@ import { checkAnalysisThreadsEnvironment, checkStartPaths, initBackendOrExplain 
 import { internalErrorReport, versionLine } from './version';
 import { helpFooter } from './help';
 import { DEFAULT_STORE_DIR } from '../claims/store';
+import { DEFAULT_MAX_MEMORY_MB } from '../testing/isolated-pruner';
 
 const backendOption = () =>
   new Option(
@@ -234,8 +235,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .option(
       '--call-timeout <seconds>',
-      'limit per call of the pruner, run in a worker thread (default 30)',
+      'limit per call of the pruner, run in a child process (default 30)',
       positiveNumber('--call-timeout'),
+    )
+    .option(
+      '--max-memory <MB>',
+      `memory cap of the pruner's process (V8 heap and resident memory; default ${DEFAULT_MAX_MEMORY_MB}, at least 64)`,
+      positiveNumber('--max-memory'),
     )
     .option('--quiet', 'no progress output')
     .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')

@@ -3,6 +3,7 @@ import type { BackendInfo } from '../backend';
 import type { LabelKind } from '../data/types';
 import { describeBackend } from '../backend';
 import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import type { DatasetConfig, ExperimentConfig } from '../experiment/config';
 import { canonicalJson, runId } from '../experiment/config';
 import { checkMnistInstallation } from '../data/mnist';
@@ -24,6 +25,7 @@ import { refuseOverwrite, shardFrom, storeFrom, sweepWithResume, type StoreFlags
 import { preflight } from './resources';
 import { replayInvocation } from './replay';
 import { emitResults, verifyOutcomes } from './json-output';
+import { interruptible, type Interruption } from './signals';
 
 export interface VerifyFlags extends StoreFlags {
   /** A named configuration: synthetic, mnist, mnist-ntk or theorem. */
@@ -168,7 +170,15 @@ export function printSummary(doc: ReportDocument, dir: string, log: (s: string) 
   );
 }
 
-export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): Promise<number> {
+export function verifyCommand(flags: VerifyFlags, backend: BackendInfo): Promise<number> {
+  return interruptible('pruneproof verify', (interruption) => verifyInterruptibly(flags, backend, interruption));
+}
+
+async function verifyInterruptibly(
+  flags: VerifyFlags,
+  backend: BackendInfo,
+  interruption: Interruption,
+): Promise<number> {
   const progress = new ProgressReporter(process.stderr, flags.quiet);
   const { config, rationale } = buildConfig(flags);
   // A missing or truncated MNIST file is bad input, reported before any run starts (headers only: cheap).
@@ -181,14 +191,17 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   );
   if (preflight(config, workers, backend.name, flags, (s) => progress.log(s))) return EXIT.ok;
   const shard = shardFrom(flags);
-  if (!shard) refuseOverwrite(flags.out, runId(config), flags.force);
+  if (!shard) await refuseOverwrite(flags.out, runId(config), flags.force);
   const store = storeFrom(flags, (s) => process.stderr.write(`pruneproof verify: ${s}\n`));
+  interruption.throwIfInterrupted();
   const pruners = config.pruners.map(getPruner);
   const engine = await selectEngine(flags.engine ?? 'auto', {
     precision: config.precision ?? 'float32',
     ...(workers > 1 ? { threads: 1 } : {}),
   });
   const used = describeEngine(engine);
+  if (interruption.received) await engine.dispose();
+  interruption.throwIfInterrupted();
   progress.log(`  engine: ${engineSummary(used)}${workers > 1 ? ' per worker' : ''}`);
   const options = {
     engine,
@@ -216,11 +229,17 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
       );
     },
   };
-  const outcome = await sweepWithResume(config, options, store, {
-    context: { backend: backend.name, engine: `${used.name}/${used.precision}` },
-    fresh: flags.fresh,
-    shard,
-  }).finally(() => engine.dispose());
+  const outcome = await sweepWithResume(
+    config,
+    options,
+    store,
+    {
+      context: { backend: backend.name, engine: `${used.name}/${used.precision}` },
+      fresh: flags.fresh,
+      shard,
+    },
+    interruption,
+  ).finally(() => engine.dispose());
   const where = shard ? `shard ${shard.index}/${shard.count}: ` : '';
   // Not progress but part of the result (which numbers were computed now), so printed even with --quiet.
   process.stderr.write(
@@ -228,7 +247,8 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
   );
   if (!outcome.report) return EXIT.ok;
   const doc = outcome.report;
-  const { dir } = await writeReport(doc, flags.out);
+  interruption.throwIfInterrupted();
+  const { dir } = await writeReportTo(doc, flags.out, flags.force, interruption.signal);
   const exitCode = exitCodeOf(doc, flags.strict, 'pruneproof verify');
   await emitResults(flags, {
     suite: 'pruneproof verify',
@@ -244,6 +264,28 @@ export async function verifyCommand(flags: VerifyFlags, backend: BackendInfo): P
     printHuman: () => printSummary(doc, dir, (s) => process.stdout.write(`${s}\n`)),
   });
   return exitCode;
+}
+
+/**
+ * Writes the report; a report of the same run id written meanwhile by another process is replaced only with
+ * --force, and a failed write (full disk, …) is bad input naming the directory (the runs stay in the store).
+ */
+export async function writeReportTo(
+  doc: ReportDocument,
+  out: string,
+  force: boolean | undefined,
+  signal: AbortSignal,
+): Promise<{ dir: string }> {
+  try {
+    return await writeReport(doc, out, { replace: force === true, signal });
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    if (error.name === 'AlreadyWrittenError') throw new InputError(error.message);
+    if (!error.code || signal.aborted) throw e;
+    throw new InputError(
+      `--out: writing the report to ${resolve(out)} failed (${error.code}: ${error.message}); the runs are kept in the store: free space or pass another --out and run the same command`,
+    );
+  }
 }
 
 /** 1 when an invariant broke, or a claim FAILed under --strict; else 0 (said on stderr). */

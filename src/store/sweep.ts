@@ -12,7 +12,7 @@ import { assembleReport, type ReportContext } from '../report/assemble';
 import type { WorkerJob } from '../experiment/worker';
 import { packageVersions } from '../report/environment';
 import type { ReportDocument } from '../report/types';
-import { codeFingerprint, dataFingerprint, pruneproofVersion, runConfigOf, type RunKeyInputs } from './keys';
+import { codeFingerprint, dataFingerprint, pruneproofVersion, runConfigOf, runKey, type RunKeyInputs } from './keys';
 import type { RunStore } from './run-store';
 import { inShard, type Shard } from './shard';
 
@@ -81,22 +81,40 @@ export class SweepInterrupted extends Error {
   }
 }
 
+/** A run could not be stored (full disk, store removed, permissions): the sweep stopped at once. */
+export class StoreWriteError extends Error {
+  override name = 'StoreWriteError';
+}
+
 /** Counts and pending writes of a running sweep, so a signal handler can wait for them and say where it stopped. */
 export class SweepProgress {
   total = 0;
   stored = 0;
   private pending = new Set<Promise<unknown>>();
-  private failures: unknown[] = [];
+  private failures: { path: string; error: unknown }[] = [];
 
-  track(write: Promise<unknown>): void {
-    const tracked = write.catch((e: unknown) => void this.failures.push(e)).finally(() => this.pending.delete(tracked));
+  /** Tracks the write of `path`; `onFailure` runs at once when it fails (to stop the sweep). */
+  track(path: string, write: Promise<unknown>, onFailure: () => void = () => undefined): void {
+    const tracked = write
+      .then(() => void this.stored++)
+      .catch((error: unknown) => {
+        this.failures.push({ path, error });
+        onFailure();
+      })
+      .finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
   }
 
-  /** Resolves once every write started so far has landed; rethrows the first failed write. */
-  async settle(): Promise<void> {
+  /** Resolves once every write started so far has landed; throws StoreWriteError naming the first failed one. */
+  async settle(storeDir: string): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending]);
-    if (this.failures.length) throw this.failures[0];
+    const first = this.failures[0];
+    if (!first) return;
+    const error = first.error as NodeJS.ErrnoException;
+    const why = error.code ? `${error.code}: ${error.message}` : String(error.message ?? error);
+    throw new StoreWriteError(
+      `run store: writing ${first.path} failed (${why}); the sweep stopped: ${this.stored} of ${this.total} runs kept in ${storeDir}; fix the store and run the same command to resume`,
+    );
   }
 }
 
@@ -106,6 +124,16 @@ export async function runSweep(
   progress = new SweepProgress(),
 ): Promise<SweepOutcome> {
   const started = performance.now();
+  try {
+    await options.store.writeManifest({
+      config,
+      engine: options.context.engine ?? DEFAULT_ENGINE,
+      backend: options.context.backend,
+      rationale: options.rationale,
+    });
+  } catch (e) {
+    throw new StoreWriteError(`run store: cannot record the sweep in ${options.store.dir} (${(e as Error).message})`);
+  }
   const jobs = jobList(config).filter((j) => inShard(j.index, options.shard ?? null));
   const inputs = keyInputsFor(config, options.context, jobs);
   const runs: (RunResult | null)[] = inputs.map((i) => (options.fresh ? null : options.store.read(i)));
@@ -114,21 +142,33 @@ export async function runSweep(
   progress.stored = reused;
   const missing = jobs.map((job, i) => ({ job, i })).filter(({ i }) => runs[i] === null);
   const positionOf = new Map(missing.map(({ job, i }) => [`${job.m}/${job.seed}`, i]));
-  const computed = await computeRuns(
-    config,
-    {
-      ...options,
-      onRunDone: (run, done, total) => {
-        const i = positionOf.get(`${run.m}/${run.seed}`)!;
-        const write = options.store.write(inputs[i], run).then(() => progress.stored++);
-        progress.track(write);
-        options.onRunDone?.(run, done, total);
+  // Stops the runs on the caller's signal, or at once when a run cannot be stored.
+  const stop = new AbortController();
+  const forward = () => stop.abort();
+  options.signal?.addEventListener('abort', forward, { once: true });
+  if (options.signal?.aborted) stop.abort();
+  let computed: RunResult[];
+  try {
+    computed = await computeRuns(
+      config,
+      {
+        ...options,
+        signal: stop.signal,
+        onRunDone: (run, done, total) => {
+          const i = positionOf.get(`${run.m}/${run.seed}`)!;
+          progress.track(options.store.pathOf(runKey(inputs[i])), options.store.write(inputs[i], run), () =>
+            stop.abort(),
+          );
+          options.onRunDone?.(run, done, total);
+        },
       },
-    },
-    missing.map(({ job }) => job),
-  );
-  await progress.settle();
-  if (options.signal?.aborted) throw new SweepInterrupted(progress.stored, progress.total);
+      missing.map(({ job }) => job),
+    );
+  } finally {
+    options.signal?.removeEventListener('abort', forward);
+    await progress.settle(options.store.dir);
+  }
+  if (stop.signal.aborted) throw new SweepInterrupted(progress.stored, progress.total);
   computed.forEach((run, k) => (runs[missing[k].i] = storedForm(run)));
   const report = options.shard
     ? null
