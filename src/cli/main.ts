@@ -8,6 +8,7 @@ import { BACKEND_NAMES, describeBackend, type BackendName } from '../backend';
 import { LABEL_KINDS } from '../data/types';
 import { PARAMETERISATIONS } from '../model/types';
 import { EXIT, isBadInput } from './errors';
+import { installSignalExit } from './signals';
 import { kernelCommand, pruneCommand } from './files';
 import { intList, integer, positiveInt, positiveNumber, stringList } from './flags';
 import { verifyCommand, type VerifyFlags } from './verify';
@@ -294,6 +295,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  installSignalExit();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

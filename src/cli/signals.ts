@@ -16,6 +16,20 @@ export class Interrupted extends Error {
   }
 }
 
+/** The command handling signals now, if any; otherwise a signal exits at once (installSignalExit). */
+let active: Interruption | null = null;
+
+/**
+ * For the CLI process: a SIGINT/SIGTERM that arrives while no command handles signals (start-up, commands that
+ * write nothing partial anyway) exits at once with 130/143 instead of being killed by the signal.
+ */
+export function installSignalExit(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => {
+      if (!active) process.exit(SIGNAL_EXIT[signal]);
+    });
+}
+
 /** The signals received during one command, as an AbortSignal and a check for safe points. */
 export class Interruption {
   private readonly controller = new AbortController();
@@ -26,6 +40,7 @@ export class Interruption {
   constructor(private readonly command: string) {
     this.handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => this.onSignal(signal)]);
     for (const [signal, handler] of this.handlers) process.on(signal, handler);
+    active = this;
   }
 
   get signal(): AbortSignal {
@@ -48,6 +63,7 @@ export class Interruption {
 
   dispose(): void {
     for (const [signal, handler] of this.handlers) process.off(signal, handler);
+    if (active === this) active = null;
   }
 }
 

@@ -36,7 +36,9 @@ export type IsolatedWorkerMessage =
   | { kind: 'ready'; name: string; prefixConsistent: boolean | undefined }
   | { kind: 'load-error'; name: string; message: string }
   | { kind: 'result'; id: number; result: unknown }
-  | { kind: 'error'; id: number; name: string; message: string };
+  | { kind: 'error'; id: number; name: string; message: string }
+  /** An exception outside any call's Promise (e.g. thrown from a timer): the process ends after sending it. */
+  | { kind: 'crash'; name: string; message: string };
 
 export interface PruneRequest {
   id: number;
@@ -112,6 +114,13 @@ async function main(init: IsolatedWorkerInit): Promise<void> {
 
 /** The parent passes the init as the first message; the process exits when the parent disconnects. */
 if (process.send) {
+  const crash = (e: unknown) => {
+    process.send!({ kind: 'crash', ...errorMessage(e) } satisfies IsolatedWorkerMessage, undefined, {}, () =>
+      process.exit(1),
+    );
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   process.once('message', (init: IsolatedWorkerInit) => void main(init));
   process.on('disconnect', () => process.exit(0));
 }

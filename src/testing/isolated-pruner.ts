@@ -148,6 +148,8 @@ interface Child {
   overMemory: string | null;
   /** The last few KB of its stderr (V8 names a heap overflow there). */
   stderrTail: string;
+  /** The uncaught exception it reported before ending, if any. */
+  crash: string | null;
   poll: NodeJS.Timeout;
 }
 
@@ -216,7 +218,7 @@ class IsolatedPrunerProxy implements IsolatedPruner {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
-    const child = { process: proc, overMemory: null, stderrTail: '' } as Omit<Child, 'poll'> as Child;
+    const child = { process: proc, overMemory: null, stderrTail: '', crash: null } as Omit<Child, 'poll'> as Child;
     child.poll = setInterval(() => this.checkMemory(child), MEMORY_POLL_MS);
     child.poll.unref();
     // The user's console output goes to stderr (stdout may carry --json), capped.
@@ -233,7 +235,10 @@ class IsolatedPrunerProxy implements IsolatedPruner {
     this.name = ready.name;
     this.prefixConsistent = ready.prefixConsistent;
     this.child = child;
-    proc.on('message', (msg: IsolatedWorkerMessage) => this.settle(msg));
+    proc.on('message', (msg: IsolatedWorkerMessage) => {
+      if (msg.kind === 'crash') child.crash = `${msg.name}: ${msg.message}`;
+      else this.settle(msg);
+    });
     proc.on('exit', (code, signal) => this.crashed(child, this.endReason(child, code, signal)));
   }
 
@@ -253,6 +258,7 @@ class IsolatedPrunerProxy implements IsolatedPruner {
       return new PrunerMemoryError(
         `the pruner exceeded memory (${over} over the cap of ${this.maxMemoryMb} MB, --max-memory); its process was stopped`,
       );
+    if (child.crash) return new PrunerCrashError(`the pruner's process crashed: ${child.crash}`);
     const how = signal ? `signal ${signal}` : `code ${code}`;
     return new PrunerCrashError(
       `the pruner's process ended (${how}), e.g. process.exit or process.kill(process.pid) in the pruner, or a crash`,
@@ -397,6 +403,7 @@ class IsolatedPrunerProxy implements IsolatedPruner {
     clearInterval(child.poll);
     if (child.process.exitCode !== null || child.process.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
+    child.process.ref(); // an unreferenced child's exit would not keep this process waiting for it
     child.process.kill('SIGKILL');
     await exited;
   }
