@@ -6,6 +6,7 @@
  */
 import type { ExperimentConfig } from '../experiment/config';
 import { datasetsForSeed } from '../experiment/datasets';
+import { validateLabels } from '../data/validate';
 import type { RunResult } from '../experiment/types';
 import { computeRuns, concludeExperiment, jobList, type ExperimentOptions } from '../experiment/verify';
 import { assembleReport, type ReportContext } from '../report/assemble';
@@ -43,7 +44,11 @@ export function keyInputsFor(
   for (const seed of [...new Set(jobs.map((j) => j.seed))]) {
     const ms = [...new Set(jobs.filter((j) => j.seed === seed).map((j) => j.m))];
     const data = datasetsForSeed(config.dataset, ms, seed);
-    for (const m of ms) fingerprints.set(`${m}/${seed}`, dataFingerprint(data.byM.get(m)!, data.heldOut));
+    for (const m of ms) {
+      // Degenerate labels are bad input: found here, before any run is computed, rather than inside a run.
+      validateLabels(data.byM.get(m)!, { labelBound: config.theory.constants?.C ?? 1 });
+      fingerprints.set(`${m}/${seed}`, dataFingerprint(data.byM.get(m)!, data.heldOut));
+    }
   }
   return jobs.map((j) => ({ ...fixed, m: j.m, seed: j.seed, data: fingerprints.get(`${j.m}/${j.seed}`)! }));
 }
