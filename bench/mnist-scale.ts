@@ -1,5 +1,5 @@
 /**
- * Costs of one (m, seed) run on real MNIST at full-scale shapes, phase by phase, on today's tfjs engine:
+ * Costs of one (m, seed) run on real MNIST at full-scale shapes, phase by phase, on the tfjs engine:
  * loading, tensors, the stability estimate, one GD step (full batch), one checkpoint measurement.
  * Figures for budgeting the full-scale reference (docs/MNIST.md), not assertions.
  *

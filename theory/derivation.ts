@@ -90,7 +90,13 @@ function etaH5Text(theory: ResolvedTheory): string {
   return relation.rhsText;
 }
 
-/** d(T*)/d(ln m) for the upper and exact forms at fixed η, and for the upper form with η at its H5 value. */
+/**
+ * d(T*)/d(ln m) for the upper and exact forms at fixed η, and for the upper form with η at its H5 value
+ * (THEORY.md §4.7, §7.4), derived symbolically.
+ *
+ * @param overrides - constants or expressions replacing the stated ones.
+ * @returns the slopes.
+ */
 export function deriveTStarSlopes(overrides?: TheoryOverrides): TStarSlopes {
   const theory = resolveTheory(overrides);
   const upper = theory.expressions.B3upper.node;

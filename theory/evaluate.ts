@@ -20,7 +20,13 @@ import { buildScope, type Scope, type TheoryInputs } from './inputs';
 
 export type HypothesisCheck = ConditionCheck & { id: HypothesisId };
 
-/** H1–H5 of B1 on this configuration. */
+/**
+ * The hypotheses H1–H5 of B1 (THEORY.md §4.1) on a configuration.
+ *
+ * @param inputs - the measured and configured numbers the hypotheses use.
+ * @param overrides - constants or expressions replacing the stated ones.
+ * @returns one check per hypothesis: holds, and by what factor it is missed.
+ */
 export function checkHypotheses(inputs: TheoryInputs, overrides?: TheoryOverrides): HypothesisCheck[] {
   const theory = resolveTheory(overrides);
   const scope = buildScope(inputs, theory.constants, 'checkHypotheses');
@@ -212,7 +218,14 @@ function epsilonSection(theory: ResolvedTheory, scope: Scope): EpsilonSplit {
   };
 }
 
-/** Every bound of THEORY.md §4 evaluated on this configuration. */
+/**
+ * Every bound of THEORY.md §4 (B1–B4, T*, the ε split) evaluated on a configuration.
+ *
+ * @param inputs - the measured and configured numbers.
+ * @param overrides - constants or expressions replacing the stated ones.
+ * @param options - which points to evaluate B1 at.
+ * @returns the bounds.
+ */
 export function evaluateBounds(
   inputs: TheoryInputs,
   overrides?: TheoryOverrides,
@@ -263,8 +276,12 @@ function requirePositive(name: string, value: number | undefined, why: string): 
 }
 
 /**
- * T*(m): the number of GD iterations after which B1 puts the dense residual inside B4's ball (clamped at 0;
- * Infinity when ρ = 0). C, κ and δ come from the constants (and overrides).
+ * T*(m) (THEORY.md §4.7): the GD iterations after which B1 puts the dense residual inside B4's ball (clamped at
+ * 0; Infinity when ρ = 0). C, κ and δ come from the constants and overrides.
+ *
+ * @param params - η, λ0, ρ and R(0).
+ * @param options - overrides.
+ * @returns T*.
  */
 export function tStar(params: TStarParams, options: TStarOptions = {}): number {
   const form = options.form ?? 'exact';

@@ -31,6 +31,8 @@ export const EXPRESSION_IDS = [
   'B4rho',
   'B4fullDim',
   'B4inside',
+  'FWrate',
+  'FWexponent',
   'B3',
   'B3upper',
   'epsFull',
@@ -173,6 +175,26 @@ const DEFINITIONS: readonly ExpressionDef[] = [
     'Rt',
     'rho',
   ]),
+
+  // The fast rate inside the hull [FW] (THEORY.md §4.9).
+  def(
+    'FWrate',
+    '[FW]',
+    'value',
+    'real',
+    '‖f_{S_n} − y‖² ≤ max(D_y², D_y⁴/(4r²)) / n² when B(y, r) ⊆ hull, r = ρ_t − √R(t) > 0 (greedy with replacement)',
+    'max(Dy^2, Dy^4 / (4 * max(rho - sqrt(Rt), 0)^2)) / n^2',
+    ['Dy', 'rho', 'Rt', 'n'],
+  ),
+  def(
+    'FWexponent',
+    '[FW]',
+    'value',
+    'real',
+    'n-exponent the rate claim requires: halfway between the sampling rate 1 (B2′) and the fast rate 2 (FWrate)',
+    '(1 + 2) / 2',
+    [],
+  ),
 
   // B3: the pre-training threshold [R].
   def(

@@ -76,9 +76,11 @@ describe('the registry', () => {
       'INV-B4',
       'INV-greedy-identity',
       'INV-size',
+      'INV-FW-rate',
       'CLAIM-B1',
       'CLAIM-B3-hull',
       'CLAIM-B3-loss',
+      'CLAIM-FW-exponent',
     ]);
   });
 });
@@ -229,6 +231,8 @@ describe('invariants that measure', () => {
     const broken: Pruner = {
       name: 'greedy',
       prefixConsistent: true,
+      withReplacement: true,
+      provedGreedy: true,
       async prune(input: PruneInput) {
         const result = await greedy.prune(input);
         const diag = input.features.activationsT

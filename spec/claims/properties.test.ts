@@ -17,8 +17,6 @@ beforeAll(async () => {
   await initBackend();
 });
 
-/** Per property: well under jest's timeout, shrinking included. */
-const TIME_LIMIT_MS = 20_000;
 const greedy = greedyPruner();
 const byId = (id: string) => [...INVARIANT_PROPERTIES, ...CLAIM_PROPERTIES].find((p) => p.id === id)!;
 
@@ -28,7 +26,6 @@ describe.each(INVARIANT_PROPERTIES.map((p) => [p.id, p] as const))('%s', (_id, d
     const result = await runProperty(def, {
       seed: FC_SEED,
       numRuns: 12,
-      timeLimitMs: TIME_LIMIT_MS,
       pruner: greedy,
       store: null,
       minApplicable: 1,
@@ -46,7 +43,6 @@ describe('a property PASSes only with enough applicable cases', () => {
     const result = await runProperty(byId('INV-size'), {
       seed: FC_SEED,
       numRuns: 3,
-      timeLimitMs: TIME_LIMIT_MS,
       pruner: greedy,
       store: null,
       minApplicable: 20,
@@ -62,7 +58,6 @@ describe('an override reaches the properties', () => {
     const result = await runProperty(byId('INV-B2'), {
       seed: FC_SEED,
       numRuns: 20,
-      timeLimitMs: TIME_LIMIT_MS,
       pruner: greedy,
       store: null,
       theory: resolveTheory({ expressions: { B2: '0' } }),
@@ -97,7 +92,6 @@ describe('negative control', () => {
     const result = await runProperty(byId('INV-B2'), {
       seed: FC_SEED,
       numRuns: 30,
-      timeLimitMs: TIME_LIMIT_MS,
       pruner: worst,
       store: null,
     });
@@ -107,19 +101,40 @@ describe('negative control', () => {
   });
 });
 
-describe.each(CLAIM_PROPERTIES.map((p) => [p.id, p] as const))('%s on generated cases', (_id, def) => {
-  it('runs, and any FAIL is a deterministic, replayable finding that names violated hypotheses', async () => {
-    const ctx = { pruner: greedy };
-    const r = await runProperty(def, { seed: FC_SEED, numRuns: 10, timeLimitMs: 12_000, pruner: greedy, store: null });
+/**
+ * What each claim finds for greedy with FC_SEED and 10 runs, pinned: the runs are bounded by numRuns alone, so
+ * these are the same on every machine. A change here is a change in what the harness concludes.
+ */
+const PINNED_CLAIM_VERDICTS: Record<string, string> = {
+  'CLAIM-B1': 'FAIL',
+  'CLAIM-B3-hull': 'UNDECIDED',
+  'CLAIM-B3-loss': 'UNDECIDED',
+};
+
+describe('claims on generated cases (FC_SEED, 10 runs)', () => {
+  const run = (def: (typeof CLAIM_PROPERTIES)[number]) =>
+    runProperty(def, { seed: FC_SEED, numRuns: 10, pruner: greedy, store: null });
+
+  it('every claim is pinned', () => {
+    expect(CLAIM_PROPERTIES.map((p) => p.id).sort()).toEqual(Object.keys(PINNED_CLAIM_VERDICTS).sort());
+  });
+
+  it.each(CLAIM_PROPERTIES.map((p) => [p.id, p] as const))('%s gives its pinned verdict', async (id, def) => {
+    const r = await run(def);
     expect(r.error).toBeNull();
     expect(r.kind).toBe('claim');
     expect(r.cases.evaluated).toBeGreaterThan(0);
-    if (r.verdict === 'FAIL') {
-      const ce = r.counterexample!;
-      const replayed = await def.evaluate(def.parseCase(JSON.parse(JSON.stringify(ce.case))), ctx);
-      expect(replayed.status).toBe('fail');
-      expect(replayed.detail).toBe(ce.detail);
-      expect(ce.violatedHypotheses.map((h) => h.id)).toContain('H4');
-    }
+    expect(r.verdict).toBe(PINNED_CLAIM_VERDICTS[id]);
+  });
+
+  it("CLAIM-B1's FAIL is a deterministic, replayable finding that names the violated H4", async () => {
+    const def = byId('CLAIM-B1');
+    const r = await run(def);
+    expect(r.verdict).toBe('FAIL');
+    const ce = r.counterexample!;
+    const replayed = await def.evaluate(def.parseCase(JSON.parse(JSON.stringify(ce.case))), { pruner: greedy });
+    expect(replayed.status).toBe('fail');
+    expect(replayed.detail).toBe(ce.detail);
+    expect(ce.violatedHypotheses.map((h) => h.id)).toContain('H4');
   });
 });

@@ -123,7 +123,7 @@ describe('claims report', () => {
   it('rejects a document with NaN before touching the disk, naming the field', async () => {
     const doc = claimsReportDocument(await session(), { command: 'c', environment });
     await expect(writePropertyReport({ ...doc, wallSeconds: NaN }, join(dir, 'out'))).rejects.toThrow(
-      /\/wallSeconds: must be number \(NaN and ±Infinity are not allowed\)/,
+      /\/wallSeconds: must be number \(NaN and ±Infinity are not allowed: JSON would write them as null\)/,
     );
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });

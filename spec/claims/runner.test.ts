@@ -63,7 +63,6 @@ const pruner: Pruner = { name: 'greedy', prune: () => ({ selection: [0], lossPer
 const options = (store: CounterexampleStore | null = null): RunPropertyOptions => ({
   seed: FC_SEED,
   numRuns: 100,
-  timeLimitMs: 10_000,
   pruner,
   store,
 });
@@ -151,9 +150,7 @@ describe('runProperty', () => {
         return def.evaluate(c, { pruner });
       },
     };
-    const started = performance.now();
     const r = await runProperty(slow, { ...options(), numRuns: 1000, timeLimitMs: 300 });
-    expect(performance.now() - started).toBeLessThan(1500);
     expect(r.interrupted).toBe(true);
     expect(r.cases.evaluated).toBeLessThan(1000);
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CounterexampleStore,
-  DEFAULT_STORE_DIR,
+  DEFAULT_COUNTEREXAMPLE_DIR,
   storeFileName,
   type StoredCounterexample,
 } from '../../src/claims/store';
@@ -32,7 +32,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('CounterexampleStore', () => {
   it('defaults to .pruneproof/counterexamples and names files <property>.json, or <property>@<pruner>.json for other pruners', () => {
-    expect(DEFAULT_STORE_DIR).toBe('.pruneproof/counterexamples');
+    expect(DEFAULT_COUNTEREXAMPLE_DIR).toBe('.pruneproof/counterexamples');
     expect(storeFileName('CLAIM-B1', 'greedy')).toBe('CLAIM-B1.json');
     expect(storeFileName('CONTRACT-size', '../evil name')).toBe('CONTRACT-size@__evil_name.json');
   });

@@ -67,7 +67,9 @@ function interrupted(marker: RegExp, signal: NodeJS.Signals): Promise<Outcome> {
       }
     });
     child.on('error', fail);
-    child.on('close', (code, killedBy) => done({ code, signal: killedBy, sent, err, leftovers: leftovers(store, out) }));
+    child.on('close', (code, killedBy) =>
+      done({ code, signal: killedBy, sent, err, leftovers: leftovers(store, out) }),
+    );
   });
 }
 
@@ -85,11 +87,14 @@ async function repeat(marker: RegExp, signal: NodeJS.Signals, count: number): Pr
 }
 
 describe.each(Object.entries(PHASES))('a signal at %s', (_phase, marker) => {
-  it.each(Object.entries(SIGNALS))(`%s, ${REPEATS} times: exit %i every time, nothing partial left`, async (signal, code) => {
-    const outcomes = await repeat(marker, signal as NodeJS.Signals, REPEATS);
-    const tally = outcomes.map((o) => (o.sent ? `${o.code ?? o.signal}` : 'not sent'));
-    expect(tally).toEqual(Array(REPEATS).fill(String(code)));
-    expect(outcomes.flatMap((o) => o.leftovers)).toEqual([]);
-    expect(outcomes.filter((o) => /terminate called|FATAL ERROR|Napi::Error/.test(o.err))).toEqual([]);
-  });
+  it.each(Object.entries(SIGNALS))(
+    `%s, ${REPEATS} times: exit %i every time, nothing partial left`,
+    async (signal, code) => {
+      const outcomes = await repeat(marker, signal as NodeJS.Signals, REPEATS);
+      const tally = outcomes.map((o) => (o.sent ? `${o.code ?? o.signal}` : 'not sent'));
+      expect(tally).toEqual(Array(REPEATS).fill(String(code)));
+      expect(outcomes.flatMap((o) => o.leftovers)).toEqual([]);
+      expect(outcomes.filter((o) => /terminate called|FATAL ERROR|Napi::Error/.test(o.err))).toEqual([]);
+    },
+  );
 });

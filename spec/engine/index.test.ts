@@ -1,5 +1,6 @@
 import { initBackend } from '../../src/backend';
 import {
+  engineKey,
   EngineUnavailableError,
   createTfjsEngine,
   describeEngine,
@@ -52,6 +53,15 @@ describe('selectEngine', () => {
   it('rejects an unknown name and a bad thread count before loading anything', async () => {
     expect(() => parseEngineName('gpu', '--engine')).toThrow("--engine: unknown engine 'gpu'");
     await expect(selectEngine('onnx', { threads: 0 })).rejects.toThrow('threads must be a positive integer, got 0');
+  });
+});
+
+describe('engineKey', () => {
+  it('names the engine and its precision, so runs on different engines or precisions never share a stored key', () => {
+    const onnx = { name: 'onnx', version: '1', threads: 1, precision: 'float32' } as const;
+    expect(engineKey(onnx)).toBe('onnx/float32');
+    expect(engineKey({ ...onnx, precision: 'float64' })).not.toBe(engineKey(onnx));
+    expect(engineKey({ ...onnx, name: 'tfjs' })).toBe('tfjs/float32');
   });
 });
 

@@ -29,7 +29,7 @@ describe('experiment config validation', () => {
 
   it('rejects cross-field mistakes on the merged config', () => {
     expect(() => checkConfig(mergeConfig(DEFAULT_SYNTHETIC, { mGrid: [50, 50] }), 'f')).toThrow(
-      /mGrid has repeated values/,
+      /\/mGrid must NOT have duplicate items/,
     );
     expect(() => checkConfig(mergeConfig(DEFAULT_MNIST, { mGrid: [5] }), 'f')).toThrow(/outside the MNIST range/);
     expect(() => checkConfig(mergeConfig(DEFAULT_MNIST, { mGrid: [100, 60001] }), 'f')).toThrow(

@@ -1,5 +1,15 @@
 import fc from 'fast-check';
-import { axpy, combine, dot, norm, normalise, residualNorm, scale } from '../../src/linalg/vector';
+import {
+  axpy,
+  combine,
+  dot,
+  norm,
+  normalise,
+  residualNorm,
+  scale,
+  squaredDistance,
+  sumSquares,
+} from '../../src/linalg/vector';
 
 const EPS = 2 ** -53;
 /** Zero or 1e-50 ≤ |x| ≤ 1e3, so that squares and products stay clear of float64 underflow. */
@@ -100,5 +110,24 @@ describe('vector helpers', () => {
         expect(residualNorm(w, v, theta)).toBe(norm(difference));
       }),
     );
+  });
+});
+
+describe('sumSquares and squaredDistance', () => {
+  it('sumSquares(a) is dot(a, a) to the bit, and squaredDistance(a, b) = sumSquares(a − b) to the bit', () => {
+    fc.assert(
+      fc.property(vectorPair, ([a, b]) => {
+        const difference = a.map((x, i) => x - b[i]);
+        return Object.is(sumSquares(a), dot(a, a)) && Object.is(squaredDistance(a, b), sumSquares(difference));
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('a wrong distance is caught: squaredDistance(a, b) differs from the sum of squares of a + b when b ≠ 0', () => {
+    const a = Float64Array.from([1, 2]);
+    const b = Float64Array.from([3, -1]);
+    expect(squaredDistance(a, b)).toBe(13);
+    expect(sumSquares(Float64Array.from([4, 1]))).toBe(17);
   });
 });

@@ -217,17 +217,14 @@ describe('checkPruneResult', () => {
       [{ selection: [0, 1], lossPerStep: loss }, /pruner 'mine' returned a selection of length 2, expected n = 3/],
       [
         { selection: [0, 1, 5], lossPerStep: loss },
-        /pruner 'mine' returned selection\[2\] = 5, not an integer neuron index in \[0, 5\)/,
+        /pruner 'mine': selection\[2\] = 5 is not an integer neuron index in \[0, 5\)/,
       ],
       [{ selection: [-1, 1, 2], lossPerStep: loss }, /selection\[0\] = -1/],
       [{ selection: [0, 1.5, 2], lossPerStep: loss }, /selection\[1\] = 1.5/],
       [{ selection: [0, 1, 2], lossPerStep: [1, 1] }, /lossPerStep of length 2, expected n = 3/],
-      [
-        { selection: [0, 1, 2], lossPerStep: [1, NaN, 1] },
-        /lossPerStep\[1\] = NaN, expected a finite non-negative number/,
-      ],
-      [{ selection: [0, 1, 2] }, /returned lossPerStep = undefined, expected an array of numbers/],
-      [null, /pruner 'mine' returned null/],
+      [{ selection: [0, 1, 2], lossPerStep: [1, NaN, 1] }, /lossPerStep\[1\] = NaN is not a finite number ≥ 0/],
+      [{ selection: [0, 1, 2] }, /lossPerStep is undefined, expected an array of numbers/],
+      [null, /pruner 'mine': prune returned null/],
     ];
     for (const [result, message] of bad) expect(() => checkPruneResult(result, input, 'mine')).toThrow(message);
   });

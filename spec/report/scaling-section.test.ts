@@ -9,6 +9,7 @@ const design: Design = {
   resolution: { absolute: 1, relative: 0 },
   censorAt: 130,
   sigma: 4,
+  floor: 0,
   sigmaSource: 'across seeds',
 };
 

@@ -11,7 +11,11 @@ describe('analyseScaling: no verdict without the data for one', () => {
     const obs = [100, 300, 1000].flatMap((m) => [exact(m, 1, 0), exact(m, 2, 0)]);
     const s = analyseScaling('t_crit', obs, FAST);
     expect(s.verdict).toBe('inconclusive');
-    expect(s.reason).toMatch(/every one of the 3 values is 0: the time does not vary with m/);
+    expect(s.reason).toMatch(
+      /every one of the 3 runs holds at t = 0, before any step, at every m: there is no law to fit/,
+    );
+    expect(s.logBound.verdict).toBe('undetermined');
+    expect(s.logBound.reason).toMatch(/^t_crit = 0 at every m: it holds before any step/);
     expect(s.fits).toEqual([]);
     expect(validateScalingAnalysis(JSON.parse(JSON.stringify(s))).errors).toEqual([]);
   });
@@ -54,6 +58,7 @@ describe('analyseScaling: calibrated verdicts', () => {
     resolution: { absolute: 1, relative: 0 },
     censorAt: null,
     sigma: 4,
+    floor: 0,
     sigmaSource: 'across seeds',
   };
   const laws = anchoredLaws(30, 20, 9500, 140);

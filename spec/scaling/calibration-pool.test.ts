@@ -29,6 +29,7 @@ const design: Design = {
   resolution: { absolute: 1, relative: 0 },
   censorAt: 150,
   sigma: 4,
+  floor: 0,
   sigmaSource: 'across seeds',
 };
 const laws = anchoredLaws(30, 20, 3000, 120);
@@ -70,7 +71,14 @@ describe('computed inline', () => {
     expect(workerScript()).toBeNull();
     const rates = confusion(laws, design, SIMULATIONS, SEED, { threads: 2 });
     expect(rates.map((row) => row.map((r) => r * SIMULATIONS))).toStrictEqual(
-      tallyVerdicts({ laws, design, simulations: SIMULATIONS, seed: SEED, next: new Int32Array(1) }),
+      tallyVerdicts({
+        task: 'verdicts' as const,
+        laws,
+        design,
+        simulations: SIMULATIONS,
+        seed: SEED,
+        next: new Int32Array(1),
+      }),
     );
     expect(rates.every((row) => row.reduce((a, b) => a + b, 0) === 1)).toBe(true);
   });
@@ -82,7 +90,7 @@ describe('computed inline', () => {
     confusion(laws.slice(0, 1), design, 2, SEED, { threads: 3, script }); // the workers are loaded
     for (const threads of [2, 3]) {
       let mine = 0;
-      const batch = { laws, design, simulations: SIMULATIONS, seed: SEED };
+      const batch = { task: 'verdicts' as const, laws, design, simulations: SIMULATIONS, seed: SEED };
       const mineCounted = (b: SimulationBatch): Tally => {
         const counts = tallyVerdicts(b);
         mine = counts.flat().reduce((a, c) => a + c, 0);
@@ -101,7 +109,7 @@ describe('computed inline', () => {
   });
 
   it('a worker that does every simulation gives the same counts', () => {
-    const batch = { laws, design, simulations: SIMULATIONS, seed: SEED };
+    const batch = { task: 'verdicts' as const, laws, design, simulations: SIMULATIONS, seed: SEED };
     const inline = tallyVerdicts({ ...batch, next: new Int32Array(1) });
     expect(tallyInParallel(batch, callerIdle, { threads: 2, script })).toStrictEqual(inline);
   });
@@ -114,13 +122,13 @@ describe('computed inline', () => {
     const options = { seed: 4, resamples: 10, simulations: 8 };
     const inline = analyseScaling('t', obs, options);
     const pooled = built.analyseScaling('t', obs, { ...options, threads: 2 });
-    expect(inline.calibration?.advice?.seedsPerM).toBe(12);
+    expect(inline.calibration?.advice?.seedsPerM).toBe(8);
     expect(JSON.stringify(pooled)).toBe(JSON.stringify(inline));
   });
 
   it('a simulation that throws in a worker throws its error on the caller; the next batch gets fresh workers', () => {
     const bogus: SimulatedLaw[] = laws.map((l) => ({ ...l, model: 'bogus' as SimulatedLaw['model'] }));
-    const batch = { laws: bogus, design, simulations: 2, seed: SEED };
+    const batch = { task: 'verdicts' as const, laws: bogus, design, simulations: 2, seed: SEED };
     expect(() => tallyInParallel(batch, callerIdle, { threads: 2, script })).toThrow(
       new RangeError("unknown scaling model 'bogus'"),
     );

@@ -3,17 +3,27 @@ import { AICC_MARGIN, decideFrom, type FittedModel } from '../../src/scaling/dec
 import { modelSpec } from '../../src/scaling/models';
 import type { ScalingModel } from '../../src/scaling/types';
 
-function fitted(model: ScalingModel, aicc: number, heldOutError: number): FittedModel {
+function fitted(model: ScalingModel, aicc: number, heldOutError: number, censored = 0): FittedModel {
   return {
     spec: modelSpec(model),
     fit: { vector: [], params: {}, sigma: 1, logLikelihood: 0 },
     k: 3,
     aicc,
-    heldOut: { m: 1000, count: 4, prediction: 0, error: heldOutError },
+    heldOut: { m: 1000, count: 4, prediction: 0, error: heldOutError, censored },
   };
 }
 
 describe('decideFrom', () => {
+  it('a held-out set whose runs are all censored is uninformative: a 0 vs 0 tie there is no agreement', () => {
+    const d = decideFrom([fitted('log', 10, 0, 4), fitted('power', 10 + AICC_MARGIN + 1, 0, 4)]);
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.reason).toMatch(/held-out comparison is uninformative: all 4 runs at m = 1000 are censored/);
+    // The same tie with one measured held-out run is a comparison (the check can pass).
+    expect(decideFrom([fitted('log', 10, 0, 3), fitted('power', 10 + AICC_MARGIN + 1, 0, 3)]).verdict).toBe(
+      'consistent with logarithmic scaling',
+    );
+  });
+
   it('log wins on AICc by more than the margin and on held-out: consistent with logarithmic scaling', () => {
     const d = decideFrom([fitted('log', 10, 1), fitted('power', 10 + AICC_MARGIN + 1, 3)]);
     expect(d.verdict).toBe('consistent with logarithmic scaling');

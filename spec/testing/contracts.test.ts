@@ -24,10 +24,11 @@ beforeAll(async () => {
   await initBackend();
 });
 
-const TIME_LIMIT_MS = 15_000;
+/** A jest timeout per property check (a hang guard, not a bound on what is checked: that is numRuns). */
+const TIMEOUT_MS = 60_000;
 
 async function check(def: PropertyDefinition<PruningCase>, pruner: Pruner, numRuns = 25) {
-  return runProperty(def, { seed: FC_SEED, numRuns, timeLimitMs: TIME_LIMIT_MS, pruner, store: null });
+  return runProperty(def, { seed: FC_SEED, numRuns, pruner, store: null });
 }
 
 /** First `n` neurons in order, honest losses: a minimal correct pruner to break one way at a time. */
@@ -51,7 +52,7 @@ describe.each(['greedy', 'greedy-norep', 'random', 'magnitude'])('built-in prune
         });
       }
     },
-    PRUNER_CONTRACTS.length * TIME_LIMIT_MS,
+    PRUNER_CONTRACTS.length * TIMEOUT_MS,
   );
 });
 

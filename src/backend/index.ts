@@ -88,8 +88,12 @@ async function select(forced: BackendName | null): Promise<BackendInfo> {
 }
 
 /**
- * Initialise the backend once per process (idempotent; later calls return the first result,
- * and a later call asking for a different backend is an error).
+ * Initialises the tfjs backend once per process (idempotent: later calls return the first result); call it
+ * before any tensor operation.
+ *
+ * @param requested - 'tensorflow', 'wasm', 'cpu' or 'auto' (default: PRUNEPROOF_BACKEND, else the fastest that loads).
+ * @returns the backend in use.
+ * @throws Error when a later call asks for a different backend than the first.
  */
 export function initBackend(requested?: BackendName | 'auto'): Promise<BackendInfo> {
   const env = process.env.PRUNEPROOF_BACKEND;

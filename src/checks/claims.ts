@@ -3,11 +3,13 @@
  * finding, reported with the violated hypotheses and premises. Each claim knows when it could not have failed
  * (VACUOUS) and when the arithmetic cannot decide it (UNDECIDED), and never reports those as PASS.
  */
-import type { ResolvedTheory } from '../../theory';
+import type { ResolvedTheory, TheoryInputs } from '../../theory';
+import type { CheckpointMeasurement } from '../pipeline/types';
 import type { CheckpointOutcome } from '../pipeline/measure';
 import type { MeasuredRun } from '../pipeline/run';
 import { b2PrimeBound, bound, compareSubnetwork, runInputs, subjectSubnetworks } from './inputs';
-import { defineCheck, fmt, resultOf, Tally, violated } from './tally';
+import { formatNumber as fmt } from '../../theory';
+import { defineCheck, resultOf, Tally, violated } from './tally';
 import type { CheckDefinition, CheckResult } from './types';
 
 const { log, sqrt } = Math;
@@ -121,12 +123,27 @@ export interface ThresholdPoint {
  * monotone, so T* computed with ρ_0 (the reconstruction's first reading) is not enough (THEORY.md §4.4).
  */
 export function thresholdSchedule(run: MeasuredRun, theory: ResolvedTheory): ThresholdPoint[] {
-  const inputs = runInputs(run);
+  return thresholdScheduleOf(
+    runInputs(run),
+    run.checkpoints.map((cp) => cp.record),
+    theory,
+  );
+}
+
+/**
+ * The same schedule from stored numbers alone (the run-wide theory inputs with λ0, R(0) and η, and the checkpoint
+ * records of report.json), so a re-analysis of stored runs decides scope exactly as `verify` did.
+ */
+export function thresholdScheduleOf(
+  inputs: TheoryInputs,
+  records: readonly Pick<CheckpointMeasurement, 't' | 'rho' | 'ballVoid'>[],
+  theory: ResolvedTheory,
+): ThresholdPoint[] {
   let rhoMin = Infinity;
-  return run.checkpoints.map(({ record }) => {
+  const contracts = inputs.lambda0 !== undefined && inputs.lambda0 > 0;
+  return records.map((record) => {
     rhoMin = Math.min(rhoMin, record.ballVoid ? 0 : record.rho);
-    const tStar =
-      run.lambda0 === null || !(run.lambda0 > 0) ? null : bound(theory, 'B3', { ...inputs, rho: rhoMin }).value;
+    const tStar = contracts ? bound(theory, 'B3', { ...inputs, rho: rhoMin }).value : null;
     return { t: record.t, rhoMin, tStar, inScope: tStar !== null && Number.isFinite(tStar) && record.t >= tStar };
   });
 }

@@ -7,6 +7,7 @@ export {
   CLAIM_B3_LOSS,
   residualFloor,
   thresholdSchedule,
+  thresholdScheduleOf,
   tStarAtRho0,
 } from './claims';
 export type { ThresholdPoint } from './claims';
@@ -14,3 +15,16 @@ export { RELATIVE_SLACK, within } from './tally';
 export type { CheckDefinition, CheckFailure, CheckKind, CheckResult, Verdict } from './types';
 export { VERDICTS } from './types';
 export { aggregateChecks } from './aggregate';
+export {
+  CLAIM_FW_EXPONENT,
+  INV_FW_RATE,
+  RATE_MIN_SIZES,
+  RATE_MIN_SPAN,
+  evaluateRateChecks,
+  evaluateRateClaim,
+  evaluateRateInvariant,
+  fitExponent,
+  rateEvidence,
+  rateEvidenceOf,
+} from './rate';
+export type { ExponentFit, RateEvidence } from './rate';

@@ -5,7 +5,8 @@
 import { evaluateRelation, type ResolvedTheory } from '../../theory';
 import type { MeasuredRun } from '../pipeline/run';
 import { b2Bound, b2PrimeBound, compareSubnetwork, runInputs, subjectSubnetworks } from './inputs';
-import { defineCheck, fmt, resultOf, Tally } from './tally';
+import { formatNumber as fmt } from '../../theory';
+import { defineCheck, resultOf, Tally } from './tally';
 import type { CheckDefinition, CheckResult } from './types';
 
 const { sqrt, abs, max } = Math;
@@ -136,8 +137,12 @@ function invariant(
   statement: string,
   usesPruner: boolean,
   evaluate: (def: CheckDefinition, run: MeasuredRun, theory: ResolvedTheory) => CheckResult,
+  provedForGreedyOnly = usesPruner,
 ): CheckDefinition {
-  return defineCheck({ id, kind: 'invariant', provenance: '[FW]', statement, usesPruner }, evaluate);
+  return defineCheck(
+    { id, kind: 'invariant', provenance: '[FW]', statement, usesPruner, provedForGreedyOnly },
+    evaluate,
+  );
 }
 
 export const INV_B2 = invariant('INV-B2', 'greedy: ‖f_{S_n} − y‖² ≤ B2 = R(t) + D_t² H_n / n', true, evaluateB2);
@@ -164,6 +169,7 @@ export const INV_SIZE = invariant(
   'every pruner returns a multiset of exactly n neurons (counted before validation)',
   true,
   (def, run) => evaluateSize(def, run),
+  false,
 );
 
 export const INVARIANTS: readonly CheckDefinition[] = [INV_B2, INV_B2_PRIME, INV_B4, INV_GREEDY_IDENTITY, INV_SIZE];

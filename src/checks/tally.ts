@@ -8,8 +8,6 @@ import type { MeasuredRun } from '../pipeline/run';
 import type { HypothesisResult } from '../pipeline/types';
 import type { CheckDefinition, CheckFailure, CheckResult, Verdict } from './types';
 
-export const fmt = formatNumber;
-
 /**
  * Relative slack of "measured ≤ bound": losses and bounds are float64 sums of float32 products (features and
  * their Gram), whose relative rounding is far below 1e-4; the scale term (‖y‖²) covers bounds that are ≈ 0.
@@ -99,7 +97,7 @@ function counts(t: Tally): string {
 
 function detailOf(verdict: Verdict, t: Tally, words: VerdictWords): string {
   const notes = t.notes.length > 0 ? ` ${t.notes.join(' ')}` : '';
-  const room = t.tightness !== null ? `; largest measured/bound ${fmt(t.tightness)}` : '';
+  const room = t.tightness !== null ? `; largest measured/bound ${formatNumber(t.tightness)}` : '';
   switch (verdict) {
     case 'FAIL':
       return `${t.failures.length} comparison(s) failed (${counts(t)}); first: t = ${t.failures[0].t}: ${t.failures[0].detail}${notes}`;

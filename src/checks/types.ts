@@ -56,5 +56,10 @@ export interface CheckDefinition {
   statement: string;
   /** True when the verdict depends on the pruner (check-pruner re-runs such checks with the user's pruner). */
   usesPruner: boolean;
+  /**
+   * An invariant proved for greedy with replacement only (THEORY.md §4, §7.6): with any other subject it is
+   * evaluated and reported as a claim, since its failure is then a finding, not a bug.
+   */
+  provedForGreedyOnly?: boolean;
   evaluate(run: MeasuredRun, theory: ResolvedTheory): CheckResult;
 }

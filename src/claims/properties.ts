@@ -12,6 +12,8 @@ import {
   INV_B2,
   INV_B2_PRIME,
   INV_B4,
+  INV_FW_RATE,
+  CLAIM_FW_EXPONENT,
   INV_GREEDY_IDENTITY,
   INV_SIZE,
 } from '../checks';
@@ -74,6 +76,8 @@ export interface CheckPropertyOptions {
   runs: { quick: number; full: number };
   /** The claim's stated scope: a reason when the case lies outside it (counted as not applicable), else null. */
   scope?: (run: MeasuredRun) => string | null;
+  /** Subnetwork sizes measured on a case (default: the case's n alone). */
+  sizes?: (c: PruningCase) => number[];
 }
 
 /** A registry check as a property: the same id, statement and evaluation as in `verify`. */
@@ -92,7 +96,7 @@ export function checkProperty(check: CheckDefinition, options: CheckPropertyOpti
         const run = await measureRun(p, {
           pruners: [ctx.pruner],
           subjects: [ctx.pruner.name],
-          subnetworkSizes: [c.n],
+          subnetworkSizes: options.sizes?.(c) ?? [c.n],
           hullTolerance: hullTolerance(p.data.m),
           hullMaxIterations: HULL_MAX_ITERATIONS,
           maxKernelM: 0,
@@ -137,6 +141,12 @@ function h4Scope(run: MeasuredRun): string | null {
   return factor > MAX_H4_VIOLATION ? `H4 violated by more than ${fmt(MAX_H4_VIOLATION)} (by ${fmt(factor)})` : null;
 }
 
+/**
+ * The n grid of the rate checks on generated cases: 5 sizes over 16×, all ≤ the narrowest theorem-regime width (80),
+ * so pruners that pick distinct neurons can run it too.
+ */
+const RATE_SIZES = [4, 8, 16, 32, 64];
+
 /** Generated cases where B4 has content: small m, larger N, long runs. */
 const BALL_REGIME: PruningCaseConstraints = {
   dataset: { m: { min: 2, max: 8 } },
@@ -159,6 +169,12 @@ export const INVARIANT_PROPERTIES = [
   checkProperty(INV_B4, { arbitrary: BALL_REGIME, pretrain: { checkpointCount: 4 }, runs: { quick: 30, full: 100 } }),
   checkProperty(INV_GREEDY_IDENTITY, { pretrain: { checkpointCount: 3 }, runs: { quick: 30, full: 100 } }),
   checkProperty(INV_SIZE, { pretrain: { checkpointCount: 2 }, runs: { quick: 30, full: 100 } }),
+  checkProperty(INV_FW_RATE, {
+    arbitrary: THEOREM_REGIME,
+    pretrain: { checkpointCount: 8 },
+    runs: { quick: 30, full: 100 },
+    sizes: () => RATE_SIZES,
+  }),
 ] as const;
 
 export const CLAIM_PROPERTIES = [
@@ -177,5 +193,11 @@ export const CLAIM_PROPERTIES = [
     arbitrary: THEOREM_REGIME,
     pretrain: { checkpointCount: 8 },
     runs: { quick: 40, full: 200 },
+  }),
+  checkProperty(CLAIM_FW_EXPONENT, {
+    arbitrary: THEOREM_REGIME,
+    pretrain: { checkpointCount: 8 },
+    runs: { quick: 40, full: 200 },
+    sizes: () => RATE_SIZES,
   }),
 ] as const;

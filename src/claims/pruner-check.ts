@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import { runProperty, type PropertyRunResult } from './runner';
-import { CounterexampleStore, DEFAULT_STORE_DIR } from './store';
+import { CounterexampleStore, DEFAULT_COUNTEREXAMPLE_DIR } from './store';
 import { CLAIM_PROPERTIES, INVARIANT_PROPERTIES } from './properties';
 import type { AnyPropertyDefinition } from '../testing/property';
 import { greedyPruner } from '../pruning/greedy';
@@ -28,6 +28,7 @@ export { asPruner };
 
 const { exp, log } = Math;
 
+/** How `checkPruner` runs: session size, seed, time budget, counterexample store, which parts. */
 export interface CheckPrunerOptions {
   /** fast-check seed (default 42). */
   seed?: number;
@@ -76,6 +77,7 @@ export interface PrunerCheckSettings {
   store: string | null;
 }
 
+/** What `checkPruner` found: the contracts, the claims, the comparison with the built-ins and the broken contracts. */
 export interface PrunerCheckResult {
   pruner: string;
   prefixConsistent: boolean;
@@ -107,7 +109,7 @@ const DEFAULT_SEED = 42;
 function resolveStore(store: CheckPrunerOptions['store']): CounterexampleStore | null {
   if (store === null) return null;
   if (store instanceof CounterexampleStore) return store;
-  return new CounterexampleStore(store ?? DEFAULT_STORE_DIR);
+  return new CounterexampleStore(store ?? DEFAULT_COUNTEREXAMPLE_DIR);
 }
 
 function settingsOf(opts: CheckPrunerOptions, store: CounterexampleStore | null): PrunerCheckSettings {
@@ -205,7 +207,22 @@ export async function comparePruners(pruner: Pruner, count: number, seed: number
   return { pruners: names, cases, rows: names.map((name) => comparisonRow(name, cases)) };
 }
 
-/** Contracts, then (for a conforming pruner) the claim properties and the comparison with the built-ins. */
+/**
+ * Checks a pruner: first its contracts (a valid multiset of size n, deterministic, no mutation of the input,
+ * honest losses, prefix consistency when declared), then, for a conforming pruner, the claims of THEORY.md §6.2
+ * as fast-check properties, and a comparison with the built-in pruners on the same cases.
+ *
+ * @param pruner - the pruner under test.
+ * @param opts - session size, seed, time budget, counterexample store, contracts only.
+ * @returns the result; `passed` is false when a contract is broken (listed in `brokenContracts`).
+ * @example
+ * ```ts
+ * import { checkPruner, type Pruner } from 'pruneproof';
+ * const mine: Pruner = { name: 'mine', prune: (input) => ({ selection: [0], lossPerStep: [0] }) };
+ * const result = await checkPruner(mine, { quick: true, store: null });
+ * console.log(result.passed, result.brokenContracts);
+ * ```
+ */
 export async function checkPruner(pruner: Pruner, opts: CheckPrunerOptions = {}): Promise<PrunerCheckResult> {
   const started = performance.now();
   asPruner(pruner, 'checkPruner');
@@ -254,7 +271,20 @@ export function describeBrokenContracts(result: PrunerCheckResult): string {
     .join('\n');
 }
 
-/** Runs `checkPruner` with `contractsOnly` unless told otherwise, and throws when a contract is broken. */
+/**
+ * `checkPruner` with `contractsOnly` unless told otherwise, for a test suite: resolves when the pruner meets
+ * every contract.
+ *
+ * @param pruner - the pruner under test.
+ * @param opts - as for `checkPruner`.
+ * @returns the result.
+ * @throws Error naming each broken contract with its shrunk counterexample.
+ * @example
+ * ```ts
+ * import { assertPrunerConforms } from 'pruneproof';
+ * it('my pruner meets the contracts', () => assertPrunerConforms(myPruner, { quick: true, store: null }), 120_000);
+ * ```
+ */
 export async function assertPrunerConforms(pruner: Pruner, opts: CheckPrunerOptions = {}): Promise<PrunerCheckResult> {
   const result = await checkPruner(pruner, { contractsOnly: true, ...opts });
   if (!result.passed)

@@ -1,6 +1,6 @@
 /**
  * Runs one property with fast-check: stored counterexample first (fast-check `examples`), then generated
- * cases, shrinking on failure, all within a time budget (`fc.interruptAfterTimeLimit`). Never throws for a
+ * cases, shrinking on failure, bounded by `numRuns` and optionally by a time budget (`fc.interruptAfterTimeLimit`). Never throws for a
  * failing property: the result records the verdict, the shrunk counterexample with its seed and path, the
  * hypotheses it violates, and the coverage of the regimes the cases fell in.
  */
@@ -22,8 +22,11 @@ export interface RunPropertyOptions {
   /** fast-check seed. */
   seed: number;
   numRuns: number;
-  /** Budget for the whole check, shrinking included (ms). */
-  timeLimitMs: number;
+  /**
+   * Budget for the whole check, shrinking included (ms). Omitted: bounded by `numRuns` alone, so what is found
+   * does not depend on the machine's speed.
+   */
+  timeLimitMs?: number;
   pruner: Pruner;
   /** Where counterexamples are replayed from and recorded to; null: neither. */
   store?: CounterexampleStore | null;
@@ -272,7 +275,8 @@ function validateOptions(def: AnyPropertyDefinition, o: RunPropertyOptions): voi
   if (!Number.isInteger(o.seed)) throw new RangeError(`${op}: seed must be an integer, got ${o.seed}`);
   if (!Number.isInteger(o.numRuns) || o.numRuns < 1)
     throw new RangeError(`${op}: numRuns must be a positive integer, got ${o.numRuns}`);
-  if (!(o.timeLimitMs > 0)) throw new RangeError(`${op}: timeLimitMs must be > 0, got ${o.timeLimitMs}`);
+  if (o.timeLimitMs !== undefined && !(o.timeLimitMs > 0))
+    throw new RangeError(`${op}: timeLimitMs must be > 0, got ${o.timeLimitMs}`);
   if (!o.pruner || typeof o.pruner.prune !== 'function') throw new TypeError(`${op}: pruner must implement Pruner`);
 }
 
@@ -294,7 +298,10 @@ export async function runProperty(def: AnyPropertyDefinition, options: RunProper
       numRuns: options.numRuns,
       examples: replay.example !== null ? [[replay.example]] : [],
       // The plugin is typed Plugin<unknown>; it does not look at the values, so it serves any property.
-      plugins: [fc.interruptAfterTimeLimit(options.timeLimitMs) as fc.Plugin<[unknown]>],
+      plugins:
+        options.timeLimitMs === undefined
+          ? []
+          : [fc.interruptAfterTimeLimit(options.timeLimitMs) as fc.Plugin<[unknown]>],
     });
   } catch (e) {
     error = `fast-check could not run the property: ${errorText(e)}`;

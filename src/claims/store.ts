@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { stableJson } from '../files/json';
 import { writeFileAtomically } from '../files/atomic';
 
-export const DEFAULT_STORE_DIR = '.pruneproof/counterexamples';
+/** Where `claims` and `check-pruner` keep shrunk counterexamples to replay first (not the run store). */
+export const DEFAULT_COUNTEREXAMPLE_DIR = '.pruneproof/counterexamples';
 export const STORE_SCHEMA_VERSION = 1;
 
 export interface StoredCounterexample {
@@ -86,7 +87,7 @@ function unusable(problem: string): { problem: string } {
 export class CounterexampleStore {
   readonly dir: string;
 
-  constructor(dir: string = DEFAULT_STORE_DIR) {
+  constructor(dir: string = DEFAULT_COUNTEREXAMPLE_DIR) {
     if (typeof dir !== 'string' || dir.length === 0)
       throw new Error(`CounterexampleStore: dir must be a non-empty path, got ${JSON.stringify(dir)}`);
     this.dir = resolve(dir);

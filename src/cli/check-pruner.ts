@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import type { BackendInfo, BackendName } from '../backend';
 import { describeBackend } from '../backend';
 import { prunerReportDocument, writePropertyReport } from '../report/claims';
-import { CounterexampleStore, DEFAULT_STORE_DIR } from '../claims/store';
+import { CounterexampleStore, DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
 import type { Pruner } from '../pruning/types';
 import { environmentInfo } from '../report/environment';
 import { loadIsolatedPruner, MIN_MAX_MEMORY_MB, type IsolatedPruner } from '../testing/isolated-pruner';
@@ -116,7 +116,7 @@ async function checkLoadedPruner(
   backend: BackendInfo,
   log: (s: string) => void,
 ): Promise<number> {
-  const storeDir = flags.db ?? DEFAULT_STORE_DIR;
+  const storeDir = flags.db ?? DEFAULT_COUNTEREXAMPLE_DIR;
   log(`pruneproof check-pruner: '${loaded.pruner.name}' from ${loaded.path}; ${describeBackend(backend)}`);
   const result = await checkPruner(loaded.pruner, {
     quick: flags.quick,

@@ -1,6 +1,6 @@
 /**
  * `pruneproof claims`: the invariants and claims of THEORY.md §6 as fast-check properties, each within a time
- * budget, stored counterexamples replayed first; writes reports/<run-id>/{report.md, report.json}.
+ * budget, stored counterexamples replayed first; writes <--out>/<run-id>/{report.md, report.json} (default runs/).
  * Exit 0 when every invariant held (claims failing in some regime are findings), 1 when an invariant failed
  * or a property threw (a bug in pruneproof).
  */
@@ -9,7 +9,7 @@ import { describeBackend } from '../backend';
 import { claimsReportDocument, writePropertyReport } from '../report/claims';
 import { isDefect, type PropertyRunResult } from '../claims/runner';
 import { runSession, type SessionResult } from '../claims/session';
-import { CounterexampleStore, DEFAULT_STORE_DIR } from '../claims/store';
+import { CounterexampleStore, DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
 import { environmentInfo } from '../report/environment';
 import { EXIT } from './errors';
 import { readConfigFile } from './config-file';
@@ -44,7 +44,8 @@ export function replayCommand(name: string, parts: Array<string | false | undefi
 }
 
 export function resultLine(r: PropertyRunResult): string {
-  const coverage = `${r.cases.passed} applicable passed (PASS needs ${r.minApplicable}), ${r.cases.notApplicable} not applicable of ${r.cases.evaluated}`;
+  const inScope = r.cases.evaluated - r.cases.notApplicable;
+  const coverage = `${inScope} of ${r.cases.evaluated} cases in scope, ${r.cases.passed} passed (PASS needs ${r.minApplicable})`;
   const what = r.error ?? r.counterexample?.detail ?? coverage;
   const short = what.length > 140 ? `${what.slice(0, 137)}...` : what;
   return `${r.verdict.padEnd(14)} ${r.kind.padEnd(9)} ${r.id.padEnd(26)} ${short}`;
@@ -65,7 +66,7 @@ export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): P
   const log = (s: string) => {
     if (!flags.quiet) process.stderr.write(`${s}\n`);
   };
-  const storeDir = flags.db ?? DEFAULT_STORE_DIR;
+  const storeDir = flags.db ?? DEFAULT_COUNTEREXAMPLE_DIR;
   const store = new CounterexampleStore(storeDir);
   log(`pruneproof claims: ${describeBackend(backend)}; counterexample store ${store.dir}`);
   const theory = flags.config ? readConfigFile(flags.config).theory : undefined;

@@ -1,9 +1,9 @@
 /** Reading a config file at the edge: unreadable, non-JSON and schema-invalid files get errors naming the file. */
 import { readFileSync } from 'node:fs';
-import type { ExperimentConfig } from '../experiment/config';
+import type { ConfigLayer } from '../experiment/fields';
 import { checkPartialConfig, ConfigError } from '../experiment/validate-config';
 
-export function readConfigFile(path: string): Partial<ExperimentConfig> {
+export function readConfigFile(path: string): ConfigLayer {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -8,7 +8,7 @@ import { kernelSpectrum } from '../kernel/gram';
 import { neuronFeatures, disposeNeuronFeatures } from '../model/features';
 import { readWeightsFile } from '../model/io';
 import { stabilityInfo } from '../model/stability';
-import { getPruner } from '../pruning';
+import { getPruner, picksWithReplacement } from '../pruning';
 import { checkPruneResult } from '../pruning/validate';
 import { selectionSummary, subnetworkLoss } from '../pruning/subnetwork';
 import { InputError } from './errors';
@@ -79,9 +79,9 @@ export async function pruneCommand(flags: PruneFlags, backend: BackendInfo): Pro
   warnUnlessUnitNorm(ds, flags.data);
   const weights = readWeightsFile(flags.weights);
   const pruner = getPruner(flags.pruner);
-  if (flags.pruner !== 'greedy' && flags.n > weights.width) {
+  if (!picksWithReplacement(pruner) && flags.n > weights.width) {
     throw new InputError(
-      `--n: ${flags.n} exceeds the width N = ${weights.width} of ${flags.weights}; '${flags.pruner}' selects distinct neurons, so n ≤ N (greedy, with replacement, may repeat neurons)`,
+      `--n: ${flags.n} exceeds the width N = ${weights.width} of ${flags.weights}; '${flags.pruner}' selects distinct neurons, so n ≤ N (a pruner that picks with replacement, like greedy, may repeat neurons)`,
     );
   }
   if (weights.inputDim !== ds.d)

@@ -3,7 +3,9 @@
  * critical times (e.g. from their own PyTorch runs). Input:
  *   {"quantity": "...", "points": [{"m", "seed", "t": number | null, "lo"?, "hi"?, "censoredAt"?}]}
  * t alone: exact; lo and hi (t null or inside them): known within [lo, hi]; t null with censoredAt: the run
- * never reached the target before censoredAt. Every field is checked before anything is computed.
+ * never reached the target before censoredAt. A time of 0, or lo = 0, is left-censored: reached at or before the
+ * first checkpoint (t ≤ hi), the way a run that holds from its start reports it. Every field is checked before
+ * anything is computed. The output's headline is `logBound`, the one-sided verdict on t(m) = O(log m).
  */
 import { readFileSync } from 'node:fs';
 import { writeFileAtomically } from '../files/atomic';
@@ -18,7 +20,7 @@ export interface FitFlags {
   plot?: string;
   seed?: number;
   json?: boolean;
-  /** Calibration simulations per law and bootstrap resamples per model (defaults 200 each). */
+  /** Calibration simulations per law (and per exponent of the bound's power) and bootstrap resamples per model (defaults 200 each). */
   simulations?: number;
   resamples?: number;
 }

@@ -1,30 +1,8 @@
-/** Parsing of CLI flag values into typed config fields, with errors naming the flag. */
+/**
+ * Parsers of command options that are not experiment settings (those are parsed by the field table:
+ * src/cli/config-options.ts), with errors naming the flag.
+ */
 import { InputError } from './errors';
-
-export function intList(flag: string) {
-  return (value: string): number[] => {
-    const parts = value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const out = parts.map(Number);
-    if (parts.length === 0 || out.some((v) => !Number.isInteger(v))) {
-      throw new InputError(`${flag}: expected a comma-separated list of integers, got '${value}'`);
-    }
-    return out;
-  };
-}
-
-export function stringList(flag: string) {
-  return (value: string): string[] => {
-    const out = value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    if (out.length === 0) throw new InputError(`${flag}: expected a comma-separated list, got '${value}'`);
-    return out;
-  };
-}
 
 export function positiveInt(flag: string) {
   return (value: string): number => {
@@ -47,13 +25,5 @@ export function integer(flag: string) {
     const v = Number(value);
     if (!Number.isInteger(v)) throw new InputError(`${flag}: expected an integer, got '${value}'`);
     return v;
-  };
-}
-
-export function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
-  return (value: string): T => {
-    if (!(allowed as readonly string[]).includes(value))
-      throw new InputError(`${flag}: expected one of ${allowed.join(', ')}, got '${value}'`);
-    return value as T;
   };
 }

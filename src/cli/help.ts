@@ -1,30 +1,40 @@
-/** The text after `pruneproof --help`: every default (from src/experiment/defaults.ts, never copied); exit codes. */
+/**
+ * The text after `pruneproof --help`: what each preset sets (derived from the presets and the field table, never
+ * copied), what --quick changes, the other commands' defaults, and the exit codes.
+ */
 import type { ExperimentConfig } from '../experiment/config';
-import { DEFAULT_MNIST, DEFAULT_SYNTHETIC } from '../experiment/defaults';
+import { DEFAULT_PRESET, PRESETS, type PresetName } from '../experiment/defaults';
+import { canonicalJson } from '../experiment/config';
+import { FIELD_KEYS, fieldSpec, showField } from '../experiment/fields';
 import { DEFAULT_CALL_TIMEOUT_SECONDS } from '../testing/isolated-pruner';
-import { DEFAULT_STORE_DIR } from '../claims/store';
+import { DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
 import { DEFAULT_SEED } from '../claims/session';
 
-function defaultsOf(label: string, c: ExperimentConfig): string {
-  const training = c.batchSize === null ? 'full-batch GD' : `SGD (batch ${c.batchSize})`;
-  return [
-    `  ${label}:`,
-    `    m grid ${c.mGrid.join(', ')}; seeds ${c.seeds.join(', ')}; width N = ${c.width}; ` +
-      `n ∈ {${c.subnetworkSizes.join(', ')}}`,
-    `    T = ${c.iterations} ${training} steps, η = ${c.eta}, ε = ${c.epsilon}, ` +
-      `${c.checkpoints} checkpoints, ${c.parameterisation} parameterisation, pruners ${c.pruners.join(', ')}` +
-      (c.targetAccuracy !== null ? `, target accuracy ${c.targetAccuracy}` : ''),
-  ].join('\n');
+/** "label value" for every field but the name in which `config` differs from `reference`. */
+function differences(config: ExperimentConfig, reference: ExperimentConfig): string {
+  const changed = FIELD_KEYS.filter(
+    (key) => key !== 'name' && canonicalJson(config[key]) !== canonicalJson(reference[key]),
+  );
+  return changed.map((key) => `${fieldSpec(key).label} ${showField(key, config)}`).join('; ');
 }
 
+function presetLines(name: PresetName): string[] {
+  const { config, quick } = PRESETS[name];
+  const base = PRESETS[DEFAULT_PRESET].config;
+  const what =
+    name === DEFAULT_PRESET ? 'the default; every value in `pruneproof verify --help`' : differences(config, base);
+  return [`  ${name}: ${what}`, `    --quick: ${differences(quick(config), config)}`];
+}
+
+/** The footer of the top-level help. */
 export function helpFooter(): string {
   return [
     '',
-    'Defaults of `verify` (see the README for why; --quick keeps the first 3 m values, 2 seeds, ≤ 8 checkpoints):',
-    defaultsOf('--dataset synthetic (the default)', DEFAULT_SYNTHETIC),
-    defaultsOf('--dataset mnist', DEFAULT_MNIST),
+    'Presets of `verify` (--preset NAME; how each differs from the default; see the README for why):',
+    ...(Object.keys(PRESETS) as PresetName[]).flatMap(presetLines),
+    '  --quick changes only what no flag or config file sets (docs/CONFIG.md).',
     `Defaults of \`claims\` and \`check-pruner\`: fast-check seed ${DEFAULT_SEED}, ` +
-      `counterexample store ${DEFAULT_STORE_DIR}, ` +
+      `counterexample store ${DEFAULT_COUNTEREXAMPLE_DIR}, ` +
       `--call-timeout ${DEFAULT_CALL_TIMEOUT_SECONDS} s (check-pruner).`,
     '',
     'Exit codes:',

@@ -5,26 +5,30 @@
  */
 import { Command, Option } from 'commander';
 import { BACKEND_NAMES, describeBackend, type BackendName } from '../backend';
-import { LABEL_KINDS } from '../data/types';
-import { PARAMETERISATIONS } from '../model/types';
 import { EXIT, isBadInput } from './errors';
 import { installSignalExit } from './signals';
 import { kernelCommand, pruneCommand } from './files';
-import { intList, integer, positiveInt, positiveNumber, stringList } from './flags';
+import { integer, positiveInt, positiveNumber } from './flags';
 import { verifyCommand, type VerifyFlags } from './verify';
 import { claimsCommand, type ClaimsFlags } from './claims';
 import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
 import { fitCommand, type FitFlags } from './fit';
 import { mergeCommand, type MergeFlags } from './merge';
+import { reconcludeCommand, type ReconcludeFlags } from './reconclude';
 import { diffCommand, type DiffFlags } from './diff';
-
-/** verify flags that make no sense for merge (it computes nothing and reads the store it is given). */
-const MERGE_SKIPS = new Set(['--store', '--fresh', '--shard', '--workers']);
+import { configOptions, configRequestOf, fileOnlyFieldsHelp } from './config-options';
 import { checkAnalysisThreadsEnvironment, checkStartPaths, initBackendOrExplain } from './validate-start';
 import { internalErrorReport, versionLine } from './version';
 import { helpFooter } from './help';
-import { DEFAULT_STORE_DIR } from '../claims/store';
+import { DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
 import { DEFAULT_MAX_MEMORY_MB } from '../testing/isolated-pruner';
+import { DEFAULT_RUN_STORE_DIR } from '../store/run-store';
+
+/** Where reports go unless --out says otherwise: a gitignored folder, never the committed references' reports/. */
+const DEFAULT_OUT = 'runs';
+
+type BackendFlag = { backend?: BackendName | 'auto' };
+type SetExit = (code: number) => void;
 
 const backendOption = () =>
   new Option(
@@ -36,126 +40,107 @@ function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-async function backendFor(opts: { backend?: BackendName | 'auto' }, announce: boolean) {
+async function backendFor(opts: BackendFlag, announce: boolean) {
   const info = await initBackendOrExplain(opts.backend);
   if (announce) process.stderr.write(`pruneproof: ${describeBackend(info)}\n`);
   return info;
 }
 
-export function buildProgram(setExit: (code: number) => void): Command {
-  const program = new Command()
-    .name('pruneproof')
-    .description('Property-based verification of greedy forward selection after pre-training (arXiv 2108.00259)')
-    .version(versionLine(), '-V, --version')
-    .showHelpAfterError()
-    .addHelpText('after', helpFooter())
-    .exitOverride();
+function addOptions(command: Command, options: Option[]): Command {
+  for (const option of options) command.addOption(option);
+  return command;
+}
 
-  program
-    .command('verify')
-    .description('pre-train, prune and check the theory over an m grid; writes reports/<run-id>/')
-    .option('--config <file>', 'JSON config file (fields of ExperimentConfig; flags override it)')
-    .option(
-      '--preset <name>',
-      'a named configuration: synthetic (default), mnist (mean-field), mnist-ntk, theorem (B3 decided at every m)',
-    )
-    .option('--dataset <kind>', "'synthetic', 'mnist', or a path to a dataset .json")
-    .addOption(new Option('--labels <kind>', 'synthetic label kind').choices([...LABEL_KINDS]))
-    .option('--d <int>', 'synthetic input dimension', positiveInt('--d'))
-    .option('--m <list>', 'dataset sizes, e.g. 50,100,200', intList('--m'))
-    .option('--seeds <list>', 'seeds, e.g. 1,2,3', intList('--seeds'))
-    .option('--width <int>', 'dense width N', positiveInt('--width'))
-    .option('--n <list>', 'subnetwork sizes, e.g. 10,50', intList('--n'))
-    .option('--epsilon <x>', 'target normalised subnetwork loss ε', positiveNumber('--epsilon'))
-    .option(
-      '--epsilon-rel <r>',
-      "ε = r × the label energy ‖y‖²/(2m) of each run (the zero predictor's loss)",
-      positiveNumber('--epsilon-rel'),
-    )
-    .option('--eta <x>', 'GD step size η', positiveNumber('--eta'))
-    .option(
-      '--eta-rel <r>',
-      'η = r × the stability limit measured for each m (0 < r < 1); overrides --eta',
-      positiveNumber('--eta-rel'),
-    )
-    .option('--iterations <int>', 'pre-training iterations T', positiveInt('--iterations'))
-    .option(
-      '--batch-size <int>',
-      'minibatch SGD with this batch size (default: full-batch GD)',
-      positiveInt('--batch-size'),
-    )
-    .option('--checkpoints <int>', 'number of log-spaced checkpoints', positiveInt('--checkpoints'))
-    .addOption(new Option('--parameterisation <p>', 'network parameterisation').choices([...PARAMETERISATIONS]))
-    .option('--pruners <list>', 'pruners to run, e.g. greedy,random,magnitude', stringList('--pruners'))
-    .option(
-      '--target-accuracy <x>',
-      'accuracy target for the accuracy-based t_crit (MNIST)',
-      positiveNumber('--target-accuracy'),
-    )
-    .option(
-      '--target-accuracy-rel <r>',
-      "accuracy target = r × the dense network's training accuracy at T",
-      positiveNumber('--target-accuracy-rel'),
-    )
-    .addOption(
-      new Option(
-        '--engine <name>',
-        'GD engine (default: onnx when it loads, else tfjs; env PRUNEPROOF_ENGINE)',
-      ).choices(['onnx', 'tfjs', 'auto']),
-    )
-    .addOption(
-      new Option('--precision <p>', 'pre-training arithmetic (float64: onnx engine only)').choices([
-        'float32',
-        'float64',
-      ]),
-    )
-    .option('--raw-pixels', 'MNIST: keep [0,1] pixels instead of unit-norm inputs (H1 then fails)')
-    .option(
-      '--out <dir>',
-      'reports directory (default runs/, gitignored; committed references: npm run reference)',
-      'runs',
-    )
-    .option(
+/** --quiet, --json and --junit: how a command reports its outcome. */
+function outputOptions(): Option[] {
+  return [
+    new Option('--quiet', 'no progress output'),
+    new Option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)'),
+    new Option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI'),
+  ];
+}
+
+/** The options verify and merge share besides the configuration: where the report goes and how it is judged. */
+function reportOptions(): Option[] {
+  return [
+    new Option('--out <dir>', `reports directory (gitignored; committed references: npm run reference)`).default(
+      DEFAULT_OUT,
+    ),
+    new Option(
       '--force',
       'replace an existing report of the same run id, and run even when the estimated peak memory exceeds the free memory',
-    )
-    .option('--store <dir>', 'run store: finished (m, seed) runs are kept here and reused (default .pruneproof/store)')
-    .option('--fresh', 'recompute every run, ignoring stored ones (fresh runs are still stored)')
-    .option(
+    ),
+    new Option('--strict', 'exit 1 when a claim FAILs (default: claims are findings, exit 0)'),
+    ...outputOptions(),
+    new Option('--engine <name>', 'GD engine (default: onnx when it loads, else tfjs; env PRUNEPROOF_ENGINE)').choices([
+      'onnx',
+      'tfjs',
+      'auto',
+    ]),
+    new Option('--dry-run', 'print the estimated peak memory and time, then stop'),
+    backendOption(),
+  ];
+}
+
+/** verify's own options: the run store, sharding and workers (merge computes nothing, so has none of them). */
+function sweepOptions(): Option[] {
+  return [
+    new Option(
+      '--store <dir>',
+      `run store: finished (m, seed) runs are kept here and reused (default ${DEFAULT_RUN_STORE_DIR})`,
+    ),
+    new Option('--fresh', 'recompute every run, ignoring stored ones (fresh runs are still stored)'),
+    new Option(
       '--shard <k/K|auto>',
       'compute only runs i with i mod K = k, store them, write no report (auto: Slurm array / k8s Indexed Job)',
-    )
-    .option('--quick', 'a minute-long smoke run of the same pipeline')
-    .option('--strict', 'exit 1 when a claim FAILs (default: claims are findings, exit 0)')
-    .option('--quiet', 'no progress output')
-    .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
-    .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
-    .option(
+    ),
+    new Option(
       '--workers <int>',
       'worker threads for the runs (default: one per CPU); results do not depend on it',
-      positiveInt('--workers'),
-    )
-    .option('--dry-run', 'print the estimated peak memory and time, then stop')
-    .addOption(backendOption())
-    .action(async (opts: VerifyFlags & { backend?: BackendName | 'auto' }) => {
-      checkStartPaths(opts, { store: false });
-      checkAnalysisThreadsEnvironment();
-      const backend = await backendFor(opts, false);
-      setExit(await verifyCommand(opts, backend));
-    });
+    ).argParser(positiveInt('--workers')),
+  ];
+}
 
-  // merge takes verify's config flags, so it names the same config (and run keys) as the shards' verify.
-  const verifyOptions = program.commands.find((c) => c.name() === 'verify')!.options;
+function addVerify(program: Command, setExit: SetExit): void {
+  const verify = program
+    .command('verify')
+    .description(`pre-train, prune and check the theory over an m grid; writes ${DEFAULT_OUT}/<run-id>/ (--out)`)
+    .addHelpText('after', fileOnlyFieldsHelp());
+  addOptions(verify, [...configOptions(), ...reportOptions(), ...sweepOptions()]);
+  verify.action(async (opts: VerifyFlags & BackendFlag & Record<string, unknown>) => {
+    checkStartPaths(opts, { store: false });
+    checkAnalysisThreadsEnvironment();
+    const backend = await backendFor(opts, false);
+    setExit(await verifyCommand(configRequestOf(opts), opts, backend));
+  });
+}
+
+/** merge takes verify's configuration options, so it names the same config (and run keys) as the shards' verify. */
+function addMerge(program: Command, setExit: SetExit): void {
   const merge = program
     .command('merge')
     .description('assemble the report of a sharded sweep from a run store; exit 2 naming any missing (m, seed)')
     .argument('<store>', 'run store directory the shards wrote (verify --shard k/K --store DIR)');
-  for (const option of verifyOptions) if (!MERGE_SKIPS.has(option.long ?? '')) merge.addOption(option);
-  merge.action(async (store: string, opts: MergeFlags & { backend?: BackendName | 'auto' }) => {
+  addOptions(merge, [...configOptions(), ...reportOptions()]);
+  merge.action(async (store: string, opts: MergeFlags & BackendFlag & Record<string, unknown>) => {
     checkAnalysisThreadsEnvironment();
     const backend = await backendFor(opts, false);
-    setExit(await mergeCommand(store, opts, backend));
+    setExit(await mergeCommand(store, configRequestOf(opts), opts, backend));
   });
+}
+
+function addDiff(program: Command, setExit: SetExit): void {
+  program
+    .command('reconclude')
+    .description("re-run the analysis (checks, scaling, summary) on a report's own stored runs with this code")
+    .argument('<report>', 'a report directory or its report.json')
+    .requiredOption('--out <dir>', 'directory to write the new report under (as <dir>/<run id>/)')
+    .option('--force', 'replace a report already at that place')
+    .option('--strict', 'exit 1 when a claim FAILs')
+    .action(async (report: string, opts: ReconcludeFlags) => {
+      checkAnalysisThreadsEnvironment();
+      setExit(await reconcludeCommand(report, opts));
+    });
 
   program
     .command('diff')
@@ -166,7 +151,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (a: string, b: string, opts: DiffFlags) => {
       setExit(await diffCommand(a, b, opts));
     });
+}
 
+function addFileCommands(program: Command): void {
   program
     .command('kernel')
     .description('print λ0, λ_max(H∞) and the GD stability limit of a dataset as JSON')
@@ -192,31 +179,43 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const backend = await backendFor(opts, true);
       printJson(await pruneCommand(opts, backend));
     });
+}
 
-  program
-    .command('claims')
-    .description('THEORY.md §6 invariants and claims as fast-check properties with shrinking; writes reports/<run-id>/')
-    .option('--quick', 'fewer runs and 8 s per property (about a minute)')
-    .option('--config <file>', "config file whose 'theory' overrides the properties' bounds use")
-    .option('--seed <int>', 'fast-check seed', integer('--seed'))
-    .option('--out <dir>', 'reports directory', 'reports')
-    .option('--db <dir>', 'counterexample store, replayed first (default .pruneproof/counterexamples)')
-    .option(
+/** The options claims and check-pruner share: seed, output, counterexample store, budget per property. */
+function propertyRunOptions(quickHelp: string, fullSeconds: number): Option[] {
+  return [
+    new Option('--quick', quickHelp),
+    new Option('--seed <int>', 'fast-check seed').argParser(integer('--seed')),
+    new Option('--out <dir>', 'reports directory (gitignored)').default(DEFAULT_OUT),
+    new Option('--db <dir>', `counterexample store, replayed first (default ${DEFAULT_COUNTEREXAMPLE_DIR})`),
+    new Option(
       '--time-limit <seconds>',
-      'budget per property, shrinking included (default 8 quick, 60 full)',
-      positiveNumber('--time-limit'),
-    )
-    .option('--quiet', 'no progress output')
-    .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
-    .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
-    .addOption(backendOption())
-    .action(async (opts: ClaimsFlags & { backend?: BackendName | 'auto' }) => {
-      checkStartPaths(opts, { store: true, defaultStore: DEFAULT_STORE_DIR });
-      const backend = await backendFor(opts, false);
-      setExit(await claimsCommand(opts, backend));
-    });
+      `budget per property, shrinking included (default 8 quick, ${fullSeconds} full)`,
+    ).argParser(positiveNumber('--time-limit')),
+  ];
+}
 
-  program
+function addClaims(program: Command, setExit: SetExit): void {
+  const claims = program
+    .command('claims')
+    .description(
+      `THEORY.md §6 invariants and claims as fast-check properties with shrinking; writes ${DEFAULT_OUT}/<run-id>/`,
+    )
+    .option('--config <file>', "config file whose 'theory' overrides the properties' bounds use");
+  addOptions(claims, [
+    ...propertyRunOptions('fewer runs and 8 s per property (about a minute)', 60),
+    ...outputOptions(),
+    backendOption(),
+  ]);
+  claims.action(async (opts: ClaimsFlags & BackendFlag) => {
+    checkStartPaths(opts, { store: true, defaultStore: DEFAULT_COUNTEREXAMPLE_DIR });
+    const backend = await backendFor(opts, false);
+    setExit(await claimsCommand(opts, backend));
+  });
+}
+
+function addCheckPruner(program: Command, setExit: SetExit): void {
+  const checkPruner = program
     .command('check-pruner')
     .description(
       'run the pruner contracts and claims on a user pruner module, compare it with greedy/random/magnitude; exit 1 if a contract breaks',
@@ -224,39 +223,33 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument(
       '<module>',
       'JavaScript file exporting a Pruner { name, prune(input) } (module.exports, default or pruner)',
-    )
-    .option('--quick', 'fewer runs and 8 s per property')
-    .option('--seed <int>', 'fast-check seed', integer('--seed'))
-    .option('--out <dir>', 'reports directory', 'reports')
-    .option('--db <dir>', 'counterexample store, replayed first (default .pruneproof/counterexamples)')
-    .option(
-      '--time-limit <seconds>',
-      'budget per property, shrinking included (default 8 quick, 30 full)',
-      positiveNumber('--time-limit'),
-    )
-    .option(
+    );
+  addOptions(checkPruner, [
+    ...propertyRunOptions('fewer runs and 8 s per property', 30),
+    new Option(
       '--call-timeout <seconds>',
       'limit per call of the pruner, run in a child process (default 30)',
-      positiveNumber('--call-timeout'),
-    )
-    .option(
+    ).argParser(positiveNumber('--call-timeout')),
+    new Option(
       '--max-memory <MB>',
       `memory cap of the pruner's process (V8 heap and resident memory; default ${DEFAULT_MAX_MEMORY_MB}, at least 64)`,
-      positiveNumber('--max-memory'),
-    )
-    .option('--quiet', 'no progress output')
-    .option('--json', 'print the summary as one JSON object on stdout (progress stays on stderr)')
-    .option('--junit <file>', 'also write the checks as JUnit XML (one test case per check) for CI')
-    .addOption(backendOption())
-    .action(async (module: string, opts: CheckPrunerFlags & { backend?: BackendName | 'auto' }) => {
-      checkStartPaths(opts, { store: true, defaultStore: DEFAULT_STORE_DIR });
-      const backend = await backendFor(opts, false);
-      setExit(await checkPrunerCommand(module, opts, backend));
-    });
+    ).argParser(positiveNumber('--max-memory')),
+    ...outputOptions(),
+    backendOption(),
+  ]);
+  checkPruner.action(async (module: string, opts: CheckPrunerFlags & BackendFlag) => {
+    checkStartPaths(opts, { store: true, defaultStore: DEFAULT_COUNTEREXAMPLE_DIR });
+    const backend = await backendFor(opts, false);
+    setExit(await checkPrunerCommand(module, opts, backend));
+  });
+}
 
+function addFit(program: Command): void {
   program
     .command('fit')
-    .description('fit log, power, offset-power and saturating laws to t(m) with censoring; calibrated verdict')
+    .description(
+      'one-sided test of t(m) = O(log m) with censoring, then log, power, offset-power and saturating fits; calibrated',
+    )
     .requiredOption(
       '--data <file>',
       'measurements JSON {"quantity", "points": [{"m", "seed", "t", "lo"?, "hi"?, "censoredAt"?}]}',
@@ -270,7 +263,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
       checkAnalysisThreadsEnvironment();
       await fitCommand(opts);
     });
+}
 
+/** The command tree; `setExit` receives the exit code of the command that ran. */
+export function buildProgram(setExit: SetExit): Command {
+  const program = new Command()
+    .name('pruneproof')
+    .description('Property-based verification of greedy forward selection after pre-training (arXiv 2108.00259)')
+    .version(versionLine(), '-V, --version')
+    .showHelpAfterError()
+    .addHelpText('after', helpFooter())
+    .exitOverride();
+  addVerify(program, setExit);
+  addMerge(program, setExit);
+  addDiff(program, setExit);
+  addFileCommands(program);
+  addClaims(program, setExit);
+  addCheckPruner(program, setExit);
+  addFit(program);
   return program;
 }
 

@@ -12,7 +12,7 @@ import { runId, type ExperimentConfig } from '../experiment/config';
 import { concludeExperiment, jobList } from '../experiment/verify';
 import { assembleReport } from '../report/assemble';
 import { environmentInfo } from '../report/environment';
-import { describeEngine, selectEngine } from '../engine';
+import { describeEngine, engineKey, selectEngine } from '../engine';
 import type { EngineName } from '../engine/types';
 import type { RunKeyInputs } from '../store/keys';
 import { differences } from '../store/differences';
@@ -22,37 +22,24 @@ import type { RunResult } from '../experiment/types';
 import { InputError } from './errors';
 import { interruptible, type Interruption } from './signals';
 import { refuseOverwrite } from './sweep';
+import type { ConfigRequest } from './config-options';
 import { buildConfig, commandLine, exitCodeOf, printSummary, writeReportTo, type VerifyFlags } from './verify';
 
+/** merge's command options: verify's, without the run store, sharding and workers (merge computes nothing). */
 export type MergeFlags = Omit<VerifyFlags, 'store' | 'fresh' | 'shard' | 'workers'>;
 
-/** The flags that select a config (and so the run keys); merge without any of them reads the store's manifests. */
-const CONFIG_FLAGS = [
-  'config',
-  'preset',
-  'dataset',
-  'labels',
-  'd',
-  'm',
-  'seeds',
-  'width',
-  'n',
-  'epsilon',
-  'epsilonRel',
-  'eta',
-  'etaRel',
-  'iterations',
-  'batchSize',
-  'checkpoints',
-  'parameterisation',
-  'pruners',
-  'targetAccuracy',
-  'targetAccuracyRel',
-  'precision',
-  'rawPixels',
-  'quick',
-  'engine',
-] as const satisfies readonly (keyof MergeFlags)[];
+/** True when the command line names no config (no preset, file, --quick, field or dataset flag, or --engine). */
+function namesNoConfig(request: ConfigRequest, flags: MergeFlags): boolean {
+  const datasetFlags = Object.values(request.dataset).some((v) => v !== undefined);
+  return (
+    request.preset === undefined &&
+    request.configFile === undefined &&
+    !request.quick &&
+    Object.keys(request.layer).length === 0 &&
+    !datasetFlags &&
+    flags.engine === undefined
+  );
+}
 
 /** For a run the store lacks: how each stored run of the same m and seed differs from it (only what differs). */
 function nearMisses(entries: StoreEntry[], wanted: RunKeyInputs): string[] {
@@ -98,20 +85,31 @@ function closestSweep(store: RunStore, config: ExperimentConfig): string | null 
   return ranked.length ? ranked[0].join(', ') : null;
 }
 
-export function mergeCommand(storeDir: string, flags: MergeFlags, backend: BackendInfo): Promise<number> {
-  return interruptible('pruneproof merge', (interruption) => merge(storeDir, flags, backend, interruption));
+export function mergeCommand(
+  storeDir: string,
+  request: ConfigRequest,
+  flags: MergeFlags,
+  backend: BackendInfo,
+): Promise<number> {
+  return interruptible('pruneproof merge', (interruption) => merge(storeDir, request, flags, backend, interruption));
 }
 
-async function merge(storeDir: string, flags: MergeFlags, backend: BackendInfo, interruption: Interruption) {
+async function merge(
+  storeDir: string,
+  request: ConfigRequest,
+  flags: MergeFlags,
+  backend: BackendInfo,
+  interruption: Interruption,
+): Promise<number> {
   const started = performance.now();
   if (!existsSync(storeDir)) throw new InputError(`merge: no run store at ${storeDir}`);
   if (!statSync(storeDir).isDirectory())
     throw new InputError(`merge: ${storeDir} is a file, not a run store directory`);
   const store = new RunStore(resolve(storeDir), (s) => process.stderr.write(`pruneproof merge: ${s}\n`));
-  const fromStore = CONFIG_FLAGS.every((f) => flags[f] === undefined) ? onlySweep(store) : null;
+  const fromStore = namesNoConfig(request, flags) ? onlySweep(store) : null;
   const { config, rationale } = fromStore
     ? { config: fromStore.config, rationale: fromStore.rationale }
-    : buildConfig(flags);
+    : buildConfig(request);
   await refuseOverwrite(flags.out, runId(config), flags.force);
   // The same engine key verify stored the runs under (the engine is resolved, not loaded for computing).
   const requested = (fromStore?.engine.split('/')[0] as EngineName | undefined) ?? flags.engine ?? 'auto';
@@ -119,7 +117,7 @@ async function merge(storeDir: string, flags: MergeFlags, backend: BackendInfo, 
   const used = describeEngine(engine);
   await engine.dispose();
   interruption.throwIfInterrupted();
-  const context = { backend: backend.name, engine: `${used.name}/${used.precision}` };
+  const context = { backend: backend.name, engine: engineKey(used) };
   const { runs, missing } = collectRuns(config, store, context);
   if (missing.length > 0) {
     const entries = store.entries();

@@ -11,6 +11,8 @@ import { readDatasetFile } from '../data/io';
 import type { DatasetConfig } from '../experiment/config';
 import { replaySnapshots } from '../pipeline/refine';
 import { InputError } from './errors';
+import { getPruner, isBuiltinPruner } from '../pruning';
+import { subjectOf } from '../experiment/subject';
 
 /**
  * Rates and sizes, measured on a project machine (2 vCPUs of an AMD Zen 4, Node 20, onnxruntime-node 1.30 for GD
@@ -132,8 +134,9 @@ function runEstimate(config: ExperimentConfig, shape: DatasetShape, m: number, e
     RATES.secondsPerStep +
     slowdown * (stepFlops / RATES.stepFlopsPerSecond[engine] + RATES.secondsPerStepEntry * m * N);
   const steps = RATES.stabilitySteps + config.iterations + RATES.replayedStepsPerTime * refinedTimes(config, shape);
-  // Greedy dominates the pruners' share (random and magnitude are cheap next to it).
-  const greedyLike = Math.max(1, config.pruners.filter((p) => p.startsWith('greedy')).length);
+  // Pruners that score every neuron at every pick (greedy) dominate the pruners' share; ranking ones are cheap.
+  const names = [...new Set([subjectOf(config), ...config.pruners])].filter(isBuiltinPruner);
+  const greedyLike = Math.max(1, names.map(getPruner).filter((p) => p.scoresEveryNeuron === true).length);
   const measureSeconds =
     config.checkpoints * m * N * (greedyLike * nMax * RATES.secondsPerMeasureUnit + d * RATES.secondsPerFeatureUnit);
   const kernelSeconds = withKernel ? RATES.secondsPerKernelCube * m ** 3 : 0;

@@ -16,8 +16,8 @@ export class Interrupted extends Error {
   }
 }
 
-/** The command handling signals now, if any; otherwise a signal exits at once (installSignalExit). */
-let active: Interruption | null = null;
+/** How many commands handle signals now; with none, a signal exits at once (installSignalExit). */
+let handling = 0;
 
 /**
  * For the CLI process: a SIGINT/SIGTERM that arrives while no command handles signals (start-up, commands that
@@ -26,7 +26,7 @@ let active: Interruption | null = null;
 export function installSignalExit(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.on(signal, () => {
-      if (!active) process.exit(SIGNAL_EXIT[signal]);
+      if (handling === 0) process.exit(SIGNAL_EXIT[signal]);
     });
 }
 
@@ -40,7 +40,7 @@ export class Interruption {
   constructor(private readonly command: string) {
     this.handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => this.onSignal(signal)]);
     for (const [signal, handler] of this.handlers) process.on(signal, handler);
-    active = this;
+    handling++;
   }
 
   get signal(): AbortSignal {
@@ -63,7 +63,7 @@ export class Interruption {
 
   dispose(): void {
     for (const [signal, handler] of this.handlers) process.off(signal, handler);
-    if (active === this) active = null;
+    handling--;
   }
 }
 

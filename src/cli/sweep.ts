@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../experiment/config';
 import { recoverInterruptedWrites } from '../files/atomic';
-import { RunStore, DEFAULT_STORE_DIR } from '../store/run-store';
+import { RunStore, DEFAULT_RUN_STORE_DIR } from '../store/run-store';
 import { parseShard, type Shard } from '../store/shard';
 import { runSweep, SweepInterrupted, SweepProgress, type SweepOptions, type SweepOutcome } from '../store/sweep';
 import type { ReportContext } from '../report/assemble';
@@ -32,7 +32,7 @@ export interface StoreFlags {
  * which no run's file name is taken by a directory. Orphaned temporaries of killed writers are removed.
  */
 export function storeFrom(flags: StoreFlags, warn: (s: string) => void): RunStore {
-  const dir = resolve(flags.store ?? DEFAULT_STORE_DIR);
+  const dir = resolve(flags.store ?? DEFAULT_RUN_STORE_DIR);
   checkWritableDirectory(dir, '--store');
   const store = new RunStore(dir, warn);
   const blocked = store.blockedNames();

@@ -1,19 +1,22 @@
 /** `pruneproof verify`: defaults ← config file ← flags → experiment → report → summary and exit code. */
 import type { BackendInfo } from '../backend';
-import type { LabelKind } from '../data/types';
 import { describeBackend } from '../backend';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import type { DatasetConfig, ExperimentConfig } from '../experiment/config';
+import type { ExperimentConfig } from '../experiment/config';
 import { canonicalJson, runId } from '../experiment/config';
 import { checkMnistInstallation } from '../data/mnist';
-import { DEFAULT_MNIST, DEFAULT_SYNTHETIC, PRESETS, type Preset } from '../experiment/defaults';
+import { DEFAULT_PRESET, PRESETS, presetLayer, type Preset } from '../experiment/defaults';
+import { datasetFromFlags, type ConfigLayer } from '../experiment/fields';
 import { checkConfig, mergeConfig } from '../experiment/validate-config';
-import { getPruner } from '../pruning';
+import { BUILTIN_PRUNER_NAMES, getPruner, isBuiltinPruner, picksWithReplacement, type Pruner } from '../pruning';
+import { hasBuiltinSubject, runPruners, subjectOf } from '../experiment/subject';
+import { existsSync } from 'node:fs';
+import { loadPrunerModule } from './check-pruner';
 import { environmentInfo } from '../report/environment';
-import { describeEngine, engineSummary, selectEngine } from '../engine';
-import type { EngineName } from '../engine/types';
+import { describeEngine, engineKey, engineSummary, selectEngine } from '../engine';
 import type { ReportDocument } from '../report/types';
+import { subjectName } from '../report/aggregate';
 import type { ExperimentProgress } from '../experiment/verify';
 
 import type { RunResult } from '../experiment/types';
@@ -22,135 +25,84 @@ import { readConfigFile } from './config-file';
 import { EXIT, InputError } from './errors';
 import { ProgressReporter } from './progress';
 import { refuseOverwrite, shardFrom, storeFrom, sweepWithResume, type StoreFlags } from './sweep';
-import { preflight } from './resources';
+import { preflight, type PreflightFlags } from './resources';
+import type { ConfigRequest } from './config-options';
 import { replayInvocation } from './replay';
-import { emitResults, verifyOutcomes } from './json-output';
+import { emitResults, verifyOutcomes, type OutputFlags } from './json-output';
 import { interruptible, type Interruption } from './signals';
 
-export interface VerifyFlags extends StoreFlags {
-  /** A named configuration: synthetic, mnist, mnist-ntk or theorem. */
-  preset?: string;
-  epsilonRel?: number;
-  targetAccuracyRel?: number;
-  /** The engine for GD (default: onnx when it loads, else tfjs; env PRUNEPROOF_ENGINE). */
-  engine?: EngineName | 'auto';
-  /** float64 pre-training (onnx engine only). */
-  precision?: 'float32' | 'float64';
-  config?: string;
-  dataset?: string;
-  labels?: LabelKind;
-  d?: number;
-  m?: number[];
-  seeds?: number[];
-  width?: number;
-  n?: number[];
-  epsilon?: number;
-  eta?: number;
-  /** η = r × the per-run stability limit. */
-  etaRel?: number;
-  iterations?: number;
-  batchSize?: number;
-  checkpoints?: number;
-  parameterisation?: ExperimentConfig['parameterisation'];
-  pruners?: string[];
-  targetAccuracy?: number;
-  rawPixels?: boolean;
+/** verify's command options (its configuration options are the field table's: see config-options.ts). */
+export interface VerifyFlags extends StoreFlags, PreflightFlags, OutputFlags {
+  /** Reports directory. */
   out: string;
-  quick?: boolean;
+  /** Exit 1 when a claim FAILs. */
   strict?: boolean;
   quiet?: boolean;
   /** Worker threads for the runs; default: one per CPU (capped by the number of runs). */
   workers?: number;
-  /** Print the resource estimate and stop; run even when the estimate does not fit (see resources.ts). */
-  dryRun?: boolean;
-  force?: boolean;
-  /** --json / --junit FILE (see json-output.ts). */
-  json?: boolean;
-  junit?: string;
 }
 
-/** The dataset named by --dataset, with the defaults of its kind. */
-function datasetFromFlag(value: string): DatasetConfig {
-  if (value === 'synthetic') return DEFAULT_SYNTHETIC.dataset;
-  if (value === 'mnist') return DEFAULT_MNIST.dataset;
-  if (value.endsWith('.json')) return { kind: 'file', path: value };
-  throw new InputError(`--dataset: expected 'synthetic', 'mnist' or a path to a .json dataset, got '${value}'`);
-}
-
-/** --dataset (or the file's or default dataset) with --labels, --d and --raw-pixels applied to it. */
-function datasetLayer(flags: VerifyFlags, current: DatasetConfig): DatasetConfig | undefined {
-  const touched = flags.dataset || flags.labels || flags.d || flags.rawPixels;
-  if (!touched) return undefined;
-  const ds = flags.dataset ? datasetFromFlag(flags.dataset) : current;
-  if ((flags.labels || flags.d) && ds.kind !== 'synthetic')
-    throw new InputError('--labels and --d apply to the synthetic dataset only');
-  if (flags.rawPixels && ds.kind !== 'mnist') throw new InputError('--raw-pixels applies to --dataset mnist only');
-  if (ds.kind === 'synthetic')
-    return { ...ds, ...(flags.labels ? { labels: flags.labels } : {}), ...(flags.d ? { d: flags.d } : {}) };
-  if (ds.kind === 'mnist') return { ...ds, ...(flags.rawPixels ? { unitNorm: false } : {}) };
-  return ds;
-}
-
-/** defaults (by dataset kind) ← config file ← flags. */
 /** The preset named by --preset, else the default of the dataset's kind. */
-function presetOf(flags: VerifyFlags, file: Partial<ExperimentConfig>): Preset {
-  if (flags.preset !== undefined) {
-    if (!(flags.preset in PRESETS))
-      throw new InputError(`--preset: expected one of ${Object.keys(PRESETS).join(', ')}, got '${flags.preset}'`);
-    return PRESETS[flags.preset as keyof typeof PRESETS];
-  }
-  const kind = flags.dataset === 'mnist' || (!flags.dataset && file.dataset?.kind === 'mnist') ? 'mnist' : 'synthetic';
-  return PRESETS[kind];
+function presetOf(request: ConfigRequest, file: ConfigLayer): Preset {
+  if (request.preset !== undefined) return PRESETS[request.preset];
+  const named = request.dataset.dataset;
+  const mnist = named === 'mnist' || (named === undefined && file.dataset?.kind === 'mnist');
+  return PRESETS[mnist ? 'mnist' : DEFAULT_PRESET];
 }
 
-export function buildConfig(flags: VerifyFlags): { config: ExperimentConfig; rationale: string[] } {
-  const file = flags.config ? readConfigFile(flags.config) : {};
-  const preset = presetOf(flags, file);
-  const base = preset.config;
-  const fromFlags: Partial<ExperimentConfig> = {
-    dataset: datasetLayer(flags, file.dataset ?? base.dataset),
-    mGrid: flags.m,
-    seeds: flags.seeds,
-    width: flags.width,
-    subnetworkSizes: flags.n,
-    epsilon: flags.epsilon,
-    epsilonRelative: flags.epsilonRel,
-    eta: flags.eta,
-    etaRelative: flags.etaRel,
-    iterations: flags.iterations,
-    batchSize: flags.batchSize,
-    checkpoints: flags.checkpoints,
-    parameterisation: flags.parameterisation,
-    pruners: flags.pruners,
-    targetAccuracy: flags.targetAccuracy,
-    targetAccuracyRelative: flags.targetAccuracyRel,
-    precision: flags.precision,
-  };
-  const merged = mergeConfig(base, file, fromFlags);
-  // An absolute ε or accuracy target on the command line replaces the preset's relative one.
-  if (flags.epsilon !== undefined && flags.epsilonRel === undefined) delete merged.epsilonRelative;
-  if (flags.targetAccuracy !== undefined && flags.targetAccuracyRel === undefined) delete merged.targetAccuracyRelative;
-  // The defaults' rationale applies when the values are the defaults, however they were spelled.
-  const usesDefaults = canonicalJson(merged) === canonicalJson(base);
-  const config = flags.quick ? preset.quick(merged) : merged;
-  const source = flags.config ?? 'flags';
-  checkConfig(config, source);
+/** Rules that need the pruner registry: known names, and distinct-neuron pruners within the width. */
+function checkPruners(config: ExperimentConfig, source: string): void {
   for (const name of config.pruners) getPruner(name);
-  const distinctOnly = config.pruners.filter((p) => p !== 'greedy');
+  checkSubject(config, source);
+  const builtins = [...new Set([subjectOf(config), ...config.pruners])].filter(isBuiltinPruner).map(getPruner);
+  const distinctOnly = builtins.filter((p) => !picksWithReplacement(p)).map((p) => p.name);
   const tooBig = config.subnetworkSizes.filter((n) => n > config.width);
   if (distinctOnly.length && tooBig.length) {
     throw new InputError(
       `${source}: subnetwork size(s) ${tooBig.join(', ')} exceed the width N = ${config.width}, which ${distinctOnly.join(', ')} cannot select without replacement`,
     );
   }
-  const defaultsRationale = preset.rationale;
+}
+
+/**
+ * The configuration by the composition rule of src/experiment/fields.ts: preset (its quick variant under
+ * --quick) ← config file ← flags, validated; with the rationale of the preset when nothing above it changed it.
+ */
+export function buildConfig(request: ConfigRequest): { config: ExperimentConfig; rationale: string[] } {
+  const file = request.configFile ? readConfigFile(request.configFile) : {};
+  const preset = presetOf(request, file);
+  const base = presetLayer(preset, request.quick === true);
+  const dataset = datasetFromFlags(request.dataset, file.dataset ?? base.dataset);
+  const config = mergeConfig(base, file, { ...request.layer, ...(dataset ? { dataset } : {}) });
+  const source = request.configFile ?? 'flags';
+  checkConfig(config, source);
+  checkPruners(config, source);
+  // The preset's rationale applies when the values are the preset's, however they were spelled.
+  const usesPreset = canonicalJson(config) === canonicalJson(base);
   const quickNote = `--quick: the default grid cut to m ∈ {${config.mGrid.join(', ')}}, ${config.seeds.length} seeds, ${config.checkpoints} checkpoints (a smoke run, not a reference result).`;
-  const rationale = usesDefaults
-    ? [...defaultsRationale, ...(flags.quick ? [quickNote] : [])]
+  const rationale = usesPreset
+    ? [...preset.rationale, ...(request.quick ? [quickNote] : [])]
     : [
         'Configuration supplied by the user (see the configuration table); it differs from the defaults whose rationale is in the README.',
       ];
   return { config, rationale };
+}
+
+/** A subject that is no built-in pruner must be a JavaScript module file (loaded before any run). */
+function checkSubject(config: ExperimentConfig, source: string): void {
+  if (hasBuiltinSubject(config)) return;
+  const file = subjectOf(config);
+  if (!/\.(c|m)?js$/.test(file) || !existsSync(file)) {
+    throw new InputError(
+      `${source}: subject '${file}' is neither a built-in pruner (${BUILTIN_PRUNER_NAMES.join(', ')}) nor an existing .js module`,
+    );
+  }
+}
+
+/** The subject as a Pruner: a built-in, or the Pruner the module exports (loaded in this thread). */
+async function subjectPruner(config: ExperimentConfig): Promise<Pruner> {
+  if (hasBuiltinSubject(config)) return getPruner(subjectOf(config));
+  return (await loadPrunerModule(subjectOf(config))).pruner;
 }
 
 export function commandLine(): string {
@@ -159,7 +111,7 @@ export function commandLine(): string {
 
 export function printSummary(doc: ReportDocument, dir: string, log: (s: string) => void): void {
   log('');
-  log(`Summary (${doc.runId})`);
+  log(`Summary (${doc.runId}), subject ${subjectName(doc)}`);
   const width = Math.max(...doc.summary.map((r) => r.verdict.length));
   for (const row of doc.summary) {
     const check = row.check.length > 90 ? `${row.check.slice(0, 87)}...` : row.check;
@@ -170,21 +122,26 @@ export function printSummary(doc: ReportDocument, dir: string, log: (s: string) 
   );
 }
 
-export function verifyCommand(flags: VerifyFlags, backend: BackendInfo): Promise<number> {
-  return interruptible('pruneproof verify', (interruption) => verifyInterruptibly(flags, backend, interruption));
+export function verifyCommand(request: ConfigRequest, flags: VerifyFlags, backend: BackendInfo): Promise<number> {
+  return interruptible('pruneproof verify', (interruption) =>
+    verifyInterruptibly(request, flags, backend, interruption),
+  );
 }
 
 async function verifyInterruptibly(
+  request: ConfigRequest,
   flags: VerifyFlags,
   backend: BackendInfo,
   interruption: Interruption,
 ): Promise<number> {
   const progress = new ProgressReporter(process.stderr, flags.quiet);
-  const { config, rationale } = buildConfig(flags);
+  const { config, rationale } = buildConfig(request);
   // A missing or truncated MNIST file is bad input, reported before any run starts (headers only: cheap).
   if (config.dataset.kind === 'mnist') checkMnistInstallation();
   progress.log(`pruneproof verify: ${describeBackend(backend)}; run id ${runId(config)}`);
-  const workers = Math.min(flags.workers ?? cpus().length, config.mGrid.length * config.seeds.length);
+  // A module subject is loaded in this thread; worker threads build only built-in pruners from the config.
+  const threads = hasBuiltinSubject(config) ? (flags.workers ?? cpus().length) : 1;
+  const workers = Math.min(threads, config.mGrid.length * config.seeds.length);
   const training = config.batchSize === null ? 'GD' : `SGD (batch ${config.batchSize})`;
   progress.log(
     `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${config.etaRelative === undefined ? config.eta : `${config.etaRelative} × stability limit`}`,
@@ -194,7 +151,8 @@ async function verifyInterruptibly(
   if (!shard) await refuseOverwrite(flags.out, runId(config), flags.force);
   const store = storeFrom(flags, (s) => process.stderr.write(`pruneproof verify: ${s}\n`));
   interruption.throwIfInterrupted();
-  const pruners = config.pruners.map(getPruner);
+  const subject = await subjectPruner(config);
+  const pruners = runPruners(config, subject);
   const engine = await selectEngine(flags.engine ?? 'auto', {
     precision: config.precision ?? 'float32',
     ...(workers > 1 ? { threads: 1 } : {}),
@@ -206,6 +164,7 @@ async function verifyInterruptibly(
   const options = {
     engine,
     pruners,
+    subject: subject.name,
     workers,
     backend: backend.name,
     environment: {
@@ -234,7 +193,7 @@ async function verifyInterruptibly(
     options,
     store,
     {
-      context: { backend: backend.name, engine: `${used.name}/${used.precision}` },
+      context: { backend: backend.name, engine: engineKey(used) },
       fresh: flags.fresh,
       shard,
     },

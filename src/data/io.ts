@@ -62,6 +62,13 @@ export function datasetToJson(ds: Dataset): DatasetJson {
   };
 }
 
+/**
+ * Reads a dataset from a JSON file `{"x": number[][], "y": number[] | number[][], "name"?: string}` (`verify --data`).
+ *
+ * @param path - the file.
+ * @returns the dataset.
+ * @throws DatasetError naming the file and the first invalid field or row.
+ */
 export function readDatasetFile(path: string): Dataset {
   let text: string;
   try {

@@ -54,6 +54,7 @@ export interface MnistFiles {
   source: string;
 }
 
+/** Which MNIST training subsets to load: sizes, seed, normalisation, held-out digits. */
 export interface MnistSubsetOptions {
   /** Subset sizes m, each an integer in [10, 60000]. */
   sizes: number[];
@@ -85,8 +86,12 @@ export function loadMnistTestSet(): MnistPool {
 }
 
 /**
- * Class-balanced nested subsets of the training digits, one per requested size, in the order given.
+ * Class-balanced nested subsets of the MNIST training digits, one per requested size, in the order given.
  * The smaller subsets are prefix views of the largest one's arrays (one copy of the pixels in memory).
+ *
+ * @param opts - the sizes, seed and normalisation.
+ * @returns one dataset per size.
+ * @throws Error when the MNIST files are missing or truncated.
  */
 export function mnistSubsets(opts: MnistSubsetOptions): Dataset[] {
   if (!Array.isArray(opts.sizes) || opts.sizes.length === 0) {

@@ -12,6 +12,7 @@ import { copyRowScaled, rowNorms } from './rows';
 const abs = Math.abs;
 const isFiniteNumber = Number.isFinite;
 
+/** A dataset that breaks a hypothesis of the theorem on data (THEORY.md §1.1), with the field named. */
 export class DatasetError extends Error {
   /** For parallel-input failures: the offending pairs found (first ones) and their total count. */
   readonly parallel?: ParallelPairs;
@@ -51,6 +52,14 @@ export function validateLabels(ds: Dataset, opts: Pick<ValidateOptions, 'labelBo
   if (error) throw new DatasetError(`${opts.context ?? ds.name}: ${error}`);
 }
 
+/**
+ * Checks a dataset against the theorem's data hypotheses (THEORY.md §1.1, §4.1): finite values, consistent shapes,
+ * ‖x_j‖ = 1 (H1), |y_j| ≤ C (H2), no two inputs parallel (H3: λ0 > 0).
+ *
+ * @param ds - the dataset.
+ * @param opts - which hypotheses to require and the context named in errors.
+ * @throws DatasetError naming the first violation.
+ */
 export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): void {
   const fail = (msg: string, parallel?: ParallelPairs): never => {
     throw new DatasetError(`${opts.context ?? ds.name}: ${msg}`, parallel);

@@ -1,6 +1,6 @@
 /**
- * Engine selection (issue 12): 'onnx' (onnxruntime-node, the default when it loads) or 'tfjs' (the
- * reference, today's src/model/train.ts path). `PRUNEPROOF_ENGINE=onnx|tfjs|auto` or the name argument
+ * Engine selection: 'onnx' (onnxruntime-node, the default when it loads) or 'tfjs' (the reference,
+ * the src/model/train.ts path). `PRUNEPROOF_ENGINE=onnx|tfjs|auto` or the name argument
  * forces one; a forced engine that cannot load, or float64 on tfjs, throws EngineUnavailableError
  * (the CLI maps it to exit 2), never a silent fallback.
  */
@@ -55,6 +55,16 @@ export async function selectEngine(name?: EngineName | 'auto', opts: EngineOptio
 /** {name, version, threads, precision} (and the tfjs backend) for reports. */
 export function describeEngine(engine: Engine): EngineDescription {
   return { ...engine.description };
+}
+
+/**
+ * The engine part of a stored run's key: what, besides the config and the data, decides a run's numbers.
+ *
+ * @param d - the engine's description.
+ * @returns `<name>/<precision>`, e.g. `onnx/float32`.
+ */
+export function engineKey(d: EngineDescription): string {
+  return `${d.name}/${d.precision}`;
 }
 
 /** One line for logs, e.g. "onnx (onnxruntime-node 1.30.0, 2 threads, float32)". */

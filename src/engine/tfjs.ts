@@ -1,4 +1,4 @@
-/** The reference engine: today's tfjs code path (src/model/train.ts) behind the Engine interface. */
+/** The reference engine: the tfjs code path of src/model/train.ts behind the Engine interface. */
 import { initBackend } from '../backend';
 import { tf, tidyRead } from '../backend/tf';
 import { toTensors, type DataTensors } from '../data/tensors';

@@ -1,9 +1,9 @@
 /**
- * The experiment configuration: one typed record that is the single source of CLI flags,
- * config-file fields and the run id (readable prefix + hash of its canonical JSON).
+ * The experiment configuration: the typed record a run is computed from, and its run id (readable prefix + hash
+ * of its canonical JSON). How each field is given, checked, shown and keyed is declared once, in the field
+ * table (fields.ts).
  */
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../files/json';
+import { contentHash, safeName } from '../files/json';
 export { canonicalJson } from '../files/json';
 import type { LabelKind } from '../data/types';
 import type { Parameterisation } from '../model/types';
@@ -26,6 +26,7 @@ export interface SensitivityTargets {
   targetAccuracyRelative: number[];
 }
 
+/** Every setting of an experiment (`verify`): dataset, grid of m and seeds, network, training, targets, theory overrides. */
 export interface ExperimentConfig {
   /** Readable prefix of the run id, e.g. "verify-synthetic". */
   name: string;
@@ -77,6 +78,11 @@ export interface ExperimentConfig {
   precision?: 'float32' | 'float64';
   /** Pruners to run (built-in names). */
   pruners: string[];
+  /**
+   * The pruner every pruner-facing check speaks about (B2, B2′, B3-loss, the FW rate, t_crit): a built-in name or
+   * a module path. Absent: greedy. The other pruners stay as the comparison.
+   */
+  subject?: string;
   /** y counts as inside the hull when the certified squared distance is ≤ hullTolerance·2m (normalised like the loss). */
   hullTolerance: number;
   /** λ0 and H(t) are computed only up to this m (an m×m eigenproblem). */
@@ -84,9 +90,12 @@ export interface ExperimentConfig {
   theory: TheoryOverridesConfig;
 }
 
+/** A config (file, flag or merged) that is not valid: the CLI prints its message, which names the field, and exits 2. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
 /** Run id = readable prefix + first 10 hex digits of the SHA-256 of the canonical config. */
 export function runId(config: ExperimentConfig): string {
-  const hash = createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 10);
-  const prefix = config.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
-  return `${prefix}-${hash}`;
+  return `${safeName(config.name, 'run')}-${contentHash(config)}`;
 }

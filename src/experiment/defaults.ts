@@ -106,7 +106,7 @@ export const DEFAULT_THEOREM: ExperimentConfig = {
   etaRelative: 0.5,
   iterations: 5000,
   checkpoints: 14,
-  subnetworkSizes: [50, 200],
+  subnetworkSizes: [25, 50, 100, 200, 400],
   precision: 'float64',
 };
 
@@ -116,7 +116,7 @@ export const THEOREM_RATIONALE: string[] = [
   'N = 1600 > m at every m: the hull is full-dimensional and B4 (ρ_t > 0) is not void.',
   'η = 0.5 × the stability limit measured for each m (--eta-rel 0.5): the limit falls from about 1.6 at m = 25 to 0.4 at m = 200, so no fixed η is both stable and fast across the grid; r = 0.5 never diverged in 29 measured runs.',
   'T = 5,000 ≥ 1.26 × the largest T*(m) measured (3,970 with ρ_min at m = 200), so both B3 claims are decided at every m; the grid m = 25…200 (8×, log-spaced, 7 points) with 3 seeds fits a few minutes on 2 cores.',
-  'ε = 5 % of the label energy, n ∈ {50, 200}: t_crit is reached at every m.',
+  'ε = 5 % of the label energy; n ∈ {25, 50, 100, 200, 400} (5 sizes over 16×), so CLAIM-FW-exponent fits the exponent of the loss in n at every checkpoint after T*, with checkpoints at t < t_in (t = 0, 1, 2, …) as the control; t_crit is reached at every m.',
   "float64 pre-training (onnx engine): B1's bound falls to 1e-13–1e-160 of R(0) within the run, far below float32's residual floor (about 1e-12 here); in float32 most B1 comparisons would be undecidable, in float64 they are decided.",
 ];
 
@@ -132,9 +132,37 @@ export function quickTheorem(config: ExperimentConfig): ExperimentConfig {
   };
 }
 
+/** The theorem regime at one fixed η (no etaRelative): the step at which B3's T*(m) is linear in ln m. */
+function withFixedEta(config: ExperimentConfig, eta: number): ExperimentConfig {
+  const fixed: ExperimentConfig = { ...config, eta };
+  delete fixed.etaRelative;
+  return fixed;
+}
+
+/**
+ * THEORY.md §7.4(a): at a fixed η, T*(m) = ln(R(0)/ρ²)/(−ln(1 − ηλ0/2)) is linear in ln m when λ0 and ρ are. η = 0.2
+ * was measured stable over m = 25…200 at κ = 0.01, N = 1600 (the limit 2/λ_max(H(0)) falls to ≈ 0.4 at m = 200).
+ */
+export const DEFAULT_THEOREM_FIXED_ETA: ExperimentConfig = {
+  ...withFixedEta(DEFAULT_THEOREM, 0.2),
+  name: 'verify-theorem-fixed-eta',
+  seeds: [1, 2],
+  iterations: 5000,
+  subnetworkSizes: [25, 100, 400],
+};
+
+export const THEOREM_FIXED_ETA_RATIONALE: string[] = [
+  "The theorem regime (NTK, κ = 0.01, N = 1600, float64, d = 16, m = 25…200) at one fixed step η = 0.2 instead of half of each m's stability limit: the step at which THEORY.md §7.4(a) says T*(m) is linear in ln m. The per-m limit is in the run table; a step above it would diverge (DivergenceError), so every completed run was stable.",
+  'Measured before the preset (seeds 1–2): T*(m) = 752 … 3,095 (seed 1) and 858 … 3,773 (seed 2) from m = 25 to 200; T = 5,000 ≥ 1.3 × the largest, so both B3 claims and CLAIM-FW-exponent are decided at every m.',
+  "Reported: T*(m) and t_in(m) with their scaling verdicts (log against power, calibrated), and B3's slack T*/t_in against m under the critical-times table.",
+  'n ∈ {25, 100, 400} (3 sizes over 16×, the rate claim’s minimum) and 7 m × 2 seeds keep the run to a few minutes on 2 idle cores.',
+];
+
+/** A named configuration: its values, why they were chosen, and its smoke-run variant. */
 export interface Preset {
   config: ExperimentConfig;
   rationale: string[];
+  /** The quick variant of the preset's config; applied below the config file and flags (presetLayer). */
   quick: (config: ExperimentConfig) => ExperimentConfig;
 }
 
@@ -150,9 +178,28 @@ export function quickVariant(config: ExperimentConfig): ExperimentConfig {
 }
 
 /** `--preset NAME`: a named configuration with its rationale and its own quick variant. */
-export const PRESETS: Record<'synthetic' | 'mnist' | 'mnist-ntk' | 'theorem', Preset> = {
+export const PRESETS = {
   synthetic: { config: DEFAULT_SYNTHETIC, rationale: SYNTHETIC_RATIONALE, quick: quickVariant },
   mnist: { config: DEFAULT_MNIST, rationale: MNIST_RATIONALE, quick: quickVariant },
   'mnist-ntk': { config: DEFAULT_MNIST_NTK, rationale: MNIST_NTK_RATIONALE, quick: quickVariant },
   theorem: { config: DEFAULT_THEOREM, rationale: THEOREM_RATIONALE, quick: quickTheorem },
-};
+  'theorem-fixed-eta': {
+    config: DEFAULT_THEOREM_FIXED_ETA,
+    rationale: THEOREM_FIXED_ETA_RATIONALE,
+    quick: quickTheorem,
+  },
+} satisfies Record<string, Preset>;
+
+/** The name of a preset. */
+export type PresetName = keyof typeof PRESETS;
+
+/** The preset of a run that names none and whose data is not MNIST. */
+export const DEFAULT_PRESET: PresetName = 'synthetic';
+
+/**
+ * The lowest layer of the composition rule (src/experiment/fields.ts): the preset, or under --quick its quick
+ * variant. Config file and flags are applied above it, so --quick never overrides what they set.
+ */
+export function presetLayer(preset: Preset, quick: boolean): ExperimentConfig {
+  return quick ? preset.quick(preset.config) : preset.config;
+}

@@ -7,8 +7,7 @@
  * engine calls, frees its engine and exits; the pool settles only once every worker has exited.
  */
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { compiledWorkerScript } from '../files/worker-script';
 import type { BackendName } from '../backend';
 import type { ExperimentConfig } from './config';
 import type { EngineName } from '../engine/types';
@@ -18,8 +17,7 @@ import type { WorkerInit, WorkerJob, WorkerMessage, WorkerRequest } from './work
 
 /** The compiled worker script; absent when running from TypeScript sources (jest), where runs stay inline. */
 export function workerScript(): string | null {
-  const path = join(__dirname, 'worker.js');
-  return existsSync(path) ? path : null;
+  return compiledWorkerScript(__dirname, 'worker');
 }
 
 export interface PoolCallbacks {

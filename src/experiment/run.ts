@@ -29,6 +29,7 @@ import {
 } from '../pipeline/refine';
 import { measureRun, type MeasuredRun } from '../pipeline/run';
 import type { ExperimentConfig } from './config';
+import { subjectOf } from './subject';
 import type { CheckpointMeasurement, CriticalTimes, RunResult, SensitivityTime } from './types';
 
 export interface RunProgress {
@@ -42,7 +43,10 @@ export interface RunInput {
   data: Dataset;
   heldOut: Dataset | null;
   seed: number;
+  /** The subject first (its name is `subject`), then the comparison pruners. */
   pruners: Pruner[];
+  /** Name of the pruner the pruner-facing checks and t_crit speak about (default: the config's built-in subject). */
+  subject?: string;
   /** The engine that runs GD; absent: the tfjs reference path. */
   engine?: Engine;
   onProgress?: (p: RunProgress) => void;
@@ -116,6 +120,7 @@ export async function runOne(input: RunInput): Promise<RunResult> {
       maxKernelM: Math.min(config.maxKernelM, GRAM_PER_CHECKPOINT_MAX_M),
       ballSupport: true,
       heldOut: input.heldOut,
+      subjects: [subjectName(input)],
       theory: runOverrides(config),
       onCheckpoint: (done, total) => input.onProgress?.({ phase: 'measure', done, total }),
     });
@@ -123,7 +128,8 @@ export async function runOne(input: RunInput): Promise<RunResult> {
     const epsilon = epsilonOf(config, data);
     const replayer = new Replayer(run);
     const targets = { epsilon, accuracy: accuracyTarget(config, measured) };
-    const find = criticalTimeFinder(run, measured, config, input.pruners, replayer);
+    const subject = input.pruners.find((p) => p.name === subjectName(input));
+    const find = criticalTimeFinder(run, measured, config, subject, replayer);
     const critical = await criticalTimes(find, config, targets);
     if (config.sensitivity) {
       critical.sensitivity = await sensitivityTimes(find, config, labelEnergy(data), denseAccuracyAtT(measured));
@@ -245,17 +251,19 @@ function tStarNote(value: number | null, reason: string | undefined, ballVoid: b
   return 'T* from measured R(0), λ0 and ρ_min = min over checkpoints of ρ_t, with η as configured';
 }
 
-const greedyOf = (pruners: Pruner[]): Pruner | undefined =>
-  pruners.find((p) => p.name === 'greedy') ?? pruners.find((p) => p.name === 'greedy-norep');
+/** The name of the run's subject pruner. */
+function subjectName(input: RunInput): string {
+  return input.subject ?? subjectOf(input.config);
+}
 
-/** What a critical time of the greedy subnetwork (or the dense network) must reach. */
+/** What a critical time of the subject's subnetwork (or the dense network) must reach. */
 type Target = { loss: number } | { accuracy: number };
 
 /** The critical times of one run as functions of their target. */
 interface CriticalTimeFinder {
   /** From when y stays inside the hull. */
   tIn(): Promise<CriticalTime>;
-  /** From when greedy's subnetwork of size n stays within the target. */
+  /** From when the subject's subnetwork of size n stays within the target. */
   subnetwork(n: number, target: Target): Promise<CriticalTime>;
   /** From when the dense network stays within the target. */
   dense(target: Target): Promise<CriticalTime>;
@@ -269,7 +277,7 @@ function criticalTimeFinder(
   run: PretrainedRun,
   measured: MeasuredRun,
   config: ExperimentConfig,
-  pruners: Pruner[],
+  subject: Pruner | undefined,
   replayer: Replayer,
 ): CriticalTimeFinder {
   const records = measured.checkpoints.map((c) => c.record);
@@ -288,9 +296,8 @@ function criticalTimeFinder(
       condition ? probeOf(condition) : null,
       config.resolution,
     );
-  const greedy = greedyOf(pruners);
   const subnetworkAt = (r: CheckpointMeasurement, n: number) =>
-    r.pruners.find((p) => p.pruner === greedy?.name)?.subnetworks.find((s) => s.n === n);
+    r.pruners.find((p) => p.pruner === subject?.name)?.subnetworks.find((s) => s.n === n);
   const tolerance = config.hullTolerance * 2 * measured.m;
   return {
     tIn: () =>
@@ -303,7 +310,7 @@ function criticalTimeFinder(
         'loss' in target
           ? (r) => (subnetworkAt(r, n)?.loss ?? Infinity) <= target.loss
           : (r) => (subnetworkAt(r, n)?.accuracy ?? -1) >= target.accuracy,
-        greedy ? subnetworkCondition(run, greedy, n, target) : null,
+        subject ? subnetworkCondition(run, subject, n, target) : null,
       ),
     dense: (target) => {
       if ('accuracy' in target) {

@@ -2,113 +2,21 @@
  * Validation of experiment configs at the edge (config files and CLI flags): a JSON Schema checked by
  * ajv, plus the cross-field rules a schema cannot express. Errors name the file and the field.
  */
-import Ajv from 'ajv';
-import type { ExperimentConfig } from './config';
-import { LABEL_KINDS } from '../data/types';
-import { MNIST_MIN_M, MNIST_TEST_SIZE, MNIST_TRAIN_SIZE } from '../data/mnist';
-import { PARAMETERISATIONS } from '../model/types';
+import Ajv, { type ValidateFunction } from 'ajv';
+import { ConfigError, type ExperimentConfig } from './config';
+import { MNIST_MIN_M, MNIST_TRAIN_SIZE } from '../data/mnist';
+import { composeConfig, fieldSchema, fieldSpec, FIELD_KEYS, type ConfigLayer, type FieldKey } from './fields';
+import type { ValueKind } from './field-kinds';
 import { parseTheoryOverrides } from '../../theory';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError } from './config';
 
-const positiveInt = { type: 'integer', minimum: 1 };
-const positiveNumber = { type: 'number', exclusiveMinimum: 0 };
-
-const DATASET_SCHEMA = {
-  oneOf: [
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind', 'labels', 'd'],
-      properties: {
-        kind: { const: 'synthetic' },
-        labels: { enum: [...LABEL_KINDS] },
-        d: positiveInt,
-        teacherWidth: positiveInt,
-        clusters: positiveInt,
-      },
-    },
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind', 'unitNorm', 'heldOut'],
-      properties: {
-        kind: { const: 'mnist' },
-        unitNorm: { type: 'boolean' },
-        heldOut: { type: 'integer', minimum: 0, maximum: MNIST_TEST_SIZE },
-      },
-    },
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind', 'path'],
-      properties: { kind: { const: 'file' }, path: { type: 'string', minLength: 1 } },
-    },
-  ],
-};
-
-/** Schema of a (partial) config file: every field optional, unknown fields rejected. */
+/** Schema of a config layer (a config file): every field optional, unknown fields rejected; from the field table. */
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  properties: {
-    name: { type: 'string', minLength: 1 },
-    dataset: DATASET_SCHEMA,
-    mGrid: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 2 } },
-    seeds: { type: 'array', minItems: 1, items: { type: 'integer' } },
-    parameterisation: { enum: [...PARAMETERISATIONS] },
-    width: positiveInt,
-    kappa: positiveNumber,
-    eta: positiveNumber,
-    // r ≥ 1 is at or beyond the linearised stability limit: GD diverges by construction.
-    etaRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-    iterations: positiveInt,
-    batchSize: { anyOf: [{ type: 'null' }, positiveInt] },
-    checkpoints: { type: 'integer', minimum: 2 },
-    subnetworkSizes: { type: 'array', minItems: 1, items: positiveInt },
-    epsilon: positiveNumber,
-    targetAccuracy: { anyOf: [{ type: 'null' }, { type: 'number', exclusiveMinimum: 0, maximum: 1 }] },
-    epsilonRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-    targetAccuracyRelative: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-    sensitivity: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['epsilonRelative', 'targetAccuracyRelative'],
-      properties: {
-        epsilonRelative: {
-          type: 'array',
-          uniqueItems: true,
-          items: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-        },
-        targetAccuracyRelative: {
-          type: 'array',
-          uniqueItems: true,
-          items: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-        },
-      },
-    },
-    resolution: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['absolute', 'relative'],
-      properties: { absolute: { type: 'integer', minimum: 1 }, relative: { type: 'number', minimum: 0, maximum: 0.5 } },
-    },
-    precision: { enum: ['float32', 'float64'] },
-    pruners: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
-    hullTolerance: positiveNumber,
-    maxKernelM: { type: 'integer', minimum: 0 },
-    theory: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        constants: { type: 'object', additionalProperties: { type: 'number' } },
-        expressions: { type: 'object', additionalProperties: { type: 'string' } },
-      },
-    },
-  },
-} as const;
+  properties: Object.fromEntries(FIELD_KEYS.map((key) => [key, fieldSchema(key)])),
+};
 
 const ajv = new Ajv({ allErrors: true });
 const validatePartial = ajv.compile(CONFIG_SCHEMA);
@@ -128,10 +36,43 @@ function describeAjvErrors(source: string): string {
   return `${source}: invalid config: ${[...new Set(lines)].join('; ')}`;
 }
 
-/** Check a partial config (from a file or flags) against the schema. */
-export function checkPartialConfig(value: unknown, source: string): Partial<ExperimentConfig> {
+/** Checks a config layer (a config file) against the table's schema; errors name the source and the field. */
+export function checkPartialConfig(value: unknown, source: string): ConfigLayer {
   if (!validatePartial(value)) throw new ConfigError(describeAjvErrors(source));
-  return value as Partial<ExperimentConfig>;
+  return value as ConfigLayer;
+}
+
+const kindValidators = new WeakMap<ValueKind<unknown>, ValidateFunction>();
+
+function validatorOf(kind: ValueKind<unknown>): ValidateFunction {
+  let validate = kindValidators.get(kind);
+  if (!validate) kindValidators.set(kind, (validate = ajv.compile(kind.schema)));
+  return validate;
+}
+
+/**
+ * Parses a flag's text into a value of `kind`: the kind reads the syntax, then the kind's schema (the one a config
+ * file is checked against) checks the range. Errors name the flag and state the range.
+ */
+export function parseFlagText<T>(kind: ValueKind<T>, text: string, flag: string): T {
+  if (!kind.read) throw new ConfigError(`${flag}: this setting has no flag syntax; set it in a config file`);
+  let value: unknown;
+  try {
+    value = kind.read(text);
+  } catch (e) {
+    throw new ConfigError(`${flag}: ${(e as Error).message}; expected ${kind.range}`);
+  }
+  const validate = validatorOf(kind as ValueKind<unknown>);
+  if (!validate(value)) {
+    const why = [...new Set((validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`.trim()))];
+    throw new ConfigError(`${flag}: expected ${kind.range}, got '${text}' (${why.join('; ')})`);
+  }
+  return value as T;
+}
+
+/** `parseFlagText` for a field of the table. */
+export function parseFlagValue(key: FieldKey, text: string, flag: string): unknown {
+  return parseFlagText(fieldSpec(key).kind, text, flag);
 }
 
 /** Rules across fields, on the merged config. */
@@ -140,10 +81,6 @@ export function checkConfig(config: ExperimentConfig, source: string): Experimen
   const fail = (msg: string): never => {
     throw new ConfigError(`${source}: ${msg}`);
   };
-  if (new Set(config.mGrid).size !== config.mGrid.length)
-    fail(`mGrid has repeated values (${config.mGrid.join(', ')})`);
-  if (new Set(config.seeds).size !== config.seeds.length)
-    fail(`seeds has repeated values (${config.seeds.join(', ')})`);
   if (config.dataset.kind === 'mnist') {
     for (const m of config.mGrid) {
       if (m < MNIST_MIN_M || m > MNIST_TRAIN_SIZE)
@@ -165,21 +102,7 @@ export function checkConfig(config: ExperimentConfig, source: string): Experimen
   return config;
 }
 
-/** Defaults ← file ← flags, validated. Nested objects are replaced whole, except theory's two maps. */
-export function mergeConfig(base: ExperimentConfig, ...layers: Partial<ExperimentConfig>[]): ExperimentConfig {
-  let out: ExperimentConfig = { ...base };
-  for (const layer of layers) {
-    const theory = layer.theory
-      ? {
-          constants: { ...out.theory.constants, ...layer.theory.constants },
-          expressions: { ...out.theory.expressions, ...layer.theory.expressions },
-        }
-      : out.theory;
-    out = { ...out, ...stripUndefined(layer), theory };
-  }
-  return out;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** Layers over a base by the field table's composition rule (src/experiment/fields.ts), not yet validated. */
+export function mergeConfig(base: ExperimentConfig, ...layers: ConfigLayer[]): ExperimentConfig {
+  return composeConfig(base, ...layers);
 }

@@ -62,7 +62,10 @@ class ProgressTracker {
 }
 
 export interface ExperimentOptions {
+  /** The subject first, then the comparison pruners. */
   pruners: Pruner[];
+  /** Name of the subject among `pruners` (default: the config's built-in subject). */
+  subject?: string;
   /** Worker threads for the runs (1 = inline). Only built-in pruners can run in workers. */
   workers?: number;
   /** The backend each worker initialises (the one this process runs on). */
@@ -196,6 +199,7 @@ async function runInline(
           heldOut: data.heldOut,
           seed,
           pruners: options.pruners,
+          ...(options.subject ? { subject: options.subject } : {}),
           ...(engine ? { engine } : {}),
           onProgress: (p) => {
             if (stopped()) throw new RunStopped();
@@ -229,14 +233,28 @@ function observation(r: RunResult, c: CriticalTime | null | undefined): TimeObse
 const tCritName = (n: number) => `t_crit(n=${n})`;
 const tCritAccuracyName = (n: number) => `t_crit_acc(n=${n})`;
 
+/**
+ * How a series was obtained. A measured time is bracketed by checkpoints (the config's resolution) and censored
+ * at T; a computed one (T*(m)) is exact and never censored. atZero: what 0 at every m means, in plain words.
+ */
+interface SeriesKind {
+  computed?: boolean;
+  atZero?: string;
+}
+
 /** Analyses one critical time of every run against m (none with fewer than 2 observations). */
 function seriesAnalyser(config: ExperimentConfig, runs: RunResult[]) {
-  const design = { resolution: config.resolution, censorAt: config.iterations };
-  return (quantity: string, pick: (r: RunResult) => CriticalTime | null | undefined): ScalingResult[] => {
+  const measured = { resolution: config.resolution, censorAt: config.iterations };
+  const computed = { resolution: { absolute: 0, relative: 0 }, censorAt: null };
+  return (
+    quantity: string,
+    pick: (r: RunResult) => CriticalTime | null | undefined,
+    kind: SeriesKind = {},
+  ): ScalingResult[] => {
     const observations = runs.map((r) => observation(r, pick(r))).filter((o): o is TimeObservation => o !== null);
-    return observations.length >= 2
-      ? [analyseScaling(quantity, observations, { seed: config.seeds[0] ?? 0, design })]
-      : [];
+    const design = kind.computed ? computed : measured;
+    const options = { seed: config.seeds[0] ?? 0, design, ...(kind.atZero ? { atZero: kind.atZero } : {}) };
+    return observations.length >= 2 ? [analyseScaling(quantity, observations, options)] : [];
   };
 }
 
@@ -284,11 +302,13 @@ export function scalingResults(config: ExperimentConfig, runs: RunResult[]): Sca
   const out = config.subnetworkSizes.flatMap((n) =>
     series(tCritName(n), (r) => r.critical.tCrit.find((c) => c.n === n)),
   );
-  out.push(...series('t_in', (r) => r.critical.tIn));
+  out.push(...series('t_in', (r) => r.critical.tIn, { atZero: 'y is in the hull before any step' }));
   out.push(...series('t_dense', (r) => r.critical.tDense));
   // How the bound itself scales at the step size actually used (η moves with m under etaRelative).
   out.push(
-    ...series('T*(m)', (r) => (r.tStar.etaConfigured === null ? null : exactTime(Math.ceil(r.tStar.etaConfigured)))),
+    ...series('T*(m)', (r) => (r.tStar.etaConfigured === null ? null : exactTime(Math.ceil(r.tStar.etaConfigured))), {
+      computed: true,
+    }),
   );
   if (runs.some((r) => r.critical.tCritAccuracy.length > 0)) {
     for (const n of config.subnetworkSizes)

@@ -7,10 +7,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendName } from '../backend';
-import { getPruner } from '../pruning';
 import type { ExperimentConfig } from './config';
 import { datasetsForSeed } from './datasets';
 import { runOne } from './run';
+import { builtinRunPruners } from './subject';
 import { selectEngine } from '../engine';
 import type { EngineName } from '../engine/types';
 import { RunStopped, stoppableEngine } from './stop';
@@ -45,7 +45,7 @@ async function serve(): Promise<void> {
   await initBackend(init.backend);
   const selected = await selectEngine(init.engine, { precision: init.config.precision ?? 'float32', threads: 1 });
   const engine = stoppableEngine(selected, () => stopping);
-  const pruners = init.config.pruners.map(getPruner);
+  const pruners = builtinRunPruners(init.config);
   let exiting = false;
   const exit = async () => {
     if (exiting) return;

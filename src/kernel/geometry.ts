@@ -13,6 +13,7 @@ import { tf, tidyRead, type Tensor2D } from '../backend/tf';
 import type { NeuronFeatures } from '../model/types';
 import { extremeEigenvalues } from './eigen';
 
+/** The geometry of a checkpoint's neuron features against the targets (THEORY.md §4.6, §5.1): D_t, D_y, ρ_t. */
 export interface FeatureGeometry {
   /** D_t = max_{r,s} ‖Φ_r − Φ_s‖. */
   diameter: number;
@@ -47,6 +48,14 @@ export function checkFeatures(features: NeuronFeatures, targets: Tensor2D, op: s
   expect('targets', targets.shape, [m, C]);
 }
 
+/**
+ * The diameters D_t and D_y and the radius ρ_t of the features' hull around the targets (THEORY.md §4.6, §5.1).
+ *
+ * @param features - the network's neuron features at a checkpoint.
+ * @param targets - the targets y (m×C).
+ * @returns the geometry.
+ * @throws Error when the shapes disagree.
+ */
 export function featureGeometry(features: NeuronFeatures, targets: Tensor2D): FeatureGeometry {
   const op = 'featureGeometry';
   checkFeatures(features, targets, op);

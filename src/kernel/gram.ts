@@ -94,6 +94,7 @@ export function gramInfinity(ds: Dataset): Matrix {
   return toMatrix(gramInfinityArray(ds, 'gramInfinity'));
 }
 
+/** λ0 and λ_max of the infinite-width Gram matrix H∞ of a dataset (THEORY.md §3.1). */
 export interface KernelSpectrum {
   /** λ0 = λ_min(H∞). */
   lambda0: number;
@@ -118,7 +119,14 @@ export interface KernelSpectrumOptions {
   certify?: boolean;
 }
 
-/** λ0 and λ_max of H∞. Throws when H∞ is singular (λ0 ≤ 1e-10·λ_max), naming a parallel pair if there is one. */
+/**
+ * λ0 and λ_max of H∞ (THEORY.md §3.1).
+ *
+ * @param ds - the dataset.
+ * @param opts - solver options.
+ * @returns the spectrum.
+ * @throws Error when H∞ is singular (λ0 ≤ 1e-10·λ_max), naming a parallel pair of inputs if there is one.
+ */
 export function kernelSpectrum(ds: Dataset, opts: KernelSpectrumOptions = {}): KernelSpectrum {
   const start = process.hrtime.bigint();
   const H = gramInfinityArray(ds, 'kernelSpectrum');

@@ -20,8 +20,10 @@
 import { tf, tidyRead, type Tensor2D } from '../backend/tf';
 import type { FactoredProducts, NeuronFeatures } from '../model/types';
 import { Rng } from '../rng';
+import { dot, squaredDistance, sumSquares } from '../linalg/vector';
 import { checkFeatures } from './geometry';
 
+/** The certified squared distance from y to the features' convex hull, with its lower bound and duality gap (THEORY.md §5.2). */
 export interface HullDistance {
   /** f(p) = ‖Σ p_r Φ_r − y‖² at the returned p: an upper bound on the squared distance to the hull. */
   distanceSq: number;
@@ -189,18 +191,6 @@ function rowTimesColumn(A: Float64Array, row: number, B: Float64Array, col: numb
   return s0 + s1;
 }
 
-function sumSquares(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return s;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
 /** a + β(a − b), elementwise. */
 function extrapolate(a: Float64Array, b: Float64Array, beta: number): Float64Array {
   const out = new Float64Array(a.length);
@@ -261,6 +251,15 @@ interface Iterate {
   gap: number;
 }
 
+/**
+ * The squared distance from the targets to the convex hull of the neuron features, certified by a Frank–Wolfe
+ * duality gap (THEORY.md §5.2).
+ *
+ * @param features - the network's neuron features at a checkpoint.
+ * @param targets - the targets y (m×C).
+ * @param opts - iterations, tolerance, seed.
+ * @returns the distance, its lower bound, the gap and whether y counts as inside.
+ */
 export async function hullDistance(
   features: NeuronFeatures,
   targets: Tensor2D,
@@ -348,7 +347,7 @@ async function fista(evaluate: Evaluator, p0: Float64Array, L0: number, s: Setti
     const deltaSq = sumSquares(delta);
     if (beta === 0 && deltaSq === 0) break; // p is a fixed point of the projected-gradient map: optimal
     // f is quadratic: f(p⁺) = f(z) + ⟨∇f(z), Δ⟩ + ‖ΦΔ‖², so the descent lemma holds iff ‖ΦΔ‖² ≤ (L/2)‖Δ‖².
-    const phiDeltaSq = sumSquaresDiff(next.e.residual, zResidual);
+    const phiDeltaSq = squaredDistance(next.e.residual, zResidual);
     const noise = roundoff * (Math.sqrt(next.e.value) + Math.sqrt(s.yNormSq)) ** 2;
     if (phiDeltaSq > (L / 2) * deltaSq * (1 + 1e-9) + noise) {
       L = Math.max(2 * L, (LIPSCHITZ_MARGIN * 2 * phiDeltaSq) / deltaSq);
@@ -386,10 +385,4 @@ async function fista(evaluate: Evaluator, p0: Float64Array, L0: number, s: Setti
 async function iterate(p: Float64Array, evaluate: Evaluator): Promise<Iterate> {
   const e = await evaluate(p);
   return { p, e, gap: dualityGap(e, p) };
-}
-
-function sumSquaresDiff(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
-  return s;
 }

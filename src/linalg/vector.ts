@@ -10,6 +10,18 @@ export function dot(a: Float64Array, b: Float64Array): number {
   return sum;
 }
 
+/** ‖a‖₂² = aᵀa, summed in index order (the same bits as dot(a, a)). */
+export function sumSquares(a: Float64Array): number {
+  return dot(a, a);
+}
+
+/** ‖a − b‖₂², summed in index order. */
+export function squaredDistance(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] - b[i]) ** 2;
+  return sum;
+}
+
 /** ‖a‖₂. */
 export function norm(a: Float64Array): number {
   return Math.sqrt(dot(a, a));

@@ -6,9 +6,13 @@ import { neuronScale, type TwoLayerWeights } from './types';
 import { requireColumns, requireConsistentWeights } from './validate';
 
 /**
- * The neuron functions of `weights` on the inputs x (m×d), in the factored form of NeuronFeatures:
- * activations ReLU(X Wᵀ) (m×N), their transpose (N×m) and outWeights = neuronScale·v (N×C).
- * The caller owns the three returned tensors and must dispose them (`disposeNeuronFeatures`).
+ * The neuron functions of `weights` on the inputs x (m×d) in the factored form of NeuronFeatures (THEORY.md
+ * §1.4): activations ReLU(X Wᵀ) (m×N), their transpose (N×m) and outWeights = neuronScale·v (N×C). The caller
+ * owns the three returned tensors and must dispose them (`disposeNeuronFeatures`).
+ *
+ * @param weights - the network.
+ * @param x - the inputs (m×d).
+ * @returns the features.
  */
 export function neuronFeatures(weights: TwoLayerWeights, x: Tensor2D): NeuronFeatures {
   requireConsistentWeights(weights, 'neuronFeatures');
@@ -95,6 +99,11 @@ export function featureGramOf(features: NeuronFeatures, blockFloats = DEFAULT_GR
   return gram;
 }
 
+/**
+ * Frees the tensors of `neuronFeatures`.
+ *
+ * @param features - the features to free.
+ */
 export function disposeNeuronFeatures(features: NeuronFeatures): void {
   tf.dispose([features.activations, features.activationsT, features.outWeights]);
 }

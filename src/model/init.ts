@@ -16,11 +16,14 @@ export interface InitOptions {
 }
 
 /**
- * The random initialisation of THEORY.md §1: w_r(0) ~ N(0, κ² I_d) and output weights uniform in {±1}^C.
- * For 'ntk' the signs a_r stay fixed. For 'meanfield' we also start b_r(0) uniform in {±1}^C: this
- * keeps |φ_r| = ReLU(w_rᵀx) of order 1 as in Ye et al., and makes both parameterisations share one
- * initial draw (same seed ⇒ same W and same signs), so their runs differ only in the training rule.
- * W and the output weights come from separate streams, so changing C never changes W.
+ * The random initialisation of THEORY.md §1.2: w_r(0) ~ N(0, κ² I_d) and output weights uniform in {±1}^C.
+ * For 'ntk' the signs a_r stay fixed. For 'meanfield' b_r(0) also starts uniform in {±1}^C: this keeps
+ * |φ_r| = ReLU(w_rᵀx) of order 1 as in Ye et al., and makes both parameterisations share one initial draw
+ * (same seed ⇒ same W and same signs), so their runs differ only in the training rule. W and the output
+ * weights come from separate streams, so changing C never changes W.
+ *
+ * @param opts - width, input dimension, outputs, parameterisation, seed.
+ * @returns the weights.
  */
 export function initNetwork(opts: InitOptions): TwoLayerWeights {
   const op = 'initNetwork';

@@ -75,7 +75,15 @@ interface EigenEstimate {
   iterations: number;
 }
 
-/** λ_max of the linearised GD operator at `weights` on `data`, and the step-size limit it implies. */
+/**
+ * λ_max of the linearised GD operator K = J Jᵀ at `weights` on `data`, and the step-size limit 2/λ_max it
+ * implies (THEORY.md §3.3).
+ *
+ * @param weights - the network.
+ * @param data - the dataset as tensors.
+ * @param opts - Lanczos tolerance and iterations.
+ * @returns λ_max and the step-size limit.
+ */
 export function stabilityInfo(
   weights: TwoLayerWeights,
   data: Pick<DataTensors, 'x' | 'xT'>,

@@ -31,6 +31,7 @@ export interface Checkpoint {
   residual: number;
 }
 
+/** GD pre-training: iterations T, step size η, checkpoints, precision, minibatches. */
 export interface TrainOptions {
   /** Step size η (see the header for how each parameterisation uses it). */
   eta: number;
@@ -68,6 +69,7 @@ export interface TrainOptions {
   residualReadInterval?: number;
 }
 
+/** Pre-training's result: the final weights, the checkpoints and the residual R(t) along the way. */
 export interface TrainResult {
   /** R(t) for t = 0..T (length T + 1). */
   residuals: Float64Array;
@@ -117,7 +119,15 @@ export function logSpacedCheckpoints(T: number, count: number): number[] {
   return points;
 }
 
-/** Runs T steps of full-batch GD from `initial` on `data` (see the header for the update rules). */
+/**
+ * Runs T steps of full-batch GD (or SGD) from `initial` on `data` (THEORY.md §1.3).
+ *
+ * @param initial - the initial weights (`initNetwork`).
+ * @param data - the dataset as tensors.
+ * @param opts - iterations, step size, checkpoints.
+ * @returns the final weights, checkpoints and residuals.
+ * @throws DivergenceError when the residual becomes non-finite.
+ */
 export function trainNetwork(initial: TwoLayerWeights, data: DataTensors, opts: TrainOptions): TrainResult {
   requireDataShapes(data, initial, 'trainNetwork');
   const plan = planTraining(initial, data.x.shape[0], opts, 'trainNetwork');

@@ -10,6 +10,7 @@ import type { Tensor2D } from '../backend/tf';
 export const PARAMETERISATIONS = ['ntk', 'meanfield'] as const;
 export type Parameterisation = (typeof PARAMETERISATIONS)[number];
 
+/** The two-layer ReLU network's weights (THEORY.md §1.2): W (N×d, row-major), output weights v (N×C), parameterisation. */
 export interface TwoLayerWeights {
   parameterisation: Parameterisation;
   /** Width N (number of hidden neurons). */

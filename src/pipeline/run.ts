@@ -5,7 +5,7 @@
 import { tf, type Tensor2D } from '../backend/tf';
 import type { Dataset } from '../data/types';
 import type { Parameterisation } from '../model/types';
-import type { Pruner } from '../pruning/types';
+import { isProvedGreedy, type Pruner } from '../pruning/types';
 import { checkHypotheses, type TheoryInputs, type TheoryOverrides } from '../../theory';
 import { maxAbs, maxNormDeviation, sumSquares } from './host';
 import { measureCheckpoint, type CheckpointOutcome } from './measure';
@@ -24,8 +24,8 @@ export interface MeasureOptions {
   ballSupport: boolean;
   heldOut?: Dataset | null;
   /**
-   * Pruners the pruner-dependent checks speak about (B2, B2′, B3-loss, greedy's identity): default the greedy
-   * pruners among `pruners`; check-pruner names the pruner under test.
+   * Pruners the pruner-dependent checks speak about (B2, B2′, B3-loss, FW rate, greedy's identity): verify names
+   * its subject, check-pruner the pruner under test; default: the pruners the [FW] proofs cover.
    */
   subjects?: string[];
   /** Theory overrides (constants such as κ and expressions): hypotheses are evaluated with them. */
@@ -62,11 +62,10 @@ export interface MeasuredRun {
   subnetworkSizes: number[];
   /** The pruners the pruner-dependent checks speak about. */
   subjects: string[];
+  /** Every subject is covered by the [FW] proofs (greedy with replacement): greedy-only checks are invariants. */
+  subjectsProved: boolean;
   checkpoints: CheckpointOutcome[];
 }
-
-/** Greedy forward selection with replacement: the pruner B2, B2′ and the scoring identity are proved for (THEORY.md §2). */
-export const GREEDY_PRUNERS: readonly string[] = ['greedy'];
 
 /** Unit roundoff of the arithmetic the engine trained in: 2⁻²⁴ for float32, 2⁻⁵³ for float64 (onnx engine only). */
 export function unitRoundoffOf(run: PretrainedRun): number {
@@ -117,6 +116,7 @@ function heldOutTensors(heldOut: Dataset | null | undefined): { x: Tensor2D; cla
 export async function measureRun(run: PretrainedRun, options: MeasureOptions): Promise<MeasuredRun> {
   const { data } = run;
   const theoryInputs = runTheoryInputs(run);
+  const subjects = options.subjects ?? options.pruners.filter(isProvedGreedy).map((p) => p.name);
   const heldOut = heldOutTensors(options.heldOut);
   const wanted = options.checkpoints ? new Set(options.checkpoints) : null;
   const checkpoints = run.checkpoints.filter((cp) => !wanted || wanted.has(cp.t));
@@ -166,7 +166,8 @@ export async function measureRun(run: PretrainedRun, options: MeasureOptions): P
     hypotheses: runHypotheses(run, options.theory, theoryInputs),
     hullTolerance: options.hullTolerance,
     subnetworkSizes: options.subnetworkSizes,
-    subjects: options.subjects ?? options.pruners.map((p) => p.name).filter((name) => GREEDY_PRUNERS.includes(name)),
+    subjects,
+    subjectsProved: subjects.every((name) => options.pruners.some((p) => p.name === name && isProvedGreedy(p))),
     checkpoints: outcomes,
   };
 }

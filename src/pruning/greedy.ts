@@ -20,6 +20,7 @@ import { requireAtMostWidth, validateFeatureShapes, validateTargetShape, validat
 
 export type GreedyStrategy = 'auto' | 'gram' | 'rows';
 
+/** Greedy forward selection's variant (with or without replacement) and how it computes its scores. */
 export interface GreedyOptions {
   /** Allow a neuron to be picked more than once (default true, as in Ye et al.'s analysis). */
   withReplacement?: boolean;
@@ -227,7 +228,12 @@ export function runGreedy(
   return selection;
 }
 
-/** Greedy forward selection as a `Pruner`: 'greedy' (with replacement) or 'greedy-norep'. */
+/**
+ * Greedy forward selection (THEORY.md §2): each step adds the neuron that most reduces the subnetwork's loss.
+ *
+ * @param options - with replacement (default, 'greedy') or without ('greedy-norep'); the scoring strategy.
+ * @returns the pruner.
+ */
 export function greedyPruner(options: GreedyOptions = {}): Pruner {
   const withReplacement = options.withReplacement ?? true;
   const name = withReplacement ? 'greedy' : 'greedy-norep';
@@ -236,6 +242,10 @@ export function greedyPruner(options: GreedyOptions = {}): Pruner {
     name,
     // Greedy is sequential: the selection for n is the first n picks of any longer run.
     prefixConsistent: true,
+    withReplacement,
+    // The proofs of THEORY.md §4 compare each pick with a vertex that may have been picked before.
+    provedGreedy: withReplacement,
+    scoresEveryNeuron: true,
     prune(input: PruneInput): PruneResult {
       const op = `prune (${name})`;
       validatePruneInput(input, op);

@@ -11,6 +11,7 @@ import { magnitudePruner } from './magnitude';
 export const BUILTIN_PRUNER_NAMES = ['greedy', 'greedy-norep', 'random', 'magnitude'] as const;
 export type BuiltinPrunerName = (typeof BUILTIN_PRUNER_NAMES)[number];
 
+/** The built-in pruners by name: greedy forward selection with and without replacement, random, magnitude. */
 export const BUILTIN_PRUNERS: Readonly<Record<BuiltinPrunerName, Pruner>> = Object.freeze({
   greedy: greedyPruner(),
   'greedy-norep': greedyPruner({ withReplacement: false }),
@@ -24,12 +25,25 @@ export class UnknownPrunerError extends Error {
   override name = 'UnknownPrunerError';
 }
 
+/** Whether `name` is a built-in pruner (otherwise a module path, for the subject). */
+export function isBuiltinPruner(name: string): name is BuiltinPrunerName {
+  return Object.prototype.hasOwnProperty.call(BUILTIN_PRUNERS, name);
+}
+
+/**
+ * The built-in pruner called `name`.
+ *
+ * @param name - 'greedy', 'greedy-norep', 'random' or 'magnitude'.
+ * @returns the pruner.
+ * @throws UnknownPrunerError listing the known names.
+ */
 export function getPruner(name: string): Pruner {
-  if (Object.prototype.hasOwnProperty.call(BUILTIN_PRUNERS, name)) return BUILTIN_PRUNERS[name as BuiltinPrunerName];
+  if (isBuiltinPruner(name)) return BUILTIN_PRUNERS[name];
   throw new UnknownPrunerError(`getPruner: unknown pruner '${name}' (known: ${BUILTIN_PRUNER_NAMES.join(', ')})`);
 }
 
 export type { NeuronFeatures, PruneInput, PruneResult, Pruner } from './types';
+export { isProvedGreedy, picksWithReplacement } from './types';
 export { greedyPruner, runGreedy } from './greedy';
 export type { GreedyOptions, GreedyStrategy, GreedyStep, RunGreedyOptions } from './greedy';
 export { randomPruner } from './random';

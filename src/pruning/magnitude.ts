@@ -28,6 +28,11 @@ function rankByMagnitude(magnitudes: Float64Array): number[] {
   return Array.from(magnitudes.keys()).sort((p, q) => magnitudes[q] - magnitudes[p] || p - q);
 }
 
+/**
+ * A baseline: the n neurons of largest output-weight magnitude (THEORY.md §2).
+ *
+ * @returns the pruner.
+ */
 export function magnitudePruner(): Pruner {
   return {
     name: 'magnitude',

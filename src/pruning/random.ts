@@ -7,6 +7,11 @@ import { requireAtMostWidth, validatePruneInput } from './validate';
 /** Stream label, so the pruner's draws never share a stream with other consumers of the same seed. */
 const STREAM = 'pruning:random';
 
+/**
+ * A baseline: n distinct neurons uniformly at random, seeded from `input.seed` (THEORY.md §2).
+ *
+ * @returns the pruner.
+ */
 export function randomPruner(): Pruner {
   return {
     name: 'random',

@@ -115,7 +115,16 @@ export function subnetworkOutput(features: NeuronFeatures, selection: readonly n
   });
 }
 
-/** Normalised loss ‖f_S − y‖² / (2m) of the subnetwork of `selection` (float64 evaluation). */
+/**
+ * The loss ‖f_S − y‖²/(2m) of the subnetwork of `selection` (THEORY.md §2), evaluated in float64: the measure
+ * every pruner is judged by.
+ *
+ * @param features - the network's neuron features.
+ * @param targets - the targets y (m×C).
+ * @param selection - the picked neurons (a multiset).
+ * @param options - how to gather the features.
+ * @returns the loss.
+ */
 export function subnetworkLoss(
   features: NeuronFeatures,
   targets: Tensor2D,
@@ -137,8 +146,14 @@ export function subnetworkLoss(
 }
 
 /**
- * Prefix losses: entry k−1 is ‖f_{S_k} − y‖²/(2m) for the first k picks of `selection`, k = 1..n.
- * Cumulative sums in float64, one O(m·C) pass per step (no dependence on N).
+ * Prefix losses: entry k−1 is ‖f_{S_k} − y‖²/(2m) for the first k picks of `selection`, k = 1..n (THEORY.md §2).
+ * Cumulative sums in float64, one O(m·C) pass per step.
+ *
+ * @param features - the network's neuron features.
+ * @param targets - the targets y (m×C).
+ * @param selection - the picks in order.
+ * @param options - how to gather the features.
+ * @returns the n losses, what a pruner reports as `lossPerStep`.
  */
 export function lossCurve(
   features: NeuronFeatures,

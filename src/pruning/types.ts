@@ -3,6 +3,7 @@ import type { NeuronFeatures, TwoLayerWeights } from '../model/types';
 
 export type { NeuronFeatures } from '../model/types';
 
+/** What a pruner receives: the neuron features, the targets, the weights, the size n and a seed for any randomness. */
 export interface PruneInput {
   features: NeuronFeatures;
   /** Labels y, m×C. */
@@ -15,6 +16,7 @@ export interface PruneInput {
   seed: number;
 }
 
+/** What a pruner returns: n neuron indices (a multiset, in pick order) and the loss after each pick. */
 export interface PruneResult {
   /** The multiset S in pick order; length n; a neuron picked k times appears k times. */
   selection: number[];
@@ -41,5 +43,24 @@ export interface Pruner {
    * and reads smaller sizes off the prefix; otherwise it calls `prune` once per n.
    */
   prefixConsistent?: boolean;
+  /** May pick a neuron more than once, so n may exceed the width N (greedy with replacement). Default false. */
+  withReplacement?: boolean;
+  /**
+   * Is greedy forward selection with replacement exactly as THEORY.md §2 defines it, so the [FW] proofs (B2, B2′,
+   * FWrate) cover it and their checks are invariants for it. Default false: for any other pruner they are claims.
+   */
+  provedGreedy?: boolean;
+  /** Scores every neuron at every pick (cost ∝ n·N per call, like greedy) rather than ranking once. Default false. */
+  scoresEveryNeuron?: boolean;
   prune(input: PruneInput): PruneResult | Promise<PruneResult>;
+}
+
+/** Whether the [FW] proofs cover this pruner (its B2, B2′ and FWrate checks are invariants). */
+export function isProvedGreedy(pruner: Pick<Pruner, 'provedGreedy'>): boolean {
+  return pruner.provedGreedy === true;
+}
+
+/** Whether this pruner may select a neuron more than once (n may then exceed N). */
+export function picksWithReplacement(pruner: Pick<Pruner, 'withReplacement'>): boolean {
+  return pruner.withReplacement === true;
 }

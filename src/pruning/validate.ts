@@ -1,14 +1,19 @@
 /**
- * Input and output contracts of pruners. Every pruner (built-in or user-supplied) receives a
- * `PruneInput` that passed `validatePruneInput`, and the experiment checks every `PruneResult`
- * with `checkPruneResult` before using it.
+ * Input and output contracts of pruners, in one place: every pruner (built-in or user-supplied) receives a
+ * `PruneInput` that passed `validatePruneInput`; the experiment checks every `PruneResult` with
+ * `checkPruneResult` before using it; the contract properties of src/testing/contracts.ts find their faults
+ * with the same `unpackPruneResult` and `pruneResultFault`.
  */
 import { tf, type Tensor } from '../backend/tf';
 import type { NeuronFeatures, PruneInput, PruneResult } from './types';
 
+/** A value as an error message names it: arrays and typed arrays by length, objects by their keys. */
 function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value))
+    return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
   if (typeof value === 'string') return `'${value}'`;
+  if (value !== null && typeof value === 'object') return `an object with keys [${Object.keys(value).join(', ')}]`;
   return String(value);
 }
 
@@ -55,16 +60,27 @@ export function validateTargetShape(features: NeuronFeatures, targets: Tensor, o
   requireShape(op, 'targets', targets, [features.m, features.outputs]);
 }
 
+/**
+ * Why `selection` is not a multiset of neuron indices (non-empty, every entry an integer in [0, width)).
+ *
+ * @param selection - the picked indices.
+ * @param width - the network's width N.
+ * @returns the first fault, or null when there is none.
+ */
+export function selectionFault(selection: readonly unknown[], width: number): string | null {
+  if (selection.length === 0) return 'selection must be non-empty';
+  const bad = selection.findIndex((r) => typeof r !== 'number' || !Number.isInteger(r) || r < 0 || r >= width);
+  return bad < 0
+    ? null
+    : `selection[${bad}] = ${describe(selection[bad])} is not an integer neuron index in [0, ${width})`;
+}
+
 /** A multiset of neuron indices: non-empty, every entry an integer in [0, width). */
 export function validateSelection(selection: readonly number[], width: number, op: string): void {
   if (!Array.isArray(selection))
     throw new Error(`${op}: selection must be an array of neuron indices, got ${describe(selection)}`);
-  if (selection.length === 0) throw new Error(`${op}: selection must be non-empty`);
-  selection.forEach((r, i) => {
-    if (!Number.isInteger(r) || r < 0 || r >= width) {
-      throw new Error(`${op}: selection[${i}] = ${describe(r)} is not an integer neuron index in [0, ${width})`);
-    }
-  });
+  const fault = selectionFault(selection, width);
+  if (fault) throw new Error(`${op}: ${fault}`);
 }
 
 /**
@@ -116,51 +132,81 @@ export function requireAtMostWidth(n: number, width: number, op: string): void {
   }
 }
 
-function toNumberArray(value: unknown, field: string, prunerName: string): number[] {
-  if (Array.isArray(value)) return value as number[];
+/** A pruner's result as plain arrays (typed arrays copied). */
+export interface PruneLists {
+  selection: number[];
+  lossPerStep: number[];
+  pickScores?: number[];
+}
+
+function asNumberList(value: unknown): number[] | null {
+  if (Array.isArray(value)) return [...(value as number[])];
   if (ArrayBuffer.isView(value) && !(value instanceof DataView))
     return Array.from(value as unknown as ArrayLike<number>);
-  throw new Error(
-    `checkPruneResult: pruner '${prunerName}' returned ${field} = ${describe(value)}, expected an array of numbers`,
-  );
+  return null;
 }
 
 /**
- * Checks a pruner's output contract against its input: `selection` has length n and holds
- * integer indices in [0, N); `lossPerStep` has length n and holds finite, non-negative numbers.
- * Returns a plain-array copy of the result. Only the shape of the contract is checked: the
- * experiment should recompute losses with `lossCurve` rather than trust a user pruner's figures.
+ * A pruner's raw result as plain arrays, or why it is not `{ selection, lossPerStep }` of number lists.
+ *
+ * @param result - what `prune` returned (awaited).
+ * @returns copies of the lists, or the fault as a sentence.
+ */
+export function unpackPruneResult(result: unknown): PruneLists | string {
+  if (!result || typeof result !== 'object')
+    return `prune returned ${describe(result)}, expected { selection, lossPerStep }`;
+  const raw = result as Record<string, unknown>;
+  const selection = asNumberList(raw.selection);
+  if (!selection) return `selection is ${describe(raw.selection)}, expected an array of neuron indices`;
+  const lossPerStep = asNumberList(raw.lossPerStep);
+  if (!lossPerStep) return `lossPerStep is ${describe(raw.lossPerStep)}, expected an array of numbers`;
+  if (raw.pickScores === undefined) return { selection, lossPerStep };
+  const pickScores = asNumberList(raw.pickScores);
+  if (!pickScores) return `pickScores is ${describe(raw.pickScores)}, expected an array of numbers`;
+  return { selection, lossPerStep, pickScores };
+}
+
+/**
+ * Why a result is not a valid multiset with its losses: indices in [0, width), every loss finite and ≥ 0, one
+ * loss per pick (the requested size n is a separate contract).
+ *
+ * @param lists - the unpacked result.
+ * @param width - the network's width N.
+ * @returns the first fault, or null when there is none.
+ */
+export function pruneResultFault(lists: PruneLists, width: number): string | null {
+  const fault = selectionFault(lists.selection, width);
+  if (fault) return fault;
+  const bad = lists.lossPerStep.findIndex((l) => typeof l !== 'number' || !Number.isFinite(l) || l < 0);
+  if (bad >= 0) return `lossPerStep[${bad}] = ${describe(lists.lossPerStep[bad])} is not a finite number ≥ 0`;
+  if (lists.lossPerStep.length !== lists.selection.length)
+    return `lossPerStep has ${lists.lossPerStep.length} entries for ${lists.selection.length} picks (one loss per pick is required)`;
+  if (lists.pickScores && lists.pickScores.length !== lists.selection.length)
+    return `pickScores has ${lists.pickScores.length} entries for ${lists.selection.length} picks`;
+  return null;
+}
+
+/**
+ * Checks a pruner's output contract against its input: `selection` has length n and holds integer indices in
+ * [0, N); `lossPerStep` has length n and holds finite, non-negative numbers. Only the shape of the contract is
+ * checked: the experiment recomputes losses with `lossCurve` rather than trust a user pruner's figures.
+ *
+ * @param result - what the pruner returned.
+ * @param input - the input it was given.
+ * @param prunerName - named in the error.
+ * @returns a plain-array copy of the result.
+ * @throws Error naming the pruner and the first fault.
  */
 export function checkPruneResult(result: unknown, input: PruneInput, prunerName = 'pruner'): PruneResult {
   const who = `checkPruneResult: pruner '${prunerName}'`;
-  if (!result || typeof result !== 'object')
-    throw new Error(`${who} returned ${describe(result)}, expected { selection, lossPerStep }`);
-  const raw = result as Record<string, unknown>;
-  const selection = toNumberArray(raw.selection, 'selection', prunerName);
-  const lossPerStep = toNumberArray(raw.lossPerStep, 'lossPerStep', prunerName);
+  const lists = unpackPruneResult(result);
+  if (typeof lists === 'string') throw new Error(`${who}: ${lists}`);
   const { n } = input;
-  const width = input.features.width;
-  if (selection.length !== n)
-    throw new Error(`${who} returned a selection of length ${selection.length}, expected n = ${n}`);
-  selection.forEach((r, i) => {
-    if (typeof r !== 'number' || !Number.isInteger(r) || r < 0 || r >= width) {
-      throw new Error(`${who} returned selection[${i}] = ${describe(r)}, not an integer neuron index in [0, ${width})`);
-    }
-  });
-  if (lossPerStep.length !== n)
-    throw new Error(`${who} returned lossPerStep of length ${lossPerStep.length}, expected n = ${n}`);
-  lossPerStep.forEach((loss, i) => {
-    if (typeof loss !== 'number' || !Number.isFinite(loss) || loss < 0) {
-      throw new Error(`${who} returned lossPerStep[${i}] = ${describe(loss)}, expected a finite non-negative number`);
-    }
-  });
-  const pickScores = raw.pickScores === undefined ? undefined : toNumberArray(raw.pickScores, 'pickScores', prunerName);
-  if (pickScores && pickScores.length !== n) {
-    throw new Error(`${who} returned pickScores of length ${pickScores.length}, expected n = ${n}`);
-  }
-  return {
-    selection: [...selection],
-    lossPerStep: [...lossPerStep],
-    ...(pickScores ? { pickScores: [...pickScores] } : {}),
-  };
+  if (lists.selection.length !== n)
+    throw new Error(`${who} returned a selection of length ${lists.selection.length}, expected n = ${n}`);
+  if (lists.lossPerStep.length !== n)
+    throw new Error(`${who} returned lossPerStep of length ${lists.lossPerStep.length}, expected n = ${n}`);
+  const fault = pruneResultFault(lists, input.features.width);
+  if (fault) throw new Error(`${who}: ${fault}`);
+  return lists;
 }

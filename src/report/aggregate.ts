@@ -1,8 +1,26 @@
 /** Grouping and averaging over seeds, shared by the plots and the markdown tables. */
 import type { CheckpointMeasurement, RunResult, SubnetworkMeasurement } from '../experiment/types';
 import type { ReportDocument } from './types';
+import { subjectOf } from '../experiment/subject';
+import { isBuiltinPruner } from '../pruning';
 
-export const GREEDY = 'greedy';
+/**
+ * The subject's name in the measurements: the configured subject when it is built in, else the measured pruner the
+ * config does not list (the name a module's Pruner gives itself).
+ */
+export function subjectName(doc: ReportDocument): string {
+  const configured = subjectOf(doc.config);
+  if (isBuiltinPruner(configured)) return configured;
+  return prunerNames(doc).find((name) => !doc.config.pruners.includes(name)) ?? configured;
+}
+
+/** "greedy (the subject); comparison: random, magnitude". */
+export function subjectLine(doc: ReportDocument): string {
+  const subject = subjectName(doc);
+  const others = prunerNames(doc).filter((name) => name !== subject);
+  const from = isBuiltinPruner(subjectOf(doc.config)) ? '' : ` from ${subjectOf(doc.config)}`;
+  return `Subject: **${subject}**${from} (every pruner-facing check and t_crit speak about it)${others.length ? `; comparison: ${others.join(', ')}` : ''}.`;
+}
 
 export interface RunGroup {
   m: number;

@@ -72,10 +72,33 @@ function expressionRecords(config: ExperimentConfig): ExpressionRecord[] {
   }));
 }
 
+/** The headline on a critical time: the one-sided verdict on O(log m), the four-law fit as its description. */
+export function logBoundRow(s: ScalingResult): SummaryRow {
+  return {
+    check: logBoundCheck(s.quantity),
+    kind: 'scaling',
+    verdict: s.logBound.verdict,
+    detail: `${s.logBound.reason}. ${describedAs(s)}`,
+  };
+}
+
+/** The summary's name for the bound's check on a quantity. */
+export function logBoundCheck(quantity: string): string {
+  return `${quantity} grows at most like log m`;
+}
+
+/** The four-law description, in words: "best described by …" (or why no law is). */
+export function describedAs(s: ScalingResult): string {
+  const law =
+    s.verdict === 'inconclusive'
+      ? 'no one of the four laws (inconclusive)'
+      : s.verdict.replace(/^(consistent with|better explained by) /, '');
+  return `Best described by ${law}: ${s.reason}`;
+}
+
 function summaryRows(checks: CheckResult[], scaling: ScalingResult[]): SummaryRow[] {
   const rows: SummaryRow[] = [];
-  for (const s of scaling)
-    rows.push({ check: `scaling of ${s.quantity} with m`, kind: 'scaling', verdict: s.verdict, detail: s.reason });
+  for (const s of scaling) rows.push(logBoundRow(s));
   for (const c of checks) {
     const hyps = c.violatedHypotheses.length ? ` [premises violated: ${c.violatedHypotheses.join(', ')}]` : '';
     rows.push({ check: `${c.id}: ${c.statement}`, kind: c.kind, verdict: c.verdict, detail: c.detail + hyps });

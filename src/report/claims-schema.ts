@@ -1,18 +1,32 @@
 /**
- * JSON Schema (draft-07) of the claims and check-pruner report.json. `objectOf<T>` ties each object schema to
- * its TypeScript type (a field added or removed without updating this file is a tsc error), and numbers must
- * be finite (ajv `strictNumbers`): NaN and ±Infinity would silently become null in JSON.
+ * JSON Schema (draft-07) of the claims and check-pruner report.json, from the building blocks of
+ * src/files/json-schema.ts (`objectOf<T>` makes a field added or removed without updating this file a tsc error).
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import {
+  anything,
+  arrayOf,
+  bool,
+  count,
+  enumOf,
+  int,
+  nonEmpty,
+  nonNegative,
+  nullable,
+  nullableNum,
+  nullableStr,
+  objectOf,
+  recordOf,
+  schemaValidator,
+  str,
+  type Schema,
+  type SchemaCheck,
+} from '../files/json-schema';
 import { ENVIRONMENT_SCHEMA, RUN_ID_PATTERN, VERDICTS } from './schema';
 import type { ComparisonCase, ComparisonRow, PrunerCheckSettings, PrunerComparison } from '../claims/pruner-check';
 import type { ClaimsReportDocument, PrunerReportDocument, SummaryLine } from './claims-types';
 import type { CounterexampleRecord, PropertyRunResult, ReplayRecord } from '../claims/runner';
 import type { SessionSettings } from '../claims/session';
 import type { HypothesisStatus, PropertyKind, PropertySource } from '../testing/property';
-
-type Schema = Record<string, unknown>;
-type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
 
 const KINDS = ['invariant', 'claim', 'contract'] as const satisfies readonly PropertyKind[];
 const SOURCES = ['[Du19]', '[FW]', '[R]', '[contract]'] as const satisfies readonly PropertySource[];
@@ -21,26 +35,6 @@ const REPLAY_STATUSES = [
   'now passes',
   'unreadable',
 ] as const satisfies readonly ReplayRecord['status'][];
-
-const nonNegative: Schema = { type: 'number', minimum: 0 };
-const nullableNum: Schema = { type: ['number', 'null'] };
-const int: Schema = { type: 'integer' };
-const count: Schema = { type: 'integer', minimum: 0 };
-const str: Schema = { type: 'string' };
-const nonEmpty: Schema = { type: 'string', minLength: 1 };
-const nullableStr: Schema = { type: ['string', 'null'] };
-const bool: Schema = { type: 'boolean' };
-const anything: Schema = {};
-
-const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
-const recordOf = (values: Schema): Schema => ({ type: 'object', additionalProperties: values });
-const enumOf = (values: readonly string[]): Schema => ({ type: 'string', enum: [...values] });
-const nullable = (schema: Schema): Schema => ({ anyOf: [{ type: 'null' }, schema] });
-
-function objectOf<T>(properties: { [K in keyof T]-?: Schema }, optional: readonly OptionalKeys<T>[] = []): Schema {
-  const required = Object.keys(properties).filter((k) => !(optional as readonly string[]).includes(k));
-  return { type: 'object', properties, required, additionalProperties: false };
-}
 
 const hypothesis = objectOf<HypothesisStatus>({
   id: nonEmpty,
@@ -156,32 +150,13 @@ export const PRUNER_REPORT_SCHEMA: Schema = objectOf<PrunerReportDocument>({
   comparison: nullable(comparison),
 });
 
-let compiled: { claims: ValidateFunction; pruner: ValidateFunction } | null = null;
-
-function validators(): { claims: ValidateFunction; pruner: ValidateFunction } {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictNumbers: true, allowUnionTypes: true });
-    compiled = { claims: ajv.compile(CLAIMS_REPORT_SCHEMA), pruner: ajv.compile(PRUNER_REPORT_SCHEMA) };
-  }
-  return compiled;
-}
-
-function describeError(e: ErrorObject): string {
-  const where = e.instancePath || '/';
-  const params = e.params as Record<string, unknown>;
-  if (params.additionalProperty !== undefined)
-    return `${where}: unexpected field '${String(params.additionalProperty)}'`;
-  if (e.keyword === 'type' && String(params.type).includes('number'))
-    return `${where}: ${e.message} (NaN and ±Infinity are not allowed)`;
-  return `${where}: ${e.message}`;
-}
+const validateClaims = schemaValidator(CLAIMS_REPORT_SCHEMA);
+const validatePrunerReport = schemaValidator(PRUNER_REPORT_SCHEMA);
 
 /** Validates a claims or check-pruner report document (dispatching on `kind`). */
-export function validatePropertyReport(doc: unknown): { valid: boolean; errors: string[] } {
+export function validatePropertyReport(doc: unknown): SchemaCheck {
   const kind = (doc as { kind?: unknown } | null)?.kind;
   if (kind !== 'claims' && kind !== 'check-pruner')
     return { valid: false, errors: [`/kind: must be 'claims' or 'check-pruner', got ${JSON.stringify(kind)}`] };
-  const validate = kind === 'claims' ? validators().claims : validators().pruner;
-  const valid = validate(doc) as boolean;
-  return { valid, errors: valid ? [] : (validate.errors ?? []).map(describeError) };
+  return kind === 'claims' ? validateClaims(doc) : validatePrunerReport(doc);
 }

@@ -3,12 +3,11 @@
  * claims-schema.ts, keys sorted by `stableJson`) and its markdown rendering, written atomically into
  * `<out>/<run-id>/{report.md, report.json}`. The run id is a readable prefix plus a hash of the settings.
  */
-import { createHash } from 'node:crypto';
 import type { PrunerCheckResult, PrunerComparison } from '../claims/pruner-check';
 import type { PropertyKind } from '../testing/property';
 import type { PropertyRunResult } from '../claims/runner';
 import type { SessionResult } from '../claims/session';
-import { canonicalJson } from '../files/json';
+import { contentHash, safeName } from '../files/json';
 import { writeDirectoryAtomically } from '../files/atomic';
 import { validatePropertyReport } from './claims-schema';
 import {
@@ -29,14 +28,6 @@ export interface ReportMeta {
   command: string;
   environment: Environment;
   createdAt?: string;
-}
-
-function hashOf(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 10);
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'pruner';
 }
 
 /** Non-finite measurements become null (JSON has no ∞); the markdown shows null as "—". */
@@ -77,7 +68,7 @@ export function claimsReportDocument(session: SessionResult, meta: ReportMeta): 
   return {
     schemaVersion: PROPERTY_REPORT_SCHEMA_VERSION,
     kind: 'claims',
-    runId: `claims-${hashOf({ settings: session.settings, properties: properties.map((p) => p.id) })}`,
+    runId: `claims-${contentHash({ settings: session.settings, properties: properties.map((p) => p.id) })}`,
     createdAt: meta.createdAt ?? new Date().toISOString(),
     command: meta.command,
     environment: meta.environment,
@@ -97,7 +88,7 @@ export function prunerReportDocument(
   return {
     schemaVersion: PROPERTY_REPORT_SCHEMA_VERSION,
     kind: 'check-pruner',
-    runId: `check-pruner-${safeName(result.pruner)}-${hashOf({ settings: result.settings, pruner: result.pruner, module: meta.moduleHash ?? meta.module })}`,
+    runId: `check-pruner-${safeName(result.pruner, 'pruner')}-${contentHash({ settings: result.settings, pruner: result.pruner, module: meta.moduleHash ?? meta.module })}`,
     createdAt: meta.createdAt ?? new Date().toISOString(),
     command: meta.command,
     environment: meta.environment,

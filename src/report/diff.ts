@@ -5,6 +5,7 @@
  * Pure: both reports in, a description of their differences out.
  */
 import { formatNumber } from '../../theory';
+import { logBoundCheck } from './assemble';
 import type { ScalingResult } from '../experiment/types';
 import type { ReportDocument } from './types';
 
@@ -59,14 +60,24 @@ function analysesOf(doc: ReportDocument): ScalingResult[] {
   return [...doc.scaling, ...alternativeAnalyses(doc)];
 }
 
-/** The summary's verdicts, plus one per alternative target of the sensitivity table. */
+/**
+ * The summary's verdicts (for a critical time: the one-sided verdict on O(log m)), each critical time's four-law
+ * description, and both for every alternative target of the sensitivity table.
+ */
 function verdictRows(doc: ReportDocument): { check: string; kind: string; verdict: string }[] {
-  const alternatives = alternativeAnalyses(doc).map((a) => ({
-    check: `sensitivity: ${a.quantity}`,
+  const descriptions = (prefix: string, analyses: ScalingResult[]) =>
+    analyses.map((a) => ({
+      check: `${prefix}four-law description of ${a.quantity}`,
+      kind: 'scaling',
+      verdict: a.verdict,
+    }));
+  const alternatives = alternativeAnalyses(doc);
+  const bounds = alternatives.map((a) => ({
+    check: `sensitivity: ${logBoundCheck(a.quantity)}`,
     kind: 'scaling',
-    verdict: a.verdict,
+    verdict: a.logBound.verdict,
   }));
-  return [...doc.summary, ...alternatives];
+  return [...doc.summary, ...descriptions('', doc.scaling), ...bounds, ...descriptions('sensitivity: ', alternatives)];
 }
 
 function verdictChanges(a: ReportDocument, b: ReportDocument): { changes: VerdictChange[]; unchanged: number } {

@@ -6,7 +6,7 @@
 import type { RunResult } from '../experiment/types';
 import { scalingPlotSpec } from './scaling-plot';
 import {
-  GREEDY,
+  subjectName,
   checkpointTimes,
   checkpointsAt,
   isClassification,
@@ -106,7 +106,9 @@ function thinnedIndices(length: number, max: number): number[] {
 function greedyLossRows(doc: ReportDocument, n: number): Row[] {
   return runsByM(doc).flatMap(({ m, runs }) =>
     checkpointTimes(runs).flatMap((t) => {
-      const losses = present(checkpointsAt(runs, t).map((c) => subnetworkAt(c, GREEDY, n)?.loss)).filter(positive);
+      const losses = present(checkpointsAt(runs, t).map((c) => subnetworkAt(c, subjectName(doc), n)?.loss)).filter(
+        positive,
+      );
       if (losses.length === 0) return [];
       return [{ m, t1: t + 1, mean: mean(losses), lo: Math.min(...losses), hi: Math.max(...losses) }];
     }),
@@ -389,7 +391,7 @@ function accuracyRows(doc: ReportDocument, n: number): Row[] {
   return runsByM(doc).flatMap(({ m, runs }) =>
     checkpointTimes(runs).flatMap((t) => {
       const at = checkpointsAt(runs, t);
-      const sub = mean(present(at.map((c) => subnetworkAt(c, GREEDY, n)?.accuracy)));
+      const sub = mean(present(at.map((c) => subnetworkAt(c, subjectName(doc), n)?.accuracy)));
       const dense = mean(present(at.map((c) => c.denseAccuracy)));
       return [
         ...(sub !== null ? [{ m, t1: t + 1, network: greedyLabel(n), accuracy: sub }] : []),
@@ -455,7 +457,7 @@ function accuracySpec(doc: ReportDocument): TopLevelSpec {
 
 function hasGreedyLosses(doc: ReportDocument): boolean {
   const n = largestSize(doc);
-  return doc.runs.some((r) => r.checkpoints.some((c) => positive(subnetworkAt(c, GREEDY, n)?.loss)));
+  return doc.runs.some((r) => r.checkpoints.some((c) => positive(subnetworkAt(c, subjectName(doc), n)?.loss)));
 }
 
 /** Every plot the report can hold, in report order. */

@@ -1,6 +1,7 @@
 /**
- * Markdown of one scaling analysis (src/scaling): verdict and why, each law's parameters with bootstrap
- * intervals, AICc and held-out error, and the calibration's confusion matrix. Pure: same analysis, same text.
+ * Markdown of one scaling analysis (src/scaling): the one-sided verdict on t(m) = O(log m) and why, then the
+ * four-law description (each law's parameters with bootstrap intervals, AICc and held-out error, and the
+ * calibration's confusion matrix). Pure: same analysis, same text.
  */
 import { percent } from '../scaling/calibrate';
 import type { ScalingAnalysis } from '../scaling/types';
@@ -69,13 +70,23 @@ function calibrationBlock(s: ScalingAnalysis): string {
   return lines.join('\n');
 }
 
+/** The verdict on the bound with its numbers: p and the smallest exponent the design detects. */
+export function logBoundLine(s: ScalingAnalysis): string {
+  const b = s.logBound;
+  const p = b.pValue === null ? 'p —' : `p = ${fmt(b.pValue)}`;
+  const caught = b.detectableExponent === null ? 'no m^α with α ≤ 1.5 detectable' : `detects m^${b.detectableExponent}`;
+  return `Bound t(m) = O(log m): **${b.verdict}** (${p}; ${caught}).`;
+}
+
 /** The section body (no heading level assumptions beyond ####). */
 export function scalingSectionMarkdown(s: ScalingAnalysis): string {
   const n = s.counts;
   const parts = [
-    `#### ${esc(s.quantity)}: ${s.verdict}`,
+    `#### ${esc(s.quantity)}: ${s.logBound.verdict}`,
     '',
-    esc(s.reason),
+    `${logBoundLine(s)} ${esc(s.logBound.reason)}.`,
+    '',
+    `Best described by: **${s.verdict}**. ${esc(s.reason)}`,
     '',
     `${n.observations} runs over ${n.distinctM} values of m: ${n.exact} exact, ${n.interval} known within an ` +
       `interval, ${n.censored} censored (never reached).`,

@@ -1,14 +1,29 @@
 /**
  * JSON Schema (draft-07) of report.json, written by hand to match src/report/types.ts and
- * src/experiment/types.ts. `objectOf<T>` ties every object schema to its TypeScript type at
- * compile time: a field added to or removed from a type without updating this file is a tsc error.
- * Numbers must be finite (ajv `strictNumbers`): NaN and ±Infinity would silently become null in JSON.
+ * src/experiment/types.ts, from the building blocks of src/files/json-schema.ts (`objectOf<T>` makes a
+ * field added to or removed from a type without updating this file a tsc error).
  */
-import Ajv from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { LABEL_KINDS } from '../data/types';
-import { PARAMETERISATIONS } from '../model/types';
-import type { DatasetConfig, ExperimentConfig, TheoryOverridesConfig } from '../experiment/config';
+import {
+  arrayOf,
+  bool,
+  count,
+  enumOf,
+  int,
+  nonEmpty,
+  nonNegative,
+  nullableCount,
+  nullableNum,
+  num,
+  objectOf,
+  positiveInt,
+  recordOf,
+  schemaValidator,
+  str,
+  type Exhaustive,
+  type Schema,
+  type SchemaCheck,
+} from '../files/json-schema';
+import { CONFIG_RECORD_SCHEMA } from '../experiment/fields';
 import type {
   CheckResult,
   CheckpointMeasurement,
@@ -26,15 +41,7 @@ import type {
 import type { CriticalMethod, CriticalTime } from '../pipeline/critical';
 import { SCALING_ANALYSIS_SCHEMA } from '../scaling/schema';
 import { REPORT_SCHEMA_VERSION } from './types';
-import type { Environment, ExpressionRecord, ReportDocument, SummaryRow } from './types';
-
-type Schema = Record<string, unknown>;
-
-/** Keys of T that may be absent. */
-type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
-
-/** Compile-time check that a runtime list names every member of a string union. */
-type Exhaustive<Union, List extends readonly unknown[]> = Exclude<Union, List[number]> extends never ? List : never;
+import type { Environment, ExpressionRecord, Reconcluded, ReportDocument, SummaryRow } from './types';
 
 export const VERDICTS = [
   'PASS',
@@ -49,6 +56,11 @@ export const SCALING_VERDICTS = [
   'better explained by a saturating law',
   'inconclusive',
 ] as const satisfies readonly ScalingResult['verdict'][];
+export const LOG_BOUND_VERDICTS = [
+  'consistent with O(log m)',
+  'grows faster than log m',
+  'undetermined',
+] as const satisfies readonly ScalingResult['logBound']['verdict'][];
 const SUMMARY_KINDS = ['invariant', 'claim', 'scaling'] as const satisfies readonly SummaryRow['kind'][];
 const CRITICAL_METHODS = [
   'exact (every iteration)',
@@ -59,44 +71,27 @@ const CRITICAL_METHODS = [
   'undecided',
 ] as const satisfies readonly CriticalMethod[];
 
-// Fail compilation when a union gains a member the lists above do not name.
-const exhaustiveLists: [
-  Exhaustive<Verdict, typeof VERDICTS>,
-  Exhaustive<ScalingResult['verdict'], typeof SCALING_VERDICTS>,
-  Exhaustive<SummaryRow['kind'], typeof SUMMARY_KINDS>,
-  Exhaustive<CriticalMethod, typeof CRITICAL_METHODS>,
-] = [VERDICTS, SCALING_VERDICTS, SUMMARY_KINDS, CRITICAL_METHODS];
-void exhaustiveLists;
-
-const num: Schema = { type: 'number' };
-const nonNegative: Schema = { type: 'number', minimum: 0 };
-const nullableNum: Schema = { type: ['number', 'null'] };
-const int: Schema = { type: 'integer' };
-const count: Schema = { type: 'integer', minimum: 0 };
-const positiveInt: Schema = { type: 'integer', minimum: 1 };
-const nullableCount: Schema = { type: ['integer', 'null'], minimum: 0 };
-const fraction: Schema = { type: ['number', 'null'], minimum: 0, maximum: 1 };
-const str: Schema = { type: 'string' };
-const nonEmpty: Schema = { type: 'string', minLength: 1 };
-const bool: Schema = { type: 'boolean' };
-
 /**
  * Why a field differs between two computations of the same runs: 'timing' (clock readings and what derives
  * from them) or 'invocation' (when, how and where it was run). Every comparison of reports for equality (diff,
  * resume tests, test:slurm) drops exactly the fields marked so: see VOLATILE_FIELDS and withoutVolatile.
  */
 export type Volatility = 'timing' | 'invocation';
-/** Marks a field's schema volatile (the `volatile` keyword, declared to ajv; other validators ignore it). */
+/** Marks a field's schema volatile (the `volatile` annotation keyword, see files/json-schema.ts). */
 const volatile = (schema: Schema, why: Volatility): Schema => ({ ...schema, volatile: why });
 
-const arrayOf = (items: Schema, minItems = 0): Schema => ({ type: 'array', items, minItems });
-const recordOf = (values: Schema): Schema => ({ type: 'object', additionalProperties: values });
-const enumOf = (values: readonly string[]): Schema => ({ type: 'string', enum: [...values] });
+// Fail compilation when a union gains a member the lists above do not name.
+const exhaustiveLists: [
+  Exhaustive<Verdict, typeof VERDICTS>,
+  Exhaustive<ScalingResult['verdict'], typeof SCALING_VERDICTS>,
+  Exhaustive<ScalingResult['logBound']['verdict'], typeof LOG_BOUND_VERDICTS>,
+  Exhaustive<SummaryRow['kind'], typeof SUMMARY_KINDS>,
+  Exhaustive<CriticalMethod, typeof CRITICAL_METHODS>,
+] = [VERDICTS, SCALING_VERDICTS, LOG_BOUND_VERDICTS, SUMMARY_KINDS, CRITICAL_METHODS];
+void exhaustiveLists;
 
-function objectOf<T>(properties: { [K in keyof T]-?: Schema }, optional: readonly OptionalKeys<T>[] = []): Schema {
-  const required = Object.keys(properties).filter((k) => !(optional as readonly string[]).includes(k));
-  return { type: 'object', properties, required, additionalProperties: false };
-}
+/** An accuracy in [0, 1], or null when not measured. */
+const fraction: Schema = { type: ['number', 'null'], minimum: 0, maximum: 1 };
 
 const criticalTimeProperties = {
   t: nullableCount,
@@ -241,64 +236,8 @@ const sensitivityRow = objectOf<SensitivityRow>({
   analysis: scaling,
 });
 
-type Synthetic = Extract<DatasetConfig, { kind: 'synthetic' }>;
-type Mnist = Extract<DatasetConfig, { kind: 'mnist' }>;
-type FileData = Extract<DatasetConfig, { kind: 'file' }>;
-
-const dataset: Schema = {
-  oneOf: [
-    objectOf<Synthetic>(
-      {
-        kind: { const: 'synthetic' },
-        labels: enumOf(LABEL_KINDS),
-        d: positiveInt,
-        teacherWidth: positiveInt,
-        clusters: positiveInt,
-      },
-      ['teacherWidth', 'clusters'],
-    ),
-    objectOf<Mnist>({ kind: { const: 'mnist' }, unitNorm: bool, heldOut: count }),
-    objectOf<FileData>({ kind: { const: 'file' }, path: nonEmpty }),
-  ],
-};
-
-const theory = objectOf<TheoryOverridesConfig>({ constants: recordOf(num), expressions: recordOf(str) }, [
-  'constants',
-  'expressions',
-]);
-
-const config = objectOf<ExperimentConfig>(
-  {
-    name: str,
-    dataset,
-    mGrid: arrayOf(positiveInt, 1),
-    seeds: arrayOf(int, 1),
-    parameterisation: enumOf(PARAMETERISATIONS),
-    width: positiveInt,
-    kappa: { type: 'number', exclusiveMinimum: 0 },
-    eta: { type: 'number', exclusiveMinimum: 0 },
-    etaRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-    iterations: count,
-    batchSize: { type: ['integer', 'null'], minimum: 1 },
-    checkpoints: positiveInt,
-    subnetworkSizes: arrayOf(positiveInt, 1),
-    epsilon: { type: 'number', exclusiveMinimum: 0 },
-    epsilonRelative: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-    targetAccuracy: fraction,
-    targetAccuracyRelative: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-    resolution: objectOf<ExperimentConfig['resolution']>({ absolute: positiveInt, relative: nonNegative }),
-    precision: enumOf(['float32', 'float64']),
-    pruners: arrayOf(nonEmpty, 1),
-    sensitivity: objectOf<NonNullable<ExperimentConfig['sensitivity']>>({
-      epsilonRelative: arrayOf({ type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }),
-      targetAccuracyRelative: arrayOf({ type: 'number', exclusiveMinimum: 0, maximum: 1 }),
-    }),
-    hullTolerance: nonNegative,
-    maxKernelM: count,
-    theory,
-  },
-  ['etaRelative', 'epsilonRelative', 'targetAccuracyRelative', 'sensitivity', 'precision'],
-);
+/** The configuration, as the field table declares it (the same ranges a config file is checked against). */
+const config: Schema = CONFIG_RECORD_SCHEMA;
 
 /** The run environment record; shared with the claims/check-pruner report schema. */
 export const ENVIRONMENT_SCHEMA = objectOf<Environment>(
@@ -333,7 +272,7 @@ const expression = objectOf<ExpressionRecord>({
 const summaryRow = objectOf<SummaryRow>({
   check: nonEmpty,
   kind: enumOf(SUMMARY_KINDS),
-  verdict: enumOf([...VERDICTS, ...SCALING_VERDICTS]),
+  verdict: enumOf([...VERDICTS, ...SCALING_VERDICTS, ...LOG_BOUND_VERDICTS]),
   detail: str,
 });
 
@@ -364,42 +303,19 @@ export const REPORT_SCHEMA: Schema = {
       sensitivity: arrayOf(sensitivityRow),
       checks: arrayOf(CHECK_RESULT_SCHEMA),
       derivation: arrayOf(derivationStep),
+      reconcluded: objectOf<Reconcluded>({
+        runsCommit: { type: ['string', 'null'] },
+        analysisCommit: { type: ['string', 'null'] },
+        from: nonEmpty,
+        fromCreatedAt: str,
+      }),
     },
-    ['sensitivity', 'analysisSeconds'],
+    ['sensitivity', 'analysisSeconds', 'reconcluded'],
   ),
 };
 
-let ajv: Ajv | null = null;
-let compiled: ValidateFunction | null = null;
-let compiledRun: ValidateFunction | null = null;
-
-function schemaCompiler(): Ajv {
-  if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: true, strictNumbers: true, allowUnionTypes: true });
-    ajv.addKeyword({ keyword: 'volatile', schemaType: 'string' });
-  }
-  return ajv;
-}
-
-function validator(): ValidateFunction {
-  compiled ??= schemaCompiler().compile(REPORT_SCHEMA);
-  return compiled;
-}
-
-function describeError(e: ErrorObject): string {
-  const where = e.instancePath || '/';
-  const params = e.params as Record<string, unknown>;
-  if (e.keyword === 'additionalProperty' || params.additionalProperty !== undefined) {
-    return `${where}: unexpected field '${String(params.additionalProperty)}'`;
-  }
-  if (e.keyword === 'enum')
-    return `${where}: ${e.message} (${(params.allowedValues as unknown[]).map(String).join(' | ')})`;
-  if (e.keyword === 'const') return `${where}: must be ${JSON.stringify(params.allowedValue)}`;
-  if (e.keyword === 'type' && String(params.type).includes('number')) {
-    return `${where}: ${e.message} (NaN and ±Infinity are not allowed: JSON would write them as null)`;
-  }
-  return `${where}: ${e.message}`;
-}
+const validateShape = schemaValidator(REPORT_SCHEMA);
+const validateRunShape = schemaValidator(run);
 
 /** A run's checks the schema can not express: increasing checkpoints, and every time interval [lo, t] ordered. */
 function runConsistencyErrors(r: RunResult, at: string): string[] {
@@ -440,20 +356,17 @@ function consistencyErrors(doc: ReportDocument): string[] {
 }
 
 /** Validates one run (a RunResult, e.g. read from the run store) against the report schema's run. */
-export function validateRun(value: unknown): { valid: boolean; errors: string[] } {
-  compiledRun ??= schemaCompiler().compile(run);
-  if (!compiledRun(value)) return { valid: false, errors: [...new Set((compiledRun.errors ?? []).map(describeError))] };
+export function validateRun(value: unknown): SchemaCheck {
+  const shape = validateRunShape(value);
+  if (!shape.valid) return shape;
   const errors = runConsistencyErrors(value as RunResult, '');
   return { valid: errors.length === 0, errors };
 }
 
 /** Validates a report document (in memory or parsed from report.json) against schema version 1. */
-export function validateReport(doc: unknown): { valid: boolean; errors: string[] } {
-  const validate = validator();
-  if (!validate(doc)) {
-    const errors = (validate.errors ?? []).map(describeError);
-    return { valid: false, errors: [...new Set(errors)] };
-  }
+export function validateReport(doc: unknown): SchemaCheck {
+  const shape = validateShape(doc);
+  if (!shape.valid) return shape;
   const errors = consistencyErrors(doc as ReportDocument);
   return { valid: errors.length === 0, errors };
 }

@@ -34,10 +34,11 @@ export interface SummaryRow {
   /** What was checked, e.g. "B3: greedy loss within B2′ once t ≥ T*(m)". */
   check: string;
   kind: 'invariant' | 'claim' | 'scaling';
-  verdict: Verdict | ScalingResult['verdict'];
+  verdict: Verdict | ScalingResult['verdict'] | ScalingResult['logBound']['verdict'];
   detail: string;
 }
 
+/** report.json of `verify`: config, environment, the runs' measurements, the checks' verdicts, the scaling fits. */
 export interface ReportDocument {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   runId: string;
@@ -63,4 +64,17 @@ export interface ReportDocument {
   checks: CheckResult[];
   /** Symbolic derivation of dT*(m)/d(ln m), from the theory module. */
   derivation: { statement: string; result: string; latex: string }[];
+  /** Present when the analysis was re-run on stored runs (`pruneproof reconclude`): which code did what. */
+  reconcluded?: Reconcluded;
+}
+
+/** A report re-concluded from another report's runs: the runs' commit and the analysis's commit. */
+export interface Reconcluded {
+  /** The commit that computed the runs (environment describes that computation). */
+  runsCommit: string | null;
+  /** The commit whose analysis (checks, scaling, sensitivity, summary) concluded this report. */
+  analysisCommit: string | null;
+  /** The report the runs were read from, and when that report was made. */
+  from: string;
+  fromCreatedAt: string;
 }

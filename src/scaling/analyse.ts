@@ -9,9 +9,19 @@ import { calibrate, percent } from './calibrate';
 import { analysisThreads } from './calibration-pool';
 import { assess, type FittedModel } from './decide';
 import { prepare } from './fit';
+import { testLogBound, type LogBoundInput } from './log-bound';
 import { LAW_VERDICT, predict } from './models';
-import type { Calibration, Design, ModelFit, ScalingAnalysis, ScalingVerdict, TimeObservation } from './types';
+import type {
+  Calibration,
+  Design,
+  LogBound,
+  ModelFit,
+  ScalingAnalysis,
+  ScalingVerdict,
+  TimeObservation,
+} from './types';
 
+/** The t(m) analysis's seed, bootstrap resamples, calibration simulations, design and threads. */
 export interface ScalingOptions {
   /** One seed drives the bootstrap and the calibration (default 0). */
   seed?: number;
@@ -19,8 +29,13 @@ export interface ScalingOptions {
   resamples?: number;
   /** Calibration simulations per law (default 200). */
   simulations?: number;
-  /** What the run's design is known to be; inferred from the observations where not given. */
-  design?: Partial<Pick<Design, 'resolution' | 'censorAt'>>;
+  /**
+   * What the run's design is known to be; inferred from the observations where not given. A computed quantity
+   * (e.g. T*(m)) is never censored: pass censorAt null and resolution 0.
+   */
+  design?: Partial<Pick<Design, 'resolution' | 'censorAt' | 'floor'>>;
+  /** What a time of 0 at every m means for this quantity, in plain words (e.g. "y is in the hull before any step"). */
+  atZero?: string;
   /** Search for a design that would suffice when this one does not (default true). */
   advise?: boolean;
   /**
@@ -101,31 +116,21 @@ export function inferResolution(observations: readonly TimeObservation[]): Desig
   return { absolute: median(widths), relative: 0 };
 }
 
-/** Pooled standard deviation across seeds within each m (interval midpoints; censored runs left out). */
-export function acrossSeedSigma(observations: readonly TimeObservation[]): number | null {
-  const byM = new Map<number, number[]>();
-  for (const o of observations) {
-    if (o.lo === null || o.hi === null) continue;
-    byM.set(o.m, [...(byM.get(o.m) ?? []), (o.lo + o.hi) / 2]);
-  }
-  let sum = 0;
-  let dof = 0;
-  for (const values of byM.values()) {
-    if (values.length < 2) continue;
-    const mean = values.reduce((s, v) => s + v, 0) / values.length;
-    sum += values.reduce((s, v) => s + (v - mean) ** 2, 0);
-    dof += values.length - 1;
-  }
-  return dof > 0 ? Math.sqrt(sum / dof) : null;
+/** The first checkpoint: the smallest upper end of a time reported as [0, t₁] (0 when none is). */
+export function inferFloor(observations: readonly TimeObservation[]): number {
+  const left = observations.filter((o) => o.lo === 0 && o.hi !== null).map((o) => o.hi!);
+  return left.length > 0 ? Math.min(...left) : 0;
 }
 
-function inferDesign(observations: readonly TimeObservation[], best: FittedModel, options: ScalingOptions): Design {
+/** The design the observations were measured on, but its noise. */
+function observedDesign(
+  observations: readonly TimeObservation[],
+  options: ScalingOptions,
+): Omit<Design, 'sigma' | 'sigmaSource'> {
   const counts = new Map<number, number>();
   for (const o of observations) counts.set(o.m, (counts.get(o.m) ?? 0) + 1);
   const grid = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([m, seeds]) => ({ m, seeds }));
   const censoredAt = observations.filter((o) => o.censoredAt !== undefined).map((o) => o.censoredAt!);
-  const across = acrossSeedSigma(observations);
-  const useAcross = across !== null && across > 0;
   return {
     grid,
     resolution: options.design?.resolution ?? inferResolution(observations),
@@ -135,8 +140,16 @@ function inferDesign(observations: readonly TimeObservation[], best: FittedModel
         : censoredAt.length
           ? Math.max(...censoredAt)
           : null,
-    sigma: useAcross ? across : best.fit.sigma,
-    sigmaSource: useAcross ? 'across seeds' : 'model residual',
+    floor: options.design?.floor ?? inferFloor(observations),
+  };
+}
+
+/** The design with σ of the best law's censored fit (all runs, censored ones included). */
+function inferDesign(observations: readonly TimeObservation[], best: FittedModel, options: ScalingOptions): Design {
+  return {
+    ...observedDesign(observations, options),
+    sigma: best.fit.sigma,
+    sigmaSource: `censored fit of ${best.spec.formula}`,
   };
 }
 
@@ -213,7 +226,41 @@ function calibratedStatement(decided: ScalingVerdict, c: Calibration): { verdict
   };
 }
 
-/** The whole analysis of one quantity. Throws RangeError on invalid observations or threads. */
+/**
+ * The one-sided verdict on t(m) = O(log m) alone (no four-law fits), on the design the observations show.
+ * Throws RangeError on invalid observations or threads.
+ */
+export function logBoundOf(
+  quantity: string,
+  observations: readonly TimeObservation[],
+  options: ScalingOptions & Pick<LogBoundInput, 'level' | 'nullSimulations'> = {},
+): LogBound {
+  validateObservations(observations);
+  const threads = analysisThreads(options.threads);
+  const { kept } = collapseIdenticalSeeds(observations);
+  return testLogBound({
+    quantity,
+    observations: kept,
+    design: observedDesign(kept, options),
+    simulations: options.simulations ?? 200,
+    nullSimulations: options.nullSimulations,
+    level: options.level,
+    seed: options.seed ?? 0,
+    atZero: options.atZero,
+    threads,
+  });
+}
+
+/**
+ * The whole t(m) analysis of one quantity (THEORY.md §5.4–§5.6): the four laws fitted with censoring, AICc,
+ * bootstrap intervals, and a verdict only when a calibration backs it.
+ *
+ * @param quantity - what was measured (names the analysis).
+ * @param observations - one per (m, seed).
+ * @param options - seed, resamples, simulations, threads.
+ * @returns the analysis.
+ * @throws RangeError on invalid observations or threads.
+ */
 export function analyseScaling(
   quantity: string,
   observations: readonly TimeObservation[],
@@ -248,6 +295,15 @@ export function analyseScaling(
       reason += stated.reason;
     }
   }
+  const logBound = testLogBound({
+    quantity,
+    observations: kept,
+    design: observedDesign(kept, options),
+    simulations: options.simulations ?? 200,
+    seed: options.seed ?? 0,
+    atZero: options.atZero,
+    threads,
+  });
   return {
     quantity,
     observations: kept,
@@ -256,6 +312,7 @@ export function analyseScaling(
     skipped,
     decision,
     calibration,
+    logBound,
     verdict,
     reason: reason.replace(/\.\./g, '.'),
     seed: options.seed ?? 0,

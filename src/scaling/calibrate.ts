@@ -57,23 +57,26 @@ export function anchoredLaws(m0: number, t0: number, m1: number, t1: number): Si
   return laws;
 }
 
-/** The interval a run with time t reports under the design's resolution (exact when the resolution is 0). */
+/** The interval a run with time t > design.floor reports under the design's resolution (exact when 0). */
 function measure(t: number, design: Design): { lo: number; hi: number } {
   const { absolute, relative } = design.resolution;
-  const time = Math.max(t, 0);
-  if (relative > 0 && relative < 2 && time > 0 && relative * time >= absolute) {
+  if (relative > 0 && relative < 2 && relative * t >= absolute) {
     const ratio = (1 + relative / 2) / (1 - relative / 2);
-    const lo = ratio ** Math.floor(Math.log(time) / Math.log(ratio));
+    const lo = ratio ** Math.floor(Math.log(t) / Math.log(ratio));
     return { lo, hi: lo * ratio };
   }
   if (absolute > 0) {
-    const lo = Math.floor(time / absolute) * absolute;
+    const lo = Math.floor(t / absolute) * absolute;
     return { lo, hi: lo + absolute };
   }
-  return { lo: time, hi: time };
+  return { lo: t, hi: t };
 }
 
-/** One simulated data set of the design under a law. */
+/**
+ * One simulated data set of the design under a law. The law is never clipped: a time beyond T is right-censored,
+ * one at or below the first checkpoint (negative ones included) is reported as [0, floor], left-censored, just
+ * as a run that holds from its first checkpoint on is.
+ */
 export function simulate(law: SimulatedLaw, design: Design, rng: Rng): TimeObservation[] {
   const spec = modelSpec(law.model);
   const out: TimeObservation[] = [];
@@ -83,6 +86,8 @@ export function simulate(law: SimulatedLaw, design: Design, rng: Rng): TimeObser
       const t = mean + design.sigma * rng.normal();
       if (design.censorAt !== null && t > design.censorAt) {
         out.push({ m, seed, lo: null, hi: null, censoredAt: design.censorAt });
+      } else if (t <= design.floor) {
+        out.push({ m, seed, lo: 0, hi: design.floor });
       } else {
         out.push({ m, seed, ...measure(t, design) });
       }
@@ -91,18 +96,24 @@ export function simulate(law: SimulatedLaw, design: Design, rng: Rng): TimeObser
   return out;
 }
 
-interface LawStream {
+export interface LawStream {
   rng: Rng;
   /** Data sets drawn from it so far. */
   drawn: number;
 }
 
 /** Data set s of a law's stream; the ones before it that this thread skipped are drawn and dropped. */
-function dataSetAt(law: SimulatedLaw, design: Design, stream: LawStream, s: number): TimeObservation[] {
+export function dataSetAt(law: SimulatedLaw, design: Design, stream: LawStream, s: number): TimeObservation[] {
   if (s < stream.drawn) throw new Error(`dataSetAt: data set ${s} of ${law.id} requested after ${stream.drawn}`);
   for (; stream.drawn < s; stream.drawn++) simulate(law, design, stream.rng);
   stream.drawn++;
   return simulate(law, design, stream.rng);
+}
+
+/** One stream per law of the batch, keyed by its purpose, the law and the design's grid. */
+export function lawStreams(batch: Omit<SimulationBatch, 'next'>, purpose: string): LawStream[] {
+  const designKey = batch.design.grid.map((g) => `${g.m}x${g.seeds}`).join(',');
+  return batch.laws.map((law) => ({ rng: new Rng(batch.seed).fork(`${purpose} ${law.id} ${designKey}`), drawn: 0 }));
 }
 
 /**
@@ -111,9 +122,8 @@ function dataSetAt(law: SimulatedLaw, design: Design, stream: LawStream, s: numb
  * from its own stream, replayed by every thread that claims any of them, so no count depends on the thread.
  */
 export function tallyVerdicts(batch: SimulationBatch): number[][] {
-  const { laws, design, simulations, seed } = batch;
-  const designKey = design.grid.map((g) => `${g.m}x${g.seeds}`).join(',');
-  const streams = laws.map((law) => ({ rng: new Rng(seed).fork(`calibration ${law.id} ${designKey}`), drawn: 0 }));
+  const { laws, design, simulations } = batch;
+  const streams = lawStreams(batch, 'calibration');
   const counts = laws.map(() => VERDICT_LABELS.map(() => 0));
   claimTasks(batch.next, laws.length * simulations, (task) => {
     const i = Math.floor(task / simulations);
@@ -134,7 +144,8 @@ export function confusion(
   seed: number,
   parallel: ParallelOptions = {},
 ): number[][] {
-  const counts = tallyInParallel({ laws: [...laws], design, simulations, seed }, tallyVerdicts, parallel);
+  const batch = { task: 'verdicts' as const, laws: [...laws], design, simulations, seed };
+  const counts = tallyInParallel(batch, tallyVerdicts, parallel);
   return counts.map((row) => row.map((c) => c / simulations));
 }
 
@@ -195,8 +206,14 @@ function extendedGrid(design: Design, extraPoints: number): Design {
   return { ...design, grid: [...design.grid, ...extra] };
 }
 
+/** Runs T times longer (only when the design censors). */
+function longerRun(design: Design, factor: number): Design {
+  return { ...design, censorAt: design.censorAt === null ? null : design.censorAt * factor };
+}
+
 const SEED_CANDIDATES = [3, 5, 8, 12, 20, 30];
 const MAX_EXTRA_GRID_POINTS = 6;
+const T_FACTORS = [2, 4, 8, 16];
 
 /** Smallest candidate that passes, by bisection over candidates ordered so that larger ones pass more easily. */
 function firstPassing<T>(candidates: readonly T[], passes: (c: T) => boolean): T | null {
@@ -224,7 +241,7 @@ export function searchAdvice(
   simulations: number,
   seed: number,
   parallel: ParallelOptions = {},
-): { seedsPerM: number | null; maxM: number | null } {
+): AdviceFound {
   const passes = (candidate: Design): boolean => {
     const rates = confusion(laws, candidate, simulations, seed, parallel);
     return adequate(targetRates(laws, rates, target, fittedAlpha));
@@ -234,32 +251,47 @@ export function searchAdvice(
   const seedsPerM = firstPassing(seedOptions, (k) => passes(moreSeeds(design, k)));
   const extensions = Array.from({ length: MAX_EXTRA_GRID_POINTS }, (_, i) => extendedGrid(design, i + 1));
   const extended = firstPassing(extensions, passes);
-  return { seedsPerM, maxM: extended ? extended.grid[extended.grid.length - 1].m : null };
+  const factor = design.censorAt === null ? null : firstPassing(T_FACTORS, (f) => passes(longerRun(design, f)));
+  return {
+    seedsPerM,
+    maxM: extended ? extended.grid[extended.grid.length - 1].m : null,
+    longerT: factor === null ? null : design.censorAt! * factor,
+  };
 }
 
-function adviceText(
-  target: ScalingVerdict,
-  rates: TargetRates,
-  found: { seedsPerM: number | null; maxM: number | null },
-  design: Design,
-): string {
+/** What the advice search found: each remedy alone that would suffice (null: none of its candidates). */
+export interface AdviceFound {
+  seedsPerM: number | null;
+  maxM: number | null;
+  longerT: number | null;
+}
+
+function adviceText(target: ScalingVerdict, rates: TargetRates, found: AdviceFound, design: Design): string {
   const law = VERDICT_LAW[target] ?? 'log';
   const what =
     rates.worstLaw && rates.falseRate > MAX_FALSE_RATE
       ? `this design cannot separate ${law} from ${rates.worstLaw}`
       : `this design detects a true ${law} law in only ${percent(rates.power)} of simulations`;
-  const options = [
-    found.seedsPerM !== null ? `about ${found.seedsPerM} seeds per m` : null,
-    found.maxM !== null ? `m up to ${found.maxM}` : null,
-  ].filter((s): s is string => s !== null);
+  return `${what}; ${remedyText(found, design)}`;
+}
+
+/** Which remedy would do, in words: more seeds, a larger m, or (when only that works) a longer run. */
+export function remedyText(found: AdviceFound, design: Design): string {
   const largest = design.grid[design.grid.length - 1].m;
   const ratio = design.grid.length > 1 ? (largest / design.grid[0].m) ** (1 / (design.grid.length - 1)) : 10;
   const cap = Math.round(largest * ratio ** MAX_EXTRA_GRID_POINTS);
-  const how =
-    options.length > 0
-      ? `${options.join(' or ')} would`
-      : `neither ${SEED_CANDIDATES[SEED_CANDIDATES.length - 1]} seeds per m nor m up to ${cap} would (simulated)`;
-  return `${what}; ${how}`;
+  const noSeeds = `${SEED_CANDIDATES[SEED_CANDIDATES.length - 1]} seeds per m`;
+  const options = [
+    found.seedsPerM !== null ? `about ${found.seedsPerM} seeds per m` : null,
+    found.maxM !== null ? `m up to ${found.maxM}` : null,
+    found.longerT !== null ? `runs to T = ${found.longerT}` : null,
+  ].filter((s): s is string => s !== null);
+  if (found.seedsPerM === null && found.maxM === null && found.longerT !== null) {
+    return `only a longer run would: T = ${found.longerT} (neither ${noSeeds} nor m up to ${cap} would; simulated)`;
+  }
+  if (options.length > 0) return `${options.join(' or ')} would (simulated)`;
+  const longest = design.censorAt === null ? '' : `, nor T up to ${design.censorAt * T_FACTORS[T_FACTORS.length - 1]}`;
+  return `neither ${noSeeds} nor m up to ${cap}${longest} would (simulated)`;
 }
 
 export function percent(rate: number): string {

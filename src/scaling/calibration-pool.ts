@@ -5,10 +5,9 @@
  * verdicts of the simulations it claimed, and the counts add up exactly whichever thread claimed what. The
  * caller then blocks on each worker's flag (Atomics.wait) and reads the counts it posted (receiveMessageOnPort).
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { compiledWorkerScript } from '../files/worker-script';
 import type { Design, SimulatedLaw } from './types';
 
 /** A worker's flag: between batches, computing one, or ended (then it never changes again). */
@@ -23,8 +22,13 @@ export interface ParallelOptions {
   script?: string | null;
 }
 
-/** The simulations of one confusion matrix: laws.length × simulations tasks, claimed from `next`. */
+/**
+ * The simulations of one batch: laws.length × simulations tasks, claimed from `next`. task 'verdicts': the
+ * four-law decision of each (a confusion matrix; calibrate.ts); 'statistics': the one-sided test's statistic of
+ * each (log-bound.ts).
+ */
 export interface SimulationBatch {
+  task: 'verdicts' | 'statistics';
   laws: SimulatedLaw[];
   design: Design;
   simulations: number;
@@ -33,7 +37,11 @@ export interface SimulationBatch {
   next: Int32Array;
 }
 
-/** counts[i][j]: simulations of laws[i] labelled with verdict j (by one thread, or by all). */
+/**
+ * Per law, what the simulations a thread claimed gave, in entries that add up across threads: for 'verdicts',
+ * counts[i][j] of simulations labelled with verdict j; for 'statistics', the statistic of simulation s at [i][s]
+ * (0 where another thread claimed it; x + 0 = x exactly) and, last, how many this thread claimed.
+ */
 export type Tally = number[][];
 
 export type WorkerReply =
@@ -56,8 +64,7 @@ const ENV = 'PRUNEPROOF_ANALYSIS_THREADS';
 
 /** The compiled worker script; absent when running from TypeScript sources (jest), where work stays inline. */
 export function workerScript(): string | null {
-  const path = join(__dirname, 'calibration-worker.js');
-  return existsSync(path) ? path : null;
+  return compiledWorkerScript(__dirname, 'calibration-worker');
 }
 
 /** Threads for the analysis: `requested` if given, else PRUNEPROOF_ANALYSIS_THREADS, else every core. */
@@ -155,9 +162,10 @@ function collect(w: PoolWorker, total: Tally, script: string): void {
 }
 
 /** Every law's simulations counted exactly once (a worker that lost some would show here). */
-function checkComplete(total: Tally, simulations: number): void {
+function checkComplete(total: Tally, batch: Omit<SimulationBatch, 'next'>): void {
+  const { simulations } = batch;
   total.forEach((row, i) => {
-    const n = row.reduce((a, b) => a + b, 0);
+    const n = batch.task === 'statistics' ? row[row.length - 1] : row.reduce((a, b) => a + b, 0);
     if (n !== simulations) throw new Error(`tallyInParallel: law ${i} has ${n} of ${simulations} simulations`);
   });
 }
@@ -187,6 +195,6 @@ export function tallyInParallel(
     void closeCalibrationWorkers();
     throw e;
   }
-  checkComplete(total, batch.simulations);
+  checkComplete(total, batch);
   return total;
 }

@@ -1,17 +1,18 @@
 /**
- * Worker-thread entry of calibration-pool.ts: for each batch, counts the verdicts of the simulations it claims
- * and posts the counts back, then marks itself idle. Loaded by the pool's bootstrap, which reports any error.
+ * Worker-thread entry of calibration-pool.ts: for each batch, tallies the simulations it claims (verdicts or
+ * statistics) and posts the tally back, then marks itself idle. Loaded by the pool's bootstrap, which reports any error.
  */
 import { isMainThread, workerData } from 'node:worker_threads';
 import { tallyVerdicts } from './calibrate';
 import { IDLE, type SimulationBatch, type WorkerInit, type WorkerReply } from './calibration-pool';
+import { tallyStatistics } from './log-bound';
 
 function serve(): void {
   const { port, flag } = workerData as WorkerInit;
   port.on('message', (batch: SimulationBatch) => {
     let counts: number[][];
     try {
-      counts = tallyVerdicts(batch);
+      counts = batch.task === 'statistics' ? tallyStatistics(batch) : tallyVerdicts(batch);
     } catch (e) {
       Atomics.store(batch.next, 0, batch.laws.length * batch.simulations); // the failed batch stops everywhere
       throw e;

@@ -55,7 +55,8 @@ export function heldOutPrediction(spec: ModelSpec, data: readonly PreparedObserv
   const fit = train.length > 0 ? fitCensored(spec, train) : null;
   if (!fit) return null;
   const prediction = predict(spec, fit.params, largest);
-  return { m: largest, count: test.length, prediction, error: distanceToObservations(prediction, test) };
+  const censored = test.filter((d) => d.kind === 'censored' || d.kind === 'left').length;
+  return { m: largest, count: test.length, prediction, error: distanceToObservations(prediction, test), censored };
 }
 
 function identicalValues(data: readonly PreparedObservation[]): number | null {
@@ -69,7 +70,7 @@ function ineligibility(data: readonly PreparedObservation[]): string | null {
   const same = identicalValues(data);
   if (same !== null) {
     return same === 0
-      ? `every one of the ${data.length} values is 0: the time does not vary with m, there is no law to fit`
+      ? `every one of the ${data.length} runs holds at t = 0, before any step, at every m: there is no law to fit`
       : `every one of the ${data.length} values equals ${formatNumber(same)}: the time does not vary with m, ` +
           'there is no law to fit';
   }
@@ -78,8 +79,13 @@ function ineligibility(data: readonly PreparedObservation[]): string | null {
     return `only ${measured} distinct m with a measured time (a verdict needs ≥ ${MIN_DISTINCT_M})`;
   }
   const censored = data.filter((d) => d.kind === 'censored').length;
-  if (censored * 2 > data.length) {
-    return `${censored} of ${data.length} runs are censored (never reached the target): a verdict cannot rest on them`;
+  const left = data.filter((d) => d.kind === 'left').length;
+  if ((censored + left) * 2 > data.length) {
+    const parts = [
+      censored > 0 ? `${censored} never reached the target` : '',
+      left > 0 ? `${left} reached at or before the first checkpoint` : '',
+    ].filter(Boolean);
+    return `${censored + left} of ${data.length} runs are censored (${parts.join(', ')}): a verdict cannot rest on them`;
   }
   return null;
 }
@@ -163,6 +169,13 @@ export function decideFrom(all: readonly FittedModel[]): Decision {
   }
   const own = ownHeld.heldOut!;
   const other = rivalHeld.heldOut!;
+  if (own.censored === own.count) {
+    // Every law "predicts" inside a censored set; a 0 vs 0 tie there is no evidence of agreement.
+    return inconclusive(
+      `${aiccText}, but the held-out comparison is uninformative: all ${own.count} runs at m = ${own.m} are censored`,
+      base,
+    );
+  }
   const heldText =
     `held-out error at m = ${own.m}: ${ownHeld.spec.model} ${formatNumber(own.error)}, ` +
     `${rivalHeld.spec.model} ${formatNumber(other.error)}`;

@@ -1,12 +1,14 @@
 /**
  * Censored maximum-likelihood fit of one law: t_i = f(m_i) + σ·z_i with z_i standard normal. An exact time
- * contributes its density, an interval-known time P(lo ≤ t ≤ hi), a right-censored run P(t > T) (Tobit).
+ * contributes its density, an interval-known time P(lo ≤ t ≤ hi), a right-censored run P(t > T) (Tobit), and a
+ * time reached at or before the first checkpoint (lo = 0: [0, t₁], or exactly 0) P(t ≤ t₁): a law may pass
+ * below 0 there, and a run cannot report less than 0, so 0 is a bound, not a value.
  * Start: least squares on pseudo-values (interval midpoints, T for censored runs) with the coefficients
  * profiled out and the exponent scanned then golden-section refined. With only exact times that start is
  * already the maximum-likelihood fit (σ² = RSS/n); otherwise Nelder–Mead with restarts maximises the
  * likelihood over (coefficients, exponent, ln σ).
  */
-import { logDensity, logIntervalProbability, logUpperTail } from './normal';
+import { logDensity, logIntervalProbability, logLowerTail, logUpperTail } from './normal';
 import { meanParameterCount, namedParams, type ModelSpec } from './models';
 import { nelderMead } from './optimise';
 import type { TimeObservation } from './types';
@@ -15,7 +17,8 @@ import type { TimeObservation } from './types';
 export interface PreparedObservation {
   m: number;
   lnM: number;
-  kind: 'exact' | 'interval' | 'censored';
+  /** censored: beyond T (lo = T, hi = ∞); left: at or before the first checkpoint (lo = −∞, hi = t₁). */
+  kind: 'exact' | 'interval' | 'censored' | 'left';
   lo: number;
   hi: number;
   /** Value used for the least-squares start. */
@@ -28,6 +31,7 @@ export function prepare(observations: readonly TimeObservation[]): PreparedObser
       const T = o.censoredAt ?? NaN;
       return { m: o.m, lnM: Math.log(o.m), kind: 'censored', lo: T, hi: Infinity, pseudo: T };
     }
+    if (o.lo === 0) return { m: o.m, lnM: Math.log(o.m), kind: 'left', lo: -Infinity, hi: o.hi, pseudo: o.hi / 2 };
     const kind = o.lo === o.hi ? 'exact' : 'interval';
     return { m: o.m, lnM: Math.log(o.m), kind, lo: o.lo, hi: o.hi, pseudo: (o.lo + o.hi) / 2 };
   });
@@ -78,38 +82,51 @@ function groupData(data: readonly PreparedObservation[]): GroupedData {
   return { data, ms, lnMs, group, mus: scratch(), tailAt: scratch(), tail: scratch() };
 }
 
-/** Least squares of the pseudo-values on one or two basis columns (closed form); null when collinear. */
+/** Least squares of the pseudo-values on the basis columns (normal equations); null when collinear. */
 function leastSquares(g: GroupedData, rows: readonly number[][]): { coef: number[]; rss: number } | null {
   const p = rows[0].length;
   const { data, group } = g;
-  let s00 = 0, s01 = 0, s11 = 0, r0 = 0, r1 = 0; // prettier-ignore
+  const a = Array.from({ length: p }, () => new Array<number>(p + 1).fill(0));
   for (let i = 0; i < data.length; i++) {
     const x = rows[group[i]];
     const y = data[i].pseudo;
-    s00 += x[0] * x[0];
-    r0 += x[0] * y;
-    if (p === 2) {
-      s01 += x[0] * x[1];
-      s11 += x[1] * x[1];
-      r1 += x[1] * y;
+    for (let j = 0; j < p; j++) {
+      for (let k = 0; k < p; k++) a[j][k] += x[j] * x[k];
+      a[j][p] += x[j] * y;
     }
   }
-  let coef: number[];
-  if (p === 1) {
-    if (!(s00 > 0)) return null;
-    coef = [r0 / s00];
-  } else {
-    const det = s00 * s11 - s01 * s01;
-    if (!(Math.abs(det) > 1e-12 * s00 * s11)) return null;
-    coef = [(r0 * s11 - r1 * s01) / det, (s00 * r1 - s01 * r0) / det];
-  }
+  const coef = solve(a);
+  if (!coef) return null;
   const fitted = rows.map((x) => x.reduce((s, v, j) => s + v * coef[j], 0));
   let rss = 0;
   for (let i = 0; i < data.length; i++) rss += (data[i].pseudo - fitted[group[i]]) ** 2;
   return { coef, rss };
 }
 
-function profile(spec: ModelSpec, g: GroupedData, exponent: number) {
+/** Solves the augmented system [A | b] by Gaussian elimination with partial pivoting; null when singular. */
+function solve(a: number[][]): number[] | null {
+  const p = a.length;
+  const scale = Math.max(...a.map((row, j) => Math.abs(row[j])));
+  for (let c = 0; c < p; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < p; r++) if (Math.abs(a[r][c]) > Math.abs(a[pivot][c])) pivot = r;
+    if (!(Math.abs(a[pivot][c]) > 1e-12 * scale)) return null;
+    [a[c], a[pivot]] = [a[pivot], a[c]];
+    for (let r = c + 1; r < p; r++) {
+      const f = a[r][c] / a[c][c];
+      for (let k = c; k <= p; k++) a[r][k] -= f * a[c][k];
+    }
+  }
+  const x = new Array<number>(p).fill(0);
+  for (let r = p - 1; r >= 0; r--) {
+    let sum = a[r][p];
+    for (let k = r + 1; k < p; k++) sum -= a[r][k] * x[k];
+    x[r] = sum / a[r][r];
+  }
+  return x;
+}
+
+function profile(spec: ModelSpec<string>, g: GroupedData, exponent: number) {
   return leastSquares(
     g,
     g.ms.map((m) => spec.basis(m, exponent)),
@@ -117,7 +134,7 @@ function profile(spec: ModelSpec, g: GroupedData, exponent: number) {
 }
 
 /** Least-squares start: coefficients profiled out, exponent by a scan then golden-section refinement. */
-function leastSquaresStart(spec: ModelSpec, g: GroupedData): { vector: number[]; rss: number } | null {
+function leastSquaresStart(spec: ModelSpec<string>, g: GroupedData): { vector: number[]; rss: number } | null {
   if (!spec.exponent) {
     const fit = profile(spec, g, 0);
     return fit && { vector: fit.coef, rss: fit.rss };
@@ -155,7 +172,7 @@ function sigmaFloor(data: readonly PreparedObservation[]): number {
 }
 
 /** Log-likelihood of the observations under mean vector and σ (a censored tail is computed once per (m, T)). */
-function logLikelihood(spec: ModelSpec, vector: readonly number[], sigma: number, g: GroupedData): number {
+function logLikelihood(spec: ModelSpec<string>, vector: readonly number[], sigma: number, g: GroupedData): number {
   const { data, group, lnMs, mus, tailAt, tail } = g;
   for (let k = 0; k < lnMs.length; k++) mus[k] = spec.mean(vector, lnMs[k]);
   tailAt.fill(NaN);
@@ -165,6 +182,7 @@ function logLikelihood(spec: ModelSpec, vector: readonly number[], sigma: number
     const k = group[i];
     const mu = mus[k];
     if (d.kind === 'exact') total += logDensity(d.lo, mu, sigma);
+    else if (d.kind === 'left') total += logLowerTail((d.hi - mu) / sigma);
     else if (d.kind === 'censored') {
       if (tailAt[k] !== d.lo) [tailAt[k], tail[k]] = [d.lo, logUpperTail((d.lo - mu) / sigma)];
       total += tail[k];
@@ -174,21 +192,34 @@ function logLikelihood(spec: ModelSpec, vector: readonly number[], sigma: number
   return total;
 }
 
-/** Distinct m among observations that are not censored (what a law's shape can be read from). */
+/** Whether the observation bounds the time on both sides (exact or an interval above the first checkpoint). */
+export function isMeasured(d: PreparedObservation): boolean {
+  return d.kind === 'exact' || d.kind === 'interval';
+}
+
+/** Distinct m with a measured time (what a law's shape can be read from). */
 export function informativeMs(data: readonly PreparedObservation[]): number {
-  return new Set(data.filter((d) => d.kind !== 'censored').map((d) => d.m)).size;
+  return new Set(data.filter(isMeasured).map((d) => d.m)).size;
 }
 
 /** Why the model cannot be fitted to these data, or null when it can. */
-export function unfittableReason(spec: ModelSpec, data: readonly PreparedObservation[]): string | null {
+export function unfittableReason(spec: ModelSpec<string>, data: readonly PreparedObservation[]): string | null {
   const p = meanParameterCount(spec);
   if (informativeMs(data) < p) return `needs ≥ ${p} distinct m with a measured time`;
   if (data.length < p + 1) return `needs ≥ ${p + 1} observations`;
   return null;
 }
 
-/** Maximum-likelihood fit, or null when the model cannot be fitted (see unfittableReason). */
-export function fitCensored(spec: ModelSpec, data: readonly PreparedObservation[]): CoreFit | null {
+/**
+ * Maximum-likelihood fit, or null when the model cannot be fitted (see unfittableReason). `from` starts the
+ * simplex at a given mean vector and σ (e.g. a nested model's maximum with the extra term at 0, so the larger
+ * model's likelihood cannot end below the smaller one's) instead of at the least-squares start.
+ */
+export function fitCensored(
+  spec: ModelSpec<string>,
+  data: readonly PreparedObservation[],
+  from?: { vector: readonly number[]; sigma: number },
+): CoreFit | null {
   if (unfittableReason(spec, data) !== null) return null;
   const grouped = groupData(data);
   const start = leastSquaresStart(spec, grouped);
@@ -208,8 +239,15 @@ export function fitCensored(spec: ModelSpec, data: readonly PreparedObservation[
     return Number.isNaN(value) ? Infinity : value;
   };
   // σ from the pseudo-values overstates the noise when intervals are wide; start a little lower.
-  const x0 = [...start.vector, Math.log(Math.max(startSigma * 0.7, floor * 2))];
-  const steps = x0.map((v, i) => (i === p ? 0.3 : Math.abs(v) > 1e-8 ? 0.1 * Math.abs(v) : 0.1));
+  const x0 = from
+    ? [...from.vector, Math.log(Math.max(from.sigma, floor * 2))]
+    : [...start.vector, Math.log(Math.max(startSigma * 0.7, floor * 2))];
+  const sigma0 = Math.exp(x0[p]);
+  // A coefficient starting at 0 steps by half a σ of its largest basis value's effect on t.
+  const zeroStep = (j: number) => (0.5 * sigma0) / Math.max(...grouped.ms.map((m) => Math.abs(spec.basis(m, 0)[j])));
+  const steps = x0.map((v, i) =>
+    i === p ? 0.3 : Math.abs(v) > 1e-8 ? 0.1 * Math.abs(v) : from && !spec.exponent ? zeroStep(i) : 0.1,
+  );
   if (exponent) steps[p - 1] = Math.min(0.1, (exponent.max - exponent.min) / 10);
   const best = nelderMead(objective, x0, { steps, tolerance: 1e-5, restarts: 1 });
   return finish(spec, best.x.slice(0, p), Math.exp(best.x[p]), grouped);
@@ -224,14 +262,14 @@ export function fitCensored(spec: ModelSpec, data: readonly PreparedObservation[
 const NARROW = 0.5;
 
 function narrowIntervalSigma(data: readonly PreparedObservation[], rss: number): number | null {
-  if (data.some((d) => d.kind === 'censored')) return null;
+  if (!data.every(isMeasured)) return null;
   const widthSq = data.reduce((s, d) => s + (d.hi - d.lo) ** 2, 0) / data.length;
   const sigma = Math.sqrt(rss / data.length + widthSq / 12);
   const widest = Math.max(...data.map((d) => d.hi - d.lo));
   return widest <= NARROW * sigma ? sigma : null;
 }
 
-function finish(spec: ModelSpec, vector: number[], sigma: number, g: GroupedData): CoreFit {
+function finish(spec: ModelSpec<string>, vector: number[], sigma: number, g: GroupedData): CoreFit {
   return { vector, params: namedParams(spec, vector), sigma, logLikelihood: logLikelihood(spec, vector, sigma, g) };
 }
 

@@ -8,8 +8,9 @@
  */
 import type { LawClass, ScalingModel } from './types';
 
-export interface ModelSpec {
-  model: ScalingModel;
+/** A law's shape; M is one of the four laws, or 'log-quadratic' (the one-sided test's alternative). */
+export interface ModelSpec<M extends string = ScalingModel> {
+  model: M;
   law: LawClass;
   formula: string;
   /** Names of the linear coefficients, in basis order. */
@@ -61,6 +62,29 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
   },
 ];
 
+/**
+ * t = a + b·(ln m − c) + γ·(ln m − c)², the log law with a curvature term: the alternative of the one-sided test
+ * on the bound (log-bound.ts). Centring at c (the data's mean ln m) keeps the basis well conditioned; γ does not
+ * depend on it.
+ */
+export function logQuadraticSpec(center: number): ModelSpec<'log-quadratic'> {
+  return {
+    model: 'log-quadratic',
+    law: 'power',
+    formula: 't = a + b·(ln m − c) + γ·(ln m − c)²',
+    linear: ['a', 'b', 'gamma'],
+    exponent: null,
+    basis: (m) => {
+      const x = Math.log(m) - center;
+      return [1, x, x * x];
+    },
+    mean: (v, lnM) => {
+      const x = lnM - center;
+      return v[0] + v[1] * x + v[2] * x * x;
+    },
+  };
+}
+
 export function modelSpec(model: ScalingModel): ModelSpec {
   const spec = MODEL_SPECS.find((s) => s.model === model);
   if (!spec) throw new RangeError(`unknown scaling model '${model}'`);
@@ -68,12 +92,12 @@ export function modelSpec(model: ScalingModel): ModelSpec {
 }
 
 /** Number of mean parameters (coefficients and exponent). */
-export function meanParameterCount(spec: ModelSpec): number {
+export function meanParameterCount(spec: ModelSpec<string>): number {
   return spec.linear.length + (spec.exponent ? 1 : 0);
 }
 
 /** Named parameters from the vector [coefficients…, exponent?]. */
-export function namedParams(spec: ModelSpec, vector: readonly number[]): Record<string, number> {
+export function namedParams(spec: ModelSpec<string>, vector: readonly number[]): Record<string, number> {
   const out: Record<string, number> = {};
   spec.linear.forEach((name, i) => (out[name] = vector[i]));
   if (spec.exponent) out[spec.exponent.name] = vector[spec.linear.length];
@@ -81,7 +105,7 @@ export function namedParams(spec: ModelSpec, vector: readonly number[]): Record<
 }
 
 /** t(m) for named parameters. */
-export function predict(spec: ModelSpec, params: Record<string, number>, m: number): number {
+export function predict(spec: ModelSpec<string>, params: Record<string, number>, m: number): number {
   const exponent = spec.exponent ? params[spec.exponent.name] : 0;
   const basis = spec.basis(m, exponent);
   return spec.linear.reduce((sum, name, i) => sum + params[name] * basis[i], 0);

@@ -1,6 +1,9 @@
 /** Public shapes of the scaling analysis (pure math: no tensors, no I/O). */
 
-/** One (m, seed) run's critical time, exact, known within an interval, or right-censored. */
+/**
+ * One (m, seed) run's critical time: exact, known within an interval, right-censored, or left-censored. lo = 0
+ * means "reached at or before the first checkpoint hi" (0 included): a law may pass below 0 there, a run cannot.
+ */
 export interface TimeObservation {
   m: number;
   seed: number;
@@ -30,6 +33,8 @@ export interface HeldOutPrediction {
   prediction: number;
   /** RMS distance from the prediction to each held-out observation's set ([lo, hi] or (T, ∞)); 0 inside. */
   error: number;
+  /** Held-out runs censored on either side; when all are, the comparison is uninformative. */
+  censored: number;
 }
 
 /** A point of a fitted curve with its bootstrap 95 % band. */
@@ -78,9 +83,11 @@ export interface Design {
   resolution: { absolute: number; relative: number };
   /** Censoring level T (times beyond it are right-censored); null when the design never censors. */
   censorAt: number | null;
-  /** Noise standard deviation across seeds and where it came from. */
+  /** The first checkpoint: a time at or below it is reported as [0, floor] (left-censored). */
+  floor: number;
+  /** Noise standard deviation and where it came from (the censored fit of the simulated law). */
   sigma: number;
-  sigmaSource: 'across seeds' | 'model residual';
+  sigmaSource: string;
 }
 
 /** A law simulated in calibration. */
@@ -109,9 +116,25 @@ export interface Calibration {
   /** Whether the design may state the target verdict (power ≥ 0.8 and false rate ≤ 0.1). */
   adequate: boolean;
   /** When inadequate: seeds per m or largest m that would suffice, found by re-simulation (null: not found). */
-  advice: { seedsPerM: number | null; maxM: number | null; text: string } | null;
+  advice: { seedsPerM: number | null; maxM: number | null; longerT: number | null; text: string } | null;
 }
 
+export type LogBoundVerdict = 'consistent with O(log m)' | 'grows faster than log m' | 'undetermined';
+
+/**
+ * The one-sided test of the paper's bound (log-bound.ts). H0: t(m) grows no faster than A + B·ln m; H1: faster.
+ * pValue: of the curvature statistic against its simulated null at the fitted log law (null when not tested).
+ * detectableExponent: smallest α of the grid for which m^α through the fitted law's end points is detected with
+ * ≥ 80 % power on this design (null when none of the grid is, or not computed).
+ */
+export interface LogBound {
+  verdict: LogBoundVerdict;
+  pValue: number | null;
+  detectableExponent: number | null;
+  reason: string;
+}
+
+/** The t(m) analysis of one quantity: observations, fits, decision, calibration and the verdict with its reason. */
 export interface ScalingAnalysis {
   quantity: string;
   observations: TimeObservation[];
@@ -122,7 +145,9 @@ export interface ScalingAnalysis {
   /** The decision procedure's verdict before calibration. */
   decision: Decision;
   calibration: Calibration | null;
-  /** The stated verdict: the decision's verdict only when calibration shows the design can back it. */
+  /** The headline: the one-sided verdict on the bound t(m) = O(log m). */
+  logBound: LogBound;
+  /** The four-law description: the decision's verdict only when calibration shows the design can back it. */
   verdict: ScalingVerdict;
   reason: string;
   seed: number;

@@ -9,15 +9,19 @@ import { join, relative, resolve } from 'node:path';
 import type { Dataset } from '../data/types';
 import type { ExperimentConfig } from '../experiment/config';
 import { canonicalJson } from '../experiment/config';
+import { STORE_KEY_FIELDS } from '../experiment/fields';
 
-/** The config without the fields that only select or name runs (the grid, the seeds, the report name). */
+/**
+ * The config without the fields that only select or name runs (the grid, the seeds, the report name): the fields
+ * whose `inStoreKey` is false in the field table (src/experiment/fields.ts).
+ */
 export type RunConfig = Omit<ExperimentConfig, 'name' | 'mGrid' | 'seeds'>;
 
 export interface RunKeyInputs {
   config: RunConfig;
   m: number;
   seed: number;
-  /** The numerical engine ('tfjs' today) and its backend ('wasm', 'tensorflow', 'cpu'). */
+  /** The numerical engine and precision (`engineKey`, e.g. 'onnx/float32') and the tfjs backend ('wasm', 'tensorflow', 'cpu'). */
   engine: string;
   backend: string;
   /** pruneproof's package.json version and a hash of the code that computes runs (catches unreleased edits). */
@@ -29,9 +33,10 @@ export interface RunKeyInputs {
   data: string;
 }
 
+/** The fields of `config` that enter the store key of its runs (STORE_KEY_FIELDS of the field table). */
 export function runConfigOf(config: ExperimentConfig): RunConfig {
-  const { name: _name, mGrid: _mGrid, seeds: _seeds, ...rest } = config;
-  return rest;
+  const entries = STORE_KEY_FIELDS.filter((key) => config[key] !== undefined).map((key) => [key, config[key]]);
+  return Object.fromEntries(entries) as RunConfig;
 }
 
 export function runKey(inputs: RunKeyInputs): string {

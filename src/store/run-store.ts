@@ -17,7 +17,8 @@ import { runKey, type RunKeyInputs } from './keys';
 
 export const STORE_FORMAT = 'pruneproof-run';
 export const STORE_FORMAT_VERSION = 2;
-export const DEFAULT_STORE_DIR = '.pruneproof/store';
+/** Where `verify` and `merge` keep finished (m, seed) runs to reuse (not the counterexample store). */
+export const DEFAULT_RUN_STORE_DIR = '.pruneproof/store';
 
 export interface StoredRunFile {
   format: typeof STORE_FORMAT;

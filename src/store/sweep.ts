@@ -20,11 +20,9 @@ import { inShard, type Shard } from './shard';
 /** What, besides the config, determines a run's numbers. */
 export interface RunContext {
   backend: string;
-  /** The numerical engine; 'tfjs' until another engine exists. */
-  engine?: string;
+  /** The numerical engine and its precision, as `engineKey` of src/engine writes it. */
+  engine: string;
 }
-
-export const DEFAULT_ENGINE = 'tfjs';
 
 /** The key inputs of every run of the grid, in grid order (the data of each seed is generated once). */
 export function keyInputsFor(
@@ -34,7 +32,7 @@ export function keyInputsFor(
 ): RunKeyInputs[] {
   const fixed = {
     config: runConfigOf(config),
-    engine: context.engine ?? DEFAULT_ENGINE,
+    engine: context.engine,
     backend: context.backend,
     version: pruneproofVersion(),
     code: codeFingerprint(),
@@ -59,7 +57,8 @@ export function storedForm(run: RunResult): RunResult {
 }
 
 export interface SweepOptions extends ExperimentOptions, ReportContext {
-  store: RunStore;
+  /** Where runs are looked up and stored; null computes every run and stores none (the library's `verify`). */
+  store: RunStore | null;
   context: RunContext;
   /** Ignore stored runs (still store the fresh ones). */
   fresh?: boolean;
@@ -123,25 +122,31 @@ export class SweepProgress {
   }
 }
 
+/** Writes the sweep's manifest (before any run), so `merge` can name the sweeps a store holds. */
+async function recordSweep(store: RunStore, config: ExperimentConfig, options: SweepOptions): Promise<void> {
+  try {
+    await store.writeManifest({
+      config,
+      engine: options.context.engine,
+      backend: options.context.backend,
+      rationale: options.rationale,
+    });
+  } catch (e) {
+    throw new StoreWriteError(`run store: cannot record the sweep in ${store.dir} (${(e as Error).message})`);
+  }
+}
+
 export async function runSweep(
   config: ExperimentConfig,
   options: SweepOptions,
   progress = new SweepProgress(),
 ): Promise<SweepOutcome> {
   const started = performance.now();
-  try {
-    await options.store.writeManifest({
-      config,
-      engine: options.context.engine ?? DEFAULT_ENGINE,
-      backend: options.context.backend,
-      rationale: options.rationale,
-    });
-  } catch (e) {
-    throw new StoreWriteError(`run store: cannot record the sweep in ${options.store.dir} (${(e as Error).message})`);
-  }
+  const { store } = options;
+  if (store) await recordSweep(store, config, options);
   const jobs = jobList(config).filter((j) => inShard(j.index, options.shard ?? null));
   const inputs = keyInputsFor(config, options.context, jobs);
-  const runs: (RunResult | null)[] = inputs.map((i) => (options.fresh ? null : options.store.read(i)));
+  const runs: (RunResult | null)[] = inputs.map((i) => (options.fresh || !store ? null : store.read(i)));
   const reused = runs.filter(Boolean).length;
   progress.total = jobs.length;
   progress.stored = reused;
@@ -161,9 +166,7 @@ export async function runSweep(
         signal: stop.signal,
         onRunDone: (run, done, total) => {
           const i = positionOf.get(`${run.m}/${run.seed}`)!;
-          progress.track(options.store.pathOf(runKey(inputs[i])), options.store.write(inputs[i], run), () =>
-            stop.abort(),
-          );
+          if (store) progress.track(store.pathOf(runKey(inputs[i])), store.write(inputs[i], run), () => stop.abort());
           options.onRunDone?.(run, done, total);
         },
       },
@@ -171,7 +174,7 @@ export async function runSweep(
     );
   } finally {
     options.signal?.removeEventListener('abort', forward);
-    await progress.settle(options.store.dir);
+    await progress.settle(store?.dir ?? '(no store)');
   }
   if (stop.signal.aborted) throw new SweepInterrupted(progress.stored, progress.total);
   computed.forEach((run, k) => (runs[missing[k].i] = storedForm(run)));

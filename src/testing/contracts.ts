@@ -11,6 +11,7 @@
 import { tf } from '../backend/tf';
 import { lossCurve } from '../pruning/subnetwork';
 import type { PruneInput, Pruner } from '../pruning/types';
+import { pruneResultFault, selectionFault, unpackPruneResult } from '../pruning/validate';
 import type { CaseOutcome, PropertyContext, PropertyDefinition } from './property';
 import { parsePruningCase, pruningCase, type PruningCase } from './arbitraries/pruning-case';
 import { pruneInput, withFeatures, withPretrainedCase, type PretrainedCase } from './pretrain';
@@ -30,34 +31,6 @@ async function callPruner(pruner: Pruner, input: PruneInput): Promise<Call> {
   } catch (e) {
     return { thrown: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value))
-    return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
-  if (value === null) return 'null';
-  if (typeof value === 'object') return `an object with keys [${Object.keys(value as object).join(', ')}]`;
-  return `${typeof value} ${String(value)}`;
-}
-
-function asNumberList(value: unknown): number[] | null {
-  if (Array.isArray(value)) return value as number[];
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
-    return Array.from(value as unknown as ArrayLike<number>);
-  return null;
-}
-
-/** The result's two lists, or why they are not lists. */
-function unpack(result: unknown): { selection: number[]; lossPerStep: number[] } | string {
-  if (!result || typeof result !== 'object')
-    return `prune returned ${describe(result)}, expected { selection, lossPerStep }`;
-  const r = result as Record<string, unknown>;
-  const selection = asNumberList(r.selection);
-  if (!selection) return `selection is ${describe(r.selection)}, expected an array of neuron indices`;
-  const lossPerStep = asNumberList(r.lossPerStep);
-  if (!lossPerStep) return `lossPerStep is ${describe(r.lossPerStep)}, expected an array of numbers`;
-  return { selection, lossPerStep };
 }
 
 function contractOutcome(
@@ -99,31 +72,15 @@ async function checkValidMultiset(pruner: Pruner, input: PruneInput): Promise<{ 
   const call = await callPruner(pruner, input);
   if ('thrown' in call)
     return { failure: `prune threw on a valid input (n = ${input.n} ≤ N = ${input.features.width}): ${call.thrown}` };
-  const lists = unpack(call.result);
-  if (typeof lists === 'string') return { failure: lists };
-  const N = input.features.width;
-  if (lists.selection.length === 0) return { failure: 'selection is empty' };
-  const bad = lists.selection.findIndex((r) => typeof r !== 'number' || !Number.isInteger(r) || r < 0 || r >= N);
-  if (bad >= 0)
-    return {
-      failure: `selection[${bad}] = ${String(lists.selection[bad])} is not an integer neuron index in [0, ${N})`,
-    };
-  const badLoss = lists.lossPerStep.findIndex((l) => typeof l !== 'number' || !Number.isFinite(l) || l < 0);
-  if (badLoss >= 0)
-    return { failure: `lossPerStep[${badLoss}] = ${String(lists.lossPerStep[badLoss])} is not a finite number ≥ 0` };
-  if (lists.lossPerStep.length !== lists.selection.length) {
-    return {
-      failure: `lossPerStep has ${lists.lossPerStep.length} entries for ${lists.selection.length} picks (one loss per pick is required)`,
-    };
-  }
-  return { failure: null };
+  const lists = unpackPruneResult(call.result);
+  return { failure: typeof lists === 'string' ? lists : pruneResultFault(lists, input.features.width) };
 }
 
 async function checkRequestedSize(pruner: Pruner, input: PruneInput): Promise<{ failure: string | null; na?: string }> {
   const call = await callPruner(pruner, input);
   if ('thrown' in call)
     return { failure: `prune threw on a valid input (n = ${input.n} ≤ N = ${input.features.width}): ${call.thrown}` };
-  const lists = unpack(call.result);
+  const lists = unpackPruneResult(call.result);
   if (typeof lists === 'string') return { failure: null, na: 'no selection list (see the valid-multiset contract)' };
   if (lists.selection.length !== input.n) {
     return {
@@ -146,8 +103,8 @@ async function checkDeterminism(pruner: Pruner, input: PruneInput): Promise<{ fa
     const which = 'thrown' in first ? first.thrown : (second as { thrown: string }).thrown;
     return { failure: `prune threw on a valid input: ${which}` };
   }
-  const a = unpack(first.result);
-  const b = unpack(second.result);
+  const a = unpackPruneResult(first.result);
+  const b = unpackPruneResult(second.result);
   if (typeof a === 'string' || typeof b === 'string')
     return { failure: null, na: 'no selection list (see the valid-multiset contract)' };
   const diff = a.selection.findIndex((r, i) => r !== b.selection[i]);
@@ -237,13 +194,8 @@ async function checkReportedLosses(
 ): Promise<{ failure: string | null; na?: string }> {
   const call = await callPruner(pruner, input);
   if ('thrown' in call) return { failure: null, na: 'prune threw (see the valid-multiset contract)' };
-  const lists = unpack(call.result);
-  const N = input.features.width;
-  if (
-    typeof lists === 'string' ||
-    lists.selection.length === 0 ||
-    lists.selection.some((r) => !Number.isInteger(r) || r < 0 || r >= N)
-  ) {
+  const lists = unpackPruneResult(call.result);
+  if (typeof lists === 'string' || selectionFault(lists.selection, input.features.width) !== null) {
     return { failure: null, na: 'no valid selection (see the valid-multiset contract)' };
   }
   const measured = lossCurve(input.features, input.targets, lists.selection);
@@ -271,7 +223,7 @@ async function checkPrefix(pruner: Pruner, input: PruneInput): Promise<{ failure
   for (const n of sizes) {
     const call = await callPruner(pruner, { ...input, n });
     if ('thrown' in call) return { failure: null, na: 'prune threw (see the valid-multiset contract)' };
-    const lists = unpack(call.result);
+    const lists = unpackPruneResult(call.result);
     if (typeof lists === 'string') return { failure: null, na: 'no selection list (see the valid-multiset contract)' };
     selections.push(lists.selection);
   }

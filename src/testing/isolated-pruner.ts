@@ -10,8 +10,9 @@
  * to stderr, capped (OUTPUT_CAP_BYTES) with a note.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { compiledWorkerScript } from '../files/worker-script';
 import type { BackendName } from '../backend';
 import type { Tensor2D } from '../backend/tf';
 import type { PruneInput, PruneResult, Pruner } from '../pruning/types';
@@ -95,8 +96,8 @@ export function budgetGraceSeconds(pruner: Pruner, seconds: number): number {
  * a bootstrap that compiles the .ts sources on require with the TypeScript compiler (a devDependency).
  */
 function childArgs(): string[] {
-  const compiled = join(__dirname, 'isolated-pruner-worker.js');
-  if (existsSync(compiled)) return [compiled];
+  const compiled = compiledWorkerScript(__dirname, 'isolated-pruner-worker');
+  if (compiled) return [compiled];
   const source = join(__dirname, 'isolated-pruner-worker.ts');
   const bootstrap = `
     const fs = require('node:fs');

@@ -28,7 +28,13 @@ export function lambda0Regime(lambda0: number | null): 'λ0 small' | 'λ0 large'
   return lambda0 < SMALL_LAMBDA0 ? 'λ0 small' : 'λ0 large';
 }
 
-/** Regime labels of a case; λ0 is computed unless given. */
+/**
+ * The regime labels of a case (λ0 small or large, width against m), for `fc.statistics` and coverage tables.
+ *
+ * @param c - the case.
+ * @param lambda0 - λ0 of its dataset (THEORY.md §3.1), computed when not given.
+ * @returns the labels.
+ */
 export function caseRegimes(c: PruningCase, lambda0: number | null = lambda0Of(c.dataset)): string[] {
   return [widthRegime(c.dataset.m, c.width), lambda0Regime(lambda0), c.parameterisation, `labels=${c.dataset.labels}`];
 }

@@ -8,6 +8,7 @@ import { generateSynthetic } from '../../data/synthetic';
 import { LABEL_KINDS, type Dataset, type LabelKind } from '../../data/types';
 import { resolveRange, type IntRange } from './range';
 
+/** A synthetic dataset as a printable record: m points in d dimensions, a label kind and a seed (THEORY.md §1.1). */
 export interface DatasetSpec {
   /** Number of samples m (≥ 2). */
   m: number;
@@ -19,6 +20,7 @@ export interface DatasetSpec {
   seed: number;
 }
 
+/** Ranges for `datasetSpec`: m, d, the allowed label kinds. */
 export interface DatasetSpecConstraints {
   m?: Partial<IntRange>;
   d?: Partial<IntRange>;
@@ -31,7 +33,12 @@ export interface DatasetSpecConstraints {
 export const DATASET_DEFAULTS = { m: { min: 2, max: 40 }, d: { min: 2, max: 8 } } as const;
 const SIMPLEST_FIRST: readonly LabelKind[] = ['teacher', 'clusters', 'random'];
 
-/** Dataset specs; m, d and seed shrink toward their minimum, labels toward the first kind listed. */
+/**
+ * Dataset specs; m, d and seed shrink toward their minimum, labels toward the first kind listed.
+ *
+ * @param constraints - ranges of m and d and the allowed label kinds (defaults: m 2–40, d 2–8, every kind).
+ * @returns the arbitrary.
+ */
 export function datasetSpec(constraints: DatasetSpecConstraints = {}): fc.Arbitrary<DatasetSpec> {
   const op = 'datasetSpec';
   const m = resolveRange(op, 'm', constraints.m, DATASET_DEFAULTS.m, 2);
@@ -53,12 +60,22 @@ export function datasetSpec(constraints: DatasetSpecConstraints = {}): fc.Arbitr
   });
 }
 
-/** The synthetic dataset of a spec (unit-norm inputs, |y| ≤ 1; THEORY.md §1). */
+/**
+ * The synthetic dataset of a spec (unit-norm inputs, |y| ≤ 1; THEORY.md §1.1).
+ *
+ * @param spec - the spec.
+ * @returns the dataset, the same for the same spec.
+ */
 export function buildDataset(spec: DatasetSpec): Dataset {
   return generateSynthetic({ m: spec.m, d: spec.d, labels: spec.labels, seed: spec.seed });
 }
 
-/** `datasetSpec` mapped through `buildDataset`, for properties that want the data itself. */
+/**
+ * `datasetSpec` mapped through `buildDataset`, for properties that want the data itself.
+ *
+ * @param constraints - as for `datasetSpec`.
+ * @returns the arbitrary.
+ */
 export function dataset(constraints: DatasetSpecConstraints = {}): fc.Arbitrary<Dataset> {
   return datasetSpec(constraints).map(buildDataset);
 }

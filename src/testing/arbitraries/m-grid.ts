@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { resolveRange, type IntRange } from './range';
 
+/** Ranges for `mGrid`: the first m, the number of doublings, the largest m. */
 export interface MGridConstraints {
   /** Smallest size m₀ (default 4–10; m₀ ≥ 3 keeps ln m₀ ≥ 1, see the scaling claim). */
   m0?: Partial<IntRange>;
@@ -30,6 +31,12 @@ function isDoublingGrid(value: unknown, m0Range: IntRange, maxM: number): value 
   return value[0] >= m0Range.min && value[0] <= m0Range.max && value[value.length - 1] <= maxM;
 }
 
+/**
+ * Doubling grids of dataset sizes m₀, 2m₀, 4m₀, … (the designs `verify` sweeps); shrinks toward fewer, smaller m.
+ *
+ * @param constraints - the first m, the number of doublings, the largest m.
+ * @returns the arbitrary.
+ */
 export function mGrid(constraints: MGridConstraints = {}): fc.Arbitrary<number[]> {
   const op = 'mGrid';
   const m0 = resolveRange(op, 'm0', constraints.m0, M_GRID_DEFAULTS.m0, 2);

@@ -2,6 +2,12 @@
 import fc from 'fast-check';
 import { PARAMETERISATIONS, type Parameterisation } from '../../model/types';
 
+/**
+ * 'ntk' or 'meanfield' (THEORY.md §1.2), shrinking toward 'ntk', the default of the theory.
+ *
+ * @param allowed - the parameterisations to draw from (default both).
+ * @returns the arbitrary.
+ */
 export function parameterisation(
   allowed: readonly Parameterisation[] = PARAMETERISATIONS,
 ): fc.Arbitrary<Parameterisation> {

@@ -17,6 +17,7 @@ import { STEP_PERCENT_DEFAULTS, stepFraction } from './step-fraction';
 import { SUBNETWORK_SIZE_DEFAULTS, subnetworkSize } from './subnetwork-size';
 import { WIDTH_DEFAULTS, width } from './width';
 
+/** A pruning problem as a printable record: a dataset spec, a network and its pre-training, and the subnetwork size n. */
 export interface PruningCase {
   dataset: DatasetSpec;
   parameterisation: Parameterisation;
@@ -30,6 +31,7 @@ export interface PruningCase {
   iterations: number;
 }
 
+/** Ranges for `pruningCase`: the dataset, width, n, step fraction, iterations and parameterisations. */
 export interface PruningCaseConstraints {
   dataset?: DatasetSpecConstraints;
   parameterisations?: readonly Parameterisation[];
@@ -42,6 +44,13 @@ export interface PruningCaseConstraints {
 
 export const ITERATION_DEFAULTS: IntRange = { min: 0, max: 300 };
 
+/**
+ * Pruning cases: a dataset, a width N, n ≤ N, a step size as a fraction of the stability limit and T iterations;
+ * every field shrinks toward its simplest value. `pretrainCase` of src/testing/pretrain.ts trains one.
+ *
+ * @param constraints - ranges of the fields.
+ * @returns the arbitrary.
+ */
 export function pruningCase(constraints: PruningCaseConstraints = {}): fc.Arbitrary<PruningCase> {
   const iterations = resolveRange('pruningCase', 'iterations', constraints.iterations, ITERATION_DEFAULTS, 0);
   return fc
@@ -102,7 +111,14 @@ export function parseDatasetSpec(value: unknown, op: string, path = 'dataset'): 
   };
 }
 
-/** A `PruningCase` read from JSON (e.g. a stored counterexample), with errors naming the field. */
+/**
+ * A `PruningCase` read from JSON (e.g. a stored counterexample).
+ *
+ * @param value - the parsed JSON.
+ * @param op - the operation named in errors.
+ * @returns the case.
+ * @throws RangeError naming the first invalid field.
+ */
 export function parsePruningCase(value: unknown, op = 'parsePruningCase'): PruningCase {
   const o = record(op, value, 'case');
   const p = o.parameterisation;

@@ -14,6 +14,7 @@ import { stepFraction } from './step-fraction';
 import { subnetworkSize } from './subnetwork-size';
 import { width } from './width';
 
+/** A scaling experiment as a printable record: a dataset kind, a grid of m, a network, its training and the target ε. */
 export interface ScalingCase {
   /** Dataset sizes, increasing. */
   mGrid: number[];
@@ -29,6 +30,7 @@ export interface ScalingCase {
   epsilon: number;
 }
 
+/** Ranges for `scalingCase`. */
 export interface ScalingCaseConstraints {
   grid?: MGridConstraints;
   dataset?: Omit<DatasetSpecConstraints, 'm'>;
@@ -52,6 +54,12 @@ export const SCALING_DEFAULTS = {
   epsilons: [0.02, 0.05, 0.01],
 } as const;
 
+/**
+ * Scaling cases for properties of t_crit(m) across a doubling grid (THEORY.md §4.7, §5.3).
+ *
+ * @param constraints - ranges of the fields.
+ * @returns the arbitrary.
+ */
 export function scalingCase(constraints: ScalingCaseConstraints = {}): fc.Arbitrary<ScalingCase> {
   const op = 'scalingCase';
   const iterations = resolveRange(op, 'iterations', constraints.iterations, SCALING_DEFAULTS.iterations, 1);
@@ -88,7 +96,14 @@ export function scalingCase(constraints: ScalingCaseConstraints = {}): fc.Arbitr
     );
 }
 
-/** A `ScalingCase` read from JSON, with errors naming the field. */
+/**
+ * A `ScalingCase` read from JSON.
+ *
+ * @param value - the parsed JSON.
+ * @param op - the operation named in errors.
+ * @returns the case.
+ * @throws RangeError naming the first invalid field.
+ */
 export function parseScalingCase(value: unknown, op = 'parseScalingCase'): ScalingCase {
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw new RangeError(`${op}: case must be an object, got ${JSON.stringify(value)}`);

@@ -10,6 +10,12 @@ import { isIntegerIn, resolveRange, unmapWhen, type IntRange } from './range';
 /** Percent of the stability limit; default 10 %–90 %: below 100 % the linearised GD map contracts. */
 export const STEP_PERCENT_DEFAULTS: IntRange = { min: 10, max: 90 };
 
+/**
+ * A GD step size as a fraction of the stability limit 2/λ_max (THEORY.md §3.3), drawn as whole percents.
+ *
+ * @param percent - the range in percent (default 10–90: below 100 % the linearised GD map contracts).
+ * @returns the arbitrary of fractions in (0, 1).
+ */
 export function stepFraction(percent: Partial<IntRange> = {}): fc.Arbitrary<number> {
   const range = resolveRange('stepFraction', 'percent', percent, STEP_PERCENT_DEFAULTS, 1);
   if (range.max >= 100)

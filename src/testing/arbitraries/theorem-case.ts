@@ -16,6 +16,12 @@ export const THEOREM_REGIME: PruningCaseConstraints = {
   iterations: { min: 200, max: 400 },
 };
 
+/**
+ * Pruning cases inside the theorem's regime (wide, stable step, long enough pre-training), where the claims
+ * are expected to hold.
+ *
+ * @returns the arbitrary.
+ */
 export function theoremCase(): fc.Arbitrary<PruningCase> {
   return pruningCase(THEOREM_REGIME);
 }

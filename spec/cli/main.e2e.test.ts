@@ -48,10 +48,10 @@ const TINY = [
 
 describe('pruneproof CLI: bad input exits 2 with a message naming what is wrong', () => {
   it.each([
-    [['verify', '--m', '10,abc'], /--m: expected a comma-separated list of integers/],
-    [['verify', '--width', '0'], /--width: expected a positive integer/],
-    [['verify', '--eta-rel', '1.5'], /etaRelative must be < 1/],
-    [['verify', '--parameterisation', 'lazy'], /argument 'lazy' is invalid/],
+    [['verify', '--m', '10,abc'], /--m: 'abc' is not a number; expected a non-empty list of distinct items/],
+    [['verify', '--width', '0'], /--width: expected an integer in \[1, 1000000\], got '0'/],
+    [['verify', '--eta-rel', '1.5'], /--eta-rel: expected a number in \(0, 1\), got '1.5'/],
+    [['verify', '--parameterisation', 'lazy'], /--parameterisation: expected one of ntk, meanfield, got 'lazy'/],
     [['verify', '--config', join(dir, 'missing.json')], /cannot read config file .*missing\.json: ENOENT/],
     [['verify', '--dataset', 'imagenet'], /--dataset: expected 'synthetic', 'mnist' or a path/],
     [['verify', '--pruners', 'greedy,oracle'], /unknown pruner 'oracle'/i],
@@ -199,29 +199,29 @@ describe('pruneproof CLI: commands that succeed', () => {
 describe('pruneproof verify: configuration layering', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildConfig } = require('../../src/cli/verify') as typeof import('../../src/cli/verify');
-  const base = { out: 'reports' };
+  const request = (layer = {}, dataset = {}) => ({ layer, dataset });
 
   it('the default rationale is printed for the defaults however they are spelled (--dataset mnist included)', () => {
-    const mnist = buildConfig({ ...base, dataset: 'mnist' });
+    const mnist = buildConfig(request({}, { dataset: 'mnist' }));
     expect(mnist.config.dataset).toEqual({ kind: 'mnist', unitNorm: true, heldOut: 1000 });
     expect(mnist.rationale.join(' ')).toMatch(/784–200–10/);
-    expect(buildConfig({ ...base }).rationale.join(' ')).toMatch(/teacher/);
-    expect(buildConfig({ ...base, width: 500 }).rationale.join(' ')).toMatch(/supplied by the user/);
+    expect(buildConfig(request()).rationale.join(' ')).toMatch(/teacher/);
+    expect(buildConfig(request({ width: 500 })).rationale.join(' ')).toMatch(/supplied by the user/);
   });
 
   it('--raw-pixels, --labels and --d modify the dataset they apply to, and are rejected elsewhere', () => {
-    expect(buildConfig({ ...base, dataset: 'mnist', rawPixels: true }).config.dataset).toMatchObject({
+    expect(buildConfig(request({}, { dataset: 'mnist', rawPixels: true })).config.dataset).toMatchObject({
       kind: 'mnist',
       unitNorm: false,
     });
-    expect(buildConfig({ ...base, labels: 'random', d: 8 }).config.dataset).toMatchObject({
+    expect(buildConfig(request({}, { labels: 'random', d: 8 })).config.dataset).toMatchObject({
       kind: 'synthetic',
       labels: 'random',
       d: 8,
     });
-    expect(() => buildConfig({ ...base, dataset: 'mnist', labels: 'random' })).toThrow(
+    expect(() => buildConfig(request({}, { dataset: 'mnist', labels: 'random' }))).toThrow(
       /--labels and --d apply to the synthetic dataset only/,
     );
-    expect(() => buildConfig({ ...base, rawPixels: true })).toThrow(/--raw-pixels applies to --dataset mnist only/);
+    expect(() => buildConfig(request({}, { rawPixels: true }))).toThrow(/--raw-pixels applies to --dataset mnist only/);
   });
 });

@@ -1,0 +1,34 @@
+/**
+ * Checks that a stored run of report.json carries enough numbers for: a re-analysis (e.g. after a change of the
+ * analysis or of a theory override) applies them to the runs as `verify` did, without re-running anything.
+ */
+import { evaluateRateChecks, rateEvidenceOf, type CheckResult } from '../checks';
+import { resolveTheory, type TheoryInputs } from '../../theory';
+import type { ExperimentConfig } from './config';
+import { runOverrides } from './run';
+import type { RunResult } from './types';
+
+/** The run-wide theory inputs the stored checks need, rebuilt from the run record and its config. */
+export function storedTheoryInputs(run: RunResult, config: ExperimentConfig): TheoryInputs {
+  return {
+    m: run.m,
+    N: config.width,
+    eta: run.etaEffective,
+    ...(run.lambda0 !== null && run.lambda0 > 0 ? { lambda0: run.lambda0 } : {}),
+    ...(Number.isFinite(run.initialResidual) ? { R0: run.initialResidual } : {}),
+  };
+}
+
+/**
+ * INV-FW-rate and CLAIM-FW-exponent on a stored run, for the subject named `subject` (the measured pruner name),
+ * with the config's theory overrides (or `overrides` in their place).
+ */
+export function storedRateChecks(
+  run: RunResult,
+  config: ExperimentConfig,
+  subject: string,
+  overrides = runOverrides(config),
+): CheckResult[] {
+  const evidence = rateEvidenceOf(run.m, storedTheoryInputs(run, config), [subject], run.checkpoints);
+  return evaluateRateChecks(evidence, resolveTheory(overrides));
+}
