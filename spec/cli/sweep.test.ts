@@ -2,7 +2,7 @@
  * Up-front checks of verify's --store and --out, and merge and diff on stores with several sweeps, missing or
  * corrupt runs: each bad input is exit 2 naming the path (or the field that differs), before computing.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/cli/errors';
@@ -13,6 +13,7 @@ import { cli, readOnlyReport, storeFiles, TINY_SWEEP } from '../store/helpers';
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pruneproof-sweep-cli-'));
+  writeFileSync(join(dir, 'afile'), 'x');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -25,7 +26,6 @@ describe('verify checks its store and output before computing', () => {
   it(
     '--store under a file (afile/store): exit 2 naming --store and the file, nothing computed',
     async () => {
-      writeFileSync(join(dir, 'afile'), 'x');
       const r = await cli(['verify', ...TINY_SWEEP, '--store', join(dir, 'afile', 'store'), '--out', join(dir, 'o1')]);
       expect(r.code).toBe(EXIT.badInput);
       expect(r.err).toMatch(/--store: '.*afile' \(on the way to '.*afile\/store'\) is a file/);
@@ -52,6 +52,32 @@ describe('verify checks its store and output before computing', () => {
       const r = await cli(['verify', ...TINY_SWEEP, '--store', join(dir, 's3'), '--out', join(dir, 'afile', 'out')]);
       expect(r.code).toBe(EXIT.badInput);
       expect(r.err).toMatch(/--out: .*afile.* is a file/);
+    },
+    SLOW,
+  );
+});
+
+describe('theory overrides', () => {
+  it(
+    'an override "B2": "0/0" is exit 2 naming the override at the first run, and no report is written',
+    async () => {
+      const file = join(dir, 'b2.json');
+      writeFileSync(file, JSON.stringify({ theory: { expressions: { B2: '0/0' } } }));
+      const out = join(dir, 'o-b2');
+      const r = await cli([
+        'verify',
+        '--config',
+        file,
+        ...TWO_RUNS,
+        ...QUIET,
+        '--store',
+        join(dir, 's-b2'),
+        '--out',
+        out,
+      ]);
+      expect(r.code).toBe(EXIT.badInput);
+      expect(r.err).toMatch(/theory override 'B2': "0\/0" evaluates to NaN/);
+      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
     },
     SLOW,
   );
