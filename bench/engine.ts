@@ -1,5 +1,5 @@
 /**
- * Engine kernels for `npm run bench` (issue 12): the GD step on each engine, the JS↔ORT copy cost, the
+ * Engine kernels for `npm run bench`: the GD step on each engine, the JS↔ORT copy cost, the
  * thread split (one 2-thread session vs two workers with one thread each) and the NumPy peer.
  * Measured with a fixed small η and no eigen-solve: timing does not depend on the values.
  */

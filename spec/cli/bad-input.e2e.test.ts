@@ -1,5 +1,5 @@
 /**
- * The bad inputs of issue 14, run as a user runs them (node dist/src/cli/main.js, built by `npm run build`): each
+ * Bad inputs, run as a user runs them (node dist/src/cli/main.js, built by `npm run build`): each
  * exits 2 before any computing, names the flag, path or variable, and prints no stack trace.
  */
 import * as defaults from '../../src/experiment/defaults';

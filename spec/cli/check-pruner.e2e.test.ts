@@ -37,7 +37,13 @@ describe('pruneproof check-pruner', () => {
     expect(await main(['check-pruner', 'examples/pruners/good-pruner.js', ...common(), '--time-limit', '1.5'])).toBe(0);
     const { doc, md } = readReport();
     expect(doc.passed).toBe(true);
-    expect(doc.claims.map((c) => c.id)).toEqual(['INV-B2', 'INV-B2-prime', 'CLAIM-B3-loss']);
+    expect(doc.claims.map((c) => c.id)).toEqual([
+      'INV-B2',
+      'INV-B2-prime',
+      'INV-FW-rate',
+      'CLAIM-B3-loss',
+      'CLAIM-FW-exponent',
+    ]);
     expect(doc.comparison?.pruners).toEqual(['stochastic-greedy', 'greedy', 'random', 'magnitude']);
     expect(md).toContain('**CONFORMS**');
     expect(md).toContain('## Comparison with greedy, random and magnitude');

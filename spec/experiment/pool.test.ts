@@ -12,7 +12,7 @@ const built = existsSync(join(dist, 'experiment', 'worker.js'));
   it('give exactly the numbers of the same runs done inline', async () => {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { initBackend } = require(join(dist, 'backend', 'index.js'));
-    const { runExperiment } = require(join(dist, 'experiment', 'verify.js'));
+    const { computeRuns, jobList } = require(join(dist, 'experiment', 'verify.js'));
     const { mergeConfig } = require(join(dist, 'experiment', 'validate-config.js'));
     const { DEFAULT_SYNTHETIC } = require(join(dist, 'experiment', 'defaults.js'));
     const { getPruner } = require(join(dist, 'pruning', 'index.js'));
@@ -34,8 +34,8 @@ const built = existsSync(join(dist, 'experiment', 'worker.js'));
       command: 'test',
       rationale: [],
     };
-    const inline = await runExperiment(config, { ...options, workers: 1 });
-    const pooled = await runExperiment(config, { ...options, workers: 2 });
+    const inline = { runs: await computeRuns(config, { ...options, workers: 1 }, jobList(config)) };
+    const pooled = { runs: await computeRuns(config, { ...options, workers: 2 }, jobList(config)) };
     type Run = {
       m: number;
       seed: number;

@@ -101,7 +101,7 @@ function gramIdentityLosses(input: PruneInput, selection: number[]): number[] {
   });
 }
 
-/** The machine's current matmul rate (shared machines: compare with BACKENDS.md's 29.5 GFLOP/s idle). */
+/** The machine's current matmul rate (shared machines: compare with docs/ENGINES.md's 29.5 GFLOP/s idle). */
 function calibration(input: PruneInput): string {
   const product = () => tf.tidy(() => tf.matMul(input.features.activationsT, input.features.activations).dataSync());
   product();

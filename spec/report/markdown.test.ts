@@ -27,7 +27,8 @@ describe('renderMarkdown', () => {
 
   it('starts with the run id title and puts the summary verdict table first', () => {
     const lines = md.split('\n');
-    expect(lines[0]).toBe(`# pruneproof conformance report: ${doc.runId}`);
+    expect(lines[0]).toBe(`# pruneproof conformance report: ${doc.runId}, subject greedy`);
+    expect(md).toMatch(/^Subject: \*\*greedy\*\* \(every pruner-facing check and t_crit speak about it\)/m);
     const firstHeading = lines.find((l) => l.startsWith('## '));
     expect(firstHeading).toBe('## Summary');
     const firstTableLine = lines.find((l) => l.startsWith('|'));
@@ -133,7 +134,8 @@ describe('renderMarkdown', () => {
   it('reports each scaling analysis under Scaling fits: verdict, reason, counts, skipped laws', () => {
     const section = md.slice(md.indexOf('## Scaling fits'), md.indexOf('## Checks'));
     for (const s of doc.scaling) expect(section).toContain(scalingSectionMarkdown(s).trimEnd());
-    expect(section).toContain(`#### ${esc('t_crit(n=32)')}: inconclusive`);
+    expect(section).toContain(`#### ${esc('t_crit(n=32)')}: undetermined`);
+    expect(section).toContain('Best described by: **inconclusive**. only 2 distinct m with a measured time');
     expect(section).toContain('4 runs over 2 values of m: 0 exact, 4 known within an interval, 0 censored');
     expect(section).toContain('Not fitted: log (AICc needs more than 4 observations)');
   });

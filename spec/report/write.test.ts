@@ -53,7 +53,7 @@ describe('writeReport', () => {
     expect((await readdir(result.dir)).sort()).toEqual(REGRESSION_FILES);
     expect(await readdir(out)).toEqual([doc.runId]);
     const md = await readFile(join(result.dir, 'report.md'), 'utf8');
-    expect(md.startsWith(`# pruneproof conformance report: ${doc.runId}\n`)).toBe(true);
+    expect(md.startsWith(`# pruneproof conformance report: ${doc.runId}, subject greedy\n`)).toBe(true);
     for (const svg of REGRESSION_FILES.filter((f) => f.endsWith('.svg'))) {
       expect((await readFile(join(result.dir, svg), 'utf8')).startsWith('<svg')).toBe(true);
     }

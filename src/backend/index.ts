@@ -39,7 +39,7 @@ async function tryTensorflow(): Promise<string | null> {
 
 async function tryWasm(): Promise<string | null> {
   try {
-    // Loaded only when wanted: once loaded, any tf op before setBackend throws (BACKENDS.md).
+    // Loaded only when wanted: once loaded, any tf op before setBackend throws (docs/ENGINES.md).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@tensorflow/tfjs-backend-wasm');
   } catch (e) {

@@ -120,7 +120,7 @@ export interface ThresholdPoint {
 
 /**
  * B1 gives R(t) ≤ q^t R(0) < ρ_min(t)² ≤ ρ_t² once t ≥ T*(ρ_min(t)), and then B4 puts y in the hull. ρ_t is not
- * monotone, so T* computed with ρ_0 (the reconstruction's first reading) is not enough (THEORY.md §4.4).
+ * monotone, so T* computed with ρ_0 is not enough (THEORY.md §7.1).
  */
 export function thresholdSchedule(run: MeasuredRun, theory: ResolvedTheory): ThresholdPoint[] {
   return thresholdScheduleOf(

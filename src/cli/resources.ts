@@ -17,13 +17,12 @@ import { subjectOf } from '../experiment/subject';
 /**
  * Rates and sizes, measured on a project machine (2 vCPUs of an AMD Zen 4, Node 20, onnxruntime-node 1.30 for GD
  * and the checkpoint features, tfjs 4.22 wasm SIMD for the rest of the measurements; 2026-11-29; ±50 %):
- *  - memory (2026-11-30, after the stability limit moved to the engine and ORT's arena to buffers ≤ 1M floats):
+ *  - memory (2026-11-30):
  *    single `verify --preset mnist --m 60000 --seeds 1` runs: N = 200 and 1,000 with --iterations 2
  *    --checkpoints 2 (1.18, 2.25 GB peak RSS), and N = 1,000 at full length (T = 500, 14 checkpoints, every
  *    critical time refined: 2.93 GB);
  *  - time: the per-run seconds of the full-scale MNIST references (two runs at once on 2 cores) and of the synthetic
- *    reference, refitted after the checkpoint features moved to the engine (mean-field MNIST 3,155 s, synthetic
- *    220 s, theorem 82 s); the GD step at m = 2,000, N = 1,000, d = 16 (7.6 ms on one thread); `kernelSpectrum` at
+ *    reference (mean-field MNIST 3,155 s, synthetic 220 s, theorem 82 s); the GD step at m = 2,000, N = 1,000, d = 16 (7.6 ms on one thread); `kernelSpectrum` at
  *    m = 1,000 and 2,000 (0.57 s, 2.9 s).
  * The rates were fitted to the committed references, so spec/cli/resources.test.ts holding each reference's wall
  * time within a factor 2 of the estimate guards against drift (a slower pipeline, a changed default), not the fit.
@@ -37,8 +36,7 @@ export const RATES = {
   bytesPerMD: 15,
   /**
    * Bytes per m·N entry (the engine's GD buffers and tfjs's m×N feature arrays): ≈ 30, fitted to the full-length
-   * N = 1,000 run above (the short runs need ≈ 20). It was 175 while the stability limit's eigen-solve ran on tfjs
-   * (its m×N tensors stayed in the wasm heap's high-water mark) and every cached ORT session kept its own arena.
+   * N = 1,000 run above (the short runs need ≈ 20).
    */
   bytesPerMN: 30,
   /** H∞, its Cholesky factor and the Lanczos basis, float64, when m ≤ maxKernelM: ≈ 3 m×m arrays. */
@@ -60,10 +58,9 @@ export const RATES = {
   /** … plus seconds per m·N·d (features of the training inputs on the engine, of the held-out inputs on tfjs). */
   secondsPerFeatureUnit: 1.5e-10,
   /**
-   * GD steps replayed per critical time that may need refining (to 1 % of t, about 6 probes each), now that probes
-   * replay from snapshots at most one stride apart (src/pipeline/refine.ts): 10–18 per time actually refined, and
-   * times never reached need none (≈ 9 on average in the synthetic reference, ≈ 6 in 5 m × 2 seeds of MNIST; the
-   * MNIST references, from before the snapshots, replayed ≈ 40).
+   * GD steps replayed per critical time that may need refining (to 1 % of t, about 6 probes each), with probes
+   * replaying from snapshots at most one stride apart (src/pipeline/refine.ts): 10–18 per time actually refined, and
+   * times never reached need none (≈ 9 on average in the synthetic reference, ≈ 6 in 5 m × 2 seeds of MNIST).
    */
   replayedStepsPerTime: 10,
   /** float64 steps (onnx only) run at about half the float32 rate. */

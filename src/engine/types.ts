@@ -1,5 +1,5 @@
 /**
- * The narrow interface every numerical engine implements (issue 12): the hot training loop of
+ * The narrow interface every numerical engine implements: the hot training loop of
  * src/model/train.ts, on host data, async because onnxruntime's session.run is.
  */
 import type { StabilityInfo, StabilityOptions } from '../model/stability';

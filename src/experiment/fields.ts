@@ -480,7 +480,7 @@ export interface DatasetFlagValues {
 
 /** The dataset field's flags. `--dataset` picks a dataset (with its kind's defaults); the others modify it. */
 export const DATASET_FLAGS = {
-  dataset: { flag: '--dataset <kind>', help: "'synthetic', 'mnist', or a path to a dataset .json", kind: text() },
+  dataset: { flag: '--dataset <kind>', help: "'synthetic', 'mnist', or a path to a dataset .json" },
   labels: { flag: '--labels <kind>', help: 'synthetic label kind', kind: oneOf(LABEL_KINDS) },
   d: { flag: '--d <int>', help: 'synthetic input dimension', kind: INPUT_DIMENSION },
   rawPixels: { flag: '--raw-pixels', help: 'MNIST: keep [0,1] pixels instead of unit-norm inputs (H1 then fails)' },

@@ -16,7 +16,7 @@ import {
   type CriticalTime,
   type Probe,
 } from '../pipeline/critical';
-import { sumSquares } from '../pipeline/host';
+import { sumSquares } from '../linalg/vector';
 import { pretrain, type PretrainedRun, type PretrainSpec } from '../pipeline/pretrain';
 import {
   conditionAt,

@@ -1,6 +1,7 @@
 /**
- * The whole `verify` experiment: every (seed, m) run (inline or on worker threads), then the scaling fits and
- * the checks aggregated over runs. Assembling and writing the report is the report module's job.
+ * The parts of a `verify` experiment: computing (seed, m) runs (inline or on worker threads), then the scaling
+ * fits and the checks aggregated over runs. src/store/sweep.ts `runSweep` is the one path that puts them together
+ * (with the run store, or without it for the library's `verify`); the report module assembles the report.
  */
 import { aggregateChecks } from '../checks/aggregate';
 import type { BackendName } from '../backend';
@@ -89,12 +90,6 @@ export interface ExperimentResult {
   wallSeconds: number;
   /** The scaling analysis alone (fits, bootstrap, calibration), on the main thread after the runs. */
   analysisSeconds: number;
-}
-
-export async function runExperiment(config: ExperimentConfig, options: ExperimentOptions): Promise<ExperimentResult> {
-  const started = performance.now();
-  const runs = await computeRuns(config, options, jobList(config));
-  return concludeExperiment(config, runs, (performance.now() - started) / 1000);
 }
 
 /**

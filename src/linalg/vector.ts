@@ -10,9 +10,11 @@ export function dot(a: Float64Array, b: Float64Array): number {
   return sum;
 }
 
-/** ‖a‖₂² = aᵀa, summed in index order (the same bits as dot(a, a)). */
-export function sumSquares(a: Float64Array): number {
-  return dot(a, a);
+/** ‖a‖₂² = Σ a_i², summed in index order in float64 (for a Float64Array, the same bits as dot(a, a)). */
+export function sumSquares(a: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i] * a[i];
+  return sum;
 }
 
 /** ‖a − b‖₂², summed in index order. */

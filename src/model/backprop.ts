@@ -1,6 +1,6 @@
 /**
  * Hand-written forward pass, Jacobian–vector and vector–Jacobian products of the two-layer network
- * u = c · ReLU(X Wᵀ) v (c = outputScale), using plain matmuls only (no transpose flags, BACKENDS.md).
+ * u = c · ReLU(X Wᵀ) v (c = outputScale), using plain matmuls only (no transpose flags, docs/ENGINES.md).
  * With the residual E = U − Y as the cotangent, `vjp` is exactly ∇(½R), R = ‖U − Y‖_F².
  * All functions allocate tensors: call them inside tf.tidy.
  */

@@ -1,6 +1,6 @@
 /**
  * Weights held on the backend in the layout the GD step uses without transposing any large matrix
- * (transposed matmuls are ~14× slower on wasm, BACKENDS.md):
+ * (transposed matmuls are ~14× slower on wasm, docs/ENGINES.md):
  *   Z = X·Wᵀ needs Wᵀ (d×N);  ∇Wᵀ = Xᵀ·M comes out d×N;  U = A·v needs v (N×C);  ∇vᵀ = Eᵀ·A comes out C×N.
  * So W lives as Wᵀ and the output weights as both vᵀ and v (C·N numbers each, cheap to keep in sync).
  */

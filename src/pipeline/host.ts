@@ -1,13 +1,9 @@
-/** Host-side reductions over typed arrays, shared by the pipeline and the checks. */
+/** Host-side reductions over typed arrays, shared by the pipeline and the checks (sums of squares: src/linalg). */
+
+import { sumSquares } from '../linalg/vector';
 
 // Bound once: under jest every global lookup costs ~1 µs (see src/data/synthetic.ts).
 const { abs, sqrt, max } = Math;
-
-export function sumSquares(values: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i] * values[i];
-  return s;
-}
 
 export function maxAbs(values: ArrayLike<number>): number {
   let s = 0;

@@ -18,7 +18,7 @@ import { classificationAccuracy, selectionSummary, subnetworkLoss, subnetworkOut
 import type { PruneResult, Pruner } from '../pruning/types';
 import { Rng } from '../rng';
 import { featuresAt, hullProductsOn } from './features';
-import { sumSquares } from './host';
+import { sumSquares } from '../linalg/vector';
 import type { CheckpointMeasurement, PrunerMeasurement, SubnetworkMeasurement } from './types';
 
 export interface CheckpointContext {

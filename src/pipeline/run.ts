@@ -5,23 +5,19 @@
 import { tf, type Tensor2D } from '../backend/tf';
 import type { Dataset } from '../data/types';
 import type { Parameterisation } from '../model/types';
-import { isProvedGreedy, type Pruner } from '../pruning/types';
+import { isProvedGreedy } from '../pruning/types';
 import { checkHypotheses, type TheoryInputs, type TheoryOverrides } from '../../theory';
-import { maxAbs, maxNormDeviation, sumSquares } from './host';
-import { measureCheckpoint, type CheckpointOutcome } from './measure';
+import { sumSquares } from '../linalg/vector';
+import { maxAbs, maxNormDeviation } from './host';
+import { measureCheckpoint, type CheckpointContext, type CheckpointOutcome } from './measure';
 import type { DivergenceInfo, PretrainedRun } from './pretrain';
 import type { HypothesisResult } from './types';
 
-export interface MeasureOptions {
-  pruners: Pruner[];
-  subnetworkSizes: number[];
-  /** y counts as inside the hull when the certified squared distance is ≤ this (absolute). */
-  hullTolerance: number;
-  hullMaxIterations: number;
-  /** λ_min(H(t)) only when m ≤ this. */
-  maxKernelM: number;
-  /** Check B4's ball through the support function at every checkpoint where it is not void. */
-  ballSupport: boolean;
+/** How a run is measured: the checkpoint settings (declared once, in measure.ts) and what the checks speak about. */
+export interface MeasureOptions extends Pick<
+  CheckpointContext,
+  'pruners' | 'subnetworkSizes' | 'hullTolerance' | 'hullMaxIterations' | 'maxKernelM' | 'ballSupport'
+> {
   heldOut?: Dataset | null;
   /**
    * Pruners the pruner-dependent checks speak about (B2, B2′, B3-loss, FW rate, greedy's identity): verify names

@@ -33,7 +33,7 @@ export interface PruneResult {
   pickScores?: number[];
 }
 
-/** A pruning method. User pruners implement this interface (see README). */
+/** A pruning method. User pruners implement this interface (docs/GUIDE.md). */
 export interface Pruner {
   /** Short identifier used in reports, e.g. "greedy". */
   name: string;

@@ -83,12 +83,14 @@ export interface FitInput {
 }
 
 /**
- * Fits t(m) to measured times as `pruneproof fit` does: the logarithmic, power, offset-power and saturating
- * laws, censoring-aware likelihoods, bootstrap intervals, and a verdict backed by a calibration (THEORY.md §5.3–§5.6).
+ * Fits t(m) to measured times as `pruneproof fit` does: the one-sided test of t(m) = O(log m) (THEORY.md §5.5) and
+ * the four-law description (log, power, offset power, saturating) with censoring-aware likelihoods, bootstrap
+ * intervals and a calibration (THEORY.md §5.6–§5.7).
  *
  * @param input - the quantity and its observations.
  * @param options - seed, bootstrap resamples, calibration simulations, threads.
- * @returns the analysis with its verdict (`consistent with logarithmic scaling`, … or `inconclusive`).
+ * @returns the analysis: `logBound.verdict` (`consistent with O(log m)`, `grows faster than log m` or
+ * `undetermined`) and the description's `verdict`.
  * @throws RangeError naming the index and field of the first invalid observation.
  * @example
  * ```ts

@@ -162,8 +162,8 @@ export function diffReports(a: ReportDocument, b: ReportDocument): ReportDiff {
   };
 }
 
-const num = formatNumber;
-const interval = (i: [number, number] | null): string => (i ? `[${num(i[0])}, ${num(i[1])}]` : '(no interval)');
+const interval = (i: [number, number] | null): string =>
+  i ? `[${formatNumber(i[0])}, ${formatNumber(i[1])}]` : '(no interval)';
 function range(r: CriticalRange): string {
   const [low, high] = r.range ?? [null, null];
   const span = low === null ? 'never' : low === high ? `${low}` : `${low}–${high}`;
@@ -180,7 +180,7 @@ export function formatDiff(diff: ReportDiff): string[] {
   for (const f of diff.fitMoves) {
     lines.push(
       `  ${f.quantity} ${f.model} ${f.param}: ` +
-        `${num(f.before)} ${interval(f.beforeInterval)} → ${num(f.after)} ${interval(f.afterInterval)}`,
+        `${formatNumber(f.before)} ${interval(f.beforeInterval)} → ${formatNumber(f.after)} ${interval(f.afterInterval)}`,
     );
   }
   lines.push(`critical times whose range over seeds moved: ${diff.criticalMoves.length}`);

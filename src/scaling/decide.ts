@@ -1,6 +1,6 @@
 /**
  * The decision procedure, shared by real data and by every calibration simulation. A verdict needs two
- * signals to agree (README): the AICc-best model beats the best model of every other law class by at
+ * signals to agree (THEORY.md §5.5): the AICc-best model beats the best model of every other law class by at
  * least AICC_MARGIN, AND its law class predicts the largest m, refitted without that m, at least as well
  * as every other class (best model of each class; a difference within the standard error of the held-out
  * mean is a tie). Either signal alone → inconclusive.

@@ -205,16 +205,16 @@ export function testLogBound(input: LogBoundInput): LogBound {
   const test =
     `one-sided test of the curvature in ln m (${gamma}censored fits; p = ${fmtP(p)} from ` +
     `${nullSimulations} simulations of the fitted log law on this design; ${yardstick})`;
-  const power = `${percent(DETECTION_POWER)} power, ${simulations} simulations per exponent`;
+  const power = `≥ ${percent(DETECTION_POWER)} power, ${simulations} simulations per exponent`;
   const largest = EXPONENT_GRID[EXPONENT_GRID.length - 1];
   const caught =
     detectable === null
-      ? `no m^α with α ≤ ${largest} is detected with ${power} on this design`
+      ? `no m^α with α ≤ ${largest} is detected (${power}) on this design`
       : `would have caught m^${detectable} (${power})`;
   if (p <= level) {
     const reach =
       detectable === null
-        ? `no m^α with α ≤ ${largest} is detected with ${power}`
+        ? `no m^α with α ≤ ${largest} is detected (${power})`
         : `it catches m^${detectable} (${power})`;
     return {
       verdict: 'grows faster than log m',
