@@ -2,7 +2,8 @@
  * SIGINT and SIGTERM at each phase of `verify` (after start-up, mid-sweep, during the final analysis), REPEATS
  * times each on the built CLI: every time the exit code is 130 / 143 (never 0, never a native crash's 134), and
  * nothing partial is left: no report (a report is only written after the analysis, and a signal stops that), no
- * temporary or lock file in the store or the output directory. A tiny sweep keeps each process to seconds.
+ * temporary or lock file in the store or the output directory. Two worker threads, so a signal also lands while
+ * another run is inside an engine call. A tiny sweep keeps each process to seconds.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -15,7 +16,8 @@ const REPEATS = 20;
 /** Processes at once (the machine has two cores). */
 const PARALLEL = 2;
 const SWEEP = ['--quick', '--m', '10,20', '--seeds', '1', '--width', '12', '--iterations', '10'];
-const SWEEP_TAIL = ['--n', '2,4', '--checkpoints', '3', '--workers', '1'];
+/** Two worker threads: a signal lands while a run is inside an engine call on another thread (the native-crash case). */
+const SWEEP_TAIL = ['--n', '2,4', '--checkpoints', '3', '--workers', '2'];
 
 /** Where in the run the signal is sent: once stderr matches the marker. */
 const PHASES = {
@@ -24,6 +26,8 @@ const PHASES = {
   'final analysis (last run stored)': /run 2\/2 /,
 } as const;
 const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+/** A hang guard only (REPEATS processes of seconds each; a loaded machine stretches them). */
+const GUARD_MS = 30 * 60 * 1000;
 
 let dir: string;
 beforeAll(() => {
@@ -96,5 +100,6 @@ describe.each(Object.entries(PHASES))('a signal at %s', (_phase, marker) => {
       expect(outcomes.flatMap((o) => o.leftovers)).toEqual([]);
       expect(outcomes.filter((o) => /terminate called|FATAL ERROR|Napi::Error/.test(o.err))).toEqual([]);
     },
+    GUARD_MS,
   );
 });
