@@ -108,7 +108,7 @@ describe('pruneproof check-pruner runs the pruner isolated, every call bounded i
       expect(doc.brokenContracts).toContain('CONTRACT-valid-multiset');
       const failed = doc.contracts.find((c) => c.id === 'CONTRACT-valid-multiset')!;
       expect(failed.counterexample?.detail).toMatch(
-        /prune \(n = \d+, N = \d+, m = \d+\) timed out after [\d.]+ s; its thread was stopped/,
+        /prune \(n = \d+, N = \d+, m = \d+\) timed out after [\d.]+ s; its process was stopped/,
       );
       expect(failed.counterexample?.detail).toContain(message);
       expect(failed.counterexample?.case).toMatchObject({ n: expect.any(Number), width: expect.any(Number) });
@@ -122,7 +122,7 @@ describe('pruneproof check-pruner runs the pruner isolated, every call bounded i
     expect(await main(['check-pruner', fixture('crashes.js'), ...common(), '--time-limit', '1'])).toBe(1);
     const { doc } = readReport();
     const failed = doc.contracts.find((c) => c.id === 'CONTRACT-valid-multiset')!;
-    expect(failed.counterexample?.detail).toContain("the pruner's thread crashed: Error: out of cheese");
+    expect(failed.counterexample?.detail).toContain("the pruner's process crashed: Error: out of cheese");
   });
 });
 

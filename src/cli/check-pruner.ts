@@ -15,7 +15,7 @@ import { prunerReportDocument, writePropertyReport } from '../report/claims';
 import { CounterexampleStore, DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
 import type { Pruner } from '../pruning/types';
 import { environmentInfo } from '../report/environment';
-import { loadIsolatedPruner, type IsolatedPruner } from '../testing/isolated-pruner';
+import { loadIsolatedPruner, MIN_MAX_MEMORY_MB, type IsolatedPruner } from '../testing/isolated-pruner';
 import { checkPruner, describeBrokenContracts, type PrunerCheckResult } from '../claims/pruner-check';
 import { importPrunerModule, PrunerModuleError } from '../testing/pruner-module';
 import { isPythonModulePath, loadPythonPruner, type PythonPruner } from '../interop/python/python-pruner';
@@ -29,6 +29,8 @@ export type CheckPrunerFlags = ClaimsFlags & {
   callTimeout?: number;
   /** The Python interpreter for a .py pruner (default PRUNEPROOF_PYTHON, else python3). */
   python?: string;
+  /** Memory cap of the pruner's process in MB (default DEFAULT_MAX_MEMORY_MB). */
+  maxMemory?: number;
 };
 
 export interface LoadedPruner {
@@ -64,15 +66,19 @@ export async function loadPrunerModule(file: string): Promise<LoadedPruner> {
   return { pruner, path, hash: moduleHash(path) };
 }
 
-/** The same, but the module runs in a worker thread whose every `prune` call is bounded in time (see isolated-pruner). */
+/**
+ * The same, but the module runs in a child process whose every `prune` call is bounded in time and memory (see
+ * isolated-pruner).
+ */
 export async function loadIsolatedPrunerModule(
   file: string,
   backend: BackendName,
   callTimeoutSeconds?: number,
+  maxMemoryMb?: number,
 ): Promise<LoadedPruner & { pruner: IsolatedPruner }> {
   const path = checkedPath(file);
-  const pruner = await loadIsolatedPruner(path, file, { backend, callTimeoutSeconds }).catch((e: unknown) =>
-    Promise.reject(asInputError(e)),
+  const pruner = await loadIsolatedPruner(path, file, { backend, callTimeoutSeconds, maxMemoryMb }).catch(
+    (e: unknown) => Promise.reject(asInputError(e)),
   );
   return { pruner, path, hash: moduleHash(path) };
 }
@@ -94,11 +100,11 @@ export async function loadPythonPrunerModule(
 export function loadCheckedPrunerModule(
   file: string,
   backend: BackendName,
-  opts: { python?: string; callTimeoutSeconds?: number },
+  opts: { python?: string; callTimeoutSeconds?: number; maxMemoryMb?: number },
 ): Promise<LoadedPruner & { pruner: IsolatedPruner }> {
   return isPythonModulePath(file)
     ? loadPythonPrunerModule(file, opts.python, opts.callTimeoutSeconds)
-    : loadIsolatedPrunerModule(file, backend, opts.callTimeoutSeconds);
+    : loadIsolatedPrunerModule(file, backend, opts.callTimeoutSeconds, opts.maxMemoryMb);
 }
 
 function summarise(result: PrunerCheckResult, dir: string, out: (s: string) => void): void {
@@ -121,9 +127,12 @@ export async function checkPrunerCommand(file: string, flags: CheckPrunerFlags, 
   const log = (s: string) => {
     if (!flags.quiet) process.stderr.write(`${s}\n`);
   };
+  if (flags.maxMemory !== undefined && flags.maxMemory < MIN_MAX_MEMORY_MB)
+    throw new InputError(`--max-memory: at least ${MIN_MAX_MEMORY_MB} MB (a pruner's process needs that to start)`);
   const loaded = await loadCheckedPrunerModule(file, backend.name, {
     python: flags.python,
     callTimeoutSeconds: flags.callTimeout,
+    maxMemoryMb: flags.maxMemory,
   });
   try {
     return await checkLoadedPruner(file, loaded, flags, backend, log);
@@ -158,6 +167,7 @@ async function checkLoadedPruner(
     `--time-limit ${result.settings.timeLimitSeconds}`,
     flags.callTimeout !== undefined && `--call-timeout ${flags.callTimeout}`,
     flags.python !== undefined && `--python ${flags.python}`,
+    flags.maxMemory !== undefined && `--max-memory ${flags.maxMemory}`,
     `--db ${storeDir}`,
     `--out ${flags.out}`,
   ]);

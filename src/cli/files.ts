@@ -57,6 +57,10 @@ export function kernelCommand(flags: KernelFlags, backend: BackendInfo): Record<
   if (flags.weights && weights) {
     if (weights.inputDim !== ds.d)
       throw new InputError(`${flags.weights}: W has ${weights.inputDim} columns but ${flags.data} has d = ${ds.d}`);
+    if (weights.outputs !== ds.outputs)
+      throw new InputError(
+        `${flags.weights}: ${weights.outputs} outputs but ${flags.data} has ${ds.outputs} label columns`,
+      );
     const tensors = toTensors(ds);
     try {
       const s = stabilityInfo(weights, tensors);

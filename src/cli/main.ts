@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { PARAMETERISATIONS } from '../model/types';
 import { BACKEND_NAMES, describeBackend, type BackendName } from '../backend';
 import { EXIT, isBadInput } from './errors';
+import { installSignalExit } from './signals';
 import { kernelCommand, pruneCommand } from './files';
 import { integer, positiveInt, positiveNumber } from './flags';
 import { verifyCommand, type VerifyFlags } from './verify';
@@ -23,6 +24,7 @@ import { checkAnalysisThreadsEnvironment, checkStartPaths, initBackendOrExplain 
 import { internalErrorReport, versionLine } from './version';
 import { helpFooter } from './help';
 import { DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
+import { DEFAULT_MAX_MEMORY_MB } from '../testing/isolated-pruner';
 import { DEFAULT_RUN_STORE_DIR } from '../store/run-store';
 
 /** Where reports go unless --out says otherwise: a gitignored folder, never the committed references' reports/. */
@@ -279,9 +281,13 @@ function addCheckPruner(program: Command, setExit: SetExit): void {
     ...propertyRunOptions('fewer runs and 8 s per property', 30),
     new Option(
       '--call-timeout <seconds>',
-      'limit per call of the pruner, run in a worker thread or, for Python, a child process (default 30)',
+      'limit per call of the pruner, run in a child process (default 30)',
     ).argParser(positiveNumber('--call-timeout')),
     pythonOption(),
+    new Option(
+      '--max-memory <MB>',
+      `memory cap of a JavaScript pruner's process (V8 heap and resident memory; default ${DEFAULT_MAX_MEMORY_MB}, at least 64)`,
+    ).argParser(positiveNumber('--max-memory')),
     ...outputOptions(),
     backendOption(),
   ]);
@@ -354,6 +360,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  installSignalExit();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

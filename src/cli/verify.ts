@@ -2,6 +2,7 @@
 import type { BackendInfo } from '../backend';
 import { describeBackend } from '../backend';
 import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import type { ExperimentConfig } from '../experiment/config';
 import { canonicalJson, runId } from '../experiment/config';
 import { checkMnistInstallation } from '../data/mnist';
@@ -31,6 +32,7 @@ import { readInitWeights } from '../interop/files';
 import type { ConfigRequest } from './config-options';
 import { replayInvocation } from './replay';
 import { emitResults, verifyOutcomes, type OutputFlags } from './json-output';
+import { interruptible, type Interruption } from './signals';
 
 /** verify's command options (its configuration options are the field table's: see config-options.ts). */
 export interface VerifyFlags extends StoreFlags, PreflightFlags, OutputFlags {
@@ -142,7 +144,18 @@ export function printSummary(doc: ReportDocument, dir: string, log: (s: string) 
   );
 }
 
-export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, backend: BackendInfo): Promise<number> {
+export function verifyCommand(request: ConfigRequest, flags: VerifyFlags, backend: BackendInfo): Promise<number> {
+  return interruptible('pruneproof verify', (interruption) =>
+    verifyInterruptibly(request, flags, backend, interruption),
+  );
+}
+
+async function verifyInterruptibly(
+  request: ConfigRequest,
+  flags: VerifyFlags,
+  backend: BackendInfo,
+  interruption: Interruption,
+): Promise<number> {
   const progress = new ProgressReporter(process.stderr, flags.quiet);
   const { config, rationale } = buildConfig(request);
   // A missing or truncated MNIST file is bad input, reported before any run starts (headers only: cheap).
@@ -157,8 +170,9 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
   );
   if (preflight(config, workers, backend.name, flags, (s) => progress.log(s))) return EXIT.ok;
   const shard = shardFrom(flags);
-  if (!shard) refuseOverwrite(flags.out, runId(config), flags.force);
+  if (!shard) await refuseOverwrite(flags.out, runId(config), flags.force);
   const store = storeFrom(flags, (s) => process.stderr.write(`pruneproof verify: ${s}\n`));
+  interruption.throwIfInterrupted();
   const { pruner: subject, close: closeSubject } = await subjectPruner(config);
   const pruners = runPruners(config, subject);
   const engine = await selectEngine(flags.engine ?? 'auto', {
@@ -166,6 +180,8 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
     ...(workers > 1 ? { threads: 1 } : {}),
   });
   const used = describeEngine(engine);
+  if (interruption.received) await engine.dispose();
+  interruption.throwIfInterrupted();
   progress.log(`  engine: ${engineSummary(used)}${workers > 1 ? ' per worker' : ''}`);
   const options = {
     engine,
@@ -194,11 +210,17 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
       );
     },
   };
-  const outcome = await sweepWithResume(config, options, store, {
-    context: { backend: backend.name, engine: engineKey(used) },
-    fresh: flags.fresh,
-    shard,
-  }).finally(async () => {
+  const outcome = await sweepWithResume(
+    config,
+    options,
+    store,
+    {
+      context: { backend: backend.name, engine: engineKey(used) },
+      fresh: flags.fresh,
+      shard,
+    },
+    interruption,
+  ).finally(async () => {
     engine.dispose();
     await closeSubject();
   });
@@ -209,7 +231,8 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
   );
   if (!outcome.report) return EXIT.ok;
   const doc = outcome.report;
-  const { dir } = await writeReport(doc, flags.out);
+  interruption.throwIfInterrupted();
+  const { dir } = await writeReportTo(doc, flags.out, flags.force, interruption.signal);
   const exitCode = exitCodeOf(doc, flags.strict, 'pruneproof verify');
   await emitResults(flags, {
     suite: 'pruneproof verify',
@@ -225,6 +248,28 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
     printHuman: () => printSummary(doc, dir, (s) => process.stdout.write(`${s}\n`)),
   });
   return exitCode;
+}
+
+/**
+ * Writes the report; a report of the same run id written meanwhile by another process is replaced only with
+ * --force, and a failed write (full disk, …) is bad input naming the directory (the runs stay in the store).
+ */
+export async function writeReportTo(
+  doc: ReportDocument,
+  out: string,
+  force: boolean | undefined,
+  signal: AbortSignal,
+): Promise<{ dir: string }> {
+  try {
+    return await writeReport(doc, out, { replace: force === true, signal });
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    if (error.name === 'AlreadyWrittenError') throw new InputError(error.message);
+    if (!error.code || signal.aborted) throw e;
+    throw new InputError(
+      `--out: writing the report to ${resolve(out)} failed (${error.code}: ${error.message}); the runs are kept in the store: free space or pass another --out and run the same command`,
+    );
+  }
 }
 
 /** 1 when an invariant broke, or a claim FAILed under --strict; else 0 (said on stderr). */

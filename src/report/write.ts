@@ -4,7 +4,7 @@
  * at any step leaves neither a half-written report nor the temporary directory behind, and an
  * existing report of the same run id is replaced only once the new one is complete.
  */
-import { writeDirectoryAtomically } from '../files/atomic';
+import { writeDirectoryAtomically, type WriteDirectoryOptions } from '../files/atomic';
 import { stableJson } from '../files/json';
 export { stableJson } from '../files/json';
 import { renderReportHtml } from './html/report';
@@ -13,7 +13,7 @@ import { renderPlots } from './plots';
 import { validateReport } from './schema';
 import type { ReportDocument } from './types';
 
-export interface WriteReportOptions {
+export interface WriteReportOptions extends WriteDirectoryOptions {
   /** Plot renderer (default: every applicable plot of plots.ts); replaceable for tests. */
   renderPlots?: (doc: ReportDocument) => Promise<{ file: string; svg: string }[]>;
 }
@@ -53,7 +53,7 @@ async function renderFiles(doc: ReportDocument, options: WriteReportOptions): Pr
 
 /**
  * Writes the report of `doc` to `<outDir>/<runId>/` and returns that directory and its file names
- * (sorted). Replaces an earlier report of the same run id.
+ * (sorted). Replaces an earlier report of the same run id unless `options.replace` is false.
  */
 export async function writeReport(
   doc: ReportDocument,
@@ -61,5 +61,5 @@ export async function writeReport(
   options: WriteReportOptions = {},
 ): Promise<{ dir: string; files: string[] }> {
   const files = await renderFiles(doc, options);
-  return writeDirectoryAtomically(outDir, doc.runId, files);
+  return writeDirectoryAtomically(outDir, doc.runId, files, options);
 }
