@@ -3,7 +3,7 @@
  * finite or was clamped) and relations (with "holds / fails by a factor" details).
  */
 import type { CompiledExpression, CompiledRelation, ResolvedTheory } from './config';
-import { TheoryConfigError } from './config';
+import { resolveTheory, TheoryConfigError } from './config';
 import type { ExpressionId, SourceLabel } from './expressions';
 import { formatNumber as fmt, OP_TEXT } from './format';
 import type { Scope } from './inputs';
@@ -166,6 +166,30 @@ export function unavailableValue(theory: ResolvedTheory, id: ExpressionId, reaso
   return { ...info(theory.expressions[id]), value: null, reason };
 }
 
+/** Whether the paper's own formula for `id` gives finite numbers on the scope (every side, for a relation). */
+function paperIsFinite(id: ExpressionId, scope: Scope): boolean {
+  const paper = resolveTheory().expressions[id];
+  if (missingSymbols(paper, scope).length > 0) return false;
+  const numbers = paper.value
+    ? [paper.value.evaluate({ ...scope }) as unknown]
+    : (paper.relations ?? []).flatMap((r) => [r.lhs.evaluate({ ...scope }) as unknown, r.rhs.evaluate({ ...scope })]);
+  return numbers.every((n) => typeof n === 'number' && Number.isFinite(n));
+}
+
+/**
+ * A user's override must give a finite number wherever the paper's own formula does (e.g. "0/0" never can): a
+ * NaN or ±∞ there is a bad override, reported with the run's inputs (exit 2), not a bound silently "not measured".
+ */
+function requireFiniteOverride(compiled: CompiledExpression, text: string, raw: number, scope: Scope): void {
+  if (!compiled.overridden || Number.isFinite(raw)) return;
+  const id = compiled.def.id;
+  if (!paperIsFinite(id, scope)) return;
+  throw new TheoryConfigError(
+    id,
+    `theory override '${id}': "${text}" evaluates to ${raw} at ${scopeText(compiled.symbols, scope) || 'this run'}, where the paper's formula gives a finite number; an override must evaluate to a finite number on the run's inputs`,
+  );
+}
+
 /** Evaluates a 'value' expression on the scope. */
 export function evaluateValue(theory: ResolvedTheory, id: ExpressionId, scope: Scope): BoundValue {
   const compiled = theory.expressions[id];
@@ -173,6 +197,7 @@ export function evaluateValue(theory: ResolvedTheory, id: ExpressionId, scope: S
   const missing = missingSymbols(compiled, scope);
   if (missing.length > 0) return { ...info(compiled), value: null, reason: missingReason(missing) };
   const raw = toNumber(id, compiled.def.expr, compiled.value.evaluate({ ...scope }));
+  requireFiniteOverride(compiled, compiled.def.expr, raw, scope);
   const domain = compiled.def.domain;
   const result =
     domain === 'iterations'
@@ -234,6 +259,11 @@ export function evaluateCondition(theory: ResolvedTheory, id: ExpressionId, scop
     const rhs = toNumber(id, relation.rhsText, relation.rhs.evaluate({ ...scope }));
     if (Number.isNaN(lhs) || Number.isNaN(rhs)) {
       const side = Number.isNaN(lhs) ? relation.lhsText : relation.rhsText;
+      if (compiled.overridden && paperIsFinite(id, scope))
+        throw new TheoryConfigError(
+          id,
+          `theory override '${id}': "${side}" evaluates to NaN at ${scopeText(compiled.symbols, scope) || 'this run'}, where the paper's relation gives numbers; an override must evaluate to numbers on the run's inputs`,
+        );
       const problem = contractionProblem(scope);
       const why = problem ? `; ${problem.reason}` : '';
       return notEvaluated(compiled, `"${side}" evaluates to NaN at ${scopeText(compiled.symbols, scope)}${why}`);

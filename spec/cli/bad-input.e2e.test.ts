@@ -42,6 +42,26 @@ beforeAll(() => {
     join(dir, 'w20.json'),
     JSON.stringify({ parameterisation: 'meanfield', W, b: W.map((_, r) => (r % 2 ? 1 : -1)) }),
   );
+  // Three outputs per neuron, against unit.json's one label column.
+  writeFileSync(
+    join(dir, 'w3out.json'),
+    JSON.stringify({ parameterisation: 'ntk', W, a: W.map((_, r) => [r % 2 ? 1 : -1, 1, -1]) }),
+  );
+  writeFileSync(
+    join(dir, 'zero-labels.json'),
+    JSON.stringify({
+      x: [
+        [0.6, 0.8],
+        [0, 1],
+        [1, 0],
+      ],
+      y: [
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+    }),
+  );
   mkdirSync(join(dir, 'reports'));
   mkdirSync(join(dir, 'read-only'), { mode: 0o555 });
 });
@@ -119,6 +139,18 @@ const CASES: Case[] = [
   ['prune --pruner magnitude --n 100 (N = 20)', prune('magnitude'), {}, /--n: 100 exceeds the width N = 20/],
   ['prune --pruner greedy-norep --n 100 (N = 20)', prune('greedy-norep'), {}, /--n: 100 exceeds the width N = 20/],
   ['kernel on non-unit rows', ['kernel', '--data', 'non-unit.json'], {}, /x\[0\] has norm 5; .*--normalise/],
+  [
+    'kernel --weights with 3 outputs against 1 label column',
+    ['kernel', '--data', 'unit.json', '--weights', 'w3out.json'],
+    {},
+    /w3out\.json: 3 outputs but unit\.json has 1 label columns/,
+  ],
+  [
+    'verify on all-zero one-hot labels',
+    ['verify', '--dataset', 'zero-labels.json', '--m', '3', '--seeds', '1', '--out', 'reports', '--store', 'store'],
+    {},
+    /every one of the 3 label vectors is all zero .*degenerate/,
+  ],
   [
     'verify --m 1000000 (does not fit in memory)',
     ['verify', '--m', '1000000', '--out', 'reports'],

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/cli/errors';
-import { cli, readOnlyReport, storeFiles, TINY_SWEEP, withoutTimings } from '../store/helpers';
+import { cli, readOnlyReport, storeFiles, TINY_SWEEP, withoutVolatile } from '../store/helpers';
 
 let dir: string;
 beforeAll(() => {
@@ -59,7 +59,7 @@ describe('pruneproof merge', () => {
     expect(unsharded.code).toBe(EXIT.ok);
     const [merged, reference] = [readOnlyReport(join(dir, 'merged')), readOnlyReport(join(dir, 'unsharded'))];
     expect(merged.summary.map((r) => r.verdict)).toEqual(reference.summary.map((r) => r.verdict));
-    expect(withoutTimings(merged)).toEqual(withoutTimings(reference));
+    expect(withoutVolatile(merged)).toEqual(withoutVolatile(reference));
   });
 
   it('merge does not replace an existing report without --force', async () => {

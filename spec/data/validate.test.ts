@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { generateSynthetic } from '../../src/data/synthetic';
-import { DatasetError, normaliseRows, validateDataset } from '../../src/data/validate';
+import { DatasetError, normaliseRows, validateDataset, validateLabels } from '../../src/data/validate';
 import type { Dataset } from '../../src/data/types';
 
 /** A valid base: 20 teacher-labelled points on S^4. */
@@ -276,5 +276,24 @@ describe('normaliseRows', () => {
   it('rejects a zero row, naming it', () => {
     const ds = withX(base(), (x) => setRow(x, 5, 6, [0, 0, 0, 0, 0]));
     expect(() => normaliseRows(ds)).toThrow(/normaliseRows\(.*\): x\[6\] is the zero vector and cannot be normalised/);
+  });
+});
+
+describe('degenerate labels', () => {
+  it('all-zero labels are rejected by validateDataset and validateLabels, naming why', () => {
+    const zero = { ...base(), y: new Float32Array(20) };
+    expect(errorOf(() => validateDataset(zero)).message).toMatch(/every label is 0: .*degenerate/);
+    expect(errorOf(() => validateLabels(zero)).message).toMatch(/every label is 0/);
+  });
+
+  it('all-zero one-hot label vectors (C = 3) are rejected', () => {
+    const ds = { ...base(), outputs: 3, y: new Float32Array(60) };
+    expect(errorOf(() => validateLabels(ds)).message).toMatch(/every one of the 20 label vectors is all zero/);
+  });
+
+  it('a single non-zero label is enough (the check is not stricter than degenerate)', () => {
+    const y = new Float32Array(20);
+    y[7] = -0.5;
+    expect(() => validateDataset({ ...base(), y })).not.toThrow();
   });
 });

@@ -1,3 +1,4 @@
+import Ajv from 'ajv';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -5,6 +6,7 @@ import { canonicalJson, runId, type ExperimentConfig } from '../../src/experimen
 import { DEFAULT_SYNTHETIC, DEFAULT_THEOREM, PRESETS } from '../../src/experiment/defaults';
 import {
   composeConfig,
+  CONFIG_RECORD_SCHEMA,
   configurationRows,
   FIELD_KEYS,
   FIELDS,
@@ -14,7 +16,6 @@ import {
 } from '../../src/experiment/fields';
 import { checkConfig, checkPartialConfig, parseFlagValue } from '../../src/experiment/validate-config';
 import { runConfigOf } from '../../src/store/keys';
-import { validateReport } from '../../src/report/schema';
 
 const FLAGGED = FIELD_KEYS.filter((key) => fieldSpec(key).flag !== undefined);
 
@@ -129,7 +130,7 @@ describe('committed reference reports keep their run ids', () => {
   const committed = readdirSync(reports).filter((d) => d.startsWith('verify-'));
 
   it.each(committed)(
-    '%s: runId(config) is the committed run id; config and report are valid under the table’s ranges',
+    '%s: runId(config) is the committed run id; its config is valid under the table’s ranges',
     (dir) => {
       const doc = JSON.parse(readFileSync(join(reports, dir, 'report.json'), 'utf8')) as {
         runId: string;
@@ -138,7 +139,8 @@ describe('committed reference reports keep their run ids', () => {
       expect(runId(doc.config)).toBe(doc.runId);
       expect(doc.runId).toBe(dir);
       expect(() => checkConfig(doc.config, dir)).not.toThrow();
-      expect(validateReport(doc)).toEqual({ valid: true, errors: [] });
+      // The report schema's config part is the table's (the rest of a committed report may predate today's schema).
+      expect(new Ajv().validate(CONFIG_RECORD_SCHEMA, doc.config)).toBe(true);
       // A config file holding the whole config composes, over any preset, to exactly that config (and run id).
       for (const { config } of Object.values(PRESETS)) {
         const nulls = Object.fromEntries(

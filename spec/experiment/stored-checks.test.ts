@@ -6,7 +6,7 @@ import { initBackend } from '../../src/backend';
 import { datasetsForSeed } from '../../src/experiment/datasets';
 import { DEFAULT_THEOREM } from '../../src/experiment/defaults';
 import { runOne } from '../../src/experiment/run';
-import { storedRateChecks } from '../../src/experiment/stored-checks';
+import { storedRateChecks, withStoredRateChecks } from '../../src/experiment/stored-checks';
 import { builtinRunPruners } from '../../src/experiment/subject';
 import type { RunResult } from '../../src/experiment/types';
 import { mergeConfig } from '../../src/experiment/validate-config';
@@ -39,5 +39,12 @@ describe('stored runs carry what the rate checks read', () => {
     expect(recorded.map((c) => c.id)).toEqual(['INV-FW-rate', 'CLAIM-FW-exponent']);
     expect(recorded.map((c) => c.verdict)).not.toContain('NOT APPLICABLE');
     expect(storedRateChecks(stored, config, 'greedy')).toEqual(recorded);
+    // A run stored before the rate checks existed gets them appended; a recent one has them replaced, unchanged.
+    const old = { ...stored, checks: stored.checks.filter((c) => !recorded.some((r) => r.id === c.id)) };
+    expect(withStoredRateChecks(old, config, 'greedy').checks).toEqual([...old.checks, ...recorded]);
+    expect(withStoredRateChecks(stored, config, 'greedy').checks).toEqual(stored.checks);
+    // With another subject the greedy-only invariant is a claim.
+    const asRandom = withStoredRateChecks(stored, config, 'random').checks.find((c) => c.id === 'INV-FW-rate');
+    expect(asRandom?.kind).toBe('claim');
   }, 120_000);
 });

@@ -1,4 +1,6 @@
-import { REPORT_SCHEMA, validateReport } from '../../src/report/schema';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { REPORT_SCHEMA, validateReport, VOLATILE_FIELDS, withoutVolatile } from '../../src/report/schema';
 import type { ReportDocument } from '../../src/report/types';
 import { buildReportFixture, FITTED_SCALING_OPTIONS } from './fixture';
 
@@ -165,5 +167,43 @@ describe('report schema', () => {
 
   it('rejects non-objects without throwing', () => {
     for (const value of [null, 42, 'report', [], undefined]) expectInvalid(value);
+  });
+});
+
+describe('volatile fields: one list, marked in the schema', () => {
+  const leaf = (f: { path: string[] }) => f.path[f.path.length - 1];
+
+  it('marks every timing-derived field, including refinement.shareOfRun and analysisSeconds', () => {
+    const paths = VOLATILE_FIELDS.map((f) => f.path.join('.'));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'createdAt',
+        'wallSeconds',
+        'analysisSeconds',
+        'runs.[].seconds',
+        'runs.[].refinement.seconds',
+        'runs.[].refinement.shareOfRun',
+        'runs.[].checkpoints.[].pruners.[].ms',
+      ]),
+    );
+  });
+
+  it('withoutVolatile drops exactly those fields: two reports differing only there become equal, others do not', () => {
+    const a = buildReportFixture();
+    const b = JSON.parse(JSON.stringify(a)) as typeof a;
+    b.createdAt = '2030-01-01T00:00:00.000Z';
+    b.analysisSeconds = (a.analysisSeconds ?? 0) + 5;
+    b.runs[0].refinement.shareOfRun += 0.25;
+    b.runs[0].checkpoints[0].pruners[0].ms += 3;
+    expect(withoutVolatile(b)).toEqual(withoutVolatile(a));
+    b.runs[0].refinement.replayedSteps += 1; // not volatile: a measured count
+    expect(withoutVolatile(b)).not.toEqual(withoutVolatile(a));
+  });
+
+  it('docs/CLUSTER.md lists the same fields as the schema', () => {
+    const doc = readFileSync(resolve(__dirname, '../../docs/CLUSTER.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Volatile fields'));
+    const named = new Set([...section.matchAll(/`([A-Za-z.]+)`/g)].map((m) => m[1].split('.').pop()!));
+    for (const field of VOLATILE_FIELDS) expect(named).toContain(leaf(field));
   });
 });

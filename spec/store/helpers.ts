@@ -2,6 +2,8 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReportDocument } from '../../src/report/types';
+import { withoutVolatile } from '../../src/report/schema';
+import { MANIFEST_DIR } from '../../src/store/run-store';
 
 /** 4 runs of a second or so each: m ∈ {10, 20} × seeds {1, 2}. */
 export const TINY_SWEEP = [
@@ -30,31 +32,14 @@ export function readOnlyReport(outDir: string): ReportDocument {
   return JSON.parse(readFileSync(join(outDir, ids[0], 'report.json'), 'utf8')) as ReportDocument;
 }
 
-/** Fields that record when and how long, not what was measured. */
-const TIMING = new Set([
-  'createdAt',
-  'wallSeconds',
-  'analysisSeconds',
-  'command',
-  'seconds',
-  'ms',
-  'environment',
-  'shareOfRun',
-]);
+/** A report without the fields the report schema marks volatile: two runs of a sweep agree on everything else. */
+export { withoutVolatile };
 
-/** A report with its timings removed: two runs of the same sweep must agree on everything else. */
-export function withoutTimings(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutTimings);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([k]) => !TIMING.has(k))
-        .map(([k, v]) => [k, withoutTimings(v)]),
-    );
-  }
-  return value;
-}
-
+/** The store's entries other than its sweep manifests: run files, and any temporary left behind. */
 export function storeFiles(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => n !== MANIFEST_DIR)
+        .sort()
+    : [];
 }

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT } from '../../src/cli/errors';
-import { cli, readOnlyReport, storeFiles, withoutTimings } from './helpers';
+import { cli, readOnlyReport, storeFiles, withoutVolatile } from './helpers';
 
 const ROOT = resolve(__dirname, '../..');
 /** Long enough per run (120 GD steps) that the signal lands mid-sweep. */
@@ -87,8 +87,8 @@ describe('interrupt and resume', () => {
       join(dir, 'reference'),
     ]);
     expect(reference.code).toBe(EXIT.ok);
-    expect(withoutTimings(readOnlyReport(join(dir, 'out')))).toEqual(
-      withoutTimings(readOnlyReport(join(dir, 'reference'))),
+    expect(withoutVolatile(readOnlyReport(join(dir, 'out')))).toEqual(
+      withoutVolatile(readOnlyReport(join(dir, 'reference'))),
     );
   }, 180_000);
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/cli/errors';
 import { RunStore } from '../../src/store/run-store';
-import { cli, readOnlyReport, storeFiles, TINY_SWEEP, withoutTimings } from './helpers';
+import { cli, readOnlyReport, storeFiles, TINY_SWEEP, withoutVolatile } from './helpers';
 
 let dir: string;
 beforeAll(() => {
@@ -24,8 +24,8 @@ describe('verify with a run store', () => {
     expect(storeFiles(store())).toHaveLength(4);
     const second = await verify('second');
     expect(second.err).toMatch(/4 of 4 runs reused/);
-    expect(withoutTimings(readOnlyReport(join(dir, 'second')))).toEqual(
-      withoutTimings(readOnlyReport(join(dir, 'first'))),
+    expect(withoutVolatile(readOnlyReport(join(dir, 'second')))).toEqual(
+      withoutVolatile(readOnlyReport(join(dir, 'first'))),
     );
   });
 
@@ -39,8 +39,8 @@ describe('verify with a run store', () => {
     const reread: string[] = [];
     expect(new RunStore(store(), (w) => reread.push(w)).entries()).toHaveLength(4);
     expect(reread).toEqual([]);
-    expect(withoutTimings(readOnlyReport(join(dir, 'corrupt')))).toEqual(
-      withoutTimings(readOnlyReport(join(dir, 'first'))),
+    expect(withoutVolatile(readOnlyReport(join(dir, 'corrupt')))).toEqual(
+      withoutVolatile(readOnlyReport(join(dir, 'first'))),
     );
   });
 

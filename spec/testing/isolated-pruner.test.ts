@@ -1,5 +1,5 @@
 /**
- * The isolated pruner: the user's module in a worker thread behind a Pruner proxy. Its answers equal the in-process
+ * The isolated pruner: the user's module in a child process behind a Pruner proxy. Its answers equal the in-process
  * pruner's on the same input (the tensors are rebuilt exactly on the thread's backend); a call that does not return
  * in time, or a thread that crashes, rejects with why, and the next call runs on a fresh thread.
  */

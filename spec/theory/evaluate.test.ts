@@ -4,6 +4,7 @@ import {
   checkHypotheses,
   evaluateBounds,
   tStar,
+  TheoryConfigError,
   type HypothesisCheck,
   type HypothesisId,
   type TheoryInputs,
@@ -324,5 +325,25 @@ describe('ε split: (1 − ηλ0/2)^t R(0) + D²H_n/n ≤ 2mε', () => {
     const zero = evaluateBounds({ m: 10, N: 20, eta: 0.1, lambda0: 0.1, R0: 0, D: 10, n: 2, epsilon: 0.1 }).epsilon
       .tMinAtN;
     expect(zero.value).toBe(Infinity);
+  });
+});
+
+describe('theory overrides must evaluate to finite numbers on the run’s inputs', () => {
+  /** Every input B2 = R(t) + D² H_n / n needs. */
+  const RUN: TheoryInputs = { m: 100, N: 1000, eta: 0.1, lambda0: 0.2, R0: 100, Rt: 30, rho: 0.1, t: 100, D: 2, n: 4 };
+
+  it('"B2": "0/0" is a TheoryConfigError naming the override and the inputs, not a bound "not measured"', () => {
+    expect(() => evaluateBounds(RUN, { expressions: { B2: '0/0' } })).toThrow(TheoryConfigError);
+    expect(() => evaluateBounds(RUN, { expressions: { B2: '0/0' } })).toThrow(/override 'B2': "0\/0" evaluates to NaN/);
+  });
+
+  it('an override dividing by zero (±∞ where the paper is finite) is rejected too', () => {
+    expect(() => evaluateBounds(RUN, { expressions: { B2: 'Rt / (n - n)' } })).toThrow(
+      /override 'B2': "Rt \/ \(n - n\)" evaluates to Infinity at .*Rt = 30/,
+    );
+  });
+
+  it('a finite override is used as given (the check is not a blanket refusal)', () => {
+    expect(evaluateBounds(RUN, { expressions: { B2: 'Rt + 1' } }).b2.value).toBe(31);
   });
 });

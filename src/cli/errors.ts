@@ -22,6 +22,8 @@ const BAD_INPUT_NAMES = new Set([
   'TheoryConfigError',
   'UnknownPrunerError',
   'EngineUnavailableError',
+  'StoreWriteError',
+  'AlreadyWrittenError',
 ]);
 
 export function isBadInput(e: unknown): boolean {

@@ -16,6 +16,8 @@ import { writeReport } from '../report/write';
 import { InputError } from './errors';
 import { refuseOverwrite } from './sweep';
 import { exitCodeOf, printSummary } from './verify';
+import { withStoredRateChecks } from '../experiment/stored-checks';
+import { subjectName } from '../report/aggregate';
 
 export interface ReconcludeFlags {
   out: string;
@@ -59,7 +61,9 @@ export function readStoredReport(file: string): ReportDocument {
  */
 export function reconcludeDocument(original: ReportDocument, from: string): ReportDocument {
   const runSeconds = Math.max(0, original.wallSeconds - (original.analysisSeconds ?? 0));
-  const result = concludeExperiment(original.config, original.runs, runSeconds);
+  const subject = subjectName(original);
+  const runs = original.runs.map((run) => withStoredRateChecks(run, original.config, subject));
+  const result = concludeExperiment(original.config, runs, runSeconds);
   const doc = assembleReport(original.config, result, {
     environment: original.environment,
     command: original.command,

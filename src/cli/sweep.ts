@@ -1,16 +1,20 @@
 /**
  * The CLI side of the run store: `--store`, `--fresh`, `--shard`, `--force`, and SIGINT/SIGTERM during a
- * sweep (wait for the runs being written, say how far it got, exit 130/143; the same command resumes).
+ * sweep (the runs under way stop between engine calls, the finished ones finish landing in the store, the
+ * command says how far it got and exits 130/143; the same command resumes).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../experiment/config';
+import { recoverInterruptedWrites } from '../files/atomic';
 import { RunStore, DEFAULT_RUN_STORE_DIR } from '../store/run-store';
 import { parseShard, type Shard } from '../store/shard';
 import { runSweep, SweepInterrupted, SweepProgress, type SweepOptions, type SweepOutcome } from '../store/sweep';
 import type { ReportContext } from '../report/assemble';
 import type { ExperimentOptions } from '../experiment/verify';
 import { InputError } from './errors';
+import type { Interruption } from './signals';
+import { checkWritableDirectory } from './validate-start';
 
 export interface StoreFlags {
   /** Run store directory (default .pruneproof/store). */
@@ -23,11 +27,21 @@ export interface StoreFlags {
   force?: boolean;
 }
 
-/** Exit codes of a process ended by a signal, by the shell's 128 + signal number convention. */
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-
+/**
+ * The run store of --store, checked before anything is computed: a writable directory (probe-written), in
+ * which no run's file name is taken by a directory. Orphaned temporaries of killed writers are removed.
+ */
 export function storeFrom(flags: StoreFlags, warn: (s: string) => void): RunStore {
-  return new RunStore(resolve(flags.store ?? DEFAULT_RUN_STORE_DIR), warn);
+  const dir = resolve(flags.store ?? DEFAULT_RUN_STORE_DIR);
+  checkWritableDirectory(dir, '--store');
+  const store = new RunStore(dir, warn);
+  const blocked = store.blockedNames();
+  if (blocked.length)
+    throw new InputError(
+      `--store: ${blocked.map((b) => `'${b}'`).join(', ')} ${blocked.length === 1 ? 'is a directory' : 'are directories'} with a stored run's file name; remove ${blocked.length === 1 ? 'it' : 'them'}`,
+    );
+  store.removeOrphans();
+  return store;
 }
 
 export function shardFrom(flags: StoreFlags): Shard | null {
@@ -36,9 +50,11 @@ export function shardFrom(flags: StoreFlags): Shard | null {
 
 /**
  * Refuses, before anything is computed, to replace an existing report without --force: names where the
- * earlier report is.
+ * earlier report is. A `--force` replacement killed half-way is recovered first (the earlier report put back).
  */
-export function refuseOverwrite(outDir: string, runId: string, force: boolean | undefined): void {
+export async function refuseOverwrite(outDir: string, runId: string, force: boolean | undefined): Promise<void> {
+  checkWritableDirectory(outDir, '--out');
+  await recoverInterruptedWrites(outDir, runId);
   const dir = join(resolve(outDir), runId);
   if (force || !existsSync(dir)) return;
   throw new InputError(
@@ -47,43 +63,25 @@ export function refuseOverwrite(outDir: string, runId: string, force: boolean | 
 }
 
 /**
- * Runs the sweep with signal handling: on SIGINT/SIGTERM the runs already finished are (or finish being)
- * stored, nothing else is written, and the process exits 130/143 after saying how to resume.
+ * Runs the sweep under the command's interruption: on SIGINT/SIGTERM the runs under way stop between engine
+ * calls, the finished runs are (or finish being) stored, nothing else is written, and the sweep throws
+ * SweepInterrupted after saying how to resume.
  */
 export async function sweepWithResume(
   config: ExperimentConfig,
   options: ExperimentOptions & ReportContext,
   store: RunStore,
   extra: Pick<SweepOptions, 'context' | 'fresh' | 'shard'>,
+  interruption: Interruption,
 ): Promise<SweepOutcome> {
   const progress = new SweepProgress();
-  const abort = new AbortController();
-  let exiting: Promise<never> | null = null;
-  const onSignal = (signal: keyof typeof SIGNAL_EXIT): void => {
-    if (exiting) process.exit(SIGNAL_EXIT[signal]); // a second signal: stop now (a temporary file is ignored later)
-    abort.abort();
-    // Workers keep computing until the process ends, so exit as soon as the finished runs have landed.
-    exiting = progress.settle().then(
-      () => {
-        process.stderr.write(
-          `\ninterrupted: ${progress.stored} of ${progress.total} runs stored; run the same command to resume\n`,
-        );
-        process.exit(SIGNAL_EXIT[signal]);
-      },
-      (e: unknown) => {
-        process.stderr.write(`\ninterrupted; storing a finished run failed: ${(e as Error).message}\n`);
-        process.exit(SIGNAL_EXIT[signal]);
-      },
-    );
-  };
-  const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => onSignal(signal)] as const);
-  for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
-    return await runSweep(config, { ...options, store, ...extra, signal: abort.signal }, progress);
+    return await runSweep(config, { ...options, store, ...extra, signal: interruption.signal }, progress);
   } catch (e) {
-    if (e instanceof SweepInterrupted && exiting) return await exiting;
+    if (e instanceof SweepInterrupted)
+      process.stderr.write(
+        `interrupted: ${progress.stored} of ${progress.total} runs stored; run the same command to resume\n`,
+      );
     throw e;
-  } finally {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
   }
 }

@@ -2,6 +2,7 @@
 import type { BackendInfo } from '../backend';
 import { describeBackend } from '../backend';
 import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import type { ExperimentConfig } from '../experiment/config';
 import { canonicalJson, runId } from '../experiment/config';
 import { checkMnistInstallation } from '../data/mnist';
@@ -11,7 +12,9 @@ import { checkConfig, mergeConfig } from '../experiment/validate-config';
 import { BUILTIN_PRUNER_NAMES, getPruner, isBuiltinPruner, picksWithReplacement, type Pruner } from '../pruning';
 import { hasBuiltinSubject, runPruners, subjectOf } from '../experiment/subject';
 import { existsSync } from 'node:fs';
-import { loadPrunerModule } from './check-pruner';
+import { loadPrunerModule, loadPythonPrunerModule } from './check-pruner';
+import { PRUNE_CALL_TIMEOUT_SECONDS } from './files';
+import { isPythonModulePath } from '../interop/python/python-pruner';
 import { environmentInfo } from '../report/environment';
 import { describeEngine, engineKey, engineSummary, selectEngine } from '../engine';
 import type { ReportDocument } from '../report/types';
@@ -24,10 +27,12 @@ import { readConfigFile } from './config-file';
 import { EXIT, InputError } from './errors';
 import { ProgressReporter } from './progress';
 import { refuseOverwrite, shardFrom, storeFrom, sweepWithResume, type StoreFlags } from './sweep';
-import { preflight, type PreflightFlags } from './resources';
+import { datasetShape, preflight, type PreflightFlags } from './resources';
+import { readInitWeights } from '../interop/files';
 import type { ConfigRequest } from './config-options';
 import { replayInvocation } from './replay';
 import { emitResults, verifyOutcomes, type OutputFlags } from './json-output';
+import { interruptible, type Interruption } from './signals';
 
 /** verify's command options (its configuration options are the field table's: see config-options.ts). */
 export interface VerifyFlags extends StoreFlags, PreflightFlags, OutputFlags {
@@ -62,6 +67,17 @@ function checkPruners(config: ExperimentConfig, source: string): void {
   }
 }
 
+/** --init-weights: the file fits the configured network (width, parameterisation) and dataset (d, C), before any run. */
+function checkInitWeights(config: ExperimentConfig): void {
+  const setting = config.initWeights!;
+  const weights = readInitWeights(setting, config.parameterisation);
+  const { d, outputs } = datasetShape(config.dataset);
+  const found = `N = ${weights.width}, d = ${weights.inputDim}, C = ${weights.outputs}`;
+  const expected = `N = ${config.width} (--width), d = ${d}, C = ${outputs} (the dataset)`;
+  if (weights.width !== config.width || weights.inputDim !== d || weights.outputs !== outputs)
+    throw new InputError(`--init-weights ${setting.path}: a network with ${found}; this run needs ${expected}`);
+}
+
 /**
  * The configuration by the composition rule of src/experiment/fields.ts: preset (its quick variant under
  * --quick) ← config file ← flags, validated; with the rationale of the preset when nothing above it changed it.
@@ -75,6 +91,7 @@ export function buildConfig(request: ConfigRequest): { config: ExperimentConfig;
   const source = request.configFile ?? 'flags';
   checkConfig(config, source);
   checkPruners(config, source);
+  if (config.initWeights) checkInitWeights(config);
   // The preset's rationale applies when the values are the preset's, however they were spelled.
   const usesPreset = canonicalJson(config) === canonicalJson(base);
   const quickNote = `--quick: the default grid cut to m ∈ {${config.mGrid.join(', ')}}, ${config.seeds.length} seeds, ${config.checkpoints} checkpoints (a smoke run, not a reference result).`;
@@ -86,21 +103,28 @@ export function buildConfig(request: ConfigRequest): { config: ExperimentConfig;
   return { config, rationale };
 }
 
-/** A subject that is no built-in pruner must be a JavaScript module file (loaded before any run). */
+/** A subject that is no built-in pruner must be a JavaScript or Python module file (loaded before any run). */
 function checkSubject(config: ExperimentConfig, source: string): void {
   if (hasBuiltinSubject(config)) return;
   const file = subjectOf(config);
-  if (!/\.(c|m)?js$/.test(file) || !existsSync(file)) {
+  if (!(/\.(c|m)?js$/.test(file) || isPythonModulePath(file)) || !existsSync(file)) {
     throw new InputError(
-      `${source}: subject '${file}' is neither a built-in pruner (${BUILTIN_PRUNER_NAMES.join(', ')}) nor an existing .js module`,
+      `${source}: subject '${file}' is neither a built-in pruner (${BUILTIN_PRUNER_NAMES.join(', ')}) nor an existing .js or .py module`,
     );
   }
 }
 
-/** The subject as a Pruner: a built-in, or the Pruner the module exports (loaded in this thread). */
-async function subjectPruner(config: ExperimentConfig): Promise<Pruner> {
-  if (hasBuiltinSubject(config)) return getPruner(subjectOf(config));
-  return (await loadPrunerModule(subjectOf(config))).pruner;
+/**
+ * The subject as a Pruner: a built-in, the Pruner a JavaScript module exports (loaded in this thread), or a Python
+ * module in one child process for the whole sweep (interpreter: PRUNEPROOF_PYTHON, else python3), closed by `close`.
+ */
+async function subjectPruner(config: ExperimentConfig): Promise<{ pruner: Pruner; close: () => Promise<void> }> {
+  const none = async () => undefined;
+  if (hasBuiltinSubject(config)) return { pruner: getPruner(subjectOf(config)), close: none };
+  if (!isPythonModulePath(subjectOf(config)))
+    return { pruner: (await loadPrunerModule(subjectOf(config))).pruner, close: none };
+  const { pruner } = await loadPythonPrunerModule(subjectOf(config), undefined, PRUNE_CALL_TIMEOUT_SECONDS);
+  return { pruner, close: () => pruner.close() };
 }
 
 export function commandLine(): string {
@@ -116,11 +140,22 @@ export function printSummary(doc: ReportDocument, dir: string, log: (s: string) 
     log(`  ${row.verdict.padEnd(width)}  ${row.kind.padEnd(9)}  ${check}`);
   }
   log(
-    `Report: ${dir}/report.md (+ report.json, plots) in ${doc.wallSeconds.toFixed(1)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+    `Report: ${dir}/report.html (+ report.md, report.json, plots) in ${doc.wallSeconds.toFixed(1)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   );
 }
 
-export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, backend: BackendInfo): Promise<number> {
+export function verifyCommand(request: ConfigRequest, flags: VerifyFlags, backend: BackendInfo): Promise<number> {
+  return interruptible('pruneproof verify', (interruption) =>
+    verifyInterruptibly(request, flags, backend, interruption),
+  );
+}
+
+async function verifyInterruptibly(
+  request: ConfigRequest,
+  flags: VerifyFlags,
+  backend: BackendInfo,
+  interruption: Interruption,
+): Promise<number> {
   const progress = new ProgressReporter(process.stderr, flags.quiet);
   const { config, rationale } = buildConfig(request);
   // A missing or truncated MNIST file is bad input, reported before any run starts (headers only: cheap).
@@ -135,15 +170,18 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
   );
   if (preflight(config, workers, backend.name, flags, (s) => progress.log(s))) return EXIT.ok;
   const shard = shardFrom(flags);
-  if (!shard) refuseOverwrite(flags.out, runId(config), flags.force);
+  if (!shard) await refuseOverwrite(flags.out, runId(config), flags.force);
   const store = storeFrom(flags, (s) => process.stderr.write(`pruneproof verify: ${s}\n`));
-  const subject = await subjectPruner(config);
+  interruption.throwIfInterrupted();
+  const { pruner: subject, close: closeSubject } = await subjectPruner(config);
   const pruners = runPruners(config, subject);
   const engine = await selectEngine(flags.engine ?? 'auto', {
     precision: config.precision ?? 'float32',
     ...(workers > 1 ? { threads: 1 } : {}),
   });
   const used = describeEngine(engine);
+  if (interruption.received) await engine.dispose();
+  interruption.throwIfInterrupted();
   progress.log(`  engine: ${engineSummary(used)}${workers > 1 ? ' per worker' : ''}`);
   const options = {
     engine,
@@ -172,11 +210,20 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
       );
     },
   };
-  const outcome = await sweepWithResume(config, options, store, {
-    context: { backend: backend.name, engine: engineKey(used) },
-    fresh: flags.fresh,
-    shard,
-  }).finally(() => engine.dispose());
+  const outcome = await sweepWithResume(
+    config,
+    options,
+    store,
+    {
+      context: { backend: backend.name, engine: engineKey(used) },
+      fresh: flags.fresh,
+      shard,
+    },
+    interruption,
+  ).finally(async () => {
+    engine.dispose();
+    await closeSubject();
+  });
   const where = shard ? `shard ${shard.index}/${shard.count}: ` : '';
   // Not progress but part of the result (which numbers were computed now), so printed even with --quiet.
   process.stderr.write(
@@ -184,11 +231,12 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
   );
   if (!outcome.report) return EXIT.ok;
   const doc = outcome.report;
-  const { dir } = await writeReport(doc, flags.out);
+  interruption.throwIfInterrupted();
+  const { dir } = await writeReportTo(doc, flags.out, flags.force, interruption.signal);
   const exitCode = exitCodeOf(doc, flags.strict, 'pruneproof verify');
   await emitResults(flags, {
     suite: 'pruneproof verify',
-    checks: verifyOutcomes(doc),
+    checks: verifyOutcomes(doc, dir),
     summary: {
       command: 'verify',
       runId: doc.runId,
@@ -200,6 +248,28 @@ export async function verifyCommand(request: ConfigRequest, flags: VerifyFlags, 
     printHuman: () => printSummary(doc, dir, (s) => process.stdout.write(`${s}\n`)),
   });
   return exitCode;
+}
+
+/**
+ * Writes the report; a report of the same run id written meanwhile by another process is replaced only with
+ * --force, and a failed write (full disk, …) is bad input naming the directory (the runs stay in the store).
+ */
+export async function writeReportTo(
+  doc: ReportDocument,
+  out: string,
+  force: boolean | undefined,
+  signal: AbortSignal,
+): Promise<{ dir: string }> {
+  try {
+    return await writeReport(doc, out, { replace: force === true, signal });
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    if (error.name === 'AlreadyWrittenError') throw new InputError(error.message);
+    if (!error.code || signal.aborted) throw e;
+    throw new InputError(
+      `--out: writing the report to ${resolve(out)} failed (${error.code}: ${error.message}); the runs are kept in the store: free space or pass another --out and run the same command`,
+    );
+  }
 }
 
 /** 1 when an invariant broke, or a claim FAILed under --strict; else 0 (said on stderr). */

@@ -39,6 +39,20 @@ export interface ValidateOptions {
 }
 
 /**
+ * The label checks of validateDataset alone (finite, consistent with `classes`, within C, not all zero): cheap,
+ * so a sweep runs them on every (m, seed) before computing anything.
+ */
+export function validateLabels(ds: Dataset, opts: Pick<ValidateOptions, 'labelBound' | 'context'> = {}): void {
+  const error =
+    checkShapes(ds) ??
+    nonFinite(ds.y, ds.outputs, 'y') ??
+    checkClasses(ds) ??
+    labelOverBound(ds, opts.labelBound ?? 1) ??
+    allZeroLabels(ds);
+  if (error) throw new DatasetError(`${opts.context ?? ds.name}: ${error}`);
+}
+
+/**
  * Checks a dataset against the theorem's data hypotheses (THEORY.md §1.1, §4.1): finite values, consistent shapes,
  * ‖x_j‖ = 1 (H1), |y_j| ≤ C (H2), no two inputs parallel (H3: λ0 > 0).
  *
@@ -61,7 +75,8 @@ export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): void {
     nonFinite(ds.x, ds.d, 'x') ??
     nonFinite(ds.y, ds.outputs, 'y') ??
     checkClasses(ds) ??
-    labelOverBound(ds, labelBound);
+    labelOverBound(ds, labelBound) ??
+    allZeroLabels(ds);
   if (valueError) fail(valueError);
   const norms = rowNorms(ds.x, ds.m, ds.d);
   const normError = zeroRow(norms) ?? (opts.requireUnitNorm === false ? null : nonUnitRow(norms, normTolerance));
@@ -137,6 +152,17 @@ function labelOverBound(ds: Dataset, bound: number): string | null {
     if (v > bound) return `|${entryName('y', k, ds.outputs)}| = ${v} exceeds the label bound C = ${bound}`;
   }
   return null;
+}
+
+/**
+ * Labels that are all zero make the problem degenerate: the zero network already fits them, the label energy
+ * ‖y‖²/(2m) that relative targets scale is 0, and no pre-training or pruning is needed or measurable.
+ */
+function allZeroLabels(ds: Dataset): string | null {
+  if (ds.y.some((v) => v !== 0)) return null;
+  const what =
+    ds.outputs > 1 ? `every one of the ${ds.m} label vectors is all zero (no class set)` : 'every label is 0';
+  return `${what}: the zero network already fits y, the label energy ‖y‖²/(2m) is 0 and the problem is degenerate; pass labels that are not all zero`;
 }
 
 function zeroRow(norms: Float64Array): string | null {

@@ -2,6 +2,9 @@
  * Spreads the (m, seed) runs of an experiment over worker threads, one tfjs backend per worker, so
  * both cores of the machine work (the wasm backend is single-threaded in Node). Jobs are handed out
  * largest m first so the slowest runs do not end up last.
+ *
+ * Workers are never terminated: on an error or an abort each is asked to stop, ends its run between two
+ * engine calls, frees its engine and exits; the pool settles only once every worker has exited.
  */
 import { Worker } from 'node:worker_threads';
 import { compiledWorkerScript } from '../files/worker-script';
@@ -10,7 +13,7 @@ import type { ExperimentConfig } from './config';
 import type { EngineName } from '../engine/types';
 import type { RunProgress } from './run';
 import type { RunResult } from './types';
-import type { WorkerInit, WorkerJob, WorkerMessage } from './worker';
+import type { WorkerInit, WorkerJob, WorkerMessage, WorkerRequest } from './worker';
 
 /** The compiled worker script; absent when running from TypeScript sources (jest), where runs stay inline. */
 export function workerScript(): string | null {
@@ -29,6 +32,10 @@ function rebuildError(msg: Extract<WorkerMessage, { kind: 'error' }>): Error {
   return err;
 }
 
+/**
+ * Runs `jobs` on up to `workers` threads. Resolves with the results by job index once all are done, or, after
+ * `signal` aborts, with the runs finished by then (the others absent); rejects with a run's error.
+ */
 export function runInWorkers(
   config: ExperimentConfig,
   backend: BackendName,
@@ -36,6 +43,7 @@ export function runInWorkers(
   jobs: WorkerJob[],
   workers: number,
   callbacks: PoolCallbacks,
+  signal?: AbortSignal,
 ): Promise<RunResult[]> {
   const script = workerScript();
   if (!script) return Promise.reject(new Error('runInWorkers: compiled worker.js not found (run from dist/)'));
@@ -43,40 +51,47 @@ export function runInWorkers(
   const results: RunResult[] = new Array(jobs.length);
   return new Promise((resolve, reject) => {
     const pool: Worker[] = [];
-    let finished = 0;
-    let failed = false;
-    const stopAll = () => pool.forEach((w) => void w.terminate());
-    const feed = (w: Worker) => {
-      const job = queue.shift();
-      w.postMessage(job ?? null);
+    let running = 0;
+    let failure: { error: unknown } | null = null;
+    let stopping = false;
+    const send = (w: Worker, request: WorkerRequest) => w.postMessage(request);
+    const stopAll = () => {
+      if (stopping) return;
+      stopping = true;
+      queue.length = 0;
+      for (const w of pool) send(w, 'stop');
     };
+    const onAbort = () => stopAll();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const exited = () => {
+      if (--running > 0) return;
+      signal?.removeEventListener('abort', onAbort);
+      if (failure) reject(failure.error);
+      else resolve(results);
+    };
+    const fail = (error: unknown) => {
+      failure ??= { error };
+      stopAll();
+    };
+    const feed = (w: Worker) => send(w, stopping ? null : (queue.shift() ?? null));
     for (let i = 0; i < Math.min(workers, jobs.length); i++) {
       const w = new Worker(script, { workerData: { config, backend, engine } satisfies WorkerInit });
       pool.push(w);
+      running++;
       w.on('message', (msg: WorkerMessage | { kind: 'ready' }) => {
-        if (failed) return;
         if (msg.kind === 'ready') feed(w);
-        else if (msg.kind === 'progress') callbacks.onProgress?.(msg.index, msg);
-        else if (msg.kind === 'error') {
-          failed = true;
-          stopAll();
-          reject(rebuildError(msg));
-        } else {
+        else if (msg.kind === 'progress') {
+          if (!stopping) callbacks.onProgress?.(msg.index, msg);
+        } else if (msg.kind === 'error') fail(rebuildError(msg));
+        else if (msg.kind === 'done') {
           results[msg.index] = msg.result as RunResult;
-          callbacks.onDone?.(msg.index, results[msg.index]);
-          finished++;
-          if (finished === jobs.length) {
-            pool.forEach((x) => x.postMessage(null));
-            resolve(results);
-          } else feed(w);
+          if (!failure) callbacks.onDone?.(msg.index, results[msg.index]);
+          feed(w);
         }
       });
-      w.on('error', (e) => {
-        if (failed) return;
-        failed = true;
-        stopAll();
-        reject(e);
-      });
+      w.on('error', fail);
+      w.on('exit', exited);
     }
+    if (signal?.aborted) stopAll();
   });
 }

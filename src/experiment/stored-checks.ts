@@ -2,7 +2,8 @@
  * Checks that a stored run of report.json carries enough numbers for: a re-analysis (e.g. after a change of the
  * analysis or of a theory override) applies them to the runs as `verify` did, without re-running anything.
  */
-import { evaluateRateChecks, rateEvidenceOf, type CheckResult } from '../checks';
+import { evaluateRateChecks, INV_FW_RATE, rateEvidenceOf, type CheckResult } from '../checks';
+import { getPruner, isBuiltinPruner, isProvedGreedy } from '../pruning';
 import { resolveTheory, type TheoryInputs } from '../../theory';
 import type { ExperimentConfig } from './config';
 import { runOverrides } from './run';
@@ -31,4 +32,21 @@ export function storedRateChecks(
 ): CheckResult[] {
   const evidence = rateEvidenceOf(run.m, storedTheoryInputs(run, config), [subject], run.checkpoints);
   return evaluateRateChecks(evidence, resolveTheory(overrides));
+}
+
+/**
+ * The run with its rate checks recomputed from its stored numbers, in place of the recorded ones (appended after
+ * the run's other checks when it predates them). `subject` is the measured name of the subject pruner; a
+ * greedy-only invariant is a claim unless that pruner is built in and proved greedy.
+ */
+export function withStoredRateChecks(run: RunResult, config: ExperimentConfig, subject: string): RunResult {
+  const proved = isBuiltinPruner(subject) && isProvedGreedy(getPruner(subject));
+  const fresh = storedRateChecks(run, config, subject).map((c) =>
+    c.id === INV_FW_RATE.id && !proved ? { ...c, kind: 'claim' as const } : c,
+  );
+  const ids = new Set(fresh.map((c) => c.id));
+  const kept = run.checks.filter((c) => !ids.has(c.id));
+  const byId = new Map(fresh.map((c) => [c.id, c]));
+  const replaced = run.checks.map((c) => byId.get(c.id) ?? c);
+  return { ...run, checks: kept.length === run.checks.length ? [...run.checks, ...fresh] : replaced };
 }

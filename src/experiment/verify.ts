@@ -7,11 +7,12 @@ import { aggregateChecks } from '../checks/aggregate';
 import type { BackendName } from '../backend';
 import type { Pruner } from '../pruning/types';
 import type { Engine } from '../engine/types';
-import { runInWorkers, workerScript } from './pool';
+import { runInWorkers, workerScript, type PoolCallbacks } from './pool';
 import type { WorkerJob } from './worker';
 import type { ExperimentConfig } from './config';
 import { datasetsForSeed } from './datasets';
 import { runOne, type RunProgress } from './run';
+import { RunStopped, stoppableEngine } from './stop';
 import { analyseScaling } from '../scaling';
 import type { TimeObservation } from '../scaling/types';
 import type { CriticalTime } from '../pipeline/critical';
@@ -74,7 +75,7 @@ export interface ExperimentOptions {
   engine?: Engine;
   onProgress?: (p: ExperimentProgress) => void;
   onRunDone?: (run: RunResult, index: number, total: number) => void;
-  /** Once aborted, no further run starts (inline); the runs finished so far are returned. */
+  /** Once aborted, runs stop between engine calls and no further run starts; the runs finished so far are returned. */
   signal?: AbortSignal;
 }
 
@@ -142,7 +143,8 @@ async function runParallel(
 ): Promise<RunResult[]> {
   const tracker = new ProgressTracker(jobs);
   let done = 0;
-  return runInWorkers(config, backend, options.engine?.description.name ?? 'tfjs', jobs, workers, {
+  const engine = options.engine?.description.name ?? 'tfjs';
+  const callbacks: PoolCallbacks = {
     onProgress: (index, p) => {
       const job = jobs[index];
       options.onProgress?.({
@@ -158,7 +160,8 @@ async function runParallel(
       tracker.finish(index);
       options.onRunDone?.(run, done++, jobs.length);
     },
-  });
+  };
+  return runInWorkers(config, backend, engine, jobs, workers, callbacks, options.signal);
 }
 
 async function runInline(
@@ -168,6 +171,8 @@ async function runInline(
 ): Promise<RunResult[]> {
   const runs: RunResult[] = [];
   const total = jobs.length;
+  const stopped = () => options.signal?.aborted === true;
+  const engine = options.engine ? stoppableEngine(options.engine, stopped) : undefined;
   const tracker = new ProgressTracker(jobs);
   let finished = 0;
   for (const seed of [...new Set(jobs.map((j) => j.seed))]) {
@@ -180,18 +185,26 @@ async function runInline(
     for (const { m, index } of seedJobs) {
       // A run never yields to the event loop; yielding here lets signals and finished writes in between runs.
       await new Promise((next) => setImmediate(next));
-      if (options.signal?.aborted) return runs;
-      const run = await runOne({
-        config,
-        data: data.byM.get(m)!,
-        heldOut: data.heldOut,
-        seed,
-        pruners: options.pruners,
-        ...(options.subject ? { subject: options.subject } : {}),
-        ...(options.engine ? { engine: options.engine } : {}),
-        onProgress: (p) =>
-          options.onProgress?.({ ...p, run: finished, runs: total, m, seed, overall: tracker.update(index, p) }),
-      });
+      if (stopped()) return runs;
+      let run: RunResult;
+      try {
+        run = await runOne({
+          config,
+          data: data.byM.get(m)!,
+          heldOut: data.heldOut,
+          seed,
+          pruners: options.pruners,
+          ...(options.subject ? { subject: options.subject } : {}),
+          ...(engine ? { engine } : {}),
+          onProgress: (p) => {
+            if (stopped()) throw new RunStopped();
+            options.onProgress?.({ ...p, run: finished, runs: total, m, seed, overall: tracker.update(index, p) });
+          },
+        });
+      } catch (e) {
+        if (e instanceof RunStopped) return runs;
+        throw e;
+      }
       tracker.finish(index);
       runs[index] = run;
       options.onRunDone?.(run, finished++, total);

@@ -124,7 +124,12 @@ function describeError(e: ErrorObject): string {
 export function schemaValidator(schema: Schema): (value: unknown) => SchemaCheck {
   let compiled: ReturnType<Ajv['compile']> | null = null;
   return (value) => {
-    compiled ??= new Ajv({ allErrors: true, strict: true, strictNumbers: true, allowUnionTypes: true }).compile(schema);
+    if (!compiled) {
+      const ajv = new Ajv({ allErrors: true, strict: true, strictNumbers: true, allowUnionTypes: true });
+      // An annotation: src/report/schema.ts marks timing and invocation fields with it (VOLATILE_FIELDS).
+      ajv.addKeyword({ keyword: 'volatile', schemaType: 'string' });
+      compiled = ajv.compile(schema);
+    }
     if (compiled(value)) return { valid: true, errors: [] };
     return { valid: false, errors: [...new Set((compiled.errors ?? []).map(describeError))] };
   };

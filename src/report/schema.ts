@@ -71,6 +71,15 @@ const CRITICAL_METHODS = [
   'undecided',
 ] as const satisfies readonly CriticalMethod[];
 
+/**
+ * Why a field differs between two computations of the same runs: 'timing' (clock readings and what derives
+ * from them) or 'invocation' (when, how and where it was run). Every comparison of reports for equality (diff,
+ * resume tests, test:slurm) drops exactly the fields marked so: see VOLATILE_FIELDS and withoutVolatile.
+ */
+export type Volatility = 'timing' | 'invocation';
+/** Marks a field's schema volatile (the `volatile` annotation keyword, see files/json-schema.ts). */
+const volatile = (schema: Schema, why: Volatility): Schema => ({ ...schema, volatile: why });
+
 // Fail compilation when a union gains a member the lists above do not name.
 const exhaustiveLists: [
   Exhaustive<Verdict, typeof VERDICTS>,
@@ -103,7 +112,11 @@ const subnetwork = objectOf<SubnetworkMeasurement>({
   distinct: count,
 });
 
-const pruner = objectOf<PrunerMeasurement>({ pruner: nonEmpty, subnetworks: arrayOf(subnetwork), ms: nonNegative });
+const pruner = objectOf<PrunerMeasurement>({
+  pruner: nonEmpty,
+  subnetworks: arrayOf(subnetwork),
+  ms: volatile(nonNegative, 'timing'),
+});
 
 const hull = objectOf<CheckpointMeasurement['hull']>({
   distanceSq: nonNegative,
@@ -207,11 +220,11 @@ const run = objectOf<RunResult>({
   tightness: nullableNum,
   checks: arrayOf(CHECK_RESULT_SCHEMA),
   refinement: objectOf<RunResult['refinement']>({
-    seconds: nonNegative,
+    seconds: volatile(nonNegative, 'timing'),
     replayedSteps: count,
-    shareOfRun: nonNegative,
+    shareOfRun: volatile(nonNegative, 'timing'),
   }),
-  seconds: nonNegative,
+  seconds: volatile(nonNegative, 'timing'),
 });
 
 const scaling = SCALING_ANALYSIS_SCHEMA;
@@ -276,13 +289,13 @@ export const REPORT_SCHEMA: Schema = {
     {
       schemaVersion: { const: REPORT_SCHEMA_VERSION },
       runId: { type: 'string', pattern: RUN_ID_PATTERN },
-      createdAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}' },
-      command: str,
+      createdAt: volatile({ type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}' }, 'invocation'),
+      command: volatile(str, 'invocation'),
       config,
       configRationale: arrayOf(str),
-      environment,
-      wallSeconds: nonNegative,
-      analysisSeconds: nonNegative,
+      environment: volatile(environment, 'invocation'),
+      wallSeconds: volatile(nonNegative, 'timing'),
+      analysisSeconds: volatile(nonNegative, 'timing'),
       expressions: arrayOf(expression),
       summary: arrayOf(summaryRow, 1),
       runs: arrayOf(run),
@@ -302,6 +315,32 @@ export const REPORT_SCHEMA: Schema = {
 };
 
 const validateShape = schemaValidator(REPORT_SCHEMA);
+const validateRunShape = schemaValidator(run);
+
+/** A run's checks the schema can not express: increasing checkpoints, and every time interval [lo, t] ordered. */
+function runConsistencyErrors(r: RunResult, at: string): string[] {
+  const errors: string[] = [];
+  r.checkpoints.forEach((c, j) => {
+    if (j > 0 && c.t <= r.checkpoints[j - 1].t) {
+      errors.push(
+        `${at}/checkpoints/${j}/t: checkpoints must have strictly increasing t (${r.checkpoints[j - 1].t} then ${c.t})`,
+      );
+    }
+  });
+  const times: [string, CriticalTime | null][] = [
+    ['tIn', r.critical.tIn],
+    ['tDense', r.critical.tDense],
+    ['tDenseAccuracy', r.critical.tDenseAccuracy],
+    ...r.critical.tCrit.map((c, j): [string, CriticalTime] => [`tCrit/${j}`, c]),
+    ...r.critical.tCritAccuracy.map((c, j): [string, CriticalTime] => [`tCritAccuracy/${j}`, c]),
+    ...(r.critical.sensitivity ?? []).map((c, j): [string, CriticalTime] => [`sensitivity/${j}`, c]),
+  ];
+  for (const [name, c] of times) {
+    if (c && c.t !== null && c.lo !== null && c.lo > c.t)
+      errors.push(`${at}/critical/${name}: lo = ${c.lo} exceeds t = ${c.t}`);
+  }
+  return errors;
+}
 
 /** Checks the schema can not express: the plots and tables rely on them. */
 function consistencyErrors(doc: ReportDocument): string[] {
@@ -311,15 +350,17 @@ function consistencyErrors(doc: ReportDocument): string[] {
     const key = `${r.m}/${r.seed}`;
     if (seen.has(key)) errors.push(`/runs/${i}: duplicate run for m=${r.m}, seed=${r.seed}`);
     seen.add(key);
-    r.checkpoints.forEach((c, j) => {
-      if (j > 0 && c.t <= r.checkpoints[j - 1].t) {
-        errors.push(
-          `/runs/${i}/checkpoints/${j}/t: checkpoints must have strictly increasing t (${r.checkpoints[j - 1].t} then ${c.t})`,
-        );
-      }
-    });
+    errors.push(...runConsistencyErrors(r, `/runs/${i}`));
   });
   return errors;
+}
+
+/** Validates one run (a RunResult, e.g. read from the run store) against the report schema's run. */
+export function validateRun(value: unknown): SchemaCheck {
+  const shape = validateRunShape(value);
+  if (!shape.valid) return shape;
+  const errors = runConsistencyErrors(value as RunResult, '');
+  return { valid: errors.length === 0, errors };
 }
 
 /** Validates a report document (in memory or parsed from report.json) against schema version 1. */
@@ -328,4 +369,40 @@ export function validateReport(doc: unknown): SchemaCheck {
   if (!shape.valid) return shape;
   const errors = consistencyErrors(doc as ReportDocument);
   return { valid: errors.length === 0, errors };
+}
+
+/** A volatile field of report.json: its path (`[]` steps into every array element) and why it varies. */
+export interface VolatileField {
+  path: string[];
+  why: Volatility;
+}
+
+function volatileFieldsOf(schema: Schema, path: string[]): VolatileField[] {
+  if (typeof schema.volatile === 'string') return [{ path, why: schema.volatile as Volatility }];
+  const out: VolatileField[] = [];
+  const properties = schema.properties as Record<string, Schema> | undefined;
+  for (const [key, sub] of Object.entries(properties ?? {})) out.push(...volatileFieldsOf(sub, [...path, key]));
+  if (schema.items) out.push(...volatileFieldsOf(schema.items as Schema, [...path, '[]']));
+  for (const sub of [...((schema.anyOf as Schema[]) ?? []), ...((schema.oneOf as Schema[]) ?? [])])
+    out.push(...volatileFieldsOf(sub, path));
+  return out;
+}
+
+/** Every field of report.json the schema marks volatile: the one list diff, tests, test:slurm and docs use. */
+export const VOLATILE_FIELDS: readonly VolatileField[] = volatileFieldsOf(REPORT_SCHEMA, []);
+
+function dropPath(value: unknown, path: readonly string[]): unknown {
+  if (path.length === 0 || value === null || typeof value !== 'object') return value;
+  const [step, ...rest] = path;
+  if (step === '[]') return Array.isArray(value) ? value.map((v) => dropPath(v, rest)) : value;
+  if (Array.isArray(value) || !(step in value)) return value;
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  if (rest.length === 0) delete copy[step];
+  else copy[step] = dropPath(copy[step], rest);
+  return copy;
+}
+
+/** A report (or any part of one rooted at the report) without its volatile fields, for equality comparisons. */
+export function withoutVolatile(doc: unknown): unknown {
+  return VOLATILE_FIELDS.reduce((value, field) => dropPath(value, field.path), doc);
 }

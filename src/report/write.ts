@@ -1,18 +1,19 @@
 /**
- * Writes reports/<runId>/{report.md, report.json, *.svg} atomically: everything is rendered and
+ * Writes reports/<runId>/{report.md, report.html, report.json, *.svg} atomically: everything is rendered and
  * validated in memory, written into a temporary sibling directory, then renamed into place. A failure
  * at any step leaves neither a half-written report nor the temporary directory behind, and an
  * existing report of the same run id is replaced only once the new one is complete.
  */
-import { writeDirectoryAtomically } from '../files/atomic';
+import { writeDirectoryAtomically, type WriteDirectoryOptions } from '../files/atomic';
 import { stableJson } from '../files/json';
 export { stableJson } from '../files/json';
+import { renderReportHtml } from './html/report';
 import { renderMarkdown } from './markdown';
 import { renderPlots } from './plots';
 import { validateReport } from './schema';
 import type { ReportDocument } from './types';
 
-export interface WriteReportOptions {
+export interface WriteReportOptions extends WriteDirectoryOptions {
   /** Plot renderer (default: every applicable plot of plots.ts); replaceable for tests. */
   renderPlots?: (doc: ReportDocument) => Promise<{ file: string; svg: string }[]>;
 }
@@ -45,12 +46,14 @@ async function renderFiles(doc: ReportDocument, options: WriteReportOptions): Pr
     }
     files.set(file, svg);
   }
+  const svgs = new Map([...files].filter(([file]) => file.endsWith('.svg')));
+  files.set('report.html', renderReportHtml(doc, json, svgs));
   return files;
 }
 
 /**
  * Writes the report of `doc` to `<outDir>/<runId>/` and returns that directory and its file names
- * (sorted). Replaces an earlier report of the same run id.
+ * (sorted). Replaces an earlier report of the same run id unless `options.replace` is false.
  */
 export async function writeReport(
   doc: ReportDocument,
@@ -58,5 +61,5 @@ export async function writeReport(
   options: WriteReportOptions = {},
 ): Promise<{ dir: string; files: string[] }> {
   const files = await renderFiles(doc, options);
-  return writeDirectoryAtomically(outDir, doc.runId, files);
+  return writeDirectoryAtomically(outDir, doc.runId, files, options);
 }

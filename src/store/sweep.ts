@@ -6,13 +6,14 @@
  */
 import type { ExperimentConfig } from '../experiment/config';
 import { datasetsForSeed } from '../experiment/datasets';
+import { validateLabels } from '../data/validate';
 import type { RunResult } from '../experiment/types';
 import { computeRuns, concludeExperiment, jobList, type ExperimentOptions } from '../experiment/verify';
 import { assembleReport, type ReportContext } from '../report/assemble';
 import type { WorkerJob } from '../experiment/worker';
 import { packageVersions } from '../report/environment';
 import type { ReportDocument } from '../report/types';
-import { codeFingerprint, dataFingerprint, pruneproofVersion, runConfigOf, type RunKeyInputs } from './keys';
+import { codeFingerprint, dataFingerprint, pruneproofVersion, runConfigOf, runKey, type RunKeyInputs } from './keys';
 import type { RunStore } from './run-store';
 import { inShard, type Shard } from './shard';
 
@@ -41,7 +42,11 @@ export function keyInputsFor(
   for (const seed of [...new Set(jobs.map((j) => j.seed))]) {
     const ms = [...new Set(jobs.filter((j) => j.seed === seed).map((j) => j.m))];
     const data = datasetsForSeed(config.dataset, ms, seed);
-    for (const m of ms) fingerprints.set(`${m}/${seed}`, dataFingerprint(data.byM.get(m)!, data.heldOut));
+    for (const m of ms) {
+      // Degenerate labels are bad input: found here, before any run is computed, rather than inside a run.
+      validateLabels(data.byM.get(m)!, { labelBound: config.theory.constants?.C ?? 1 });
+      fingerprints.set(`${m}/${seed}`, dataFingerprint(data.byM.get(m)!, data.heldOut));
+    }
   }
   return jobs.map((j) => ({ ...fixed, m: j.m, seed: j.seed, data: fingerprints.get(`${j.m}/${j.seed}`)! }));
 }
@@ -80,22 +85,54 @@ export class SweepInterrupted extends Error {
   }
 }
 
+/** A run could not be stored (full disk, store removed, permissions): the sweep stopped at once. */
+export class StoreWriteError extends Error {
+  override name = 'StoreWriteError';
+}
+
 /** Counts and pending writes of a running sweep, so a signal handler can wait for them and say where it stopped. */
 export class SweepProgress {
   total = 0;
   stored = 0;
   private pending = new Set<Promise<unknown>>();
-  private failures: unknown[] = [];
+  private failures: { path: string; error: unknown }[] = [];
 
-  track(write: Promise<unknown>): void {
-    const tracked = write.catch((e: unknown) => void this.failures.push(e)).finally(() => this.pending.delete(tracked));
+  /** Tracks the write of `path`; `onFailure` runs at once when it fails (to stop the sweep). */
+  track(path: string, write: Promise<unknown>, onFailure: () => void = () => undefined): void {
+    const tracked = write
+      .then(() => void this.stored++)
+      .catch((error: unknown) => {
+        this.failures.push({ path, error });
+        onFailure();
+      })
+      .finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
   }
 
-  /** Resolves once every write started so far has landed; rethrows the first failed write. */
-  async settle(): Promise<void> {
+  /** Resolves once every write started so far has landed; throws StoreWriteError naming the first failed one. */
+  async settle(storeDir: string): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending]);
-    if (this.failures.length) throw this.failures[0];
+    const first = this.failures[0];
+    if (!first) return;
+    const error = first.error as NodeJS.ErrnoException;
+    const why = error.code ? `${error.code}: ${error.message}` : String(error.message ?? error);
+    throw new StoreWriteError(
+      `run store: writing ${first.path} failed (${why}); the sweep stopped: ${this.stored} of ${this.total} runs kept in ${storeDir}; fix the store and run the same command to resume`,
+    );
+  }
+}
+
+/** Writes the sweep's manifest (before any run), so `merge` can name the sweeps a store holds. */
+async function recordSweep(store: RunStore, config: ExperimentConfig, options: SweepOptions): Promise<void> {
+  try {
+    await store.writeManifest({
+      config,
+      engine: options.context.engine,
+      backend: options.context.backend,
+      rationale: options.rationale,
+    });
+  } catch (e) {
+    throw new StoreWriteError(`run store: cannot record the sweep in ${store.dir} (${(e as Error).message})`);
   }
 }
 
@@ -105,29 +142,41 @@ export async function runSweep(
   progress = new SweepProgress(),
 ): Promise<SweepOutcome> {
   const started = performance.now();
+  const { store } = options;
+  if (store) await recordSweep(store, config, options);
   const jobs = jobList(config).filter((j) => inShard(j.index, options.shard ?? null));
   const inputs = keyInputsFor(config, options.context, jobs);
-  const { store } = options;
   const runs: (RunResult | null)[] = inputs.map((i) => (options.fresh || !store ? null : store.read(i)));
   const reused = runs.filter(Boolean).length;
   progress.total = jobs.length;
   progress.stored = reused;
   const missing = jobs.map((job, i) => ({ job, i })).filter(({ i }) => runs[i] === null);
   const positionOf = new Map(missing.map(({ job, i }) => [`${job.m}/${job.seed}`, i]));
-  const computed = await computeRuns(
-    config,
-    {
-      ...options,
-      onRunDone: (run, done, total) => {
-        const i = positionOf.get(`${run.m}/${run.seed}`)!;
-        if (store) progress.track(store.write(inputs[i], run).then(() => progress.stored++));
-        options.onRunDone?.(run, done, total);
+  // Stops the runs on the caller's signal, or at once when a run cannot be stored.
+  const stop = new AbortController();
+  const forward = () => stop.abort();
+  options.signal?.addEventListener('abort', forward, { once: true });
+  if (options.signal?.aborted) stop.abort();
+  let computed: RunResult[];
+  try {
+    computed = await computeRuns(
+      config,
+      {
+        ...options,
+        signal: stop.signal,
+        onRunDone: (run, done, total) => {
+          const i = positionOf.get(`${run.m}/${run.seed}`)!;
+          if (store) progress.track(store.pathOf(runKey(inputs[i])), store.write(inputs[i], run), () => stop.abort());
+          options.onRunDone?.(run, done, total);
+        },
       },
-    },
-    missing.map(({ job }) => job),
-  );
-  await progress.settle();
-  if (options.signal?.aborted) throw new SweepInterrupted(progress.stored, progress.total);
+      missing.map(({ job }) => job),
+    );
+  } finally {
+    options.signal?.removeEventListener('abort', forward);
+    await progress.settle(store?.dir ?? '(no store)');
+  }
+  if (stop.signal.aborted) throw new SweepInterrupted(progress.stored, progress.total);
   computed.forEach((run, k) => (runs[missing[k].i] = storedForm(run)));
   const report = options.shard
     ? null

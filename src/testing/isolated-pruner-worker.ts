@@ -1,9 +1,9 @@
 /**
- * Worker-thread entry of the isolated pruner (src/testing/isolated-pruner.ts): loads the user's module here, so
- * that a busy loop, a never-settling Promise or a crash in it can be stopped by terminating this thread. Each
- * `prune` request carries the input's tensors as plain arrays; they are rebuilt on this thread's own backend.
+ * Child-process entry of the isolated pruner (src/testing/isolated-pruner.ts): loads the user's module here, so
+ * that a busy loop, a never-settling Promise, a crash, a memory hog or a `process.kill(process.pid)` in it ends
+ * this process only, never the harness. Each `prune` request carries the input's tensors as typed arrays (IPC
+ * with advanced serialisation); they are rebuilt on this process's own backend.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendName } from '../backend';
 import { tf } from '../backend/tf';
 import type { PruneInput, Pruner } from '../pruning/types';
@@ -36,7 +36,9 @@ export type IsolatedWorkerMessage =
   | { kind: 'ready'; name: string; prefixConsistent: boolean | undefined }
   | { kind: 'load-error'; name: string; message: string }
   | { kind: 'result'; id: number; result: unknown }
-  | { kind: 'error'; id: number; name: string; message: string };
+  | { kind: 'error'; id: number; name: string; message: string }
+  /** An exception outside any call's Promise (e.g. thrown from a timer): the process ends after sending it. */
+  | { kind: 'crash'; name: string; message: string };
 
 export interface PruneRequest {
   id: number;
@@ -82,38 +84,43 @@ async function serve(pruner: Pruner, request: PruneRequest): Promise<IsolatedWor
   }
 }
 
-async function main(): Promise<void> {
-  const port = parentPort!;
-  const init = workerData as IsolatedWorkerInit;
+/** The IPC channel to the parent: every message of this process goes through it. */
+function post(message: IsolatedWorkerMessage): void {
+  process.send!(message);
+}
+
+async function main(init: IsolatedWorkerInit): Promise<void> {
   let pruner: Pruner;
   try {
     await initBackend(init.backend);
     pruner = await importPrunerModule(init.path, init.file);
   } catch (e) {
-    port.postMessage({ kind: 'load-error', ...errorMessage(e) } satisfies IsolatedWorkerMessage);
+    post({ kind: 'load-error', ...errorMessage(e) });
     return;
   }
-  port.on('message', (request: PruneRequest) => {
+  process.on('message', (request: PruneRequest) => {
     void serve(pruner, request).then((msg) => {
       try {
-        port.postMessage(msg);
+        post(msg);
       } catch (e) {
         // e.g. a result holding functions: structured clone refuses it.
-        const why = `prune returned a value that cannot be sent between threads (${errorMessage(e).message})`;
-        port.postMessage({
-          kind: 'error',
-          id: request.id,
-          name: 'TypeError',
-          message: why,
-        } satisfies IsolatedWorkerMessage);
+        const why = `prune returned a value that cannot be sent between processes (${errorMessage(e).message})`;
+        post({ kind: 'error', id: request.id, name: 'TypeError', message: why });
       }
     });
   });
-  port.postMessage({
-    kind: 'ready',
-    name: pruner.name,
-    prefixConsistent: pruner.prefixConsistent,
-  } satisfies IsolatedWorkerMessage);
+  post({ kind: 'ready', name: pruner.name, prefixConsistent: pruner.prefixConsistent });
 }
 
-if (parentPort) void main();
+/** The parent passes the init as the first message; the process exits when the parent disconnects. */
+if (process.send) {
+  const crash = (e: unknown) => {
+    process.send!({ kind: 'crash', ...errorMessage(e) } satisfies IsolatedWorkerMessage, undefined, {}, () =>
+      process.exit(1),
+    );
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  process.once('message', (init: IsolatedWorkerInit) => void main(init));
+  process.on('disconnect', () => process.exit(0));
+}

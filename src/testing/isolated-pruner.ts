@@ -1,13 +1,17 @@
 /**
- * A user's pruner run in a worker thread, behind a Pruner-shaped proxy: each `prune` call ships the input's tensors
- * (data and shape) to the thread and waits at most a per-call time limit, further bounded by the budget of the
- * phase under way (`startBudget`, the --time-limit of a property or of the comparison). A call that does not
- * return in time — a never-settling Promise or a synchronous busy loop — gets its thread terminated and throws
- * PrunerTimeoutError; a thread that crashes throws PrunerCrashError. Either way the property that made the call
- * fails with its case, and the next call starts a fresh thread. The checks themselves never hang on user code.
+ * A user's pruner run in a child process, behind a Pruner-shaped proxy: each `prune` call ships the input's
+ * tensors (data and shape) to the process and waits at most a per-call time limit, further bounded by the budget
+ * of the phase under way (`startBudget`, the --time-limit of a property or of the comparison). A call that does
+ * not return in time — a never-settling Promise or a synchronous busy loop — gets its process killed and throws
+ * PrunerTimeoutError; a process past its memory cap (V8 heap limit, and resident memory polled) is killed and
+ * throws PrunerMemoryError; a process that ends otherwise (a crash, `process.exit`, `process.kill(process.pid)`)
+ * throws PrunerCrashError. Either way the property that made the call fails with its case, and the next call
+ * starts a fresh process. The harness never hangs on, or is ended by, user code. The pruner's console output goes
+ * to stderr, capped (OUTPUT_CAP_BYTES) with a note.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { compiledWorkerScript } from '../files/worker-script';
 import type { BackendName } from '../backend';
 import type { Tensor2D } from '../backend/tf';
@@ -33,11 +37,27 @@ export class PrunerCrashError extends Error {
   override name = 'PrunerCrashError';
 }
 
+/** The pruner's process went past its memory cap (--max-memory) and was stopped. */
+export class PrunerMemoryError extends Error {
+  override name = 'PrunerMemoryError';
+}
+
+/** Memory cap of a pruner's process, in MB, unless --max-memory says otherwise. */
+export const DEFAULT_MAX_MEMORY_MB = 2048;
+/** The smallest memory cap a pruner's process starts under (node and tfjs need about that much). */
+export const MIN_MAX_MEMORY_MB = 64;
+/** The pruner's console output forwarded in all, per pruner; the rest is dropped with a note. */
+export const OUTPUT_CAP_BYTES = 1024 * 1024;
+/** How often the process's resident memory is read. */
+const MEMORY_POLL_MS = 100;
+
 export interface IsolatedPrunerOptions {
   /** tfjs backend the thread runs on (the same as the checks', so numbers agree). */
   backend: BackendName;
   /** Seconds one `prune` call (and loading the module) may take; default DEFAULT_CALL_TIMEOUT_SECONDS. */
   callTimeoutSeconds?: number;
+  /** Memory cap of the pruner's process in MB (V8 heap limit and resident memory); default DEFAULT_MAX_MEMORY_MB. */
+  maxMemoryMb?: number;
 }
 
 /**
@@ -55,7 +75,7 @@ export interface IsolatedPruner extends Pruner {
    */
   startBudget(seconds: number, whenUsedUp?: WhenBudgetUsedUp): void;
   budgetGraceSeconds(seconds: number): number;
-  /** Stops the thread. */
+  /** Stops the pruner's process. */
   close(): Promise<void>;
 }
 
@@ -72,25 +92,69 @@ export function budgetGraceSeconds(pruner: Pruner, seconds: number): number {
 }
 
 /**
- * The worker script: the compiled .js next to this file, or — running from TypeScript sources under jest — a
- * bootstrap that compiles the .ts sources on require with the TypeScript compiler (a devDependency).
+ * How to start the child: the compiled .js next to this file, or — running from TypeScript sources under jest —
+ * a bootstrap that compiles the .ts sources on require with the TypeScript compiler (a devDependency).
  */
-function workerSource(): { script: string; evaluate: boolean } {
+function childArgs(): string[] {
   const compiled = compiledWorkerScript(__dirname, 'isolated-pruner-worker');
-  if (compiled) return { script: compiled, evaluate: false };
+  if (compiled) return [compiled];
   const source = join(__dirname, 'isolated-pruner-worker.ts');
   const bootstrap = `
     const fs = require('node:fs');
     const ts = require(${JSON.stringify(require.resolve('typescript'))});
     require.extensions['.ts'] = (module, filename) => {
-      const options = { module: ts.ModuleKind.Node16, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+      const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
       const source = fs.readFileSync(filename, 'utf8');
       const out = ts.transpileModule(source, { compilerOptions: options, fileName: filename });
       module._compile(out.outputText, filename);
     };
     require(${JSON.stringify(source)});`;
-  return { script: bootstrap, evaluate: true };
+  return ['-e', bootstrap];
 }
+
+/** Resident memory of a process in MB (Linux /proc), or null where it cannot be read. */
+function residentMb(pid: number): number | null {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Forwards a pruner's output to stderr up to OUTPUT_CAP_BYTES in all, then drops the rest with one note. */
+class OutputCap {
+  private written = 0;
+  private noted = false;
+
+  constructor(private readonly file: string) {}
+
+  forward(chunk: Buffer): void {
+    const room = OUTPUT_CAP_BYTES - this.written;
+    if (room > 0) process.stderr.write(chunk.subarray(0, room));
+    this.written += chunk.length;
+    if (this.written > OUTPUT_CAP_BYTES && !this.noted) {
+      this.noted = true;
+      process.stderr.write(
+        `\ncheck-pruner: the output of '${this.file}' passed ${OUTPUT_CAP_BYTES / 1024 / 1024} MiB; the rest is dropped\n`,
+      );
+    }
+  }
+}
+
+/** One child process running the pruner, with why it ended once it has. */
+interface Child {
+  process: ChildProcess;
+  /** Set when the harness stopped it for memory; read when it exits. */
+  overMemory: string | null;
+  /** The last few KB of its stderr (V8 names a heap overflow there). */
+  stderrTail: string;
+  /** The uncaught exception it reported before ending, if any. */
+  crash: string | null;
+  poll: NodeJS.Timeout;
+}
+
+const HEAP_OVERFLOW = /heap out of memory|Reached heap limit|Allocation failed/i;
 
 function ship(tensor: Tensor2D): ShippedTensor {
   return { data: tensor.dataSync() as Float32Array, shape: [tensor.shape[0], tensor.shape[1]] };
@@ -126,8 +190,8 @@ interface PendingCall {
 class IsolatedPrunerProxy implements IsolatedPruner {
   name = '';
   prefixConsistent: boolean | undefined;
-  private worker: Worker | null = null;
-  /** A thread being started (after a time-out or crash, at once, so the next call does not pay for it). */
+  private child: Child | null = null;
+  /** A process being started (after a time-out or crash, at once, so the next call does not pay for it). */
   private starting: Promise<void> | null = null;
   private readonly pending = new Map<number, PendingCall>();
   private nextId = 0;
@@ -137,39 +201,80 @@ class IsolatedPrunerProxy implements IsolatedPruner {
   private callLimitMs: number;
   private whenUsedUp: WhenBudgetUsedUp = 'fail';
   private readonly callTimeoutMs: number;
+  private readonly output: OutputCap;
 
   constructor(
     private readonly init: IsolatedWorkerInit,
     callTimeoutSeconds: number,
+    private readonly maxMemoryMb: number,
   ) {
     this.callTimeoutMs = callTimeoutSeconds * 1000;
     this.callLimitMs = this.callTimeoutMs;
+    this.output = new OutputCap(init.file);
   }
 
-  /** Starts a thread and waits until the module is loaded (bounded by the per-call limit). */
+  /** Starts a process (heap capped), watches its memory, and waits until the module is loaded. */
   async start(): Promise<void> {
-    const { script, evaluate } = workerSource();
-    const worker = new Worker(script, { eval: evaluate, workerData: this.init, stdout: true, stderr: true });
-    // The user's console output goes to stderr: stdout may carry --json.
-    worker.stdout.pipe(process.stderr);
-    worker.stderr.pipe(process.stderr);
-    worker.unref();
-    const ready = await this.waitUntilLoaded(worker);
+    const proc = spawn(process.execPath, [`--max-old-space-size=${this.maxMemoryMb}`, ...childArgs()], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    const child = { process: proc, overMemory: null, stderrTail: '', crash: null } as Omit<Child, 'poll'> as Child;
+    child.poll = setInterval(() => this.checkMemory(child), MEMORY_POLL_MS);
+    child.poll.unref();
+    // The user's console output goes to stderr (stdout may carry --json), capped.
+    proc.stdout!.on('data', (chunk: Buffer) => this.output.forward(chunk));
+    proc.stderr!.on('data', (chunk: Buffer) => {
+      child.stderrTail = (child.stderrTail + chunk.toString()).slice(-4096);
+      this.output.forward(chunk);
+    });
+    proc.once('exit', () => clearInterval(child.poll));
+    proc.unref();
+    proc.channel?.unref();
+    proc.send(this.init);
+    const ready = await this.waitUntilLoaded(child);
     this.name = ready.name;
     this.prefixConsistent = ready.prefixConsistent;
-    this.worker = worker;
-    worker.on('message', (msg: IsolatedWorkerMessage) => this.settle(msg));
-    worker.on('error', (e) => this.crashed(worker, `the pruner's thread crashed: ${e.name}: ${e.message}`));
-    worker.on('exit', (code) =>
-      this.crashed(worker, `the pruner's thread exited (code ${code}), e.g. process.exit in the pruner`),
+    this.child = child;
+    proc.on('message', (msg: IsolatedWorkerMessage) => {
+      if (msg.kind === 'crash') child.crash = `${msg.name}: ${msg.message}`;
+      else this.settle(msg);
+    });
+    proc.on('exit', (code, signal) => this.crashed(child, this.endReason(child, code, signal)));
+  }
+
+  private checkMemory(child: Child): void {
+    const pid = child.process.pid;
+    const rss = pid === undefined ? null : residentMb(pid);
+    if (rss === null || rss <= this.maxMemoryMb || child.overMemory) return;
+    child.overMemory = `resident memory ${Math.round(rss)} MB`;
+    child.process.kill('SIGKILL');
+  }
+
+  /** Why a process ended: over its memory cap, or a crash / exit of the pruner's own. */
+  private endReason(child: Child, code: number | null, signal: NodeJS.Signals | null): Error {
+    const heap = HEAP_OVERFLOW.test(child.stderrTail) ? 'its V8 heap' : null;
+    const over = child.overMemory ?? heap;
+    if (over)
+      return new PrunerMemoryError(
+        `the pruner exceeded memory (${over} over the cap of ${this.maxMemoryMb} MB, --max-memory); its process was stopped`,
+      );
+    if (child.crash) return new PrunerCrashError(`the pruner's process crashed: ${child.crash}`);
+    const how = signal ? `signal ${signal}` : `code ${code}`;
+    return new PrunerCrashError(
+      `the pruner's process ended (${how}), e.g. process.exit or process.kill(process.pid) in the pruner, or a crash`,
     );
   }
 
-  private waitUntilLoaded(worker: Worker): Promise<Extract<IsolatedWorkerMessage, { kind: 'ready' }>> {
+  private waitUntilLoaded(child: Child): Promise<Extract<IsolatedWorkerMessage, { kind: 'ready' }>> {
+    const proc = child.process;
     return new Promise((resolve, reject) => {
       const fail = (e: Error) => {
         clearTimeout(timer);
-        void worker.terminate();
+        clearInterval(child.poll);
+        proc.removeAllListeners('message');
+        proc.removeAllListeners('exit');
+        proc.kill('SIGKILL');
         reject(e);
       };
       const limitMs = Math.max(this.callTimeoutMs, MIN_LOAD_TIMEOUT_MS);
@@ -181,23 +286,26 @@ class IsolatedPrunerProxy implements IsolatedPruner {
           ),
         );
       }, limitMs);
-      worker.once('message', (msg: IsolatedWorkerMessage) => {
+      proc.once('message', (msg: IsolatedWorkerMessage) => {
         if (msg.kind === 'ready') {
           clearTimeout(timer);
+          proc.removeAllListeners('exit');
+          proc.once('exit', () => clearInterval(child.poll));
           resolve(msg);
         } else if (msg.kind === 'load-error') {
           const error =
             msg.name === 'PrunerModuleError'
               ? new PrunerModuleError(msg.message)
-              : new Error(`pruner thread: ${msg.name}: ${msg.message}`);
+              : new Error(`pruner process: ${msg.name}: ${msg.message}`);
           fail(error);
         }
       });
-      worker.once('exit', (code) =>
-        fail(new PrunerModuleError(`check-pruner: '${this.init.file}' exited (code ${code}) while loading`)),
-      );
-      worker.once('error', (e) =>
-        fail(new PrunerModuleError(`check-pruner: could not load pruner module '${this.init.file}': ${e.message}`)),
+      proc.once('exit', (code, signal) => {
+        const reason = this.endReason(child, code, signal);
+        fail(new PrunerModuleError(`check-pruner: '${this.init.file}' ended while loading: ${reason.message}`));
+      });
+      proc.once('error', (e) =>
+        fail(new PrunerModuleError(`check-pruner: could not start the process for '${this.init.file}': ${e.message}`)),
       );
     });
   }
@@ -221,25 +329,25 @@ class IsolatedPrunerProxy implements IsolatedPruner {
         `prune (${shape}) not started: the time limit of ${this.budgetSeconds} s is used up`,
       );
     }
-    await this.ensureWorker();
+    await this.ensureChild();
     const limitMs = this.callLimitMs;
     const id = this.nextId++;
     const request: PruneRequest = { id, input: shipInput(input) };
     return new Promise<PruneResult>((resolve, reject) => {
       const timer = setTimeout(
-        () => this.timedOut(id, `prune (${shape}) timed out after ${seconds(limitMs)}; its thread was stopped`),
+        () => this.timedOut(id, `prune (${shape}) timed out after ${seconds(limitMs)}; its process was stopped`),
         limitMs,
       );
       this.pending.set(id, { resolve, reject, timer });
-      this.worker!.postMessage(request);
+      this.child!.process.send(request);
     });
   }
 
-  private async ensureWorker(): Promise<void> {
-    if (this.worker) return;
+  private async ensureChild(): Promise<void> {
+    if (this.child) return;
     if (this.starting) await this.starting.catch(() => undefined);
     this.starting = null;
-    if (!this.worker) await this.start();
+    if (!this.child) await this.start();
   }
 
   private settle(msg: IsolatedWorkerMessage): void {
@@ -260,25 +368,29 @@ class IsolatedPrunerProxy implements IsolatedPruner {
     const call = this.pending.get(id);
     if (!call) return;
     this.pending.delete(id);
-    this.stopWorker(new PrunerTimeoutError(message));
+    this.stopChild(new PrunerTimeoutError(message));
     call.reject(new PrunerTimeoutError(message));
   }
 
-  /** The thread died on its own: every call in flight fails with why. */
-  private crashed(worker: Worker, message: string): void {
-    if (this.worker !== worker) return;
-    this.stopWorker(new PrunerCrashError(message));
+  /** The process ended on its own (or was stopped for memory): every call in flight fails with why. */
+  private crashed(child: Child, reason: Error): void {
+    if (this.child !== child) return;
+    this.stopChild(reason);
   }
 
-  private stopWorker(reason: Error): void {
-    const worker = this.worker;
-    this.worker = null;
+  private stopChild(reason: Error): void {
+    const child = this.child;
+    this.child = null;
     for (const [id, call] of this.pending) {
       clearTimeout(call.timer);
       this.pending.delete(id);
       call.reject(reason);
     }
-    if (worker) void worker.terminate();
+    if (child) {
+      clearInterval(child.poll);
+      child.process.channel?.unref();
+      child.process.kill('SIGKILL');
+    }
     if (!this.closed) this.starting = this.start();
     this.starting?.catch(() => undefined); // a failed restart is retried, and reported, by the next call
   }
@@ -286,14 +398,20 @@ class IsolatedPrunerProxy implements IsolatedPruner {
   async close(): Promise<void> {
     this.closed = true;
     await this.starting?.catch(() => undefined);
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) await worker.terminate();
+    const child = this.child;
+    this.child = null;
+    if (!child) return;
+    clearInterval(child.poll);
+    if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
+    child.process.ref(); // an unreferenced child's exit would not keep this process waiting for it
+    child.process.kill('SIGKILL');
+    await exited;
   }
 }
 
 /**
- * Loads the module at the absolute `path` in a worker thread and returns the proxy of its Pruner. Throws
+ * Loads the module at the absolute `path` in a child process and returns the proxy of its Pruner. Throws
  * PrunerModuleError when the module cannot be loaded, exports no Pruner, or does not load within the call limit.
  */
 export async function loadIsolatedPruner(
@@ -307,7 +425,17 @@ export async function loadIsolatedPruner(
       `loadIsolatedPruner: callTimeoutSeconds must be a finite number > 0, got ${callTimeoutSeconds}`,
     );
   }
-  const proxy = new IsolatedPrunerProxy({ path, file, backend: opts.backend }, callTimeoutSeconds);
+  const maxMemoryMb = opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
+  if (!(maxMemoryMb >= MIN_MAX_MEMORY_MB && Number.isFinite(maxMemoryMb))) {
+    throw new RangeError(
+      `loadIsolatedPruner: maxMemoryMb must be a finite number ≥ ${MIN_MAX_MEMORY_MB}, got ${maxMemoryMb}`,
+    );
+  }
+  const proxy = new IsolatedPrunerProxy(
+    { path, file, backend: opts.backend },
+    callTimeoutSeconds,
+    Math.round(maxMemoryMb),
+  );
   await proxy.start();
   return proxy;
 }
