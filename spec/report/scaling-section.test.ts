@@ -26,7 +26,9 @@ describe('scalingSectionMarkdown', () => {
 
   it('states the verdict and reason, each law with its bootstrap intervals, and the confusion matrix', () => {
     const md = scalingSectionMarkdown(analysis);
-    expect(md).toContain(`: ${analysis.verdict}`);
+    expect(md).toContain(`: ${analysis.logBound.verdict}\n`);
+    expect(md).toContain(`Bound t(m) = O(log m): **${analysis.logBound.verdict}**`);
+    expect(md).toContain(`Best described by: **${analysis.verdict}**`);
     for (const f of analysis.fits) expect(md).toContain(f.formula);
     expect(md).toMatch(/b = [\d.]+ \[[\d.]+, [\d.]+\]/);
     expect(md).toMatch(/\| true law \| logarithmic scaling \| power law \| saturating law \| inconclusive \|/);
