@@ -138,7 +138,7 @@ describe('report.html in Chromium', () => {
     async (reference) => {
       await checkReportPage(await renderedReference(reference), `reference-${reference}`);
     },
-    300_000,
+    1_200_000,
   );
 
   it('a fresh verify --quick report passes every page check', async () => {
@@ -165,7 +165,7 @@ describe('report.html of check-pruner in Chromium', () => {
     expect(rows.map((r) => [r[0], r[1], r[2]])).toEqual(doc.summary.map((s) => [s.id, s.kind, s.verdict]));
     expect(await page.locator('#verdict .badge').first().textContent()).toBe('BREAKS ITS CONTRACT');
     await page.close();
-  }, 300_000);
+  }, 1_200_000);
 });
 
 describe('compare.html in Chromium', () => {
@@ -190,5 +190,5 @@ describe('compare.html in Chromium', () => {
     const highlighted = await page.evaluate(() => document.querySelectorAll('#verdicts ~ div.table tr.changed').length);
     expect(highlighted).toBe(comparison.verdicts.filter((v) => v.changed).length);
     await page.close();
-  }, 300_000);
+  }, 1_200_000);
 });
