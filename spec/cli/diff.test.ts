@@ -156,7 +156,7 @@ describe('diffReports', () => {
     const d = diffReports(a, b);
     expect(d.verdictChanges).toEqual([
       {
-        check: 'sensitivity: t_crit(n=8), ε = 0.3·‖y‖²/(2m)',
+        check: 'sensitivity: four-law description of t_crit(n=8), ε = 0.3·‖y‖²/(2m)',
         kind: 'scaling',
         before: before.verdict,
         after: 'better explained by a power law',
