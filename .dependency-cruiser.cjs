@@ -7,7 +7,7 @@
  *   3  kernel, pruning, engine                  (the engine runs the model's GD rules on other runtimes)
  *   4  pipeline
  *   5  checks
- *   6  experiment, claims, testing, scaling
+ *   6  experiment, claims, testing, scaling, interop   (interop: Python bridge, ONNX and .npz files)
  *   7  report
  *   8  store                                    (stored runs are assembled into reports)
  *   9  cli
@@ -23,7 +23,7 @@ const LAYERS = [
   ['kernel', 'pruning', 'engine'],
   ['pipeline'],
   ['checks'],
-  ['experiment', 'claims', 'testing', 'scaling'],
+  ['experiment', 'claims', 'testing', 'scaling', 'interop'],
   ['report'],
   ['store'],
   ['cli'],

@@ -8,8 +8,10 @@ import {
   prunerReportDocument,
   renderClaimsMarkdown,
   renderPrunerMarkdown,
+  renderPropertyReportHtml,
   writePropertyReport,
 } from '../../src/report/claims';
+import { allElements, attr, byTag, parsePage, text } from '../report/html/dom';
 import { validatePropertyReport } from '../../src/report/claims-schema';
 import { runSession } from '../../src/claims/session';
 import { CounterexampleStore } from '../../src/claims/store';
@@ -91,28 +93,29 @@ describe('claims report', () => {
     const md = renderClaimsMarkdown(doc);
     for (const heading of [
       '## Summary',
-      '## Counterexamples',
+      '## Properties',
       '## Coverage',
-      '## Statements',
       '## Counterexample store',
       '## How to replay',
       '## Environment',
     ]) {
       expect(md).toContain(heading);
     }
-    expect(md).toContain('### CLAIM-test — FAIL (claim)');
+    expect(md).toContain('### CLAIM-test — **FAIL** (claim)');
     expect(md).toContain('- **What failed:** x = 50 ≥ 50');
     expect(md).toContain('- **Violated hypotheses:** H4 (H4 fails: N = 8 &lt; 3.2e9 (factor 4e8))'); // '<' escaped as in report.md
     expect(md).toMatch(/fast-check seed 42, path `[\d:]+`/);
     expect(md).toContain('```json\n50\n```');
-    expect(md).toContain('- **INV-test** (invariant, [R]): x &lt; 50 for INV-test | with a pipe');
+    expect(md).toContain(
+      '### INV-test — **PASS** (invariant)\n\n> x &lt; 50 for INV-test | with a pipe\n\ninvariant, source [R]',
+    );
     expect(md).toContain('No invariant failed. 1 claim(s) FAILed');
   });
 
   it('is written atomically as report.md + report.json (sorted keys), replacing an earlier report of the same run id', async () => {
     const doc = claimsReportDocument(await session(), { command: 'c', environment });
     const first = await writePropertyReport(doc, join(dir, 'reports'));
-    expect(first.files).toEqual(['report.json', 'report.md']);
+    expect(first.files).toEqual(['report.html', 'report.json', 'report.md']);
     expect(readdirSync(join(dir, 'reports'))).toEqual([doc.runId]);
     expect(readFileSync(join(first.dir, 'report.json'), 'utf8')).toBe(stableJson(doc));
     await writePropertyReport({ ...doc, wallSeconds: 1 }, join(dir, 'reports'));
@@ -153,13 +156,45 @@ describe('check-pruner report', () => {
     expect(validatePropertyReport(doc)).toEqual({ valid: true, errors: [] });
     expect(doc.runId).toMatch(/^check-pruner-my-pruner-[0-9a-f]{10}$/);
     const md = renderPrunerMarkdown(doc);
-    expect(md).toContain('**BREAKS ITS CONTRACT**: CONTRACT-size.');
-    expect(md).toContain('### CONTRACT-size — FAIL (contract)');
+    expect(md).toContain('**BREAKS ITS CONTRACT**: [CONTRACT-size](report.html#CONTRACT-size).');
+    expect(md).toContain('### CONTRACT-size — **FAIL** (contract)');
     expect(md).not.toContain('Violated hypotheses'); // contracts do not depend on the theory's hypotheses
     expect(md).toContain('Skipped: the pruner breaks CONTRACT-size.');
     expect(validatePropertyReport({ ...doc, kind: 'other' }).errors).toEqual([
       "/kind: must be 'claims' or 'check-pruner', got \"other\"",
     ]);
     expect(validatePropertyReport({ ...doc, extra: 1 }).errors).toContain("/: unexpected field 'extra'");
+  });
+});
+
+describe('report.html of claims and check-pruner reports', () => {
+  it('escapes a hostile pruner name, module path and error text: no extra element, each shown verbatim, every link resolves', async () => {
+    const s = await session();
+    const hostile = '</script><img src=x onerror=alert(1)>"\'&<!--';
+    const contract = { ...s.results[1], id: 'CONTRACT-size', kind: 'contract' as const, error: hostile };
+    const result: PrunerCheckResult = {
+      pruner: hostile,
+      prefixConsistent: true,
+      passed: false,
+      brokenContracts: ['CONTRACT-size'],
+      contracts: [contract],
+      claims: [s.results[0]],
+      comparison: null,
+      skipped: hostile,
+      settings: { seed: 42, quick: true, timeLimitSeconds: 5, store: null },
+      seconds: 1,
+    };
+    const doc = prunerReportDocument(result, { command: 'c', environment, module: `/tmp/${hostile}.js` });
+    const { document, errors } = parsePage(renderPropertyReportHtml(doc, stableJson(doc)));
+    expect(errors).toEqual([]);
+    expect(byTag(document, 'img')).toEqual([]);
+    expect(byTag(document, 'script').map((e) => attr(e, 'type') ?? 'code')).toEqual(['application/json', 'code']);
+    const main = text(byTag(document, 'main')[0]);
+    expect(main).toContain(`pruneproof check-pruner — ${hostile}`);
+    expect(main).toContain(`/tmp/${hostile}.js`);
+    expect(main).toContain(`error: ${hostile}`);
+    const ids = allElements(document).flatMap((e) => attr(e, 'id') ?? []);
+    for (const a of byTag(document, 'a')) expect(ids).toContain(attr(a, 'href')!.slice(1));
+    for (const line of doc.summary) expect(ids).toContain(line.id);
   });
 });

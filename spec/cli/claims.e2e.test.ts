@@ -10,7 +10,7 @@ const io = captureCliPerTest('pruneproof-cli-claims-');
 
 function readReport(out: string): ClaimsReportDocument {
   const [runId] = readdirSync(out);
-  expect(readdirSync(join(out, runId)).sort()).toEqual(['report.json', 'report.md']);
+  expect(readdirSync(join(out, runId)).sort()).toEqual(['report.html', 'report.json', 'report.md']);
   return JSON.parse(readFileSync(join(out, runId, 'report.json'), 'utf8')) as ClaimsReportDocument;
 }
 

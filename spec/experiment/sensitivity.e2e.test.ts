@@ -153,7 +153,7 @@ describe('the sensitivity table', () => {
 
   it('report.md shows the table with the design target marked', () => {
     const md = renderMarkdown(doc);
-    const section = md.slice(md.indexOf('## Sensitivity to the target'), md.indexOf('## Checks'));
+    const section = md.slice(md.indexOf('## Sensitivity to the target'), md.indexOf('## Configuration'));
     expect(section).toMatch(/\| \*\*ε = 0\.4 × ‖y‖²\/\(2m\)\*\* \(the design's target\) \|/);
     expect(section).toMatch(/\| accuracy ≥ 0\.8 × dense at T \|/);
     expect(section.match(/^\| (?!target|---)/gm)).toHaveLength(rows().length);

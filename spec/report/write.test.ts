@@ -14,6 +14,7 @@ const REGRESSION_FILES = [
   'dense-residual.svg',
   'loss-vs-t.svg',
   'pruners.svg',
+  'report.html',
   'report.json',
   'report.md',
 ];
@@ -124,11 +125,17 @@ describe('writeReport', () => {
     const { dir } = await writeReport(first, out, {
       renderPlots: async (d) => [...(await fakePlots(d)), { file: 'old-only.svg', svg: '<svg/>' }],
     });
-    expect((await readdir(dir)).sort()).toEqual(['fake.svg', 'old-only.svg', 'report.json', 'report.md']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'fake.svg',
+      'old-only.svg',
+      'report.html',
+      'report.json',
+      'report.md',
+    ]);
     const second = { ...first, wallSeconds: 99 };
     const result = await writeReport(second, out, { renderPlots: fakePlots });
     expect(result.dir).toBe(dir);
-    expect((await readdir(dir)).sort()).toEqual(['fake.svg', 'report.json', 'report.md']);
+    expect((await readdir(dir)).sort()).toEqual(['fake.svg', 'report.html', 'report.json', 'report.md']);
     expect(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')).wallSeconds).toBe(99);
     expect(await readdir(out)).toEqual([first.runId]);
   });

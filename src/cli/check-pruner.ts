@@ -1,5 +1,6 @@
 /**
- * `pruneproof check-pruner <module>`: loads a user's pruner from a JavaScript module, runs the pruner contracts,
+ * `pruneproof check-pruner <module>`: loads a user's pruner from a JavaScript module (in a worker thread) or a
+ * Python module (in a child process, src/interop/python), runs the pruner contracts,
  * the claim properties with the pruner in place of greedy, and the comparison with greedy / random / magnitude;
  * writes reports/<run-id>/{report.md, report.json}. Exit 0 when every contract holds, 1 when one is broken,
  * 2 when the module cannot be loaded or does not export a Pruner.
@@ -17,6 +18,7 @@ import { environmentInfo } from '../report/environment';
 import { loadIsolatedPruner, MIN_MAX_MEMORY_MB, type IsolatedPruner } from '../testing/isolated-pruner';
 import { checkPruner, describeBrokenContracts, type PrunerCheckResult } from '../claims/pruner-check';
 import { importPrunerModule, PrunerModuleError } from '../testing/pruner-module';
+import { isPythonModulePath, loadPythonPruner, type PythonPruner } from '../interop/python/python-pruner';
 import { replayCommand, resultLine } from './claims';
 import { EXIT, InputError } from './errors';
 import { emitResults, propertyOutcome } from './json-output';
@@ -25,6 +27,8 @@ import { emitResults, propertyOutcome } from './json-output';
 export type CheckPrunerFlags = ClaimsFlags & {
   /** Seconds one call of the user's `prune` may take (default 30); the --time-limit bounds it further. */
   callTimeout?: number;
+  /** The Python interpreter for a .py pruner (default PRUNEPROOF_PYTHON, else python3). */
+  python?: string;
   /** Memory cap of the pruner's process in MB (default DEFAULT_MAX_MEMORY_MB). */
   maxMemory?: number;
 };
@@ -41,7 +45,7 @@ function checkedPath(file: string): string {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new InputError(
-      `check-pruner: pruner module '${file}' not found (looked for ${path}); pass the path of a JavaScript file that exports a Pruner { name, prune(input) }`,
+      `check-pruner: pruner module '${file}' not found (looked for ${path}); pass the path of a JavaScript file that exports a Pruner { name, prune(input) }, or of a Python file that defines prune(features, y, n, seed, weights)`,
     );
   }
   return path;
@@ -79,6 +83,30 @@ export async function loadIsolatedPrunerModule(
   return { pruner, path, hash: moduleHash(path) };
 }
 
+/** A Python module (a .py path), run in one child process whose every `prune` call is bounded in time. */
+export async function loadPythonPrunerModule(
+  file: string,
+  python?: string,
+  callTimeoutSeconds?: number,
+): Promise<LoadedPruner & { pruner: PythonPruner }> {
+  const path = checkedPath(file);
+  const pruner = await loadPythonPruner(path, file, { python, callTimeoutSeconds }).catch((e: unknown) =>
+    Promise.reject(asInputError(e)),
+  );
+  return { pruner, path, hash: moduleHash(path) };
+}
+
+/** The pruner module at `file`, isolated: Python for a .py path, else JavaScript. */
+export function loadCheckedPrunerModule(
+  file: string,
+  backend: BackendName,
+  opts: { python?: string; callTimeoutSeconds?: number; maxMemoryMb?: number },
+): Promise<LoadedPruner & { pruner: IsolatedPruner }> {
+  return isPythonModulePath(file)
+    ? loadPythonPrunerModule(file, opts.python, opts.callTimeoutSeconds)
+    : loadIsolatedPrunerModule(file, backend, opts.callTimeoutSeconds, opts.maxMemoryMb);
+}
+
 function summarise(result: PrunerCheckResult, dir: string, out: (s: string) => void): void {
   out('');
   for (const r of [...result.contracts, ...result.claims]) out(`  ${resultLine(r)}`);
@@ -92,7 +120,7 @@ function summarise(result: PrunerCheckResult, dir: string, out: (s: string) => v
   }
   if (result.passed) out(`Pruner '${result.pruner}' meets every contract.`);
   else out(`Pruner '${result.pruner}' BREAKS ITS CONTRACT:\n${describeBrokenContracts(result)}`);
-  out(`Report: ${dir}/report.md (+ report.json) in ${result.seconds.toFixed(1)} s`);
+  out(`Report: ${dir}/report.html (+ report.md, report.json) in ${result.seconds.toFixed(1)} s`);
 }
 
 export async function checkPrunerCommand(file: string, flags: CheckPrunerFlags, backend: BackendInfo): Promise<number> {
@@ -101,7 +129,11 @@ export async function checkPrunerCommand(file: string, flags: CheckPrunerFlags, 
   };
   if (flags.maxMemory !== undefined && flags.maxMemory < MIN_MAX_MEMORY_MB)
     throw new InputError(`--max-memory: at least ${MIN_MAX_MEMORY_MB} MB (a pruner's process needs that to start)`);
-  const loaded = await loadIsolatedPrunerModule(file, backend.name, flags.callTimeout, flags.maxMemory);
+  const loaded = await loadCheckedPrunerModule(file, backend.name, {
+    python: flags.python,
+    callTimeoutSeconds: flags.callTimeout,
+    maxMemoryMb: flags.maxMemory,
+  });
   try {
     return await checkLoadedPruner(file, loaded, flags, backend, log);
   } finally {
@@ -117,7 +149,9 @@ async function checkLoadedPruner(
   log: (s: string) => void,
 ): Promise<number> {
   const storeDir = flags.db ?? DEFAULT_COUNTEREXAMPLE_DIR;
-  log(`pruneproof check-pruner: '${loaded.pruner.name}' from ${loaded.path}; ${describeBackend(backend)}`);
+  const runtime = (loaded.pruner as Partial<PythonPruner>).runtime;
+  const python = runtime ? `; Python ${runtime.python}, NumPy ${runtime.numpy} (${runtime.executable})` : '';
+  log(`pruneproof check-pruner: '${loaded.pruner.name}' from ${loaded.path}; ${describeBackend(backend)}${python}`);
   const result = await checkPruner(loaded.pruner, {
     quick: flags.quick,
     seed: flags.seed,
@@ -132,6 +166,7 @@ async function checkLoadedPruner(
     `--seed ${result.settings.seed}`,
     `--time-limit ${result.settings.timeLimitSeconds}`,
     flags.callTimeout !== undefined && `--call-timeout ${flags.callTimeout}`,
+    flags.python !== undefined && `--python ${flags.python}`,
     flags.maxMemory !== undefined && `--max-memory ${flags.maxMemory}`,
     `--db ${storeDir}`,
     `--out ${flags.out}`,
@@ -147,7 +182,7 @@ async function checkLoadedPruner(
   const { pruner, passed, brokenContracts, comparison, skipped } = result;
   await emitResults(flags, {
     suite: `pruneproof check-pruner ${pruner}`,
-    checks: [...result.contracts, ...result.claims].map(propertyOutcome),
+    checks: [...result.contracts, ...result.claims].map((r) => propertyOutcome(r, dir)),
     summary: {
       command: 'check-pruner',
       pruner,

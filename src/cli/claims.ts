@@ -59,7 +59,7 @@ function summarise(session: SessionResult, dir: string, out: (s: string) => void
   out(
     `${defects ? `${defects} invariant failure(s): a bug in pruneproof. ` : 'Every invariant held. '}${findings} claim(s) failed on some case (findings).`,
   );
-  out(`Report: ${dir}/report.md (+ report.json) in ${session.seconds.toFixed(1)} s`);
+  out(`Report: ${dir}/report.html (+ report.md, report.json) in ${session.seconds.toFixed(1)} s`);
 }
 
 export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): Promise<number> {
@@ -92,7 +92,7 @@ export async function claimsCommand(flags: ClaimsFlags, backend: BackendInfo): P
   const exitCode = session.results.some(isDefect) ? EXIT.failed : EXIT.ok;
   await emitResults(flags, {
     suite: 'pruneproof claims',
-    checks: session.results.map(propertyOutcome),
+    checks: session.results.map((r) => propertyOutcome(r, dir)),
     summary: {
       command: 'claims',
       runId: doc.runId,

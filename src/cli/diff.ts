@@ -30,10 +30,12 @@ function readReport(file: string): ReportDocument {
   return doc as ReportDocument;
 }
 
-type Side =
+/** One side of a comparison: a report, or a run store's sweeps. */
+export type Side =
   { kind: 'report'; path: string; report: ReportDocument } | { kind: 'store'; path: string; sweeps: StoredSweep[] };
 
-function load(path: string): Side {
+/** Loads a report.json, a report directory, a reports folder holding exactly one report, or a run store. */
+export function load(path: string): Side {
   const full = resolve(path);
   if (!existsSync(full)) throw new InputError(`diff: ${path} does not exist`);
   if (!statSync(full).isDirectory()) return { kind: 'report', path, report: readReport(full) };
@@ -55,7 +57,8 @@ function load(path: string): Side {
   throw new InputError(`diff: ${path} is neither a report (report.json or a folder with one report) nor a run store`);
 }
 
-interface Pairing {
+/** Two reports compared: which (label) and what changed. */
+export interface Pairing {
   label: string;
   diff: ReportDiff;
   /** Fields that differ outside the schema's volatile ones (timings, invocation); empty: the same numbers. */
@@ -117,6 +120,26 @@ function pairSweeps(
   return { pairs, unpaired };
 }
 
+/** What diff compares between two sides: the two reports, or each sweep of A with the sweep of its config in B. */
+export function pairSides(x: Side, y: Side): { pairs: Pairing[]; unpaired: string[] } {
+  if (x.kind !== y.kind)
+    throw new InputError(
+      `${x.path} is a ${x.kind} but ${y.path} is a ${y.kind}; compare two reports or two run stores`,
+    );
+  if (x.kind === 'report' && y.kind === 'report') {
+    const pair = {
+      label: `${x.report.runId} vs ${y.report.runId}`,
+      diff: diffReports(x.report, y.report),
+      otherFields: otherDifferences(x.report, y.report),
+    };
+    return { pairs: [pair], unpaired: [] };
+  }
+  return pairSweeps((x as Extract<Side, { kind: 'store' }>).sweeps, (y as Extract<Side, { kind: 'store' }>).sweeps, [
+    x.path,
+    y.path,
+  ]);
+}
+
 const VOLATILE_NAMES = [...new Set(VOLATILE_FIELDS.map((f) => f.path[f.path.length - 1]))].join(', ');
 
 function numbersLine(fields: string[]): string {
@@ -129,22 +152,7 @@ export async function diffCommand(a: string, b: string, flags: DiffFlags): Promi
   const [x, y] = [load(a), load(b)];
   if (x.kind !== y.kind)
     throw new InputError(`diff: ${a} is a ${x.kind} but ${b} is a ${y.kind}; compare two reports or two run stores`);
-  const { pairs, unpaired } =
-    x.kind === 'report' && y.kind === 'report'
-      ? {
-          pairs: [
-            {
-              label: `${x.report.runId} vs ${y.report.runId}`,
-              diff: diffReports(x.report, y.report),
-              otherFields: otherDifferences(x.report, y.report),
-            },
-          ],
-          unpaired: [],
-        }
-      : pairSweeps((x as Extract<Side, { kind: 'store' }>).sweeps, (y as Extract<Side, { kind: 'store' }>).sweeps, [
-          a,
-          b,
-        ]);
+  const { pairs, unpaired } = pairSides(x, y);
   const changed = pairs.some((p) => p.diff.verdictChanges.length > 0);
   if (flags.json) {
     process.stdout.write(

@@ -5,6 +5,10 @@
 import type { PropertyRunResult } from '../claims/runner';
 import type { ReportDocument } from '../report/types';
 import { writeFileAtomically } from '../files/atomic';
+import { join } from 'node:path';
+import { HTML_PAGE } from '../report/blocks';
+import { propertyAnchor } from '../report/claims';
+import { summaryAnchor } from '../report/markdown';
 import { junitXml, type CheckOutcome } from './junit';
 
 export type { CheckOutcome } from './junit';
@@ -14,7 +18,12 @@ export interface OutputFlags {
   junit?: string;
 }
 
-export function propertyOutcome(r: PropertyRunResult): CheckOutcome {
+/** The section of a check in a report folder's report.html, for JUnit messages (null without a folder). */
+function sectionLink(reportDir: string | undefined, anchor: string | null): string | null {
+  return reportDir === undefined || anchor === null ? null : `${join(reportDir, HTML_PAGE)}#${anchor}`;
+}
+
+export function propertyOutcome(r: PropertyRunResult, reportDir?: string): CheckOutcome {
   const ce = r.counterexample;
   const cases = `${r.cases.passed} passed, ${r.cases.notApplicable} not applicable of ${r.cases.evaluated}`;
   return {
@@ -25,11 +34,12 @@ export function propertyOutcome(r: PropertyRunResult): CheckOutcome {
     skipped: r.verdict === 'NOT APPLICABLE',
     seconds: r.seconds,
     detail: r.error ?? ce?.detail ?? cases,
+    link: sectionLink(reportDir, propertyAnchor(r.id)),
     counterexample: ce ? { case: ce.case, seed: ce.seed, path: ce.path, detail: ce.detail } : null,
   };
 }
 
-export function verifyOutcomes(doc: ReportDocument): CheckOutcome[] {
+export function verifyOutcomes(doc: ReportDocument, reportDir?: string): CheckOutcome[] {
   return doc.summary.map((row) => ({
     id: row.check,
     kind: row.kind,
@@ -39,6 +49,7 @@ export function verifyOutcomes(doc: ReportDocument): CheckOutcome[] {
     skipped: ['NOT APPLICABLE', 'VACUOUS', 'UNDECIDED', 'inconclusive'].includes(row.verdict),
     seconds: null,
     detail: row.detail,
+    link: sectionLink(reportDir, summaryAnchor(doc, row)),
     counterexample: null,
   }));
 }

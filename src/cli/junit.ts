@@ -15,6 +15,8 @@ export interface CheckOutcome {
   seconds: number | null;
   /** What was found: the counterexample's detail for a failure. */
   detail: string;
+  /** Where the check's section is: report.html and its anchor (e.g. "runs/x/report.html#INV-B2"), when known. */
+  link?: string | null;
   /** The shrunk counterexample and how to replay it, when there is one. */
   counterexample: { case: unknown; seed: number; path: string | null; detail: string } | null;
 }
@@ -34,10 +36,11 @@ export function xmlEscape(text: string): string {
 }
 
 function failureText(c: CheckOutcome): string {
-  if (!c.counterexample) return c.detail;
+  const details = c.link ? `\ndetails: ${c.link}` : '';
+  if (!c.counterexample) return `${c.detail}${details}`;
   const { seed, path } = c.counterexample;
   const shrunk = JSON.stringify(c.counterexample.case, null, 2);
-  return `${c.detail}\ncounterexample (fast-check seed ${seed}, path ${path ?? 'n/a'}):\n${shrunk}`;
+  return `${c.detail}${details}\ncounterexample (fast-check seed ${seed}, path ${path ?? 'n/a'}):\n${shrunk}`;
 }
 
 function testcase(suite: string, c: CheckOutcome): string {

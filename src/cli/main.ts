@@ -4,6 +4,7 @@
  * failure, 2 bad input, 3 internal error).
  */
 import { Command, Option } from 'commander';
+import { PARAMETERISATIONS } from '../model/types';
 import { BACKEND_NAMES, describeBackend, type BackendName } from '../backend';
 import { EXIT, isBadInput } from './errors';
 import { installSignalExit } from './signals';
@@ -14,8 +15,10 @@ import { claimsCommand, type ClaimsFlags } from './claims';
 import { checkPrunerCommand, type CheckPrunerFlags } from './check-pruner';
 import { fitCommand, type FitFlags } from './fit';
 import { mergeCommand, type MergeFlags } from './merge';
+import { compareCommand, type CompareFlags } from './compare';
 import { reconcludeCommand, type ReconcludeFlags } from './reconclude';
 import { diffCommand, type DiffFlags } from './diff';
+import { renderCommand } from './render';
 import { configOptions, configRequestOf, fileOnlyFieldsHelp } from './config-options';
 import { checkAnalysisThreadsEnvironment, checkStartPaths, initBackendOrExplain } from './validate-start';
 import { internalErrorReport, versionLine } from './version';
@@ -35,6 +38,17 @@ const backendOption = () =>
     '--backend <name>',
     'force a tfjs backend (default: tensorflow → wasm → cpu; env PRUNEPROOF_BACKEND)',
   ).choices([...BACKEND_NAMES, 'auto']);
+
+/** How an ONNX model's output layer is scaled (the scale rule of src/interop/onnx-model.ts). */
+/** The interpreter of a Python pruner module (check-pruner, prune). */
+const pythonOption = () =>
+  new Option('--python <path>', 'Python interpreter for a .py pruner (default: env PRUNEPROOF_PYTHON, else python3)');
+
+const parameterisationOption = () =>
+  new Option(
+    '--parameterisation <p>',
+    'ntk (second layer a_r/√N, a_r = ±1) or meanfield (b_r/N): required for .onnx weights',
+  ).choices([...PARAMETERISATIONS]);
 
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -153,12 +167,35 @@ function addDiff(program: Command, setExit: SetExit): void {
     });
 }
 
+/** compare (reports side by side in one HTML page) and render (a report's pages again from its report.json). */
+function addReportPages(program: Command, setExit: SetExit): void {
+  program
+    .command('compare')
+    .description(
+      'reports or run stores side by side in one HTML page plus JSON; exit 1 when a verdict changed (as diff)',
+    )
+    .argument('<inputs...>', 'two or more report.json files, report directories or run stores, in order')
+    .requiredOption('--out <dir>', 'directory for compare.html, compare.json and critical-times.svg')
+    .option('--force', 'replace the --out directory when it exists')
+    .action(async (inputs: string[], opts: CompareFlags) => {
+      setExit(await compareCommand(inputs, opts));
+    });
+  program
+    .command('render')
+    .description('write report.md, report.html and the plots of existing reports again from their report.json')
+    .argument('<dirs...>', 'report directories (each named by its run id, holding report.json)')
+    .action(async (dirs: string[]) => {
+      await renderCommand(dirs);
+    });
+}
+
 function addFileCommands(program: Command): void {
   program
     .command('kernel')
     .description('print λ0, λ_max(H∞) and the GD stability limit of a dataset as JSON')
-    .requiredOption('--data <file>', 'dataset JSON {"x": number[][], "y": number[] | number[][]}')
-    .option('--weights <file>', 'also the finite-width limit 2/λ_max(H(0)) of these weights')
+    .requiredOption('--data <file>', 'dataset JSON {"x": number[][], "y": number[] | number[][]} or .npz (x, y)')
+    .option('--weights <file>', 'also the finite-width limit 2/λ_max(H(0)) of these weights (JSON, .npz or .onnx)')
+    .addOption(parameterisationOption())
     .option('--normalise', 'scale inputs to unit norm first')
     .addOption(backendOption())
     .action(async (opts) => {
@@ -169,11 +206,27 @@ function addFileCommands(program: Command): void {
   program
     .command('prune')
     .description('prune a network trained anywhere; print the selected multiset and the loss per step as JSON')
-    .requiredOption('--data <file>', 'dataset JSON')
-    .requiredOption('--weights <file>', 'weights JSON {"parameterisation", "W", "a" | "b"}')
-    .option('--pruner <name>', 'greedy, greedy-norep, random or magnitude', 'greedy')
+    .requiredOption('--data <file>', 'dataset JSON or .npz (x, y)')
+    .requiredOption(
+      '--weights <file>',
+      'weights JSON {"parameterisation", "W", "a" | "b"}, .npz (W, a | b) or ONNX two-layer ReLU MLP',
+    )
+    .addOption(parameterisationOption())
+    .option(
+      '--pruner <name>',
+      'greedy, greedy-norep, random, magnitude, or a pruner module (.js, or .py defining prune(features, y, n, seed, weights))',
+      'greedy',
+    )
     .requiredOption('--n <int>', 'subnetwork size', positiveInt('--n'))
     .option('--seed <int>', 'seed for randomised pruners', integer('--seed'), 0)
+    .option('--export <file>', 'also write the pruned subnetwork (its n picks with multiplicities) as ONNX')
+    .option('--force', 'replace an existing --export file')
+    .addOption(pythonOption())
+    .option(
+      '--call-timeout <seconds>',
+      "limit of a pruner module's call (default 600)",
+      positiveNumber('--call-timeout'),
+    )
     .addOption(backendOption())
     .action(async (opts) => {
       const backend = await backendFor(opts, true);
@@ -222,7 +275,7 @@ function addCheckPruner(program: Command, setExit: SetExit): void {
     )
     .argument(
       '<module>',
-      'JavaScript file exporting a Pruner { name, prune(input) } (module.exports, default or pruner)',
+      'JavaScript file exporting a Pruner { name, prune(input) } (module.exports, default or pruner), or Python file defining prune(features, y, n, seed, weights)',
     );
   addOptions(checkPruner, [
     ...propertyRunOptions('fewer runs and 8 s per property', 30),
@@ -230,9 +283,10 @@ function addCheckPruner(program: Command, setExit: SetExit): void {
       '--call-timeout <seconds>',
       'limit per call of the pruner, run in a child process (default 30)',
     ).argParser(positiveNumber('--call-timeout')),
+    pythonOption(),
     new Option(
       '--max-memory <MB>',
-      `memory cap of the pruner's process (V8 heap and resident memory; default ${DEFAULT_MAX_MEMORY_MB}, at least 64)`,
+      `memory cap of a JavaScript pruner's process (V8 heap and resident memory; default ${DEFAULT_MAX_MEMORY_MB}, at least 64)`,
     ).argParser(positiveNumber('--max-memory')),
     ...outputOptions(),
     backendOption(),
@@ -277,6 +331,7 @@ export function buildProgram(setExit: SetExit): Command {
   addVerify(program, setExit);
   addMerge(program, setExit);
   addDiff(program, setExit);
+  addReportPages(program, setExit);
   addFileCommands(program);
   addClaims(program, setExit);
   addCheckPruner(program, setExit);

@@ -7,7 +7,7 @@ import { freemem } from 'node:os';
 import type { BackendName } from '../backend';
 import { requestedEngine, type EngineName } from '../engine';
 import type { ExperimentConfig } from '../experiment/config';
-import { readDatasetFile } from '../data/io';
+import { readDataset } from '../interop/files';
 import type { DatasetConfig } from '../experiment/config';
 import { replaySnapshots } from '../pipeline/refine';
 import { InputError } from './errors';
@@ -200,7 +200,7 @@ export function requireFits(e: ResourceEstimate, backend: BackendName, free: num
 export function datasetShape(dataset: DatasetConfig): DatasetShape {
   if (dataset.kind === 'synthetic') return { d: dataset.d, outputs: 1 };
   if (dataset.kind === 'mnist') return { d: 784, outputs: 10 };
-  const ds = readDatasetFile(dataset.path);
+  const ds = readDataset(dataset.path);
   return { d: ds.d, outputs: ds.outputs };
 }
 

@@ -12,7 +12,9 @@ import { checkConfig, mergeConfig } from '../experiment/validate-config';
 import { BUILTIN_PRUNER_NAMES, getPruner, isBuiltinPruner, picksWithReplacement, type Pruner } from '../pruning';
 import { hasBuiltinSubject, runPruners, subjectOf } from '../experiment/subject';
 import { existsSync } from 'node:fs';
-import { loadPrunerModule } from './check-pruner';
+import { loadPrunerModule, loadPythonPrunerModule } from './check-pruner';
+import { PRUNE_CALL_TIMEOUT_SECONDS } from './files';
+import { isPythonModulePath } from '../interop/python/python-pruner';
 import { environmentInfo } from '../report/environment';
 import { describeEngine, engineKey, engineSummary, selectEngine } from '../engine';
 import type { ReportDocument } from '../report/types';
@@ -25,7 +27,8 @@ import { readConfigFile } from './config-file';
 import { EXIT, InputError } from './errors';
 import { ProgressReporter } from './progress';
 import { refuseOverwrite, shardFrom, storeFrom, sweepWithResume, type StoreFlags } from './sweep';
-import { preflight, type PreflightFlags } from './resources';
+import { datasetShape, preflight, type PreflightFlags } from './resources';
+import { readInitWeights } from '../interop/files';
 import type { ConfigRequest } from './config-options';
 import { replayInvocation } from './replay';
 import { emitResults, verifyOutcomes, type OutputFlags } from './json-output';
@@ -64,6 +67,17 @@ function checkPruners(config: ExperimentConfig, source: string): void {
   }
 }
 
+/** --init-weights: the file fits the configured network (width, parameterisation) and dataset (d, C), before any run. */
+function checkInitWeights(config: ExperimentConfig): void {
+  const setting = config.initWeights!;
+  const weights = readInitWeights(setting, config.parameterisation);
+  const { d, outputs } = datasetShape(config.dataset);
+  const found = `N = ${weights.width}, d = ${weights.inputDim}, C = ${weights.outputs}`;
+  const expected = `N = ${config.width} (--width), d = ${d}, C = ${outputs} (the dataset)`;
+  if (weights.width !== config.width || weights.inputDim !== d || weights.outputs !== outputs)
+    throw new InputError(`--init-weights ${setting.path}: a network with ${found}; this run needs ${expected}`);
+}
+
 /**
  * The configuration by the composition rule of src/experiment/fields.ts: preset (its quick variant under
  * --quick) ← config file ← flags, validated; with the rationale of the preset when nothing above it changed it.
@@ -77,6 +91,7 @@ export function buildConfig(request: ConfigRequest): { config: ExperimentConfig;
   const source = request.configFile ?? 'flags';
   checkConfig(config, source);
   checkPruners(config, source);
+  if (config.initWeights) checkInitWeights(config);
   // The preset's rationale applies when the values are the preset's, however they were spelled.
   const usesPreset = canonicalJson(config) === canonicalJson(base);
   const quickNote = `--quick: the default grid cut to m ∈ {${config.mGrid.join(', ')}}, ${config.seeds.length} seeds, ${config.checkpoints} checkpoints (a smoke run, not a reference result).`;
@@ -88,21 +103,28 @@ export function buildConfig(request: ConfigRequest): { config: ExperimentConfig;
   return { config, rationale };
 }
 
-/** A subject that is no built-in pruner must be a JavaScript module file (loaded before any run). */
+/** A subject that is no built-in pruner must be a JavaScript or Python module file (loaded before any run). */
 function checkSubject(config: ExperimentConfig, source: string): void {
   if (hasBuiltinSubject(config)) return;
   const file = subjectOf(config);
-  if (!/\.(c|m)?js$/.test(file) || !existsSync(file)) {
+  if (!(/\.(c|m)?js$/.test(file) || isPythonModulePath(file)) || !existsSync(file)) {
     throw new InputError(
-      `${source}: subject '${file}' is neither a built-in pruner (${BUILTIN_PRUNER_NAMES.join(', ')}) nor an existing .js module`,
+      `${source}: subject '${file}' is neither a built-in pruner (${BUILTIN_PRUNER_NAMES.join(', ')}) nor an existing .js or .py module`,
     );
   }
 }
 
-/** The subject as a Pruner: a built-in, or the Pruner the module exports (loaded in this thread). */
-async function subjectPruner(config: ExperimentConfig): Promise<Pruner> {
-  if (hasBuiltinSubject(config)) return getPruner(subjectOf(config));
-  return (await loadPrunerModule(subjectOf(config))).pruner;
+/**
+ * The subject as a Pruner: a built-in, the Pruner a JavaScript module exports (loaded in this thread), or a Python
+ * module in one child process for the whole sweep (interpreter: PRUNEPROOF_PYTHON, else python3), closed by `close`.
+ */
+async function subjectPruner(config: ExperimentConfig): Promise<{ pruner: Pruner; close: () => Promise<void> }> {
+  const none = async () => undefined;
+  if (hasBuiltinSubject(config)) return { pruner: getPruner(subjectOf(config)), close: none };
+  if (!isPythonModulePath(subjectOf(config)))
+    return { pruner: (await loadPrunerModule(subjectOf(config))).pruner, close: none };
+  const { pruner } = await loadPythonPrunerModule(subjectOf(config), undefined, PRUNE_CALL_TIMEOUT_SECONDS);
+  return { pruner, close: () => pruner.close() };
 }
 
 export function commandLine(): string {
@@ -118,7 +140,7 @@ export function printSummary(doc: ReportDocument, dir: string, log: (s: string) 
     log(`  ${row.verdict.padEnd(width)}  ${row.kind.padEnd(9)}  ${check}`);
   }
   log(
-    `Report: ${dir}/report.md (+ report.json, plots) in ${doc.wallSeconds.toFixed(1)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+    `Report: ${dir}/report.html (+ report.md, report.json, plots) in ${doc.wallSeconds.toFixed(1)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   );
 }
 
@@ -151,7 +173,7 @@ async function verifyInterruptibly(
   if (!shard) await refuseOverwrite(flags.out, runId(config), flags.force);
   const store = storeFrom(flags, (s) => process.stderr.write(`pruneproof verify: ${s}\n`));
   interruption.throwIfInterrupted();
-  const subject = await subjectPruner(config);
+  const { pruner: subject, close: closeSubject } = await subjectPruner(config);
   const pruners = runPruners(config, subject);
   const engine = await selectEngine(flags.engine ?? 'auto', {
     precision: config.precision ?? 'float32',
@@ -198,7 +220,10 @@ async function verifyInterruptibly(
       shard,
     },
     interruption,
-  ).finally(() => engine.dispose());
+  ).finally(async () => {
+    engine.dispose();
+    await closeSubject();
+  });
   const where = shard ? `shard ${shard.index}/${shard.count}: ` : '';
   // Not progress but part of the result (which numbers were computed now), so printed even with --quiet.
   process.stderr.write(
@@ -211,7 +236,7 @@ async function verifyInterruptibly(
   const exitCode = exitCodeOf(doc, flags.strict, 'pruneproof verify');
   await emitResults(flags, {
     suite: 'pruneproof verify',
-    checks: verifyOutcomes(doc),
+    checks: verifyOutcomes(doc, dir),
     summary: {
       command: 'verify',
       runId: doc.runId,

@@ -140,7 +140,7 @@ function toFloat32(v: unknown, where: string, fail: Fail): number {
 }
 
 /** Class indices when every row is a one-hot vector, else null. */
-function oneHotClasses(y: Float32Array, m: number, cols: number): Int32Array | null {
+export function oneHotClasses(y: Float32Array, m: number, cols: number): Int32Array | null {
   const classes = new Int32Array(m);
   for (let j = 0; j < m; j++) {
     let hot = -1;

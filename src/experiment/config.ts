@@ -20,6 +20,14 @@ export interface TheoryOverridesConfig {
   expressions?: Record<string, string>;
 }
 
+/** Weights pre-training starts from (verify --init-weights): the file, and its SHA-256 so the run id follows its content. */
+export interface InitWeightsSetting {
+  /** JSON, .npz or ONNX weights file (src/interop/files.ts). */
+  path: string;
+  /** SHA-256 (hex) of the file's bytes. */
+  sha256: string;
+}
+
 /** Alternative relative targets for the sensitivity table (same meaning as epsilonRelative / targetAccuracyRelative). */
 export interface SensitivityTargets {
   epsilonRelative: number[];
@@ -40,6 +48,8 @@ export interface ExperimentConfig {
   width: number;
   /** Initial weight scale κ: w_r(0) ~ N(0, κ² I). */
   kappa: number;
+  /** Start pre-training from these weights instead of the seeded initialisation (the same for every seed). */
+  initWeights?: InitWeightsSetting;
   /** GD step size η (same for every m, so T*(m) is compared at fixed η); ignored when etaRelative is set. */
   eta: number;
   /**

@@ -1,6 +1,6 @@
 /** The training sets of one seed for every m of the grid (and held-out digits for MNIST). */
 import { mnistHeldOut, mnistSubsets } from '../data/mnist';
-import { readDatasetFile } from '../data/io';
+import { readDataset } from '../interop/files';
 import { generateSynthetic } from '../data/synthetic';
 import type { Dataset } from '../data/types';
 import type { DatasetConfig } from './config';
@@ -49,7 +49,7 @@ export function datasetsForSeed(config: DatasetConfig, mGrid: number[], seed: nu
       return { byM: new Map(mGrid.map((m, i) => [m, subsets[i]])), heldOut };
     }
     case 'file': {
-      const full = readDatasetFile(config.path);
+      const full = readDataset(config.path);
       const byM = new Map<number, Dataset>();
       for (const m of mGrid) {
         if (m > full.m) throw new ConfigError(`mGrid value ${m} exceeds the ${full.m} samples in ${config.path}`);

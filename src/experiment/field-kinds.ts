@@ -117,7 +117,12 @@ export function nullable<T>(kind: ValueKind<T>, nullMeans: string): ValueKind<T 
   };
 }
 
-/** A JSON object with its own schema (config file only: it has no flag syntax). */
-export function structured<T>(schema: Schema, range: string, show: (value: T) => string): ValueKind<T> {
-  return { schema, range, show };
+/** A JSON object with its own schema; config file only, unless `read` builds it from a flag's text. */
+export function structured<T>(
+  schema: Schema,
+  range: string,
+  show: (value: T) => string,
+  read?: (text: string) => unknown,
+): ValueKind<T> {
+  return { schema, range, show, ...(read ? { read } : {}) };
 }

@@ -25,9 +25,11 @@
  * To add a setting: add it to `ExperimentConfig` (config.ts) with its TSDoc, then one entry here; the compiler
  * refuses a field without an entry.
  */
+import { initWeightsSetting } from '../interop/files';
 import {
   ConfigError,
   type DatasetConfig,
+  type InitWeightsSetting,
   type ExperimentConfig,
   type SensitivityTargets,
   type TheoryOverridesConfig,
@@ -193,6 +195,19 @@ const THEORY = structured<TheoryOverridesConfig>(
   },
 );
 
+/** A weights file: read from the flag's path, it becomes the path and the SHA-256 of the file's bytes. */
+const INIT_WEIGHTS = structured<InitWeightsSetting>(
+  {
+    type: 'object',
+    additionalProperties: false,
+    required: ['path', 'sha256'],
+    properties: { path: { type: 'string', minLength: 1 }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+  },
+  '{ "path": a JSON, .npz or .onnx weights file, "sha256": the SHA-256 (hex) of its bytes }',
+  (w) => `${w.path} (SHA-256 ${w.sha256})`,
+  initWeightsSetting,
+);
+
 /** The table. Its order is the order of the report's configuration table and of `verify --help`. */
 export const FIELDS: FieldTable = {
   name: {
@@ -241,6 +256,15 @@ export const FIELDS: FieldTable = {
     label: 'initial scale κ',
     flag: '--kappa <x>',
     inStoreKey: true,
+  },
+  initWeights: {
+    kind: INIT_WEIGHTS,
+    help: 'start pre-training from these weights (JSON, .npz or .onnx) instead of the seeded initialisation, the same for every seed; the file’s SHA-256 is recorded and enters the run id',
+    label: 'initial weights',
+    flag: '--init-weights <file>',
+    inStoreKey: true,
+    optional: true,
+    report: (c) => (c.initWeights ? INIT_WEIGHTS.show(c.initWeights) : 'seeded initialisation'),
   },
   eta: {
     kind: real({ min: 0, max: 1_000_000, minExclusive: true }),
@@ -480,7 +504,10 @@ export interface DatasetFlagValues {
 
 /** The dataset field's flags. `--dataset` picks a dataset (with its kind's defaults); the others modify it. */
 export const DATASET_FLAGS = {
-  dataset: { flag: '--dataset <kind>', help: "'synthetic', 'mnist', or a path to a dataset .json" },
+  dataset: {
+    flag: '--dataset <kind>',
+    help: "'synthetic', 'mnist', or a path to a dataset .json or .npz (arrays x, y)",
+  },
   labels: { flag: '--labels <kind>', help: 'synthetic label kind', kind: oneOf(LABEL_KINDS) },
   d: { flag: '--d <int>', help: 'synthetic input dimension', kind: INPUT_DIMENSION },
   rawPixels: { flag: '--raw-pixels', help: 'MNIST: keep [0,1] pixels instead of unit-norm inputs (H1 then fails)' },
@@ -490,8 +517,10 @@ export const DATASET_FLAGS = {
 function datasetNamed(value: string): DatasetConfig {
   if (value === 'synthetic') return DEFAULT_SYNTHETIC.dataset;
   if (value === 'mnist') return DEFAULT_MNIST.dataset;
-  if (value.endsWith('.json')) return { kind: 'file', path: value };
-  throw new ConfigError(`--dataset: expected 'synthetic', 'mnist' or a path to a .json dataset, got '${value}'`);
+  if (value.endsWith('.json') || value.endsWith('.npz')) return { kind: 'file', path: value };
+  throw new ConfigError(
+    `--dataset: expected 'synthetic', 'mnist' or a path to a .json or .npz dataset, got '${value}'`,
+  );
 }
 
 /** The dataset layer of the flags: --dataset (or `current`, the lower layers' dataset) with --labels, --d, --raw-pixels. */

@@ -2,6 +2,7 @@
  * One (m, seed) run: config → data → pre-train → measure at each checkpoint → critical times →
  * hypotheses, claims and invariants. Data flows one way; nothing here writes files.
  */
+import { readInitWeights } from '../interop/files';
 import type { Dataset } from '../data/types';
 import { validateDataset } from '../data/validate';
 import { logSpacedCheckpoints } from '../model/train';
@@ -74,6 +75,7 @@ function pretrainSpec(input: RunInput): PretrainSpec {
     parameterisation: config.parameterisation,
     width: config.width,
     kappa: config.kappa,
+    ...(config.initWeights ? { initial: readInitWeights(config.initWeights, config.parameterisation) } : {}),
     seed,
     step: config.etaRelative !== undefined ? { fractionOfLimit: config.etaRelative } : { eta: config.eta },
     iterations: config.iterations,

@@ -23,6 +23,8 @@ export interface PretrainSpec {
   width: number;
   /** Initial weight scale κ (default: the model's default, 1). */
   kappa?: number;
+  /** Start from these weights instead of the seeded initialisation (shape and parameterisation as the spec's). */
+  initial?: TwoLayerWeights;
   seed: number;
   step: StepSize;
   iterations: number;
@@ -114,14 +116,16 @@ export function batchOf(spec: Pick<PretrainSpec, 'batchSize' | 'seed'>): Pick<Tr
 export async function pretrain(spec: PretrainSpec): Promise<PretrainedRun> {
   const { data } = spec;
   const spectrum = spectrumOf(data, spec.lambda0);
-  const initial = initNetwork({
-    parameterisation: spec.parameterisation,
-    width: spec.width,
-    inputDim: data.d,
-    outputs: data.outputs,
-    ...(spec.kappa !== undefined ? { kappa: spec.kappa } : {}),
-    rng: new Rng(spec.seed).fork('init'),
-  });
+  const initial =
+    spec.initial ??
+    initNetwork({
+      parameterisation: spec.parameterisation,
+      width: spec.width,
+      inputDim: data.d,
+      outputs: data.outputs,
+      ...(spec.kappa !== undefined ? { kappa: spec.kappa } : {}),
+      rng: new Rng(spec.seed).fork('init'),
+    });
   const tensors = toTensors(data);
   try {
     const stability = spec.engine ? await spec.engine.stability(initial, data) : stabilityInfo(initial, tensors);

@@ -1,5 +1,6 @@
 /** Grouping and averaging over seeds, shared by the plots and the markdown tables. */
 import type { CheckpointMeasurement, RunResult, SubnetworkMeasurement } from '../experiment/types';
+import { data, strong, type Text } from './blocks';
 import type { ReportDocument } from './types';
 import { subjectOf } from '../experiment/subject';
 import { isBuiltinPruner } from '../pruning';
@@ -14,12 +15,19 @@ export function subjectName(doc: ReportDocument): string {
   return prunerNames(doc).find((name) => !doc.config.pruners.includes(name)) ?? configured;
 }
 
-/** "greedy (the subject); comparison: random, magnitude". */
-export function subjectLine(doc: ReportDocument): string {
+/** "Subject: greedy (…); comparison: random, magnitude", as report text (names and paths are data). */
+export function subjectLine(doc: ReportDocument): Text {
   const subject = subjectName(doc);
   const others = prunerNames(doc).filter((name) => name !== subject);
-  const from = isBuiltinPruner(subjectOf(doc.config)) ? '' : ` from ${subjectOf(doc.config)}`;
-  return `Subject: **${subject}**${from} (every pruner-facing check and t_crit speak about it)${others.length ? `; comparison: ${others.join(', ')}` : ''}.`;
+  const from: Text = isBuiltinPruner(subjectOf(doc.config)) ? '' : [' from ', data(subjectOf(doc.config))];
+  return [
+    'Subject: ',
+    strong(data(subject)),
+    from,
+    ' (every pruner-facing check and t_crit speak about it)',
+    others.length ? ['; comparison: ', data(others.join(', '))] : '',
+    '.',
+  ];
 }
 
 export interface RunGroup {

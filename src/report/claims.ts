@@ -10,6 +10,7 @@ import type { SessionResult } from '../claims/session';
 import { contentHash, safeName } from '../files/json';
 import { writeDirectoryAtomically } from '../files/atomic';
 import { validatePropertyReport } from './claims-schema';
+import { renderHtmlPage } from './html/page';
 import {
   PROPERTY_REPORT_SCHEMA_VERSION,
   type ClaimsReportDocument,
@@ -17,7 +18,21 @@ import {
   type PropertyReportDocument,
   type SummaryLine,
 } from './claims-types';
-import { esc, fmt, table } from './format';
+import {
+  anchorOf,
+  code,
+  data,
+  heading,
+  list as listBlock,
+  paragraph,
+  renderBlocksMarkdown,
+  strong,
+  tableBlock,
+  type Block,
+  type Inline,
+  type Text,
+} from './blocks';
+import { fmt } from './format';
 import type { Environment } from './types';
 import { stableJson } from './write';
 
@@ -107,7 +122,7 @@ export function prunerReportDocument(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Markdown.
+// The report's blocks (blocks.ts): report.md and report.html render the same ones.
 
 const KIND_MEANING: Record<PropertyKind, string> = {
   invariant: 'must hold on every case: a failure is a bug in pruneproof',
@@ -115,56 +130,103 @@ const KIND_MEANING: Record<PropertyKind, string> = {
   contract: "a pruner's obligation: a failure is a broken pruner",
 };
 
-function summaryTable(lines: SummaryLine[]): string {
-  return table(
+/** The anchor of a property's section in the report. */
+export function propertyAnchor(id: string): string {
+  return anchorOf(id);
+}
+
+function summaryTable(lines: SummaryLine[]): Block {
+  return tableBlock(
     ['property', 'kind', 'verdict', 'cases (passed / n.a. / evaluated)', 'detail'],
-    lines.map((l) => [l.id, l.kind, `**${l.verdict}**`, l.cases, esc(l.detail)]),
+    lines.map((l): Text[] => [
+      { anchor: propertyAnchor(l.id), text: data(l.id) },
+      l.kind,
+      { verdict: l.verdict },
+      l.cases,
+      data(l.detail),
+    ]),
   );
 }
 
-function counts(record: Record<string, number>): string {
+function counts(record: Record<string, number>): Text {
   const entries = Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1));
-  return entries.length ? entries.map(([k, v]) => `${esc(k)}: ${v}`).join(', ') : '—';
+  return entries.length ? entries.flatMap(([k, v], i): Inline[] => [...(i ? [', '] : []), data(k), `: ${v}`]) : '—';
 }
 
-function counterexampleSection(r: PropertyRunResult): string[] {
+function joined(parts: Inline[][], separator: string): Inline[] {
+  return parts.flatMap((p, i) => (i ? [separator, ...p] : p));
+}
+
+function counterexampleBlocks(r: PropertyRunResult): Block[] {
   const ce = r.counterexample;
   if (!ce) return [];
-  const hyps = ce.violatedHypotheses.length
-    ? ce.violatedHypotheses.map((h) => `${h.id} (${esc(h.detail)})`).join('; ')
+  const hyps: Text = ce.violatedHypotheses.length
+    ? joined(
+        ce.violatedHypotheses.map((h) => [data(h.id), ' (', data(h.detail), ')']),
+        '; ',
+      )
     : 'none';
-  const measured =
-    Object.entries(ce.measured)
-      .map(([k, v]) => `${esc(k)} = ${fmt(v)}`)
-      .join(', ') || '—';
+  const measured: Text = Object.keys(ce.measured).length
+    ? joined(
+        Object.entries(ce.measured).map(([k, v]) => [data(k), ` = ${fmt(v)}`]),
+        ', ',
+      )
+    : '—';
   const origin = ce.fromStore ? 'replayed from the counterexample store' : 'found in this run';
   // Shrinking shares the property's time budget: when it ran out, this is the smallest case found so far.
   const cut = r.interrupted ? ' (shrinking cut short by the time limit: a longer --time-limit may shrink further)' : '';
   return [
-    `### ${r.id} — ${r.verdict} (${r.kind})`,
-    '',
-    `> ${esc(r.statement)}`,
-    '',
-    `- **What failed:** ${esc(ce.detail)}`,
-    ...(ce.error ? [`- **The property threw:** ${esc(ce.error)}`] : []),
-    ...(r.kind === 'contract' ? [] : [`- **Violated hypotheses:** ${hyps}`]),
-    `- **Regimes:** ${ce.regimes.length ? esc(ce.regimes.join(', ')) : '—'}`,
-    `- **Origin:** ${origin}; fast-check seed ${ce.seed}, path \`${ce.path ?? 'n/a'}\`, ${ce.numShrinks} shrink step(s)${cut}`,
-    `- **Measured:** ${measured}`,
-    '- **Shrunk case:**',
-    '',
-    '```json',
-    JSON.stringify(ce.case, null, 2),
-    '```',
-    '',
+    {
+      kind: 'details',
+      summary: `Counterexample (${ce.numShrinks} shrink step(s))`,
+      blocks: [
+        listBlock([
+          [strong('What failed:'), ' ', data(ce.detail)],
+          ...(ce.error ? [[strong('The property threw:'), ' ', data(ce.error)]] : []),
+          ...(r.kind === 'contract' ? [] : [[strong('Violated hypotheses:'), ' ', hyps]]),
+          [strong('Regimes:'), ' ', ce.regimes.length ? data(ce.regimes.join(', ')) : '—'],
+          [
+            strong('Origin:'),
+            ` ${origin}; fast-check seed ${ce.seed}, path `,
+            code(ce.path ?? 'n/a'),
+            `, ${ce.numShrinks} shrink step(s)${cut}`,
+          ],
+          [strong('Measured:'), ' ', measured],
+          strong('Shrunk case:'),
+        ]),
+        { kind: 'code', language: 'json', text: JSON.stringify(ce.case, null, 2) },
+      ],
+    },
   ];
 }
 
-function coverageTable(results: PropertyRunResult[]): string {
-  return table(
+/** One property: its verdict, statement and cases, then its counterexample folded. */
+function propertySection(r: PropertyRunResult): Block[] {
+  return [
+    heading(3, [data(r.id), ' — ', { verdict: r.verdict }, ` (${r.kind})`], propertyAnchor(r.id)),
+    { kind: 'quote', text: data(r.statement) },
+    paragraph([
+      `${r.kind}, source ${r.source}; cases ${r.cases.passed} passed / ${r.cases.notApplicable} not applicable / ` +
+        `${r.cases.evaluated} evaluated`,
+      ...(r.error ? ['; error: ', data(r.error)] : []),
+      '.',
+    ]),
+    ...counterexampleBlocks(r),
+  ];
+}
+
+function propertiesSection(results: PropertyRunResult[]): Block[] {
+  return [
+    heading(2, 'Properties', 'properties'),
+    ...(results.length ? results.flatMap(propertySection) : [paragraph('No property was run.')]),
+  ];
+}
+
+function coverageTable(results: PropertyRunResult[]): Block {
+  return tableBlock(
     ['property', 'regimes of the evaluated cases', 'not applicable because', 'runs', 'seconds'],
-    results.map((r) => [
-      r.id,
+    results.map((r): Text[] => [
+      { anchor: propertyAnchor(r.id), text: data(r.id) },
       counts(r.regimes),
       counts(r.notApplicableReasons),
       `${r.cases.evaluated} of ${r.numRuns}${r.interrupted ? ' (time limit)' : ''} + ${r.shrinkEvaluations} shrink`,
@@ -173,153 +235,212 @@ function coverageTable(results: PropertyRunResult[]): string {
   );
 }
 
-function storeSection(results: PropertyRunResult[], dir: string | null): string[] {
-  if (!dir) return ['No counterexample store was used (nothing replayed, nothing recorded).', ''];
+function storeSection(results: PropertyRunResult[], dir: string | null): Block[] {
+  if (!dir) return [paragraph('No counterexample store was used (nothing replayed, nothing recorded).')];
   const replays = results.filter((r) => r.replay);
   const recorded = results.filter((r) => r.counterexample);
   return [
-    `Store: \`${dir}\` — one JSON file per property (seed, path and shrunk case); stored cases are replayed before any generated case, and removed once they pass. Delete a file to explore that property afresh.`,
-    '',
+    paragraph([
+      'Store: ',
+      code(dir),
+      ' — one JSON file per property (seed, path and shrunk case); stored cases are replayed before any generated case, and removed once they pass. Delete a file to explore that property afresh.',
+    ]),
     replays.length
-      ? table(
+      ? tableBlock(
           ['property', 'stored case', 'replay'],
-          replays.map((r) => [r.id, `\`${r.replay!.file}\``, `${r.replay!.status}: ${esc(r.replay!.detail)}`]),
+          replays.map((r): Text[] => [
+            data(r.id),
+            code(r.replay!.file),
+            [`${r.replay!.status}: `, data(r.replay!.detail)],
+          ]),
         )
-      : 'No stored counterexample was replayed.',
-    '',
-    recorded.length
-      ? `Recorded now: ${recorded.map((r) => r.id).join(', ')}.`
-      : 'Nothing recorded: no property failed.',
-    '',
+      : paragraph('No stored counterexample was replayed.'),
+    paragraph(
+      recorded.length
+        ? [
+            'Recorded now: ',
+            ...joined(
+              recorded.map((r) => [data(r.id)]),
+              ', ',
+            ),
+            '.',
+          ]
+        : 'Nothing recorded: no property failed.',
+    ),
   ];
 }
 
-function environmentLines(env: Environment): string[] {
+function environmentBlocks(env: Environment): Block[] {
   return [
-    `- Backend: ${esc(env.backendDetail)}`,
-    `- Node ${env.node}, ${env.platform}, ${env.cpus} CPU(s)`,
-    `- Packages: ${Object.entries(env.packages)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}`,
-    `- Commit: ${env.commit ?? 'unknown'}`,
+    listBlock([
+      ['Backend: ', data(env.backendDetail)],
+      ['Node ', data(env.node), ', ', data(env.platform), `, ${env.cpus} CPU(s)`],
+      [
+        'Packages: ',
+        ...joined(
+          Object.entries(env.packages).map(([k, v]) => [data(k), ' ', data(v)]),
+          ', ',
+        ),
+      ],
+      ['Commit: ', data(env.commit ?? 'unknown')],
+    ]),
   ];
 }
 
-function replayLines(command: string, seed: number): string[] {
+function replayBlocks(command: string, seed: number): Block[] {
   return [
-    '```sh',
-    command,
-    '```',
-    '',
-    `Cases come from fast-check with seed ${seed}; each counterexample lists its seed and path, so \`fc.check(property, { seed, path })\` replays it with the same generator, and the stored case replays it whatever the generator.`,
-    '',
+    { kind: 'code', language: 'sh', text: command, copy: true },
+    paragraph([
+      `Cases come from fast-check with seed ${seed}; each counterexample lists its seed and path, so `,
+      code('fc.check(property, { seed, path })'),
+      ' replays it with the same generator, and the stored case replays it whatever the generator.',
+    ]),
   ];
 }
 
-export function renderClaimsMarkdown(doc: ClaimsReportDocument): string {
+function claimsHeadline(doc: ClaimsReportDocument): Block {
   const failures = doc.properties.filter((r) => r.verdict === 'FAIL');
   const defects = failures.filter((r) => r.kind !== 'claim' || r.error);
-  return [
-    `# pruneproof claims — ${doc.runId}`,
-    '',
-    `The statements of THEORY.md §6 as fast-check properties over generated pre-trained cases (seed ${doc.settings.seed}, ${doc.settings.quick ? 'quick' : 'full'} session, ${doc.settings.timeLimitSeconds} s per property, pruner ${doc.settings.pruner}). Created ${doc.createdAt} in ${fmt(doc.wallSeconds)} s.`,
-    '',
-    '## Summary',
-    '',
-    summaryTable(doc.summary),
-    '',
-    ...Object.entries(KIND_MEANING).map(([k, v]) => `- **${k}**: ${v}.`),
-    `- ${defects.length ? `**${defects.length} invariant or contract failure(s): a bug to fix.**` : 'No invariant failed.'} ${failures.length - defects.length} claim(s) FAILed on some generated case (findings, listed below with the hypotheses each violates).`,
-    '',
-    '## Counterexamples',
-    '',
-    ...(failures.length ? failures.flatMap(counterexampleSection) : ['None: no property failed.', '']),
-    '## Coverage',
-    '',
-    'Regimes of the cases each property evaluated before its first failure (fast-check stops exploring there), and why cases were out of scope.',
-    '',
-    coverageTable(doc.properties),
-    '',
-    '## Statements',
-    '',
-    ...doc.properties.map((r) => `- **${r.id}** (${r.kind}, ${r.source}): ${esc(r.statement)}`),
-    '',
-    ...trailerSections(doc.properties, doc),
-  ].join('\n');
+  const findings = failures.length - defects.length;
+  return {
+    kind: 'headline',
+    verdict: defects.length ? 'FAIL' : 'PASS',
+    text: [
+      defects.length
+        ? strong(`${defects.length} invariant or contract failure(s): a bug to fix.`)
+        : 'No invariant failed.',
+      ` ${findings} claim(s) FAILed on some generated case (findings, listed below with the hypotheses each violates).`,
+    ],
+    blocks: [
+      paragraph(
+        `The statements of THEORY.md §6 as fast-check properties over generated pre-trained cases (seed ${doc.settings.seed}, ${doc.settings.quick ? 'quick' : 'full'} session, ${doc.settings.timeLimitSeconds} s per property, pruner ${doc.settings.pruner}). Created ${doc.createdAt} in ${fmt(doc.wallSeconds)} s.`,
+      ),
+    ],
+  };
 }
 
-function comparisonSection(c: PrunerComparison | null, skipped: string | null): string[] {
-  if (!c) return [`Skipped: ${esc(skipped ?? 'not run')}.`, ''];
-  const rows = table(
+/** The claims report as blocks, in page order. */
+export function claimsReportBlocks(doc: ClaimsReportDocument): Block[] {
+  return [
+    heading(1, ['pruneproof claims — ', data(doc.runId)]),
+    claimsHeadline(doc),
+    heading(2, 'Summary', 'summary'),
+    summaryTable(doc.summary),
+    listBlock(Object.entries(KIND_MEANING).map(([k, v]): Text => [strong(k), `: ${v}.`])),
+    ...propertiesSection(doc.properties),
+    heading(2, 'Coverage', 'coverage'),
+    paragraph(
+      'Regimes of the cases each property evaluated before its first failure (fast-check stops exploring there), and why cases were out of scope.',
+    ),
+    coverageTable(doc.properties),
+    ...trailerSections(doc.properties, doc),
+  ];
+}
+
+/** report.md of a claims report. */
+export function renderClaimsMarkdown(doc: ClaimsReportDocument): string {
+  return renderBlocksMarkdown(claimsReportBlocks(doc), 'all');
+}
+
+function comparisonBlocks(c: PrunerComparison | null, skipped: string | null): Block[] {
+  if (!c) return [paragraph(['Skipped: ', data(skipped ?? 'not run'), '.'])];
+  const rows = tableBlock(
     ['pruner', 'cases', 'mean loss', 'geometric mean loss / greedy', 'cases with loss ≤ greedy'],
-    c.rows.map((r) => [
-      r.pruner,
+    c.rows.map((r): Text[] => [
+      data(r.pruner),
       String(r.cases),
       fmt(r.meanLoss),
       fmt(r.geometricMeanRatioToGreedy),
       String(r.atMostGreedy),
     ]),
   );
-  const perCase = table(
-    ['case', ...c.pruners],
-    c.cases.map((k) => [
-      esc(
+  const perCase = tableBlock(
+    ['case', ...c.pruners.map(data)],
+    c.cases.map((k): Text[] => [
+      data(
         `m=${k.case.dataset.m} d=${k.case.dataset.d} ${k.case.dataset.labels} N=${k.case.width} n=${k.case.n} ${k.case.parameterisation} T=${k.case.iterations}`,
       ),
-      ...c.pruners.map((p) => (k.errors[p] ? `error: ${esc(k.errors[p])}` : fmt(k.losses[p]))),
+      ...c.pruners.map((p): Text => (k.errors[p] ? ['error: ', data(k.errors[p])] : fmt(k.losses[p]))),
     ]),
   );
   return [
-    "Normalised training loss ‖f_S − y‖²/(2m) of each pruner at the end of pre-training (t = T), at the case's n, on the same generated cases.",
-    '',
+    paragraph(
+      "Normalised training loss ‖f_S − y‖²/(2m) of each pruner at the end of pre-training (t = T), at the case's n, on the same generated cases.",
+    ),
     rows,
-    '',
-    perCase,
-    '',
+    { kind: 'details', summary: `Per case: ${c.cases.length} case(s)`, blocks: [perCase] },
   ];
 }
 
-export function renderPrunerMarkdown(doc: PrunerReportDocument): string {
-  const verdict = doc.passed
-    ? `**CONFORMS**: every pruner contract held on the generated cases.`
-    : `**BREAKS ITS CONTRACT**: ${doc.brokenContracts.join(', ')}. The shrunk counterexamples below are the smallest cases found that expose each break.`;
-  const failures = [...doc.contracts, ...doc.claims].filter((r) => r.verdict === 'FAIL');
-  return [
-    `# pruneproof check-pruner — ${esc(doc.pruner.name)}`,
-    '',
-    `Pruner \`${esc(doc.pruner.name)}\`${doc.module ? ` from \`${esc(doc.module)}\`` : ''} (prefixConsistent: ${doc.pruner.prefixConsistent}); run ${doc.runId}, seed ${doc.settings.seed}, ${doc.settings.quick ? 'quick' : 'full'}, ${doc.settings.timeLimitSeconds} s per property; created ${doc.createdAt} in ${fmt(doc.wallSeconds)} s.`,
-    '',
-    verdict,
-    '',
-    '## Summary',
-    '',
-    summaryTable(doc.summary),
-    '',
-    `- **contract**: ${KIND_MEANING.contract} (exit code 1).`,
-    `- **claim**: B2, B2′ and B3 are proved for greedy forward selection only; with this pruner in its place they are claims, and a failure is a finding about the pruner, not a contract break.`,
-    '',
-    '## Counterexamples',
-    '',
-    ...(failures.length ? failures.flatMap(counterexampleSection) : ['None: no property failed.', '']),
-    '## Claims with this pruner',
-    '',
-    ...(doc.claims.length ? [coverageTable(doc.claims), ''] : [`Skipped: ${esc(doc.skipped ?? 'not run')}.`, '']),
-    '## Comparison with greedy, random and magnitude',
-    '',
-    ...comparisonSection(doc.comparison, doc.skipped),
-    '## Contract coverage',
-    '',
-    coverageTable(doc.contracts),
-    '',
-    '## Statements',
-    '',
-    ...[...doc.contracts, ...doc.claims].map((r) => `- **${r.id}** (${r.kind}): ${esc(r.statement)}`),
-    '',
-    ...trailerSections([...doc.contracts, ...doc.claims], doc),
-  ].join('\n');
+function prunerHeadline(doc: PrunerReportDocument): Block {
+  return {
+    kind: 'headline',
+    verdict: doc.passed ? 'CONFORMS' : 'BREAKS ITS CONTRACT',
+    text: doc.passed
+      ? 'every pruner contract held on the generated cases.'
+      : [
+          ...joined(
+            doc.brokenContracts.map((id) => [{ anchor: propertyAnchor(id), text: data(id) }]),
+            ', ',
+          ),
+          '. The shrunk counterexamples below are the smallest cases found that expose each break.',
+        ],
+    blocks: [
+      paragraph([
+        'Pruner ',
+        code(doc.pruner.name),
+        ...(doc.module ? [' from ', code(doc.module)] : []),
+        ` (prefixConsistent: ${doc.pruner.prefixConsistent}); run ${doc.runId}, seed ${doc.settings.seed}, ${doc.settings.quick ? 'quick' : 'full'}, ${doc.settings.timeLimitSeconds} s per property; created ${doc.createdAt} in ${fmt(doc.wallSeconds)} s.`,
+      ]),
+    ],
+  };
 }
 
-/** Validates and writes `<outDir>/<runId>/{report.md, report.json}` atomically. */
+/** The check-pruner report as blocks, in page order. */
+export function prunerReportBlocks(doc: PrunerReportDocument): Block[] {
+  const all = [...doc.contracts, ...doc.claims];
+  return [
+    heading(1, ['pruneproof check-pruner — ', data(doc.pruner.name)]),
+    prunerHeadline(doc),
+    heading(2, 'Summary', 'summary'),
+    summaryTable(doc.summary),
+    listBlock([
+      [strong('contract'), `: ${KIND_MEANING.contract} (exit code 1).`],
+      [
+        strong('claim'),
+        ': B2, B2′ and B3 are proved for greedy forward selection only; with this pruner in its place they are claims, and a failure is a finding about the pruner, not a contract break.',
+      ],
+    ]),
+    ...propertiesSection(all),
+    heading(2, 'Claims with this pruner', 'claims-with-this-pruner'),
+    ...(doc.claims.length
+      ? [coverageTable(doc.claims)]
+      : [paragraph(['Skipped: ', data(doc.skipped ?? 'not run'), '.'])]),
+    heading(2, 'Comparison with greedy, random and magnitude', 'comparison'),
+    ...comparisonBlocks(doc.comparison, doc.skipped),
+    heading(2, 'Contract coverage', 'contract-coverage'),
+    coverageTable(doc.contracts),
+    ...trailerSections(all, doc),
+  ];
+}
+
+/** report.md of a check-pruner report. */
+export function renderPrunerMarkdown(doc: PrunerReportDocument): string {
+  return renderBlocksMarkdown(prunerReportBlocks(doc), 'all');
+}
+
+/** A claims or check-pruner report as blocks. */
+export function propertyReportBlocks(doc: PropertyReportDocument): Block[] {
+  return doc.kind === 'claims' ? claimsReportBlocks(doc) : prunerReportBlocks(doc);
+}
+
+/** report.html of a claims or check-pruner report; `json` is its report.json text. */
+export function renderPropertyReportHtml(doc: PropertyReportDocument, json: string): string {
+  const title = doc.kind === 'claims' ? `pruneproof claims ${doc.runId}` : `pruneproof check-pruner ${doc.pruner.name}`;
+  return renderHtmlPage({ title, blocks: propertyReportBlocks(doc), svgs: new Map(), json });
+}
+
+/** Validates and writes `<outDir>/<runId>/{report.md, report.html, report.json}` atomically. */
 export async function writePropertyReport(
   doc: PropertyReportDocument,
   outDir: string,
@@ -338,12 +459,13 @@ export async function writePropertyReport(
           .join('\n')}`,
       );
   }
-  const markdown = doc.kind === 'claims' ? renderClaimsMarkdown(doc) : renderPrunerMarkdown(doc);
+  const markdown = renderBlocksMarkdown(propertyReportBlocks(doc), 'all');
   return writeDirectoryAtomically(
     outDir,
     doc.runId,
     new Map([
       ['report.md', markdown],
+      ['report.html', renderPropertyReportHtml(doc, json)],
       ['report.json', json],
     ]),
   );
@@ -351,23 +473,15 @@ export async function writePropertyReport(
 
 /** The sections every claims / check-pruner report ends with: the store, how to replay, the environment. */
 function trailerSections(
-  properties: Parameters<typeof storeSection>[0],
-  doc: {
-    command: string;
-    settings: { seed: number; store: Parameters<typeof storeSection>[1] };
-    environment: Parameters<typeof environmentLines>[0];
-  },
-): string[] {
+  properties: PropertyRunResult[],
+  doc: { command: string; settings: { seed: number; store: string | null }; environment: Environment },
+): Block[] {
   return [
-    '## Counterexample store',
-    '',
+    heading(2, 'Counterexample store', 'counterexample-store'),
     ...storeSection(properties, doc.settings.store),
-    '## How to replay',
-    '',
-    ...replayLines(doc.command, doc.settings.seed),
-    '## Environment',
-    '',
-    ...environmentLines(doc.environment),
-    '',
+    heading(2, 'How to replay', 'how-to-replay'),
+    ...replayBlocks(doc.command, doc.settings.seed),
+    heading(2, 'Environment', 'environment'),
+    ...environmentBlocks(doc.environment),
   ];
 }

@@ -64,7 +64,7 @@ function analysesOf(doc: ReportDocument): ScalingResult[] {
  * The summary's verdicts (for a critical time: the one-sided verdict on O(log m)), each critical time's four-law
  * description, and both for every alternative target of the sensitivity table.
  */
-function verdictRows(doc: ReportDocument): { check: string; kind: string; verdict: string }[] {
+export function verdictRows(doc: ReportDocument): { check: string; kind: string; verdict: string }[] {
   const descriptions = (prefix: string, analyses: ScalingResult[]) =>
     analyses.map((a) => ({
       check: `${prefix}four-law description of ${a.quantity}`,

@@ -1,12 +1,14 @@
 /**
- * report.md: the human-readable conformance report. The verdict table comes first; everything after
- * it says how the verdicts were reached (configuration, hypotheses, bounds, measurements, fits).
+ * The verify report's content as blocks (blocks.ts): the verdict on the paper's claim and the summary table
+ * come first; everything after them says how the verdicts were reached (configuration, hypotheses, bounds,
+ * measurements, fits, checks). report.md (renderMarkdown) and report.html render these same blocks.
  */
 import type { CheckpointMeasurement, CheckResult, RunResult, SensitivityRow } from '../experiment/types';
 import { percent } from '../scaling/calibrate';
 import type { CriticalTime } from '../pipeline/critical';
-import { scalingSectionMarkdown } from './scaling-section';
+import { scalingSectionBlocks } from './scaling-section';
 import { configurationRows } from '../experiment/fields';
+import { logBoundCheck } from './assemble';
 import {
   subjectLine,
   subjectName,
@@ -23,17 +25,30 @@ import {
   subnetworkAt,
 } from './aggregate';
 import type { RunGroup } from './aggregate';
-import { esc, fmt, fmtMeanStd, table } from './format';
+import {
+  anchorOf,
+  code,
+  data,
+  heading as headingBlock,
+  list as listBlock,
+  paragraph,
+  renderBlocksMarkdown,
+  strong,
+  tableBlock,
+  type Block,
+  type Inline,
+  type Text,
+} from './blocks';
+import { fmt, fmtMeanStd } from './format';
 import { PLOTS, applicablePlots } from './plots';
-import type { ReportDocument } from './types';
+import type { ReportDocument, SummaryRow } from './types';
 
 /** Section headings, in report order (the tests check each is present). */
 export const SECTION_HEADINGS = [
   'Summary',
-  'How to replay',
-  'Configuration',
-  'Hypotheses',
+  'Checks',
   'Plots',
+  'Hypotheses',
   'Bounds',
   'Derivation',
   'Measurements per m',
@@ -41,7 +56,8 @@ export const SECTION_HEADINGS = [
   'Pruner comparison',
   'Scaling fits',
   'Sensitivity to the target',
-  'Checks',
+  'Configuration',
+  'How to replay',
 ] as const;
 
 type Section = (typeof SECTION_HEADINGS)[number];
@@ -60,36 +76,112 @@ const SOURCE_LABELS: Record<string, string> = {
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 const list = (xs: readonly (number | string)[]): string => xs.join(', ');
 
-function heading(section: Section): string {
-  return `## ${section}`;
+/** The anchor of a top-level section ("How to replay" → "how-to-replay"). */
+export function sectionAnchor(section: Section): string {
+  return anchorOf(section.toLowerCase());
 }
 
-function verdictText(verdict: string): string {
-  return verdict === 'FAIL' ? '**FAIL**' : verdict;
+function heading(section: Section): Block {
+  return headingBlock(2, section, sectionAnchor(section));
+}
+
+/**
+ * The anchor of a summary row's section: the check's id, or "scaling-" and the quantity; null when the report has
+ * no section for the row (a row written by hand, or by an older pruneproof).
+ */
+export function summaryAnchor(doc: ReportDocument, row: SummaryRow): string | null {
+  if (row.kind === 'scaling') {
+    const s = doc.scaling.find((x) => row.check === logBoundCheck(x.quantity));
+    return s ? scalingAnchor(s.quantity) : null;
+  }
+  const c = doc.checks.find((x) => row.check === x.id || row.check.startsWith(`${x.id}: `));
+  return c ? checkAnchor(c) : null;
+}
+
+const linkTo = (anchor: string | null, text: Text): Text => (anchor === null ? text : { anchor, text });
+
+function checkAnchor(c: CheckResult): string {
+  return anchorOf(c.id);
+}
+
+/** A scaling analysis's anchor, the same as its summary row's. */
+export function scalingAnchor(quantity: string): string {
+  return `scaling-${anchorOf(quantity)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function summarySection(doc: ReportDocument): string {
-  const rows = doc.summary.map((r) => [esc(r.check), r.kind, verdictText(r.verdict), esc(r.detail)]);
+/** The plot shown with the verdict on the paper's claim. */
+const HEADLINE_PLOT = 'critical-times.svg';
+
+/** What the paper claims, checked by the scaling of t_crit at the largest n. */
+const PAPER_CLAIM =
+  'beyond a pre-training time that grows at most logarithmically in the number of samples m, greedy forward ' +
+  'selection finds an n-neuron subnetwork with small training loss';
+
+const CLAIM_WORDS: Record<string, string> = {
+  'consistent with O(log m)': 'consistent with growth at most like log m',
+  'grows faster than log m': 'grows faster than log m: the data reject the bound',
+  undetermined: 'this design cannot decide whether it grows faster than log m',
+};
+
+/** The verdict on the paper's claim in plain words, with the plot of critical times against m. */
+function headline(doc: ReportDocument): Block[] {
+  const sizes = measuredSizes(doc);
+  const quantity = `t_crit(n=${sizes[sizes.length - 1]})`;
+  const analysis = doc.scaling.find((s) => s.quantity === quantity);
+  const plot = applicablePlots(doc).find((p) => p.file === HEADLINE_PLOT);
+  const findings = plainFindings(doc);
+  const evidence: Block[] = [
+    ...(analysis
+      ? [
+          paragraph([
+            data(analysis.logBound.reason),
+            '. Best described by: ',
+            { verdict: analysis.verdict },
+            '. ',
+            { anchor: scalingAnchor(quantity), text: 'The test and the fits' },
+          ]),
+        ]
+      : []),
+    ...findings,
+    ...(plot ? [{ kind: 'image' as const, file: plot.file, title: plot.title }] : []),
+  ];
+  const text: Inline[] = analysis
+    ? [
+        strong([code(quantity), `: ${CLAIM_WORDS[analysis.logBound.verdict] ?? analysis.logBound.verdict}.`]),
+        ` The paper's claim: ${PAPER_CLAIM}.`,
+      ]
+    : [strong(['No scaling analysis of ', code(quantity), ' in this report.']), ` The paper's claim: ${PAPER_CLAIM}.`];
+  return [{ kind: 'headline', verdict: analysis?.logBound.verdict ?? 'not analysed', text, blocks: evidence }];
+}
+
+function summarySection(doc: ReportDocument): Block[] {
+  const rows = doc.summary.map((r): Text[] => [
+    linkTo(summaryAnchor(doc, r), data(r.check)),
+    r.kind,
+    { verdict: r.verdict },
+    data(r.detail),
+  ]);
   const counts = new Map<string, number>();
   for (const r of doc.summary) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
   const tally = [...counts.entries()].map(([v, c]) => `${c} ${v}`).join(', ');
   return [
     heading('Summary'),
-    subjectLine(doc),
-    ...plainFindings(doc),
-    table(['check', 'kind', 'verdict', 'detail'], rows),
-    `${plural(doc.summary.length, 'check')}: ${tally}. Invariant failures are bugs in pruneproof; claim failures are findings ` +
-      '(see the violated hypotheses under Claims).',
-  ].join('\n\n');
+    paragraph(subjectLine(doc)),
+    tableBlock(['check', 'kind', 'verdict', 'detail'], rows),
+    paragraph(
+      `${plural(doc.summary.length, 'check')}: ${tally}. Invariant failures are bugs in pruneproof; claim failures are findings ` +
+        '(see the violated hypotheses under Claims).',
+    ),
+  ];
 }
 
 /**
  * What a scaling table cannot say: a subnetwork target that no run reached at any m has no threshold to scale,
  * however its fits come out. Stated in words, beside how often the dense network reached the same target.
  */
-function plainFindings(doc: ReportDocument): string[] {
+function plainFindings(doc: ReportDocument): Block[] {
   const runs = doc.runs;
   if (runs.length === 0) return [];
   const ms = runs.map((r) => r.m);
@@ -101,7 +193,7 @@ function plainFindings(doc: ReportDocument): string[] {
   const never = (what: string, pick: (r: RunResult) => CriticalTime | null | undefined, dense: number) => {
     if (runs.some((r) => pick(r)) && reached(pick) === 0) {
       lines.push(
-        `- Greedy's ${what} in none of the ${where}; the dense network reached the same target in ${dense} of them. ` +
+        `Greedy's ${what} in none of the ${where}; the dense network reached the same target in ${dense} of them. ` +
           'There is no threshold to scale with m: this is a finding about the subnetwork, not an inconclusive fit.',
       );
     }
@@ -118,47 +210,62 @@ function plainFindings(doc: ReportDocument): string[] {
   }
   if (lines.length > 0 && doc.config.parameterisation === 'ntk') {
     lines.push(
-      '- In the NTK parameterisation each neuron function carries a factor √N, so an average of n of them has error ' +
+      'In the NTK parameterisation each neuron function carries a factor √N, so an average of n of them has error ' +
         'of order N/n around the dense output (THEORY.md §1.2): small subnetworks are far from the dense network by ' +
         'construction.',
     );
   }
-  return lines.length > 0 ? [['**In plain words**', '', ...lines].join('\n')] : [];
+  return lines.length > 0 ? [paragraph(strong('In plain words')), listBlock(lines)] : [];
 }
 
-function replaySection(doc: ReportDocument): string {
+function replaySection(doc: ReportDocument): Block[] {
   const env = doc.environment;
   const packages = Object.keys(env.packages)
     .sort()
-    .map((name) => [name, env.packages[name]]);
+    .map((name): Text[] => [data(name), data(env.packages[name])]);
   return [
     heading('How to replay'),
-    ['```sh', doc.command, '```'].join('\n'),
-    [
-      `- seeds: ${list(doc.config.seeds)} (one run per seed per m; the seed drives data, initialisation and random pruning)`,
-      `- backend: ${esc(env.backendDetail || env.backend)}`,
+    { kind: 'code', language: 'sh', text: doc.command, copy: true },
+    listBlock([
+      `seeds: ${list(doc.config.seeds)} (one run per seed per m; the seed drives data, initialisation and random pruning)`,
+    ]),
+    headingBlock(3, 'Environment', 'environment'),
+    listBlock([
+      ['backend: ', data(env.backendDetail || env.backend)],
       ...(env.engine
         ? [
-            `- engine: ${esc(env.engine.name)} ${esc(env.engine.version)}, ${env.engine.threads} thread(s) per run, ${esc(env.engine.precision)}`,
+            [
+              'engine: ',
+              data(env.engine.name),
+              ' ',
+              data(env.engine.version),
+              `, ${env.engine.threads} thread(s) per run, `,
+              data(env.engine.precision),
+            ],
           ]
         : []),
-      `- node ${esc(env.node)} on ${esc(env.platform)}, ${plural(env.cpus, 'cpu')}`,
+      ['node ', data(env.node), ' on ', data(env.platform), `, ${plural(env.cpus, 'cpu')}`],
       ...commitLines(doc),
-      `- finished ${doc.createdAt}, wall time ${fmt(doc.wallSeconds)} s${analysisShare(doc)}, ${plural(doc.runs.length, 'run')}`,
-    ].join('\n'),
-    table(['package', 'version'], packages),
-  ].join('\n\n');
+      `finished ${doc.createdAt}, wall time ${fmt(doc.wallSeconds)} s${analysisShare(doc)}, ${plural(doc.runs.length, 'run')}`,
+    ]),
+    tableBlock(['package', 'version'], packages),
+  ];
 }
 
-const commitText = (c: string | null) => (c === null ? 'not a git checkout' : `\`${c}\``);
+const commitText = (c: string | null): Text => (c === null ? 'not a git checkout' : code(c));
 
 /** The commit; for a re-concluded report, the one that computed the runs and the one that concluded them. */
-function commitLines(doc: ReportDocument): string[] {
+function commitLines(doc: ReportDocument): Text[] {
   const r = doc.reconcluded;
-  if (!r) return [`- commit: ${commitText(doc.environment.commit)}`];
+  if (!r) return [['commit: ', commitText(doc.environment.commit)]];
   return [
-    `- runs computed at commit ${commitText(r.runsCommit)} (report of ${r.fromCreatedAt}, ${esc(r.from)})`,
-    `- concluded (checks, scaling, sensitivity, summary) at commit ${commitText(r.analysisCommit)} by \`pruneproof reconclude\``,
+    ['runs computed at commit ', commitText(r.runsCommit), ` (report of ${r.fromCreatedAt}, `, data(r.from), ')'],
+    [
+      'concluded (checks, scaling, sensitivity, summary) at commit ',
+      commitText(r.analysisCommit),
+      ' by ',
+      code('pruneproof reconclude'),
+    ],
   ];
 }
 
@@ -166,11 +273,15 @@ function analysisShare(doc: ReportDocument): string {
   return doc.analysisSeconds === undefined ? '' : ` (of it the scaling analysis ${fmt(doc.analysisSeconds)} s)`;
 }
 
-function configurationSection(doc: ReportDocument): string {
-  const rows = configurationRows(doc.config).map(([label, value]) => [label, esc(value)]);
-  const rationale =
-    doc.configRationale.length > 0 ? doc.configRationale.map((r) => `- ${esc(r)}`).join('\n') : '- (none given)';
-  return [heading('Configuration'), table(['setting', 'value'], rows), '### Rationale', rationale].join('\n\n');
+function configurationSection(doc: ReportDocument): Block[] {
+  const rows = configurationRows(doc.config).map(([label, value]): Text[] => [label, data(value)]);
+  const rationale = doc.configRationale.length > 0 ? doc.configRationale.map(data) : ['(none given)'];
+  return [
+    heading('Configuration'),
+    tableBlock(['setting', 'value'], rows),
+    headingBlock(3, 'Rationale', 'rationale'),
+    listBlock(rationale),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,88 +290,106 @@ function hypothesisIds(doc: ReportDocument): string[] {
   return [...new Set(doc.runs.flatMap((r) => r.hypotheses.map((h) => h.id)))];
 }
 
-function hypothesisCell(group: RunGroup, id: string): string {
+function hypothesisCell(group: RunGroup, id: string): Text {
   const states = group.runs.map((r) => r.hypotheses.find((h) => h.id === id)?.holds ?? null);
   const fails = states.filter((s) => s === false).length;
   const holds = states.filter((s) => s === true).length;
   const seeds = states.length;
-  if (fails > 0) return `**fails** (${fails}/${seeds})`;
+  if (fails > 0) return [strong('fails'), ` (${fails}/${seeds})`];
   if (holds > 0) return holds === seeds ? 'holds' : `holds (${holds}/${seeds}, rest n/a)`;
   return 'n/a';
 }
 
-function hypothesisDetails(doc: ReportDocument, groups: RunGroup[], ids: string[]): string {
+function hypothesisDetails(doc: ReportDocument, groups: RunGroup[], ids: string[]): Block[] {
   const full = doc.runs.length <= FULL_DETAIL_RUNS;
-  const lines: string[] = [];
+  const lines: Text[] = [];
   for (const group of groups) {
     const runs = full ? group.runs : group.runs.slice(0, 1);
     for (const id of ids) {
-      const details = runs.flatMap((r) => {
+      const details = runs.flatMap((r): Inline[][] => {
         const h = r.hypotheses.find((x) => x.id === id);
         if (!h) return [];
         const state = h.holds === null ? 'n/a' : h.holds ? 'holds' : 'fails';
-        return [`seed ${r.seed}: ${state}, ${esc(h.detail)}`];
+        return [[`seed ${r.seed}: ${state}, `, data(h.detail)]];
       });
-      if (details.length > 0) lines.push(`- m = ${group.m}, ${id}: ${details.join('; ')}`);
+      if (details.length > 0)
+        lines.push([`m = ${group.m}, ${id}: `, ...details.flatMap((d, i) => (i === 0 ? d : ['; ', ...d]))]);
     }
   }
-  const note = full ? '' : `\n\n(first seed of each m shown; every seed is in report.json)`;
-  return lines.join('\n') + note;
+  const note = full ? [] : [paragraph('(first seed of each m shown; every seed is in report.json)')];
+  return [listBlock(lines), ...note];
 }
 
-function hypothesesSection(doc: ReportDocument): string {
+function hypothesesSection(doc: ReportDocument): Block[] {
   const ids = hypothesisIds(doc);
-  if (ids.length === 0) return [heading('Hypotheses'), 'No hypotheses were evaluated.'].join('\n\n');
+  if (ids.length === 0) return [heading('Hypotheses'), paragraph('No hypotheses were evaluated.')];
   const first = (id: string) => doc.runs.flatMap((r) => r.hypotheses).find((h) => h.id === id);
-  const legend = ids.map((id) => [id, first(id)?.label ?? '', esc(first(id)?.statement ?? '')]);
+  const legend = ids.map((id): Text[] => [id, first(id)?.label ?? '', data(first(id)?.statement ?? '')]);
   const groups = runsByM(doc);
-  const grid = groups.map((g) => [String(g.m), ...ids.map((id) => hypothesisCell(g, id))]);
+  const grid = groups.map((g): Text[] => [String(g.m), ...ids.map((id) => hypothesisCell(g, id))]);
   return [
     heading('Hypotheses'),
-    'Hypotheses of the theorem (THEORY.md §4), checked on each run’s numbers. A claim may fail when they do not hold.',
-    table(['id', 'source', 'statement'], legend),
-    table(['m', ...ids], grid),
-    '### Numbers',
-    hypothesisDetails(doc, groups, ids),
-  ].join('\n\n');
+    paragraph(
+      'Hypotheses of the theorem (THEORY.md §4), checked on each run’s numbers. A claim may fail when they do not hold.',
+    ),
+    tableBlock(['id', 'source', 'statement'], legend),
+    tableBlock(['m', ...ids], grid),
+    headingBlock(3, 'Numbers', 'hypothesis-numbers'),
+    {
+      kind: 'details',
+      summary: 'Each hypothesis’s numbers per m and seed',
+      blocks: hypothesisDetails(doc, groups, ids),
+    },
+  ];
 }
 
-function plotsSection(doc: ReportDocument): string {
+function plotsSection(doc: ReportDocument): Block[] {
   const drawn = applicablePlots(doc);
   const missing = PLOTS.filter((p) => !drawn.includes(p));
-  const images = drawn.map((p) => `![${esc(p.title)}](${p.file})`);
+  // The critical times against m are the headline's plot, at the top of the report.
+  const images = drawn
+    .filter((p) => p.file !== HEADLINE_PLOT)
+    .map((p): Block => ({ kind: 'image', file: p.file, title: p.title }));
   const omitted =
-    missing.length > 0 ? [`Not drawn (no data for them in this run): ${missing.map((p) => p.title).join('; ')}.`] : [];
-  return [heading('Plots'), ...images, ...omitted].join('\n\n');
+    missing.length > 0
+      ? [paragraph(`Not drawn (no data for them in this run): ${missing.map((p) => p.title).join('; ')}.`)]
+      : [];
+  return [heading('Plots'), ...images, ...omitted];
 }
 
-function boundsSection(doc: ReportDocument): string {
-  if (doc.expressions.length === 0) return [heading('Bounds'), 'No bound expressions recorded.'].join('\n\n');
+function boundsSection(doc: ReportDocument): Block[] {
+  if (doc.expressions.length === 0) return [heading('Bounds'), paragraph('No bound expressions recorded.')];
   const labels = [...new Set([...Object.keys(SOURCE_LABELS), ...doc.expressions.map((e) => e.label)])];
-  const parts: string[] = [
+  const parts: Block[] = [
     heading('Bounds'),
-    'Labels: [Du19] cited published result, [FW] proved in THEORY.md, [R] reconstruction of the paper’s theorem.',
+    paragraph(
+      'Labels: [Du19] cited published result, [FW] proved in THEORY.md, [R] reconstruction of the paper’s theorem.',
+    ),
   ];
   for (const label of labels) {
     const group = doc.expressions.filter((e) => e.label === label);
     if (group.length === 0) continue;
-    parts.push(`### ${label} ${SOURCE_LABELS[label] ?? ''}`.trimEnd());
+    parts.push(headingBlock(3, `${label} ${SOURCE_LABELS[label] ?? ''}`.trimEnd(), `bounds-${anchorOf(label)}`));
     for (const e of group) {
-      const override = e.overridden ? ' — **overridden from the config file**' : '';
+      const override: Inline[] = e.overridden ? [' — ', strong('overridden from the config file')] : [];
       parts.push(
-        `**${esc(e.id)}** ${label}: ${esc(e.statement)}${override}\n\n$$\n${e.latex}\n$$\n\nmathjs: \`${e.expression}\``,
+        paragraph([strong(data(e.id)), ` ${label}: `, data(e.statement), ...override]),
+        { kind: 'math', latex: e.latex },
+        paragraph(['mathjs: ', code(e.expression)]),
       );
     }
   }
-  return parts.join('\n\n');
+  return parts;
 }
 
-function derivationSection(doc: ReportDocument): string {
-  if (doc.derivation.length === 0) return [heading('Derivation'), 'No derivation recorded.'].join('\n\n');
-  const steps = doc.derivation.map(
-    (d, i) => `${i + 1}. ${esc(d.statement)}\n\n$$\n${d.latex}\n$$\n\nresult: \`${d.result}\``,
-  );
-  return [heading('Derivation'), ...steps].join('\n\n');
+function derivationSection(doc: ReportDocument): Block[] {
+  if (doc.derivation.length === 0) return [heading('Derivation'), paragraph('No derivation recorded.')];
+  const steps = doc.derivation.flatMap((d, i): Block[] => [
+    paragraph([`${i + 1}. `, data(d.statement)]),
+    { kind: 'math', latex: d.latex },
+    paragraph(['result: ', code(d.result)]),
+  ]);
+  return [heading('Derivation'), ...steps];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,7 +425,7 @@ function hullCell(cs: CheckpointMeasurement[]): string {
   return gap.length > 0 ? `${fmt(distance)} (gap ≤ ${fmt(Math.max(...gap), 2)})` : fmt(distance);
 }
 
-function checkpointTable(doc: ReportDocument, group: RunGroup): string {
+function checkpointTable(doc: ReportDocument, group: RunGroup): Block {
   const sizes = measuredSizes(doc);
   const classification = isClassification(doc);
   const hasGram = group.runs.some((r) => r.checkpoints.some((c) => c.gramLambdaMin !== null));
@@ -333,22 +462,32 @@ function checkpointTable(doc: ReportDocument, group: RunGroup): string {
       ...sizes.map((n) => fmt(meanOf(cs.map((c) => subnetworkAt(c, subjectName(doc), n)?.loss)))),
     ];
   });
-  return table(header, rows);
+  return {
+    kind: 'details',
+    summary: `Checkpoints at m = ${group.m}: ${plural(rows.length, 'row')}`,
+    blocks: [tableBlock(header, rows)],
+  };
 }
 
-function measurementsSection(doc: ReportDocument): string {
-  const parts = [
+function measurementsSection(doc: ReportDocument): Block[] {
+  const parts: Block[] = [
     heading('Measurements per m'),
-    'Losses are normalised, L = ‖·‖²/(2m); R(t) is the unnormalised dense residual. “rate ÷ ηλ0/2” > 1 means the dense ' +
-      'network contracts faster than B1 guarantees. “greedy ÷ B2” is ‖f_S − y‖² over the B2 bound (≤ 1 when B2 holds). ' +
-      'dist²(y, hull) is the solver’s squared distance from y to conv{Φ_r(t)}, with its certified gap (largest over seeds); ' +
-      '“y ∈ hull” counts seeds whose distance is within tolerance; ρ_t “void” means N ≤ m·C (B4 says nothing).',
+    paragraph(
+      'Losses are normalised, L = ‖·‖²/(2m); R(t) is the unnormalised dense residual. “rate ÷ ηλ0/2” > 1 means the dense ' +
+        'network contracts faster than B1 guarantees. “greedy ÷ B2” is ‖f_S − y‖² over the B2 bound (≤ 1 when B2 holds). ' +
+        'dist²(y, hull) is the solver’s squared distance from y to conv{Φ_r(t)}, with its certified gap (largest over seeds); ' +
+        '“y ∈ hull” counts seeds whose distance is within tolerance; ρ_t “void” means N ≤ m·C (B4 says nothing).',
+    ),
   ];
   for (const group of runsByM(doc)) {
-    parts.push(`### m = ${group.m}`, groupHeader(doc, group), checkpointTable(doc, group));
+    parts.push(
+      headingBlock(3, `m = ${group.m}`, `m-${group.m}`),
+      paragraph(groupHeader(doc, group)),
+      checkpointTable(doc, group),
+    );
   }
-  if (doc.runs.length === 0) parts.push('No runs.');
-  return parts.join('\n\n');
+  if (doc.runs.length === 0) parts.push(paragraph('No runs.'));
+  return parts;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,7 +501,7 @@ function criticalCell(c: CriticalTime | null | undefined): string {
   return c.lo === null || c.lo === c.t ? `${c.t}${mark}` : `[${c.lo}, ${c.t}]${mark}`;
 }
 
-function criticalSection(doc: ReportDocument): string {
+function criticalSection(doc: ReportDocument): Block[] {
   const sizes = measuredSizes(doc);
   const accuracySizes = [...new Set(doc.runs.flatMap((r) => r.critical.tCritAccuracy.map((x) => x.n)))].sort(
     (a, b) => a - b,
@@ -405,28 +544,34 @@ function criticalSection(doc: ReportDocument): string {
       `${r.refinement.replayedSteps} (${fmt(100 * r.refinement.shareOfRun)} %)`,
     ];
   });
-  const notes = [...new Set(doc.runs.map((r) => r.tStar.note).filter((n) => n.length > 0))].map((n) => `- ${esc(n)}`);
+  const notes = [...new Set(doc.runs.map((r) => r.tStar.note).filter((n) => n.length > 0))].map(data);
   const accuracy = doc.runs.find((r) => r.targetAccuracy !== null)?.targetAccuracy;
   return [
     heading('Critical times'),
-    'Each critical time is the first iteration from which its condition holds at every later checkpoint: t_in (y stays in ' +
-      "the hull; undecided checkpoints count neither way), t_dense (the dense network's own loss stays ≤ ε; exact, R(t) is " +
-      "recorded at every iteration), t_crit (the greedy subnetwork's loss stays ≤ ε). Checkpoints bracket a crossing; the " +
-      `bracket is then narrowed by bisection on replayed GD to max(${doc.config.resolution.absolute}, ${fmt(100 * doc.config.resolution.relative)} % of t) iterations, shown as [lo, t] ` +
-      '(‡: checkpoint bracket only). "> T": right-censored, kept in the scaling fits as such. ' +
-      `ε per run: ${doc.config.epsilonRelative != null ? `${doc.config.epsilonRelative} × ‖y‖²/(2m) (the zero predictor's loss), fixed before the runs` : `${doc.config.epsilon} as configured`}` +
-      (accuracy != null
-        ? `; accuracy target ${doc.config.targetAccuracyRelative != null ? `${doc.config.targetAccuracyRelative} × the dense network's training accuracy at T` : fmt(accuracy)}.`
-        : '.') +
-      ' T*(m) of B3 with ρ_min = min over checkpoints of ρ_t (what the B3 claims use) and with ρ_0; t_in / T* is the tightness of B3.',
-    table(header, rows),
+    paragraph(
+      'Each critical time is the first iteration from which its condition holds at every later checkpoint: t_in (y stays in ' +
+        "the hull; undecided checkpoints count neither way), t_dense (the dense network's own loss stays ≤ ε; exact, R(t) is " +
+        "recorded at every iteration), t_crit (the greedy subnetwork's loss stays ≤ ε). Checkpoints bracket a crossing; the " +
+        `bracket is then narrowed by bisection on replayed GD to max(${doc.config.resolution.absolute}, ${fmt(100 * doc.config.resolution.relative)} % of t) iterations, shown as [lo, t] ` +
+        '(‡: checkpoint bracket only). "> T": right-censored, kept in the scaling fits as such. ' +
+        `ε per run: ${doc.config.epsilonRelative != null ? `${doc.config.epsilonRelative} × ‖y‖²/(2m) (the zero predictor's loss), fixed before the runs` : `${doc.config.epsilon} as configured`}` +
+        (accuracy != null
+          ? `; accuracy target ${doc.config.targetAccuracyRelative != null ? `${doc.config.targetAccuracyRelative} × the dense network's training accuracy at T` : fmt(accuracy)}.`
+          : '.') +
+        ' T*(m) of B3 with ρ_min = min over checkpoints of ρ_t (what the B3 claims use) and with ρ_0; t_in / T* is the tightness of B3.',
+    ),
+    {
+      kind: 'details',
+      summary: `Critical times of every run: ${plural(rows.length, 'row')}`,
+      blocks: [tableBlock(header, rows)],
+    },
     ...slackLine(doc),
-    ...(notes.length > 0 ? ['Notes on T*:', notes.join('\n')] : []),
-  ].join('\n\n');
+    ...(notes.length > 0 ? [paragraph('Notes on T*:'), listBlock(notes)] : []),
+  ];
 }
 
 /** B3's slack T* ÷ t_in against m (range over seeds): how much earlier than promised y entered the hull. */
-function slackLine(doc: ReportDocument): string[] {
+function slackLine(doc: ReportDocument): Block[] {
   const cells = runsByM(doc).flatMap(({ m, runs }) => {
     const slack = present(runs.map((r) => (r.tightness !== null && r.tightness > 0 ? 1 / r.tightness : null)));
     if (slack.length === 0) return [];
@@ -434,14 +579,16 @@ function slackLine(doc: ReportDocument): string[] {
     const hi = Math.max(...slack);
     return [`m = ${m}: ${lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`}`];
   });
-  return cells.length > 0 ? [`Slack of B3, T*/t_in, against m (range over seeds): ${cells.join('; ')}.`] : [];
+  return cells.length > 0
+    ? [paragraph(`Slack of B3, T*/t_in, against m (range over seeds): ${cells.join('; ')}.`)]
+    : [];
 }
 
 function sortedRuns(doc: ReportDocument): RunResult[] {
   return runsByM(doc).flatMap((g) => g.runs);
 }
 
-function prunerSection(doc: ReportDocument): string {
+function prunerSection(doc: ReportDocument): Block[] {
   const sizes = measuredSizes(doc);
   const nMax = sizes[sizes.length - 1];
   const classification = isClassification(doc);
@@ -453,7 +600,7 @@ function prunerSection(doc: ReportDocument): string {
     `distinct / size (n=${nMax})`,
     'ms per call',
   ];
-  const rows: string[][] = [];
+  const rows: Text[][] = [];
   for (const group of runsByM(doc)) {
     const lasts = group.runs.map(lastCheckpoint);
     for (const pruner of prunerNames(doc)) {
@@ -464,7 +611,7 @@ function prunerSection(doc: ReportDocument): string {
       const ms = present(lasts.map((c) => c.pruners.find((p) => p.pruner === pruner)?.ms));
       rows.push([
         String(group.m),
-        esc(pruner),
+        data(pruner),
         ...sizes.map((n) => stat(at(n).map((s) => s.loss))),
         ...(classification ? [stat(present(largest.map((s) => s.accuracy)))] : []),
         largest.length > 0
@@ -477,56 +624,64 @@ function prunerSection(doc: ReportDocument): string {
   const lastTs = [...new Set(doc.runs.map((r) => lastCheckpoint(r).t))].sort((a, b) => a - b);
   return [
     heading('Pruner comparison'),
-    `Training loss L(f_S) at the last checkpoint (t = ${list(lastTs)}), mean ± std over seeds. Sizes are measured: ` +
-      '“distinct” counts different neurons, “size” the multiset (greedy selects with replacement by default).',
-    rows.length > 0 ? table(header, rows) : 'No pruner measurements.',
-  ].join('\n\n');
+    paragraph(
+      `Training loss L(f_S) at the last checkpoint (t = ${list(lastTs)}), mean ± std over seeds. Sizes are measured: ` +
+        '“distinct” counts different neurons, “size” the multiset (greedy selects with replacement by default).',
+    ),
+    rows.length > 0 ? tableBlock(header, rows) : paragraph('No pruner measurements.'),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function scalingSection(doc: ReportDocument): string {
-  const blocks = doc.scaling.map(scalingSectionMarkdown);
+function scalingSection(doc: ReportDocument): Block[] {
+  const blocks = doc.scaling.flatMap((s) => scalingSectionBlocks(s, scalingAnchor(s.quantity)));
   return [
     heading('Scaling fits'),
-    "Each critical time against m. The headline is the paper's bound, tested one-sidedly: H0 t(m) grows no faster " +
-      'than A + B·ln m, against faster growth; statistic the curvature γ of a censored a + b·ln m + γ(ln m)² fit ' +
-      '(signed likelihood-ratio root), its null simulated at the fitted log law on this design; "consistent" names ' +
-      'the smallest m^α the design detects with ≥ 80 % power. Under it, the four-law description: log (a + b·ln m), ' +
-      'power (c·m^α), offset power (a + c·m^α) and saturating (a − c·m^−β) fitted by censored maximum likelihood; a ' +
-      "law is named only when the AICc margin and the held-out prediction at the largest m agree and this design's " +
-      'simulated power for it is ≥ 0.8 with a false-verdict rate ≤ 0.1 (calibration).',
-    ...(blocks.length > 0 ? blocks : ['No scaling fit in this run.']),
-  ].join('\n\n');
+    paragraph(
+      "Each critical time against m. The headline is the paper's bound, tested one-sidedly: H0 t(m) grows no faster " +
+        'than A + B·ln m, against faster growth; statistic the curvature γ of a censored a + b·ln m + γ(ln m)² fit ' +
+        '(signed likelihood-ratio root), its null simulated at the fitted log law on this design; "consistent" names ' +
+        'the smallest m^α the design detects with ≥ 80 % power. Under it, the four-law description: log (a + b·ln m), ' +
+        'power (c·m^α), offset power (a + c·m^α) and saturating (a − c·m^−β) fitted by censored maximum likelihood; a ' +
+        "law is named only when the AICc margin and the held-out prediction at the largest m agree and this design's " +
+        'simulated power for it is ≥ 0.8 with a false-verdict rate ≤ 0.1 (calibration).',
+    ),
+    ...(blocks.length > 0 ? blocks : [paragraph('No scaling fit in this run.')]),
+  ];
 }
 
-function targetCell(row: SensitivityRow): string {
+function targetCell(row: SensitivityRow): Text {
   const what = row.kind === 'loss' ? `ε = ${row.relative} × ‖y‖²/(2m)` : `accuracy ≥ ${row.relative} × dense at T`;
-  return row.preregistered ? `**${what}** (the design's target)` : what;
+  return row.preregistered ? [strong(what), " (the design's target)"] : what;
 }
 
-function sensitivitySection(doc: ReportDocument): string {
+function sensitivitySection(doc: ReportDocument): Block[] {
   const rows = doc.sensitivity ?? [];
   if (rows.length === 0)
-    return [heading('Sensitivity to the target'), 'No alternative targets in this design.'].join('\n\n');
-  const body = rows.map((row) => {
+    return [heading('Sensitivity to the target'), paragraph('No alternative targets in this design.')];
+  const body = rows.map((row): Text[] => {
     const a = row.analysis;
     const c = a.calibration;
     return [
       targetCell(row),
       `${a.counts.observations - a.counts.censored} / ${a.counts.censored}`,
-      a.decision.verdict,
+      { verdict: a.decision.verdict },
       c ? `${percent(c.power)} / ${percent(c.falseRate)}` : '—',
-      a.verdict,
-      a.logBound.verdict,
+      { verdict: a.verdict },
+      { verdict: a.logBound.verdict },
     ];
   });
   return [
     heading('Sensitivity to the target'),
-    `t_crit of greedy at n = ${rows[0].n} judged under the design's own target and under alternatives fixed with the ` +
-      'design before any run (config.sensitivity); each is refined by bisection like the main times and analysed by ' +
-      'the same calibrated procedure (its full fits are in report.json under `sensitivity`).',
-    table(
+    paragraph([
+      `t_crit of greedy at n = ${rows[0].n} judged under the design's own target and under alternatives fixed with the ` +
+        'design before any run (config.sensitivity); each is refined by bisection like the main times and analysed by ' +
+        'the same calibrated procedure (its full fits are in report.json under ',
+      code('sensitivity'),
+      ').',
+    ]),
+    tableBlock(
       [
         'target',
         'runs reached / censored',
@@ -537,112 +692,118 @@ function sensitivitySection(doc: ReportDocument): string {
       ],
       body,
     ),
-  ].join('\n\n');
+  ];
 }
 
 function premisesCell(c: CheckResult): string {
   return c.violatedHypotheses.length > 0 ? list(c.violatedHypotheses) : 'none';
 }
 
-function checkRow(c: CheckResult): string[] {
-  const counts = `${c.checked} / ${c.vacuous} / ${c.undecided}`;
-  return [
-    esc(c.id),
-    esc(c.statement),
-    verdictText(c.verdict),
-    counts,
-    fmt(c.tightness),
-    esc(c.detail),
-    c.kind === 'claim' ? premisesCell(c) : '—',
-  ];
-}
-
-function failureRows(doc: ReportDocument, kind: CheckResult['kind']): string[][] {
+/** One failure per row: the run (m, seed), the checkpoint t, the size n and what failed. */
+function failureRows(doc: ReportDocument, c: CheckResult): Text[][] {
   const perRun = sortedRuns(doc).flatMap((r) =>
     r.checks
-      .filter((c) => c.kind === kind)
-      .flatMap((c) =>
-        c.failures.map((f) => [
-          esc(c.id),
+      .filter((x) => x.id === c.id)
+      .flatMap((x) =>
+        x.failures.map((f): Text[] => [
           String(r.m),
           String(r.seed),
           String(f.t),
           f.n === undefined ? '—' : String(f.n),
-          esc(f.detail),
+          data(f.detail),
         ]),
       ),
   );
   if (perRun.length > 0 || doc.runs.length > 0) return perRun;
   // Aggregated failures without a run attached (e.g. from property tests over generated cases).
-  return doc.checks
-    .filter((c) => c.kind === kind)
-    .flatMap((c) =>
-      c.failures.map((f) => [esc(c.id), '—', '—', String(f.t), f.n === undefined ? '—' : String(f.n), esc(f.detail)]),
-    );
+  return c.failures.map((f): Text[] => ['—', '—', String(f.t), f.n === undefined ? '—' : String(f.n), data(f.detail)]);
 }
 
-function checksBlock(doc: ReportDocument, kind: CheckResult['kind']): string {
-  const checks = doc.checks.filter((c) => c.kind === kind);
-  const failures = failureRows(doc, kind);
+/** One check: its verdict and counts in words, then its failures folded. */
+function checkSection(doc: ReportDocument, c: CheckResult): Block[] {
+  const failures = failureRows(doc, c);
   const listed = failures.slice(0, MAX_LISTED_FAILURES);
   const more =
-    failures.length > listed.length ? [`… ${failures.length - listed.length} more failures in report.json.`] : [];
-  const header = [
-    'check',
-    'statement',
-    'verdict',
-    'decided / could not fail / undecided',
-    'largest measured ÷ bound',
-    'detail',
-    'premises violated',
+    failures.length > listed.length
+      ? [paragraph(`… ${failures.length - listed.length} more failures in report.json.`)]
+      : [];
+  const facts: Text[] = [
+    ['verdict: ', { verdict: c.verdict }],
+    `decided / could not fail / undecided: ${c.checked} / ${c.vacuous} / ${c.undecided}`,
+    `largest measured ÷ bound: ${fmt(c.tightness)}`,
+    ['detail: ', data(c.detail)],
+    ...(c.kind === 'claim' ? [`premises violated: ${premisesCell(c)}`] : []),
   ];
+  const what = c.kind === 'claim' ? 'Counterexamples' : 'Failures';
   return [
-    checks.length > 0 ? table(header, checks.map(checkRow)) : `No ${kind}s were checked.`,
+    headingBlock(4, [c.id, ': ', data(c.statement)], checkAnchor(c)),
+    listBlock(facts),
     ...(failures.length > 0
       ? [
-          `#### ${kind === 'claim' ? 'Counterexamples' : 'Invariant failures'}`,
-          table([kind, 'm', 'seed', 't', 'n', 'detail'], listed),
-          ...more,
+          {
+            kind: 'details' as const,
+            summary: `${what}: ${failures.length}${failures.length > listed.length ? ` (first ${listed.length} listed)` : ''}`,
+            blocks: [tableBlock(['m', 'seed', 't', 'n', 'detail'], listed), ...more],
+          },
         ]
-      : [`No ${kind} failed in any run.`]),
-  ].join('\n\n');
+      : []),
+  ];
 }
 
-function checksSection(doc: ReportDocument): string {
+function checksBlock(doc: ReportDocument, kind: CheckResult['kind']): Block[] {
+  const checks = doc.checks.filter((c) => c.kind === kind);
+  if (checks.length === 0) return [paragraph(`No ${kind}s were checked.`)];
+  const failed = checks.some((c) => failureRows(doc, c).length > 0);
+  return [
+    ...(failed ? [] : [paragraph(`No ${kind} failed in any run.`)]),
+    ...checks.flatMap((c) => checkSection(doc, c)),
+  ];
+}
+
+function checksSection(doc: ReportDocument): Block[] {
   return [
     heading('Checks'),
-    'Every check comes from one registry (src/checks) and takes its bounds from the theory module, overrides applied. ' +
-      'A comparison counts as decided only when it could have failed; comparisons that could not fail (e.g. a bound at or ' +
-      'above D_y², the largest loss any subnetwork can have) are counted apart, and a check with no decided comparison is ' +
-      "VACUOUS, never PASS. UNDECIDED: below the arithmetic's precision floor, or hull membership not certified.",
-    '### Invariants',
-    'Invariants must hold in every case: a failure is a bug in pruneproof or in the pruner under test.',
-    checksBlock(doc, 'invariant'),
-    '### Claims',
-    'Claims may fail outside their hypotheses: a failure is a finding, shown with the premises the run violated.',
-    checksBlock(doc, 'claim'),
-  ].join('\n\n');
+    paragraph(
+      'Every check comes from one registry (src/checks) and takes its bounds from the theory module, overrides applied. ' +
+        'A comparison counts as decided only when it could have failed; comparisons that could not fail (e.g. a bound at or ' +
+        'above D_y², the largest loss any subnetwork can have) are counted apart, and a check with no decided comparison is ' +
+        "VACUOUS, never PASS. UNDECIDED: below the arithmetic's precision floor, or hull membership not certified.",
+    ),
+    headingBlock(3, 'Invariants', 'invariants'),
+    paragraph('Invariants must hold in every case: a failure is a bug in pruneproof or in the pruner under test.'),
+    ...checksBlock(doc, 'invariant'),
+    headingBlock(3, 'Claims', 'claims'),
+    paragraph(
+      'Claims may fail outside their hypotheses: a failure is a finding, shown with the premises the run violated.',
+    ),
+    ...checksBlock(doc, 'claim'),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
 
+/** The verify report as blocks, in page order. */
+export function reportBlocks(doc: ReportDocument): Block[] {
+  return [
+    headingBlock(1, ['pruneproof conformance report: ', data(doc.runId), ', subject ', data(subjectName(doc))]),
+    ...headline(doc),
+    ...summarySection(doc),
+    ...checksSection(doc),
+    ...plotsSection(doc),
+    ...hypothesesSection(doc),
+    ...boundsSection(doc),
+    ...derivationSection(doc),
+    ...measurementsSection(doc),
+    ...criticalSection(doc),
+    ...prunerSection(doc),
+    ...scalingSection(doc),
+    ...sensitivitySection(doc),
+    ...configurationSection(doc),
+    ...replaySection(doc),
+  ];
+}
+
 /** Renders report.md. Image links are relative (the SVGs sit beside report.md). */
 export function renderMarkdown(doc: ReportDocument): string {
-  const sections = [
-    `# pruneproof conformance report: ${esc(doc.runId)}, subject ${esc(subjectName(doc))}`,
-    summarySection(doc),
-    replaySection(doc),
-    configurationSection(doc),
-    hypothesesSection(doc),
-    plotsSection(doc),
-    boundsSection(doc),
-    derivationSection(doc),
-    measurementsSection(doc),
-    criticalSection(doc),
-    prunerSection(doc),
-    scalingSection(doc),
-    sensitivitySection(doc),
-    checksSection(doc),
-  ];
-  return `${sections.join('\n\n')}\n`;
+  return renderBlocksMarkdown(reportBlocks(doc));
 }

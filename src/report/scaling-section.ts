@@ -1,11 +1,22 @@
 /**
- * Markdown of one scaling analysis (src/scaling): the one-sided verdict on t(m) = O(log m) and why, then the
+ * One scaling analysis (src/scaling) as report blocks: the one-sided verdict on t(m) = O(log m) and why, then the
  * four-law description (each law's parameters with bootstrap intervals, AICc and held-out error, and the
- * calibration's confusion matrix). Pure: same analysis, same text.
+ * calibration's confusion matrix). Pure: same analysis, same blocks.
  */
 import { percent } from '../scaling/calibrate';
 import type { ScalingAnalysis } from '../scaling/types';
-import { esc, fmt, table } from './format';
+import {
+  data,
+  heading,
+  inlineMarkdown,
+  paragraph,
+  renderBlocksMarkdown,
+  strong,
+  tableBlock,
+  type Block,
+  type Text,
+} from './blocks';
+import { fmt } from './format';
 
 const PARAM_SYMBOL: Record<string, string> = { a: 'a', b: 'b', c: 'c', alpha: 'α', beta: 'β' };
 
@@ -18,10 +29,10 @@ function paramsCell(params: Record<string, number>, intervals: Record<string, [n
     .join(', ');
 }
 
-function fitsTable(s: ScalingAnalysis): string {
+function fitsTable(s: ScalingAnalysis): Block {
   const best = Math.min(...s.fits.map((f) => f.aicc));
-  const rows = s.fits.map((f) => [
-    esc(f.formula),
+  const rows = s.fits.map((f): Text[] => [
+    data(f.formula),
     paramsCell(f.params, f.intervals),
     fmt(f.sigma),
     fmt(f.aicc),
@@ -40,12 +51,12 @@ function fitsTable(s: ScalingAnalysis): string {
     'ΔAICc',
     `held-out error at m = ${heldOutM ?? 'largest'}`,
   ];
-  return table(header, rows);
+  return tableBlock(header, rows);
 }
 
-function calibrationBlock(s: ScalingAnalysis): string {
+function calibrationBlocks(s: ScalingAnalysis): Block[] {
   const c = s.calibration;
-  if (!c) return '';
+  if (!c) return [];
   const d = c.design;
   const grid = d.grid.map((g) => `${g.m}×${g.seeds}`).join(', ');
   const resolution =
@@ -56,45 +67,56 @@ function calibrationBlock(s: ScalingAnalysis): string {
         : 'exact';
   const short = (label: string) => label.replace('consistent with ', '').replace('better explained by a ', '');
   const rows = c.laws.map((law, i) => [law.id, ...c.rates[i].map(percent)]);
-  const lines = [
-    `Calibration (${c.simulationsPerLaw} simulations per law; design m×seeds ${grid}; resolution ${resolution}; ` +
-      `censored at ${d.censorAt === null ? 'never' : fmt(d.censorAt)}; σ = ${fmt(d.sigma)} (${d.sigmaSource})):`,
-    '',
-    table(['true law', ...c.labels.map(short)], rows),
-    '',
-    `For "${c.target}": power ${percent(c.power)}, false-verdict rate ${percent(c.falseRate)}` +
-      `${c.worstLaw ? ` (worst: ${c.worstLaw})` : ''} — ${c.adequate ? 'adequate' : 'not adequate'} ` +
-      '(needs power ≥ 80 % and false rate ≤ 10 %).',
+  return [
+    {
+      kind: 'details',
+      summary:
+        `Calibration (${c.simulationsPerLaw} simulations per law; design m×seeds ${grid}; resolution ${resolution}; ` +
+        `censored at ${d.censorAt === null ? 'never' : fmt(d.censorAt)}; σ = ${fmt(d.sigma)} (${d.sigmaSource})):`,
+      blocks: [tableBlock(['true law', ...c.labels.map(short)], rows)],
+    },
+    paragraph(
+      `For "${c.target}": power ${percent(c.power)}, false-verdict rate ${percent(c.falseRate)}` +
+        `${c.worstLaw ? ` (worst: ${c.worstLaw})` : ''} — ${c.adequate ? 'adequate' : 'not adequate'} ` +
+        '(needs power ≥ 80 % and false rate ≤ 10 %).',
+    ),
+    ...(c.advice ? [paragraph(['Design advice: ', data(c.advice.text), '.'])] : []),
   ];
-  if (c.advice) lines.push('', `Design advice: ${esc(c.advice.text)}.`);
-  return lines.join('\n');
 }
 
 /** The verdict on the bound with its numbers: p and the smallest exponent the design detects. */
-export function logBoundLine(s: ScalingAnalysis): string {
+export function logBoundText(s: ScalingAnalysis): Text {
   const b = s.logBound;
   const p = b.pValue === null ? 'p —' : `p = ${fmt(b.pValue)}`;
   const caught = b.detectableExponent === null ? 'no m^α with α ≤ 1.5 detectable' : `detects m^${b.detectableExponent}`;
-  return `Bound t(m) = O(log m): **${b.verdict}** (${p}; ${caught}).`;
+  return ['Bound t(m) = O(log m): ', strong({ verdict: b.verdict }), ` (${p}; ${caught}).`];
 }
 
-/** The section body (no heading level assumptions beyond ####). */
-export function scalingSectionMarkdown(s: ScalingAnalysis): string {
+/** logBoundText as markdown. */
+export function logBoundLine(s: ScalingAnalysis): string {
+  return inlineMarkdown(logBoundText(s), 'all');
+}
+
+/** The analysis's blocks under a level-4 heading that carries `anchor`. */
+export function scalingSectionBlocks(s: ScalingAnalysis, anchor?: string): Block[] {
   const n = s.counts;
-  const parts = [
-    `#### ${esc(s.quantity)}: ${s.logBound.verdict}`,
-    '',
-    `${logBoundLine(s)} ${esc(s.logBound.reason)}.`,
-    '',
-    `Best described by: **${s.verdict}**. ${esc(s.reason)}`,
-    '',
-    `${n.observations} runs over ${n.distinctM} values of m: ${n.exact} exact, ${n.interval} known within an ` +
-      `interval, ${n.censored} censored (never reached).`,
+  return [
+    heading(4, [data(s.quantity), ': ', { verdict: s.logBound.verdict }], anchor),
+    paragraph([logBoundText(s), ' ', data(s.logBound.reason), '.']),
+    paragraph(['Best described by: ', strong({ verdict: s.verdict }), '. ', data(s.reason)]),
+    paragraph(
+      `${n.observations} runs over ${n.distinctM} values of m: ${n.exact} exact, ${n.interval} known within an ` +
+        `interval, ${n.censored} censored (never reached).`,
+    ),
+    ...(s.fits.length > 0 ? [fitsTable(s)] : []),
+    ...(s.skipped.length > 0
+      ? [paragraph(`Not fitted: ${s.skipped.map((k) => `${k.model} (${k.reason})`).join('; ')}.`)]
+      : []),
+    ...calibrationBlocks(s),
   ];
-  if (s.fits.length > 0) parts.push('', fitsTable(s));
-  if (s.skipped.length > 0)
-    parts.push('', `Not fitted: ${s.skipped.map((k) => `${k.model} (${k.reason})`).join('; ')}.`);
-  const calibration = calibrationBlock(s);
-  if (calibration) parts.push('', calibration);
-  return `${parts.join('\n')}\n`;
+}
+
+/** The analysis as markdown (no heading level assumptions beyond ####). */
+export function scalingSectionMarkdown(s: ScalingAnalysis): string {
+  return renderBlocksMarkdown(scalingSectionBlocks(s));
 }

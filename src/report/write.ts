@@ -1,5 +1,5 @@
 /**
- * Writes reports/<runId>/{report.md, report.json, *.svg} atomically: everything is rendered and
+ * Writes reports/<runId>/{report.md, report.html, report.json, *.svg} atomically: everything is rendered and
  * validated in memory, written into a temporary sibling directory, then renamed into place. A failure
  * at any step leaves neither a half-written report nor the temporary directory behind, and an
  * existing report of the same run id is replaced only once the new one is complete.
@@ -7,6 +7,7 @@
 import { writeDirectoryAtomically, type WriteDirectoryOptions } from '../files/atomic';
 import { stableJson } from '../files/json';
 export { stableJson } from '../files/json';
+import { renderReportHtml } from './html/report';
 import { renderMarkdown } from './markdown';
 import { renderPlots } from './plots';
 import { validateReport } from './schema';
@@ -45,6 +46,8 @@ async function renderFiles(doc: ReportDocument, options: WriteReportOptions): Pr
     }
     files.set(file, svg);
   }
+  const svgs = new Map([...files].filter(([file]) => file.endsWith('.svg')));
+  files.set('report.html', renderReportHtml(doc, json, svgs));
   return files;
 }
 
