@@ -109,5 +109,5 @@ describe('check-pruner with a pruner that kills its process', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/BREAKS ITS CONTRACT/);
     expect(result.stdout).toMatch(/Report: .*report\.md/);
-  });
+  }, 300_000);
 });
