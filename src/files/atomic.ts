@@ -57,15 +57,25 @@ interface LockRecord {
   token: string;
 }
 
+/** How long a lock file may stay unreadable (created, not yet filled) before it counts as its writer's remains. */
+const UNREADABLE_LOCK_MS = 2_000;
+
 /** True when a lock was left by a writer that cannot be running any more. */
 function lockIsStale(path: string): boolean {
   let record: Partial<LockRecord>;
+  let age: number;
   try {
-    if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS) return true;
+    age = Date.now() - statSync(path).mtimeMs;
+    if (age > STALE_LOCK_MS) return true;
+  } catch (e) {
+    return errorCode(e) !== 'ENOENT'; // gone meanwhile: not stale, just free
+  }
+  try {
     record = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockRecord>;
   } catch (e) {
-    // Gone meanwhile: not stale, just free. Unreadable (killed while writing it): stale.
-    return errorCode(e) !== 'ENOENT';
+    // Gone meanwhile: free. Unreadable: either its writer is between creating and filling it (a live holder), or
+    // it was killed there; only the second is still unreadable after UNREADABLE_LOCK_MS.
+    return errorCode(e) !== 'ENOENT' && age > UNREADABLE_LOCK_MS;
   }
   if (record.host !== hostname()) return false;
   if (record.pid === process.pid) return record.token !== PROCESS_TOKEN; // a previous incarnation of this PID
