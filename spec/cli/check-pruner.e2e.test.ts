@@ -29,7 +29,7 @@ describe('pruneproof check-pruner', () => {
     expect(doc.passed).toBe(false);
     expect(doc.brokenContracts).toEqual(['CONTRACT-size']);
     expect(doc.module).toBe('examples/pruners/broken-pruner.js');
-    expect(md).toContain('**BREAKS ITS CONTRACT**: CONTRACT-size.');
+    expect(md).toContain('**BREAKS ITS CONTRACT**: [CONTRACT-size](report.html#CONTRACT-size).');
     expect(md).toContain(
       '- **What failed:** returned 2 picks for n = 1 (N = 2): a pruner must return a multiset of exactly n neurons',
     );
@@ -151,7 +151,7 @@ describe('pruneproof check-pruner with a Python pruner (real python3 and NumPy)'
     expect(await main(['check-pruner', 'examples/pruners/broken_pruner.py', ...common()])).toBe(1);
     const { doc, md } = readReport();
     expect(doc.brokenContracts).toEqual(['CONTRACT-reported-losses']);
-    expect(md).toContain('**BREAKS ITS CONTRACT**: CONTRACT-reported-losses.');
+    expect(md).toContain('**BREAKS ITS CONTRACT**: [CONTRACT-reported-losses](report.html#CONTRACT-reported-losses).');
     expect(io.stdout.join('')).toMatch(
       /CONTRACT-reported-losses .*: lossPerStep\[0\] = \S+ but the first 1 picks have measured loss/,
     );
