@@ -1,4 +1,5 @@
-// ESLint 9 flat config: typescript-eslint's recommended rules (syntactic; type-aware linting is not needed here).
+// ESLint 9 flat config: typescript-eslint's recommended rules, and one type-aware rule on src/: a promise that is
+// neither awaited nor handled (an un-awaited refusal let `reconclude` overwrite a report it had refused to replace).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -19,6 +20,11 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
       ],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
   },
   {
     // CommonJS files: configs and the example pruners users load with require().

@@ -33,7 +33,8 @@ describe('estimateResources', () => {
       /does not fit: estimated peak memory [\d.]+ GB .* free memory\. .*--force/,
     );
     expect(() => requireFits(e, 'cpu', e.peakBytes + 1)).not.toThrow();
-    expect(describeEstimate(e)).toMatch(/estimated time [\d.]+ (h|min) for 5 run\(s\)/);
+    const runs = DEFAULT_SYNTHETIC.seeds.length;
+    expect(describeEstimate(e)).toMatch(new RegExp(`estimated time [\\d.]+ (h|min) for ${runs} run\\(s\\)`));
   });
 
   it("on wasm, refuses a run that needs more than a thread's 4 GiB heap whatever the free memory", () => {

@@ -83,7 +83,7 @@ export function reconcludeDocument(original: ReportDocument, from: string): Repo
 export async function reconcludeCommand(path: string, flags: ReconcludeFlags): Promise<number> {
   const file = reportFile(path);
   const original = readStoredReport(file);
-  refuseOverwrite(flags.out, runId(original.config), flags.force);
+  await refuseOverwrite(flags.out, runId(original.config), flags.force);
   const doc = reconcludeDocument(original, resolve(file));
   const { dir } = await writeReport(doc, flags.out);
   process.stderr.write(`pruneproof reconclude: ${doc.runs.length} stored runs from ${file}\n`);

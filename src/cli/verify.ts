@@ -221,7 +221,7 @@ async function verifyInterruptibly(
     },
     interruption,
   ).finally(async () => {
-    engine.dispose();
+    await engine.dispose();
     await closeSubject();
   });
   const where = shard ? `shard ${shard.index}/${shard.count}: ` : '';

@@ -70,7 +70,7 @@ export async function verify(
     });
     return outcome.report!;
   } finally {
-    engine.dispose();
+    await engine.dispose();
   }
 }
 

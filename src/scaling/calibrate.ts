@@ -10,6 +10,9 @@ import { claimTasks, tallyInParallel, type ParallelOptions, type SimulationBatch
 import { assess } from './decide';
 import { modelSpec, predict } from './models';
 import type { Calibration, Design, LawClass, ScalingVerdict, SimulatedLaw, TimeObservation } from './types';
+// Module-level aliases: a hot loop reads them from the module scope, not the global object (whose
+// lookups are far slower inside vm contexts such as jest's).
+const { abs, floor, log, max, min, round } = Math;
 
 /** Fixed before any result was seen; never tuned. */
 export const MIN_POWER = 0.8;
@@ -35,8 +38,8 @@ const VERDICT_LAW: Record<ScalingVerdict, LawClass | null> = {
 /** Laws of every class through (m0, t0) and (m1, t1). */
 export function anchoredLaws(m0: number, t0: number, m1: number, t1: number): SimulatedLaw[] {
   const rise = t1 - t0;
-  const b = rise / Math.log(m1 / m0);
-  const laws: SimulatedLaw[] = [{ id: 'log', law: 'log', model: 'log', params: { a: t0 - b * Math.log(m0), b } }];
+  const b = rise / log(m1 / m0);
+  const laws: SimulatedLaw[] = [{ id: 'log', law: 'log', model: 'log', params: { a: t0 - b * log(m0), b } }];
   for (const alpha of POWER_ALPHAS) {
     const c = rise / (m1 ** alpha - m0 ** alpha);
     laws.push({
@@ -62,11 +65,11 @@ function measure(t: number, design: Design): { lo: number; hi: number } {
   const { absolute, relative } = design.resolution;
   if (relative > 0 && relative < 2 && relative * t >= absolute) {
     const ratio = (1 + relative / 2) / (1 - relative / 2);
-    const lo = ratio ** Math.floor(Math.log(t) / Math.log(ratio));
+    const lo = ratio ** floor(log(t) / log(ratio));
     return { lo, hi: lo * ratio };
   }
   if (absolute > 0) {
-    const lo = Math.floor(t / absolute) * absolute;
+    const lo = floor(t / absolute) * absolute;
     return { lo, hi: lo + absolute };
   }
   return { lo: t, hi: t };
@@ -126,7 +129,7 @@ export function tallyVerdicts(batch: SimulationBatch): number[][] {
   const streams = lawStreams(batch, 'calibration');
   const counts = laws.map(() => VERDICT_LABELS.map(() => 0));
   claimTasks(batch.next, laws.length * simulations, (task) => {
-    const i = Math.floor(task / simulations);
+    const i = floor(task / simulations);
     const data = dataSetAt(laws[i], design, streams[i], task % simulations);
     counts[i][VERDICT_LABELS.indexOf(assess(data).decision.verdict)]++;
   });
@@ -183,7 +186,7 @@ export function targetRates(
 }
 
 function alphaDistance(law: SimulatedLaw, fittedAlpha: number | null): number {
-  return fittedAlpha === null || law.params.alpha === undefined ? 0 : Math.abs(law.params.alpha - fittedAlpha);
+  return fittedAlpha === null || law.params.alpha === undefined ? 0 : abs(law.params.alpha - fittedAlpha);
 }
 
 export function adequate(r: TargetRates): boolean {
@@ -192,15 +195,15 @@ export function adequate(r: TargetRates): boolean {
 
 /** Candidate designs: more seeds at every m, or the m grid extended at its own log spacing. */
 function moreSeeds(design: Design, seeds: number): Design {
-  return { ...design, grid: design.grid.map((g) => ({ m: g.m, seeds: Math.max(g.seeds, seeds) })) };
+  return { ...design, grid: design.grid.map((g) => ({ m: g.m, seeds: max(g.seeds, seeds) })) };
 }
 
 function extendedGrid(design: Design, extraPoints: number): Design {
   const ms = design.grid.map((g) => g.m);
   const ratio = ms.length > 1 ? (ms[ms.length - 1] / ms[0]) ** (1 / (ms.length - 1)) : 10;
-  const seeds = Math.max(...design.grid.map((g) => g.seeds));
+  const seeds = max(...design.grid.map((g) => g.seeds));
   const extra = Array.from({ length: extraPoints }, (_, i) => ({
-    m: Math.round(ms[ms.length - 1] * ratio ** (i + 1)),
+    m: round(ms[ms.length - 1] * ratio ** (i + 1)),
     seeds,
   }));
   return { ...design, grid: [...design.grid, ...extra] };
@@ -246,7 +249,7 @@ export function searchAdvice(
     const rates = confusion(laws, candidate, simulations, seed, parallel);
     return adequate(targetRates(laws, rates, target, fittedAlpha));
   };
-  const current = Math.max(...design.grid.map((g) => g.seeds));
+  const current = max(...design.grid.map((g) => g.seeds));
   const seedOptions = SEED_CANDIDATES.filter((k) => k > current);
   const seedsPerM = firstPassing(seedOptions, (k) => passes(moreSeeds(design, k)));
   const extensions = Array.from({ length: MAX_EXTRA_GRID_POINTS }, (_, i) => extendedGrid(design, i + 1));
@@ -279,7 +282,7 @@ function adviceText(target: ScalingVerdict, rates: TargetRates, found: AdviceFou
 export function remedyText(found: AdviceFound, design: Design): string {
   const largest = design.grid[design.grid.length - 1].m;
   const ratio = design.grid.length > 1 ? (largest / design.grid[0].m) ** (1 / (design.grid.length - 1)) : 10;
-  const cap = Math.round(largest * ratio ** MAX_EXTRA_GRID_POINTS);
+  const cap = round(largest * ratio ** MAX_EXTRA_GRID_POINTS);
   const noSeeds = `${SEED_CANDIDATES[SEED_CANDIDATES.length - 1]} seeds per m`;
   const options = [
     found.seedsPerM !== null ? `about ${found.seedsPerM} seeds per m` : null,
@@ -295,12 +298,12 @@ export function remedyText(found: AdviceFound, design: Design): string {
 }
 
 export function percent(rate: number): string {
-  return `${Math.round(rate * 100)} %`;
+  return `${round(rate * 100)} %`;
 }
 
 /** The advice is "about": a quarter of the simulations (at least 50, at most all) per candidate design. */
 function adviceSimulations(simulations: number): number {
-  return Math.min(simulations, Math.max(50, Math.round(simulations / 4)));
+  return min(simulations, max(50, round(simulations / 4)));
 }
 
 export interface CalibrationInput {

@@ -5,13 +5,18 @@
  * below 0 there, and a run cannot report less than 0, so 0 is a bound, not a value.
  * Start: least squares on pseudo-values (interval midpoints, T for censored runs) with the coefficients
  * profiled out and the exponent scanned then golden-section refined. With only exact times that start is
- * already the maximum-likelihood fit (σ² = RSS/n); otherwise Nelder–Mead with restarts maximises the
- * likelihood over (coefficients, exponent, ln σ).
+ * already the maximum-likelihood fit (σ² = RSS/n). Otherwise a law without an exponent is maximised exactly by
+ * Newton's method (fit-linear.ts), and a law with one by Nelder–Mead with restarts over (coefficients, exponent,
+ * ln σ), which is also the fallback when Newton finds no finite maximum.
  */
 import { logDensity, logIntervalProbability, logLowerTail, logUpperTail } from './normal';
 import { meanParameterCount, namedParams, type ModelSpec } from './models';
 import { nelderMead } from './optimise';
+import { fitLinearCensored } from './fit-linear';
 import type { TimeObservation } from './types';
+// Module-level aliases: a hot loop reads them from the module scope, not the global object (whose
+// lookups are far slower inside vm contexts such as jest's).
+const { abs, exp, log, max, min, sqrt } = Math;
 
 /** An observation in the form the likelihood reads. */
 export interface PreparedObservation {
@@ -29,11 +34,11 @@ export function prepare(observations: readonly TimeObservation[]): PreparedObser
   return observations.map((o) => {
     if (o.lo === null || o.hi === null) {
       const T = o.censoredAt ?? NaN;
-      return { m: o.m, lnM: Math.log(o.m), kind: 'censored', lo: T, hi: Infinity, pseudo: T };
+      return { m: o.m, lnM: log(o.m), kind: 'censored', lo: T, hi: Infinity, pseudo: T };
     }
-    if (o.lo === 0) return { m: o.m, lnM: Math.log(o.m), kind: 'left', lo: -Infinity, hi: o.hi, pseudo: o.hi / 2 };
+    if (o.lo === 0) return { m: o.m, lnM: log(o.m), kind: 'left', lo: -Infinity, hi: o.hi, pseudo: o.hi / 2 };
     const kind = o.lo === o.hi ? 'exact' : 'interval';
-    return { m: o.m, lnM: Math.log(o.m), kind, lo: o.lo, hi: o.hi, pseudo: (o.lo + o.hi) / 2 };
+    return { m: o.m, lnM: log(o.m), kind, lo: o.lo, hi: o.hi, pseudo: (o.lo + o.hi) / 2 };
   });
 }
 
@@ -106,11 +111,11 @@ function leastSquares(g: GroupedData, rows: readonly number[][]): { coef: number
 /** Solves the augmented system [A | b] by Gaussian elimination with partial pivoting; null when singular. */
 function solve(a: number[][]): number[] | null {
   const p = a.length;
-  const scale = Math.max(...a.map((row, j) => Math.abs(row[j])));
+  const scale = max(...a.map((row, j) => abs(row[j])));
   for (let c = 0; c < p; c++) {
     let pivot = c;
-    for (let r = c + 1; r < p; r++) if (Math.abs(a[r][c]) > Math.abs(a[pivot][c])) pivot = r;
-    if (!(Math.abs(a[pivot][c]) > 1e-12 * scale)) return null;
+    for (let r = c + 1; r < p; r++) if (abs(a[r][c]) > abs(a[pivot][c])) pivot = r;
+    if (!(abs(a[pivot][c]) > 1e-12 * scale)) return null;
     [a[c], a[pivot]] = [a[pivot], a[c]];
     for (let r = c + 1; r < p; r++) {
       const f = a[r][c] / a[c][c];
@@ -139,21 +144,21 @@ function leastSquaresStart(spec: ModelSpec<string>, g: GroupedData): { vector: n
     const fit = profile(spec, g, 0);
     return fit && { vector: fit.coef, rss: fit.rss };
   }
-  const { min, max } = spec.exponent;
+  const { min: lowest, max: highest } = spec.exponent;
   const rssAt = (e: number) => profile(spec, g, e)?.rss ?? Infinity;
   const steps = 48;
-  let best = min;
+  let best = lowest;
   let bestRss = Infinity;
   for (let i = 0; i <= steps; i++) {
-    const e = min + ((max - min) * i) / steps;
+    const e = lowest + ((highest - lowest) * i) / steps;
     const r = rssAt(e);
     if (r < bestRss) [best, bestRss] = [e, r];
   }
   if (!Number.isFinite(bestRss)) return null;
-  const h = (max - min) / steps;
-  let a = Math.max(min, best - h);
-  let b = Math.min(max, best + h);
-  const golden = (Math.sqrt(5) - 1) / 2;
+  const h = (highest - lowest) / steps;
+  let a = max(lowest, best - h);
+  let b = min(highest, best + h);
+  const golden = (sqrt(5) - 1) / 2;
   while (b - a > 1e-6) {
     const x1 = b - golden * (b - a);
     const x2 = a + golden * (b - a);
@@ -167,7 +172,7 @@ function leastSquaresStart(spec: ModelSpec<string>, g: GroupedData): { vector: n
 
 /** Smallest σ allowed: keeps a perfect fit's likelihood finite (relative to the size of the times). */
 function sigmaFloor(data: readonly PreparedObservation[]): number {
-  const scale = data.reduce((s, d) => s + Math.abs(d.pseudo), 0) / data.length;
+  const scale = data.reduce((s, d) => s + abs(d.pseudo), 0) / data.length;
   return 1e-6 * (scale > 0 ? scale : 1);
 }
 
@@ -186,10 +191,20 @@ function logLikelihood(spec: ModelSpec<string>, vector: readonly number[], sigma
     else if (d.kind === 'censored') {
       if (tailAt[k] !== d.lo) [tailAt[k], tail[k]] = [d.lo, logUpperTail((d.lo - mu) / sigma)];
       total += tail[k];
-    } else if (d.hi - d.lo < 1e-6 * sigma) total += logDensity((d.lo + d.hi) / 2, mu, sigma) + Math.log(d.hi - d.lo);
+    } else if (d.hi - d.lo < 1e-6 * sigma) total += logDensity((d.lo + d.hi) / 2, mu, sigma) + log(d.hi - d.lo);
     else total += logIntervalProbability((d.lo - mu) / sigma, (d.hi - mu) / sigma);
   }
   return total;
+}
+
+/** The censored log-likelihood of the data under the law with mean vector `vector` and noise σ. */
+export function censoredLogLikelihood(
+  spec: ModelSpec<string>,
+  vector: readonly number[],
+  sigma: number,
+  data: readonly PreparedObservation[],
+): number {
+  return logLikelihood(spec, vector, sigma, groupData(data));
 }
 
 /** Whether the observation bounds the time on both sides (exact or an interval above the first checkpoint). */
@@ -225,32 +240,42 @@ export function fitCensored(
   const start = leastSquaresStart(spec, grouped);
   if (!start) return null;
   const floor = sigmaFloor(data);
-  const startSigma = Math.max(Math.sqrt(start.rss / data.length), floor);
+  const startSigma = max(sqrt(start.rss / data.length), floor);
   if (data.every((d) => d.kind === 'exact')) return finish(spec, start.vector, startSigma, grouped);
+  if (!spec.exponent) {
+    const rows = grouped.ms.map((m) => spec.basis(m, 0));
+    const exact = fitLinearCensored(
+      data.map((_, i) => rows[grouped.group[i]]),
+      data,
+      { beta: start.vector, sigma: startSigma },
+      floor,
+    );
+    if (exact) return finish(spec, exact.beta, exact.sigma, grouped);
+  }
   const narrow = narrowIntervalSigma(data, start.rss);
-  if (narrow !== null) return finish(spec, start.vector, Math.max(narrow, floor), grouped);
+  if (narrow !== null) return finish(spec, start.vector, max(narrow, floor), grouped);
   const p = start.vector.length;
   const exponent = spec.exponent;
   const objective = (x: number[]): number => {
     if (exponent && (x[p - 1] < exponent.min || x[p - 1] > exponent.max)) return Infinity;
-    const sigma = Math.exp(x[p]);
+    const sigma = exp(x[p]);
     if (!(sigma >= floor)) return Infinity;
     const value = -logLikelihood(spec, x, sigma, grouped); // x[p] (ln σ) is past the mean's parameters
     return Number.isNaN(value) ? Infinity : value;
   };
   // σ from the pseudo-values overstates the noise when intervals are wide; start a little lower.
   const x0 = from
-    ? [...from.vector, Math.log(Math.max(from.sigma, floor * 2))]
-    : [...start.vector, Math.log(Math.max(startSigma * 0.7, floor * 2))];
-  const sigma0 = Math.exp(x0[p]);
+    ? [...from.vector, log(max(from.sigma, floor * 2))]
+    : [...start.vector, log(max(startSigma * 0.7, floor * 2))];
+  const sigma0 = exp(x0[p]);
   // A coefficient starting at 0 steps by half a σ of its largest basis value's effect on t.
-  const zeroStep = (j: number) => (0.5 * sigma0) / Math.max(...grouped.ms.map((m) => Math.abs(spec.basis(m, 0)[j])));
+  const zeroStep = (j: number) => (0.5 * sigma0) / max(...grouped.ms.map((m) => abs(spec.basis(m, 0)[j])));
   const steps = x0.map((v, i) =>
-    i === p ? 0.3 : Math.abs(v) > 1e-8 ? 0.1 * Math.abs(v) : from && !spec.exponent ? zeroStep(i) : 0.1,
+    i === p ? 0.3 : abs(v) > 1e-8 ? 0.1 * abs(v) : from && !spec.exponent ? zeroStep(i) : 0.1,
   );
-  if (exponent) steps[p - 1] = Math.min(0.1, (exponent.max - exponent.min) / 10);
+  if (exponent) steps[p - 1] = min(0.1, (exponent.max - exponent.min) / 10);
   const best = nelderMead(objective, x0, { steps, tolerance: 1e-5, restarts: 1 });
-  return finish(spec, best.x.slice(0, p), Math.exp(best.x[p]), grouped);
+  return finish(spec, best.x.slice(0, p), exp(best.x[p]), grouped);
 }
 
 /**
@@ -264,8 +289,8 @@ const NARROW = 0.5;
 function narrowIntervalSigma(data: readonly PreparedObservation[], rss: number): number | null {
   if (!data.every(isMeasured)) return null;
   const widthSq = data.reduce((s, d) => s + (d.hi - d.lo) ** 2, 0) / data.length;
-  const sigma = Math.sqrt(rss / data.length + widthSq / 12);
-  const widest = Math.max(...data.map((d) => d.hi - d.lo));
+  const sigma = sqrt(rss / data.length + widthSq / 12);
+  const widest = max(...data.map((d) => d.hi - d.lo));
   return widest <= NARROW * sigma ? sigma : null;
 }
 

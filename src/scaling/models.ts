@@ -7,6 +7,9 @@
  * that ends at the bound is read as the log law (decide.ts, reducesToLog).
  */
 import type { LawClass, ScalingModel } from './types';
+// Module-level aliases: a hot loop reads them from the module scope, not the global object (whose
+// lookups are far slower inside vm contexts such as jest's).
+const { exp, log } = Math;
 
 /** A law's shape; M is one of the four laws, or 'log-quadratic' (the one-sided test's alternative). */
 export interface ModelSpec<M extends string = ScalingModel> {
@@ -30,7 +33,7 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     formula: 't = a + b·ln m',
     linear: ['a', 'b'],
     exponent: null,
-    basis: (m) => [1, Math.log(m)],
+    basis: (m) => [1, log(m)],
     mean: (v, lnM) => v[0] + v[1] * lnM,
   },
   {
@@ -40,7 +43,7 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     linear: ['c'],
     exponent: { name: 'alpha', min: -3, max: 3 },
     basis: (m, alpha) => [m ** alpha],
-    mean: (v, lnM) => v[0] * Math.exp(v[1] * lnM),
+    mean: (v, lnM) => v[0] * exp(v[1] * lnM),
   },
   {
     model: 'offset-power',
@@ -49,7 +52,7 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     linear: ['a', 'c'],
     exponent: { name: 'alpha', min: 0.1, max: 3 },
     basis: (m, alpha) => [1, m ** alpha],
-    mean: (v, lnM) => v[0] + v[1] * Math.exp(v[2] * lnM),
+    mean: (v, lnM) => v[0] + v[1] * exp(v[2] * lnM),
   },
   {
     model: 'saturating',
@@ -58,7 +61,7 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     linear: ['a', 'c'],
     exponent: { name: 'beta', min: 0.1, max: 3 },
     basis: (m, beta) => [1, -(m ** -beta)],
-    mean: (v, lnM) => v[0] - v[1] * Math.exp(-v[2] * lnM),
+    mean: (v, lnM) => v[0] - v[1] * exp(-v[2] * lnM),
   },
 ];
 
@@ -75,7 +78,7 @@ export function logQuadraticSpec(center: number): ModelSpec<'log-quadratic'> {
     linear: ['a', 'b', 'gamma'],
     exponent: null,
     basis: (m) => {
-      const x = Math.log(m) - center;
+      const x = log(m) - center;
       return [1, x, x * x];
     },
     mean: (v, lnM) => {

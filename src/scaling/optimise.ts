@@ -3,6 +3,9 @@
  * ranges) and may be flat along ridges (a + c·m^α near α → 0 mimics a + b·ln m), where a single simplex
  * can stall; restarting from the best vertex with a fresh simplex until the value stops improving fixes that.
  */
+// Module-level aliases: a hot loop reads them from the module scope, not the global object (whose
+// lookups are far slower inside vm contexts such as jest's).
+const { abs, max } = Math;
 
 export interface NelderMeadOptions {
   /** Initial simplex step per coordinate (default 10 % of |x| or 0.1). */
@@ -30,7 +33,7 @@ function simplexAround(x0: number[], steps: number[]): number[][] {
 }
 
 function defaultSteps(x0: number[]): number[] {
-  return x0.map((v) => (Math.abs(v) > 1e-8 ? 0.1 * Math.abs(v) : 0.1));
+  return x0.map((v) => (abs(v) > 1e-8 ? 0.1 * abs(v) : 0.1));
 }
 
 /** One simplex run (standard coefficients: reflection 1, expansion 2, contraction ½, shrink ½). */
@@ -47,7 +50,7 @@ function simplexRun(f: (x: number[]) => number, x0: number[], steps: number[], m
     const best = order[0];
     const worst = order[n];
     const second = order[n - 1];
-    if (Math.abs(values[worst] - values[best]) <= tol && Number.isFinite(values[worst])) break;
+    if (abs(values[worst] - values[best]) <= tol && Number.isFinite(values[worst])) break;
     const centroid = new Array<number>(n).fill(0);
     for (const i of order.slice(0, n)) for (let d = 0; d < n; d++) centroid[d] += points[i][d] / n;
     const reflected = combine(centroid, points[worst], -1);
@@ -91,7 +94,7 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], options: Ne
   for (let r = 0; r < restarts; r++) {
     const next = simplexRun(f, current.x, defaultSteps(current.x), maxEval, tol);
     evaluations += next.evaluations;
-    const improved = next.value < current.value - Math.max(tol, 1e-10 * Math.abs(current.value));
+    const improved = next.value < current.value - max(tol, 1e-10 * abs(current.value));
     if (next.value < current.value) current = next;
     if (!improved) break;
   }
