@@ -3,8 +3,9 @@
  * test's log-quadratic alternative) by Newton's method in Olsen's parametrisation θ = β/σ, h = 1/σ. There the
  * log-likelihood of exact, interval, left- and right-censored normal observations is concave (the normal density is
  * log-concave; Pratt 1981, Econometrica 49:1493), so its maximum is unique and Newton reaches it in a few steps where
- * a simplex needs hundreds of evaluations. Nested models (log inside log-quadratic) are then both maximised exactly:
- * the larger one's likelihood is never below the smaller one's, which the one-sided statistic relies on.
+ * a simplex needs hundreds of evaluations. Every step gains likelihood (a backtracking line search), so the larger of
+ * two nested models started at the smaller one's maximum (log inside log-quadratic) never ends below it, which the
+ * one-sided statistic relies on even where the likelihood is flat (intervals much wider than σ).
  */
 import { cholesky, choleskySolve } from '../linalg/cholesky';
 import { logIntervalProbability, logLowerTail, logUpperTail } from './normal';
@@ -138,13 +139,25 @@ export function fitLinearCensored(
     let decrement = 0;
     for (let k = 0; k < n; k++) decrement += current.gradient[k] * step[k];
     if (!(decrement >= 0)) return null;
-    if (decrement / 2 < DECREMENT) return finish(params, sigmaFloor, steps);
+    if (decrement / 2 < DECREMENT) return finish(lastStep(rows, data, params, step, current.value), sigmaFloor, steps);
     const next = backtrack(rows, data, params, step, current.value, decrement);
     if (next === null) return decrement / 2 < STALLED ? finish(params, sigmaFloor, steps) : null;
     params = next;
     current = evaluate(rows, data, params);
   }
   return null;
+}
+
+/** Converged: the last full Newton step still sharpens the parameters (the error squares), unless it loses. */
+function lastStep(
+  rows: readonly (readonly number[])[],
+  data: readonly CensoredValue[],
+  params: Float64Array,
+  step: Float64Array,
+  value: number,
+): Float64Array {
+  const candidate = params.map((v, k) => v + step[k]);
+  return valueAt(rows, data, candidate) >= value ? candidate : params;
 }
 
 /** The first of steps 1, ½, ¼, … that gains at least a quarter of what the quadratic model predicts (Armijo). */

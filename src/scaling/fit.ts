@@ -227,7 +227,7 @@ export function unfittableReason(spec: ModelSpec<string>, data: readonly Prepare
 
 /**
  * Maximum-likelihood fit, or null when the model cannot be fitted (see unfittableReason). `from` starts the
- * simplex at a given mean vector and σ (e.g. a nested model's maximum with the extra term at 0, so the larger
+ * search (Newton or simplex) at a given mean vector and σ (e.g. a nested model's maximum with the extra term at 0, so the larger
  * model's likelihood cannot end below the smaller one's) instead of at the least-squares start.
  */
 export function fitCensored(
@@ -247,7 +247,7 @@ export function fitCensored(
     const exact = fitLinearCensored(
       data.map((_, i) => rows[grouped.group[i]]),
       data,
-      { beta: start.vector, sigma: startSigma },
+      from ? { beta: from.vector, sigma: max(from.sigma, floor) } : { beta: start.vector, sigma: startSigma },
       floor,
     );
     if (exact) return finish(spec, exact.beta, exact.sigma, grouped);
