@@ -56,8 +56,7 @@ function addInterval(x: readonly number[], lo: number, hi: number, theta: Float6
   for (let j = 0; j < p; j++) mean += x[j] * theta[j];
   const a = h * lo - mean;
   const b = h * hi - mean;
-  const logP =
-    lo === -Infinity ? logLowerTail(b) : hi === Infinity ? logUpperTail(a) : logIntervalProbability(a, b);
+  const logP = lo === -Infinity ? logLowerTail(b) : hi === Infinity ? logUpperTail(a) : logIntervalProbability(a, b);
   out.value += logP;
   const ra = lo === -Infinity ? 0 : exp(-0.5 * a * a - LOG_SQRT_2PI - logP);
   const rb = hi === Infinity ? 0 : exp(-0.5 * b * b - LOG_SQRT_2PI - logP);

@@ -227,8 +227,8 @@ export function unfittableReason(spec: ModelSpec<string>, data: readonly Prepare
 
 /**
  * Maximum-likelihood fit, or null when the model cannot be fitted (see unfittableReason). `from` starts the
- * search (Newton or simplex) at a given mean vector and σ (e.g. a nested model's maximum with the extra term at 0, so the larger
- * model's likelihood cannot end below the smaller one's) instead of at the least-squares start.
+ * search (Newton or simplex) at a given mean vector and σ (e.g. a nested model's maximum with the extra term at 0,
+ * so the larger model's likelihood cannot end below the smaller one's) instead of at the least-squares start.
  */
 export function fitCensored(
   spec: ModelSpec<string>,
