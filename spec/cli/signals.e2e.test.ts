@@ -12,11 +12,7 @@ import { join, resolve } from 'node:path';
 import { MANIFEST_DIR } from '../../src/store/run-store';
 
 const CLI = resolve(__dirname, '../../dist/src/cli/main.js');
-/**
- * Per phase and signal. The defect this guards against crashed 8 of 9 interrupts; with 6 × 6 = 36 interrupts, a
- * crash rate of 10 % per interrupt escapes all of them with probability 0.9³⁶ ≈ 2 %.
- */
-const REPEATS = 6;
+const REPEATS = 20;
 /** Processes at once (the machine has two cores). */
 const PARALLEL = 2;
 const SWEEP = ['--quick', '--m', '10,20', '--seeds', '1', '--width', '12', '--iterations', '10'];
