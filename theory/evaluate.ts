@@ -6,6 +6,7 @@
 import { resolveTheory, type ResolvedTheory, type TheoryOverrides } from './config';
 import {
   checkMeasured,
+  checkOverridesBeforeRuns,
   evaluateCondition,
   evaluateValue,
   rhoZeroReason,
@@ -16,7 +17,7 @@ import {
 import { HYPOTHESIS_IDS, type ExpressionId, type HypothesisId } from './expressions';
 import { formatNumber as fmt } from './format';
 import { harmonic } from './harmonic';
-import { buildScope, type Scope, type TheoryInputs } from './inputs';
+import { buildScope, partialScope, type Scope, type TheoryInputs } from './inputs';
 
 export type HypothesisCheck = ConditionCheck & { id: HypothesisId };
 
@@ -31,6 +32,28 @@ export function checkHypotheses(inputs: TheoryInputs, overrides?: TheoryOverride
   const theory = resolveTheory(overrides);
   const scope = buildScope(inputs, theory.constants, 'checkHypotheses');
   return HYPOTHESIS_IDS.map((id) => evaluateCondition(theory, id, scope) as HypothesisCheck);
+}
+
+/**
+ * Refuses, before any run, an expression override that is NaN on what the configuration alone fixes (e.g.
+ * "0/0"): such an override is NaN whatever the runs measure. Overrides that read measured numbers are checked
+ * at each run.
+ *
+ * @param configurations - per point of the design, the inputs known before computing (e.g. m, N, n); measured
+ *   ones are left out.
+ * @param overrides - constants or expressions replacing the stated ones.
+ * @throws TheoryConfigError naming the override, its text and the inputs where it is NaN.
+ */
+export function checkOverridesOnConfiguration(
+  configurations: readonly Partial<TheoryInputs>[],
+  overrides?: TheoryOverrides,
+): void {
+  if (!overrides?.expressions) return;
+  const theory = resolveTheory(overrides);
+  checkOverridesBeforeRuns(
+    theory,
+    configurations.map((inputs) => partialScope(inputs, theory.constants)),
+  );
 }
 
 export interface B1Point {

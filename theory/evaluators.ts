@@ -190,6 +190,38 @@ function requireFiniteOverride(compiled: CompiledExpression, text: string, raw: 
   );
 }
 
+/**
+ * Before any run: each override that reads only what the configuration gives (no measured number) is evaluated on
+ * every configuration scope. One that is NaN there (e.g. "0/0") is NaN whatever the runs measure, so it is refused
+ * now, naming the scope. An override that reads a measured number is checked at each run (requireFiniteOverride);
+ * ±∞ is left to that check too, since it is a legitimate value where the paper's formula is infinite as well.
+ *
+ * @param theory - the resolved overrides.
+ * @param scopes - the configuration's scopes (constants, then m, N, n, η, ε as configured).
+ * @throws TheoryConfigError naming the override, its text and the scope.
+ */
+export function checkOverridesBeforeRuns(theory: ResolvedTheory, scopes: readonly Scope[]): void {
+  for (const compiled of Object.values(theory.expressions)) {
+    if (!compiled.overridden) continue;
+    const { id, expr } = compiled.def;
+    for (const scope of scopes) {
+      if (missingSymbols(compiled, scope).length > 0) continue;
+      const sides = compiled.value
+        ? [compiled.value.evaluate({ ...scope }) as unknown]
+        : (compiled.relations ?? []).flatMap((r) => [
+            r.lhs.evaluate({ ...scope }) as unknown,
+            r.rhs.evaluate({ ...scope }),
+          ]);
+      if (!sides.some((raw) => Number.isNaN(toNumber(id, expr, raw)))) continue;
+      const at = scopeText(compiled.symbols, scope);
+      throw new TheoryConfigError(
+        id,
+        `theory override '${id}': "${expr}" evaluates to NaN${at ? ` at ${at}` : ''}, whatever the runs measure; an override must evaluate to a number on the run's inputs`,
+      );
+    }
+  }
+}
+
 /** Evaluates a 'value' expression on the scope. */
 export function evaluateValue(theory: ResolvedTheory, id: ExpressionId, scope: Scope): BoundValue {
   const compiled = theory.expressions[id];

@@ -18,7 +18,14 @@ export { parseTheoryOverrides, resolveTheory, TheoryConfigError } from './config
 export type { ResolvedTheory, TheoryOverrides } from './config';
 export type { TheoryInputs } from './inputs';
 export type { BoundValue, ConditionCheck } from './evaluators';
-export { checkHypotheses, evaluateBounds, evaluateExpression, evaluateRelation, tStar } from './evaluate';
+export {
+  checkHypotheses,
+  checkOverridesOnConfiguration,
+  evaluateBounds,
+  evaluateExpression,
+  evaluateRelation,
+  tStar,
+} from './evaluate';
 export type {
   B1Point,
   BoundsEvaluation,

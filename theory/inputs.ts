@@ -111,11 +111,20 @@ export function validateInputs(inputs: TheoryInputs, operation: string): void {
 /** Constants, then the given inputs; H_n from n and outputs = 1 when not given. */
 export function buildScope(inputs: TheoryInputs, constants: TheoryConstants, operation: string): Scope {
   validateInputs(inputs, operation);
+  const scope = partialScope(inputs, constants);
+  scope.outputs ??= 1;
+  return scope;
+}
+
+/**
+ * Constants, then only the inputs given (none required, none defaulted but H_n from n): the scope of what a
+ * configuration fixes before any run, where a symbol left out means "measured later".
+ */
+export function partialScope(inputs: Partial<TheoryInputs>, constants: TheoryConstants): Scope {
   const scope: Scope = { ...constants };
   for (const key of INPUT_SYMBOLS) {
     if (inputs[key] !== undefined) scope[key] = inputs[key];
   }
-  scope.outputs ??= 1;
   if (scope.Hn === undefined && scope.n !== undefined) scope.Hn = harmonic(scope.n);
   return scope;
 }

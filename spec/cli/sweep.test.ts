@@ -58,26 +58,35 @@ describe('verify checks its store and output before computing', () => {
 });
 
 describe('theory overrides', () => {
+  /** verify with the given B2 override; the store and --out it was given. */
+  async function verifyWithB2(name: string, B2: string) {
+    const file = join(dir, `${name}.json`);
+    writeFileSync(file, JSON.stringify({ theory: { expressions: { B2 } } }));
+    const [store, out] = [join(dir, `s-${name}`), join(dir, `o-${name}`)];
+    const r = await cli(['verify', '--config', file, ...TWO_RUNS, ...QUIET, '--store', store, '--out', out]);
+    const listed = (d: string) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.json')) : []);
+    return { ...r, storedRuns: listed(store), reports: existsSync(out) ? readdirSync(out) : [] };
+  }
+
   it(
-    'an override "B2": "0/0" is exit 2 naming the override at the first run, and no report is written',
+    'an override "B2": "0/0" (NaN whatever is measured) is exit 2 naming it before any run is computed',
     async () => {
-      const file = join(dir, 'b2.json');
-      writeFileSync(file, JSON.stringify({ theory: { expressions: { B2: '0/0' } } }));
-      const out = join(dir, 'o-b2');
-      const r = await cli([
-        'verify',
-        '--config',
-        file,
-        ...TWO_RUNS,
-        ...QUIET,
-        '--store',
-        join(dir, 's-b2'),
-        '--out',
-        out,
-      ]);
+      const r = await verifyWithB2('b2', '0/0');
       expect(r.code).toBe(EXIT.badInput);
-      expect(r.err).toMatch(/theory override 'B2': "0\/0" evaluates to NaN/);
-      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+      expect(r.err).toMatch(/theory override 'B2': "0\/0" evaluates to NaN, whatever the runs measure/);
+      expect(r.storedRuns).toEqual([]);
+      expect(r.reports).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'an override NaN only on measured numbers ("R0 / (R0 - R0)") is exit 2 at the first run, with its inputs',
+    async () => {
+      const r = await verifyWithB2('b2-measured', 'R0 / (R0 - R0)');
+      expect(r.code).toBe(EXIT.badInput);
+      expect(r.err).toMatch(/theory override 'B2': "R0 \/ \(R0 - R0\)" evaluates to (NaN|Infinity) at .*R0 = /);
+      expect(r.reports).toEqual([]);
     },
     SLOW,
   );

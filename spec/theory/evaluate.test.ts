@@ -2,6 +2,7 @@ import fc from 'fast-check';
 // Through the public entry point, so the narrow exports are exercised.
 import {
   checkHypotheses,
+  checkOverridesOnConfiguration,
   evaluateBounds,
   tStar,
   TheoryConfigError,
@@ -345,5 +346,25 @@ describe('theory overrides must evaluate to finite numbers on the run’s inputs
 
   it('a finite override is used as given (the check is not a blanket refusal)', () => {
     expect(evaluateBounds(RUN, { expressions: { B2: 'Rt + 1' } }).b2.value).toBe(31);
+  });
+});
+
+describe('checkOverridesOnConfiguration (before any run)', () => {
+  const design = [20, 40].flatMap((m) => [10, 50].map((n) => ({ m, N: 200, n })));
+
+  it('refuses an override that is NaN on what the configuration fixes, naming it and the inputs', () => {
+    expect(() => checkOverridesOnConfiguration(design, { expressions: { B2: '0/0' } })).toThrow(
+      /theory override 'B2': "0\/0" evaluates to NaN, whatever the runs measure/,
+    );
+    expect(() => checkOverridesOnConfiguration(design, { expressions: { B3: 'n / (m - 40) * 0' } })).toThrow(
+      /evaluates to NaN at n = 10, m = 40/,
+    );
+  });
+
+  it('leaves to the runs an override that reads a measured number, and accepts finite ones and ±∞', () => {
+    expect(() => checkOverridesOnConfiguration(design, { expressions: { B2: 'R0 / (R0 - R0)' } })).not.toThrow();
+    expect(() => checkOverridesOnConfiguration(design, { expressions: { B3: 'n / m' } })).not.toThrow();
+    expect(() => checkOverridesOnConfiguration(design, { expressions: { B3: '1 / 0' } })).not.toThrow();
+    expect(() => checkOverridesOnConfiguration(design, {})).not.toThrow();
   });
 });

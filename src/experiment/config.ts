@@ -3,6 +3,7 @@
  * of its canonical JSON). How each field is given, checked, shown and keyed is declared once, in the field
  * table (fields.ts).
  */
+import type { TheoryOverrides } from '../../theory';
 import { contentHash, safeName } from '../files/json';
 export { canonicalJson } from '../files/json';
 import type { LabelKind } from '../data/types';
@@ -108,4 +109,9 @@ export class ConfigError extends Error {
 /** Run id = readable prefix + first 10 hex digits of the SHA-256 of the canonical config. */
 export function runId(config: ExperimentConfig): string {
   return `${safeName(config.name, 'run')}-${contentHash(config)}`;
+}
+
+/** The run's theory overrides, with the κ the network was actually initialised with. */
+export function runOverrides(config: ExperimentConfig): TheoryOverrides {
+  return { ...config.theory, constants: { ...config.theory.constants, kappa: config.kappa } } as TheoryOverrides;
 }

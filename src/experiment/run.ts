@@ -29,7 +29,7 @@ import {
   type Condition,
 } from '../pipeline/refine';
 import { measureRun, type MeasuredRun } from '../pipeline/run';
-import type { ExperimentConfig } from './config';
+import { runOverrides, type ExperimentConfig } from './config';
 import { subjectOf } from './subject';
 import type { CheckpointMeasurement, CriticalTimes, RunResult, SensitivityTime } from './types';
 
@@ -62,11 +62,6 @@ const HULL_MAX_ITERATIONS = 3000;
  * is computed once per run up to config.maxKernelM.
  */
 export const GRAM_PER_CHECKPOINT_MAX_M = 500;
-
-/** The run's theory overrides, with the κ the network was actually initialised with. */
-export function runOverrides(config: ExperimentConfig): TheoryOverrides {
-  return { ...config.theory, constants: { ...config.theory.constants, kappa: config.kappa } } as TheoryOverrides;
-}
 
 function pretrainSpec(input: RunInput): PretrainSpec {
   const { config, data, seed } = input;

@@ -6,7 +6,7 @@ import { evaluateRateChecks, INV_FW_RATE, rateEvidenceOf, type CheckResult } fro
 import { getPruner, isBuiltinPruner, isProvedGreedy } from '../pruning';
 import { resolveTheory, type TheoryInputs } from '../../theory';
 import type { ExperimentConfig } from './config';
-import { runOverrides } from './run';
+import { runOverrides } from './config';
 import type { RunResult } from './types';
 
 /** The run-wide theory inputs the stored checks need, rebuilt from the run record and its config. */

@@ -3,11 +3,11 @@
  * ajv, plus the cross-field rules a schema cannot express. Errors name the file and the field.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
-import { ConfigError, type ExperimentConfig } from './config';
+import { ConfigError, runOverrides, type ExperimentConfig } from './config';
 import { MNIST_MIN_M, MNIST_TRAIN_SIZE } from '../data/mnist';
 import { composeConfig, fieldSchema, fieldSpec, FIELD_KEYS, type ConfigLayer, type FieldKey } from './fields';
 import type { ValueKind } from './field-kinds';
-import { parseTheoryOverrides } from '../../theory';
+import { checkOverridesOnConfiguration, parseTheoryOverrides } from '../../theory';
 
 export { ConfigError } from './config';
 
@@ -96,6 +96,7 @@ export function checkConfig(config: ExperimentConfig, source: string): Experimen
   }
   try {
     parseTheoryOverrides(config.theory);
+    checkOverridesOnConfiguration(designPoints(config), runOverrides(config));
   } catch (e) {
     fail(`theory: ${(e as Error).message}`);
   }
@@ -105,4 +106,9 @@ export function checkConfig(config: ExperimentConfig, source: string): Experimen
 /** Layers over a base by the field table's composition rule (src/experiment/fields.ts), not yet validated. */
 export function mergeConfig(base: ExperimentConfig, ...layers: ConfigLayer[]): ExperimentConfig {
   return composeConfig(base, ...layers);
+}
+
+/** What the configuration fixes of each run's theory inputs before computing: m, the width N and each size n. */
+function designPoints(config: ExperimentConfig): { m: number; N: number; n: number }[] {
+  return config.mGrid.flatMap((m) => config.subnetworkSizes.map((n) => ({ m, N: config.width, n })));
 }
