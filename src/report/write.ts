@@ -8,9 +8,9 @@ import { writeDirectoryAtomically, type WriteDirectoryOptions } from '../files/a
 import { stableJson } from '../files/json';
 export { stableJson } from '../files/json';
 import { renderReportHtml } from './html/report';
-import { renderMarkdown } from './markdown';
-import { renderPlots } from './plots';
-import { validateReport } from './schema';
+import { renderMarkdown } from './verify/markdown';
+import { renderPlots } from './verify/plots';
+import { validateReport } from './verify/schema';
 import type { ReportDocument } from './types';
 
 export interface WriteReportOptions extends WriteDirectoryOptions {

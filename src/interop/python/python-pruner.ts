@@ -21,8 +21,8 @@ import {
   PrunerTimeoutError,
   type IsolatedPruner,
   type WhenBudgetUsedUp,
-} from '../../testing/isolated-pruner';
-import { PrunerModuleError } from '../../testing/pruner-module';
+} from '../../sandbox/isolated-pruner';
+import { PrunerModuleError } from '../../sandbox/pruner-module';
 import { encodeFrame, FrameError, FrameReader, type Frame, type FrameArray } from './frames';
 
 /** The interpreter used when neither --python nor PRUNEPROOF_PYTHON names one. */
