@@ -1,2 +1,2 @@
-/** Shared fixed seed of the claims and testing specs (reproducible fast-check runs). */
+/** Shared fixed seed of the properties and testing specs (reproducible fast-check runs). */
 export const FC_SEED = 42;

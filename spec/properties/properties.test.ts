@@ -1,5 +1,5 @@
 /**
- * The registry's checks as fast-check properties (src/claims/properties.ts): the same ids and evaluations as
+ * The registry's checks as fast-check properties (src/properties/properties.ts): the same ids and evaluations as
  * `verify`, on generated cases pre-trained by the same pipeline. Invariants hold for greedy on every case; a
  * negative control shows they can FAIL with a shrunk counterexample; claims' failures replay deterministically.
  */

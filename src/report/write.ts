@@ -14,7 +14,7 @@ import { validateReport } from './verify/schema';
 import type { ReportDocument } from './types';
 
 export interface WriteReportOptions extends WriteDirectoryOptions {
-  /** Plot renderer (default: every applicable plot of plots.ts); replaceable for tests. */
+  /** Plot renderer (default: every applicable plot of verify/plots.ts); replaceable for tests. */
   renderPlots?: (doc: ReportDocument) => Promise<{ file: string; svg: string }[]>;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Child-process entry of the isolated pruner (src/testing/isolated-pruner.ts): loads the user's module here, so
+ * Child-process entry of the isolated pruner (src/sandbox/isolated-pruner.ts): loads the user's module here, so
  * that a busy loop, a never-settling Promise, a crash, a memory hog or a `process.kill(process.pid)` in it ends
  * this process only, never the harness. Each `prune` request carries the input's tensors as typed arrays (IPC
  * with advanced serialisation); they are rebuilt on this process's own backend.

@@ -1,6 +1,6 @@
 /**
  * Finding the Pruner a user's JavaScript module exports (module.exports, its `default` or its `pruner` export).
- * Shared by the main thread and the isolated worker that runs the user's code (src/testing/isolated-pruner.ts).
+ * Shared by the main thread and the isolated worker that runs the user's code (src/sandbox/isolated-pruner.ts).
  */
 import { pathToFileURL } from 'node:url';
 import type { Pruner } from '../pruning/types';

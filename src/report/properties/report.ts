@@ -1,6 +1,6 @@
 /**
  * Reports of `pruneproof claims` and `pruneproof check-pruner`: a JSON document (validated against
- * claims-schema.ts, keys sorted by `stableJson`) and its markdown rendering, written atomically into
+ * schema.ts, keys sorted by `stableJson`) and its markdown rendering, written atomically into
  * `<out>/<run-id>/{report.md, report.json}`. The run id is a readable prefix plus a hash of the settings.
  */
 import type { PrunerCheckResult, PrunerComparison } from '../../properties/pruner-check';
@@ -122,7 +122,7 @@ export function prunerReportDocument(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The report's blocks (blocks.ts): report.md and report.html render the same ones.
+// The report's blocks (src/report/blocks.ts): report.md and report.html render the same ones.
 
 const KIND_MEANING: Record<PropertyKind, string> = {
   invariant: 'must hold on every case: a failure is a bug in pruneproof',

@@ -1,6 +1,6 @@
 /**
- * The verify report's content as blocks (blocks.ts): the verdict on the paper's claim and the summary table
- * come first; everything after them says how the verdicts were reached (configuration, hypotheses, bounds,
+ * The verify report's content as blocks (src/report/blocks.ts): the verdict on the paper's claim and the summary
+ * table come first; everything after them says how the verdicts were reached (configuration, hypotheses, bounds,
  * measurements, fits, checks). report.md (renderMarkdown) and report.html render these same blocks.
  */
 import type { CheckpointMeasurement, CheckResult, RunResult, SensitivityRow } from '../../experiment/types';

@@ -203,7 +203,7 @@ function primaryScaling(doc: ReportDocument): ReportDocument['scaling'][number] 
   return crit[crit.length - 1] ?? doc.scaling[0];
 }
 
-/** Log–log and semi-log panels with intervals, censored runs and the fitted laws (src/report/scaling-plot.ts). */
+/** Log–log and semi-log panels with intervals, censored runs and the fitted laws (src/report/scaling/plot.ts). */
 function criticalTimesSpec(doc: ReportDocument): TopLevelSpec {
   return scalingPlotSpec(primaryScaling(doc));
 }

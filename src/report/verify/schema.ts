@@ -239,7 +239,7 @@ const sensitivityRow = objectOf<SensitivityRow>({
 /** The configuration, as the field table declares it (the same ranges a config file is checked against). */
 const config: Schema = CONFIG_RECORD_SCHEMA;
 
-/** The run environment record; shared with the claims/check-pruner report schema. */
+/** The run environment record; shared with the claims and check-pruner report schema (report/properties/schema.ts). */
 export const ENVIRONMENT_SCHEMA = objectOf<Environment>(
   {
     backend: nonEmpty,
