@@ -7,7 +7,9 @@
  *   3  kernel, pruning, engine                  (the engine runs the model's GD rules on other runtimes)
  *   4  pipeline
  *   5  checks
- *   6  experiment, claims, testing, scaling, interop   (interop: Python bridge, ONNX and .npz files)
+ *   6  experiment, properties, testing, sandbox, scaling, interop
+ *                  (properties: the `claims` command's runner; sandbox: user pruners in a child process;
+ *                   interop: Python bridge, ONNX and .npz files)
  *   7  report
  *   8  store                                    (stored runs are assembled into reports)
  *   9  cli
@@ -23,7 +25,7 @@ const LAYERS = [
   ['kernel', 'pruning', 'engine'],
   ['pipeline'],
   ['checks'],
-  ['experiment', 'claims', 'testing', 'scaling', 'interop'],
+  ['experiment', 'properties', 'testing', 'sandbox', 'scaling', 'interop'],
   ['report'],
   ['store'],
   ['cli'],
@@ -63,11 +65,11 @@ module.exports = {
     },
     ...layerRules,
     {
-      name: 'testing-not-to-claims',
+      name: 'testing-not-to-properties',
       severity: 'error',
-      comment: 'testing/ (arbitraries, contracts) serves claims/, never the other way round.',
+      comment: 'testing/ (arbitraries, contracts) serves properties/, never the other way round.',
       from: { path: '^src/testing/' },
-      to: { path: '^src/claims/' },
+      to: { path: '^src/properties/' },
     },
     {
       name: 'src-not-to-tooling',

@@ -174,7 +174,7 @@ const fs = require('fs');
 const path = require('path');
 const [repo, ...dirs] = process.argv.slice(2);
 // The one list of fields that differ between two computations of the same runs: the report schema's marks.
-const { VOLATILE_FIELDS, withoutVolatile } = require(path.join(repo, 'dist/src/report/schema.js'));
+const { VOLATILE_FIELDS, withoutVolatile } = require(path.join(repo, 'dist/src/report/verify/schema.js'));
 const report = (dir) => {
   const [id] = fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'report.json')));
   return JSON.parse(fs.readFileSync(path.join(dir, id, 'report.json'), 'utf8'));

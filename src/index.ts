@@ -13,8 +13,8 @@
 export { initBackend } from './backend';
 export { tf } from './backend/tf';
 
-export { checkPruner, assertPrunerConforms } from './claims/pruner-check';
-export type { CheckPrunerOptions, PrunerCheckResult } from './claims/pruner-check';
+export { checkPruner, assertPrunerConforms } from './properties/pruner-check';
+export type { CheckPrunerOptions, PrunerCheckResult } from './properties/pruner-check';
 export type { Pruner, PruneInput, PruneResult, NeuronFeatures } from './pruning/types';
 
 export * as arbitraries from './public/arbitraries';

@@ -16,7 +16,7 @@ import {
   INV_SIZE,
   residualFloor,
 } from '../../src/checks';
-import { measureRun, type MeasuredRun } from '../../src/pipeline/run';
+import { measureRun, type MeasuredRun } from '../../src/pipeline/measured-run';
 import { greedyPruner } from '../../src/pruning/greedy';
 import { lossCurve } from '../../src/pruning/subnetwork';
 import type { PruneInput, Pruner } from '../../src/pruning/types';

@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main';
 import { captureCliPerTest } from './capture';
 import { loadPrunerModule } from '../../src/cli/check-pruner';
-import type { PrunerReportDocument } from '../../src/report/claims';
-import { validatePropertyReport } from '../../src/report/claims-schema';
+import type { PrunerReportDocument } from '../../src/report/properties/report';
+import { validatePropertyReport } from '../../src/report/properties/schema';
 import { requirePythonWithNumpy } from '../interop/python/require-python';
 
 const io = captureCliPerTest('pruneproof-cli-check-');

@@ -3,8 +3,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { captureCliPerTest } from './capture';
-import { validatePropertyReport } from '../../src/report/claims-schema';
-import type { ClaimsReportDocument } from '../../src/report/claims';
+import { validatePropertyReport } from '../../src/report/properties/schema';
+import type { ClaimsReportDocument } from '../../src/report/properties/report';
 
 const io = captureCliPerTest('pruneproof-cli-claims-');
 

@@ -8,7 +8,7 @@ import { datasetToJson } from '../../src/data/io';
 import { initNetwork } from '../../src/model/init';
 import { weightsToJson } from '../../src/model/io';
 import { Rng } from '../../src/rng';
-import { validateReport } from '../../src/report/schema';
+import { validateReport } from '../../src/report/verify/schema';
 
 const cli = runCli;
 

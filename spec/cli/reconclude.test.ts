@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reconcludeCommand, reconcludeDocument, readStoredReport, reportFile } from '../../src/cli/reconclude';
-import { validateReport } from '../../src/report/schema';
+import { validateReport } from '../../src/report/verify/schema';
 import type { ReportDocument } from '../../src/report/types';
 
 const reference = readdirSync('reports').find((d) => d.startsWith('verify-theorem-'));

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { runCli } from '../cli/capture';
 import { EXIT } from '../../src/cli/errors';
 import type { RunResult, SensitivityRow } from '../../src/experiment/types';
-import { renderMarkdown } from '../../src/report/markdown';
-import { validateReport } from '../../src/report/schema';
+import { renderMarkdown } from '../../src/report/verify/markdown';
+import { validateReport } from '../../src/report/verify/schema';
 import type { ReportDocument } from '../../src/report/types';
 
 const dir = mkdtempSync(join(tmpdir(), 'pruneproof-sensitivity-'));

@@ -1,6 +1,6 @@
 /** `verify` and `fit` as library functions: the commands' pipeline, returning the document instead of writing it. */
 import { fit, verify } from '../../src/public/verify';
-import { validateReport } from '../../src/report/schema';
+import { validateReport } from '../../src/report/verify/schema';
 import { validateScalingAnalysis } from '../../src/scaling/schema';
 
 const TINY = {

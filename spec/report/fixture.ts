@@ -15,7 +15,7 @@ import type {
   RunResult,
   ScalingResult,
 } from '../../src/experiment/types';
-import { aggregateChecks } from '../../src/checks/aggregate';
+import { aggregateChecks } from '../../src/checks/across-runs';
 import { bracketOf, exactCriticalTime, resolutionAt, type CriticalTime } from '../../src/pipeline/critical';
 import { analyseScaling, type TimeObservation } from '../../src/scaling';
 import { REPORT_SCHEMA_VERSION } from '../../src/report/types';

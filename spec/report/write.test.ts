@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { validateReport } from '../../src/report/schema';
+import { validateReport } from '../../src/report/verify/schema';
 import type { ReportDocument } from '../../src/report/types';
 import { stableJson, writeReport } from '../../src/report/write';
 import { buildReportFixture } from './fixture';

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReportDocument } from '../../src/report/types';
-import { withoutVolatile } from '../../src/report/schema';
+import { withoutVolatile } from '../../src/report/verify/schema';
 import { MANIFEST_DIR } from '../../src/store/run-store';
 
 /** 4 runs of a second or so each: m ∈ {10, 20} × seeds {1, 2}. */

@@ -18,7 +18,7 @@ import {
   width,
   type PruningCase,
 } from '../../src/testing/arbitraries';
-import { FC_SEED } from '../claims/helpers';
+import { FC_SEED } from '../properties/helpers';
 
 const SIMPLEST: PruningCase = {
   dataset: { m: 2, d: 2, labels: 'teacher', seed: 0 },

@@ -3,7 +3,7 @@
  * each contract catches the fault it is about, with a shrunk counterexample.
  */
 import { initBackend } from '../../src/backend';
-import { runProperty } from '../../src/claims/runner';
+import { runProperty } from '../../src/properties/runner';
 import { getPruner } from '../../src/pruning';
 import { lossCurve } from '../../src/pruning/subnetwork';
 import type { PruneInput, PruneResult, Pruner } from '../../src/pruning/types';
@@ -18,7 +18,7 @@ import {
 } from '../../src/testing/contracts';
 import type { PropertyDefinition } from '../../src/testing/property';
 import type { PruningCase } from '../../src/testing/arbitraries';
-import { FC_SEED } from '../claims/helpers';
+import { FC_SEED } from '../properties/helpers';
 
 beforeAll(async () => {
   await initBackend();

@@ -13,7 +13,7 @@ import {
   withFeatures,
   withPretrainedCase,
 } from '../../src/testing/pretrain';
-import { FC_SEED } from '../claims/helpers';
+import { FC_SEED } from '../properties/helpers';
 
 beforeAll(async () => {
   await initBackend();

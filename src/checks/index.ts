@@ -9,12 +9,12 @@ export {
   thresholdSchedule,
   thresholdScheduleOf,
   tStarAtRho0,
-} from './claims';
-export type { ThresholdPoint } from './claims';
+} from './claim-checks';
+export type { ThresholdPoint } from './claim-checks';
 export { RELATIVE_SLACK, within } from './tally';
 export type { CheckDefinition, CheckFailure, CheckKind, CheckResult, Verdict } from './types';
 export { VERDICTS } from './types';
-export { aggregateChecks } from './aggregate';
+export { aggregateChecks } from './across-runs';
 export {
   CLAIM_FW_EXPONENT,
   INV_FW_RATE,

@@ -4,7 +4,7 @@
  */
 import { evaluateExpression, type ExpressionId, type ResolvedTheory, type TheoryInputs } from '../../theory';
 import type { CheckpointOutcome } from '../pipeline/measure';
-import type { MeasuredRun } from '../pipeline/run';
+import type { MeasuredRun } from '../pipeline/measured-run';
 import type { SubnetworkMeasurement } from '../pipeline/types';
 import type { Tally } from './tally';
 

@@ -3,7 +3,7 @@
  * or in the pruner under test. Each compares a measurement with a bound from the resolved theory.
  */
 import { evaluateRelation, type ResolvedTheory } from '../../theory';
-import type { MeasuredRun } from '../pipeline/run';
+import type { MeasuredRun } from '../pipeline/measured-run';
 import { b2Bound, b2PrimeBound, compareSubnetwork, runInputs, subjectSubnetworks } from './inputs';
 import { formatNumber as fmt } from '../../theory';
 import { defineCheck, resultOf, Tally } from './tally';

@@ -10,9 +10,9 @@ import {
   type ResolvedTheory,
   type TheoryInputs,
 } from '../../theory';
-import type { MeasuredRun } from '../pipeline/run';
+import type { MeasuredRun } from '../pipeline/measured-run';
 import type { CheckpointMeasurement } from '../pipeline/types';
-import { thresholdScheduleOf, type ThresholdPoint } from './claims';
+import { thresholdScheduleOf, type ThresholdPoint } from './claim-checks';
 import { defineCheck, resultOf, Tally } from './tally';
 import type { CheckDefinition, CheckResult } from './types';
 

@@ -3,8 +3,8 @@
  * report order. `verify`, `claims` and `check-pruner` all evaluate these records, so an id means one computation.
  */
 import type { ResolvedTheory } from '../../theory';
-import type { MeasuredRun } from '../pipeline/run';
-import { CLAIMS } from './claims';
+import type { MeasuredRun } from '../pipeline/measured-run';
+import { CLAIMS } from './claim-checks';
 import { INVARIANTS } from './invariants';
 import { CLAIM_FW_EXPONENT, INV_FW_RATE } from './rate';
 import type { CheckDefinition, CheckResult } from './types';

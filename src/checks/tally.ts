@@ -4,7 +4,7 @@
  * arithmetic's precision, or hull membership not certified); a PASS needs at least one decided comparison.
  */
 import { formatNumber, type ResolvedTheory } from '../../theory';
-import type { MeasuredRun } from '../pipeline/run';
+import type { MeasuredRun } from '../pipeline/measured-run';
 import type { HypothesisResult } from '../pipeline/types';
 import type { CheckDefinition, CheckFailure, CheckResult, Verdict } from './types';
 

@@ -4,7 +4,7 @@
  * `check-pruner`, so the same id means the same computation everywhere.
  */
 import type { ResolvedTheory, SourceLabel } from '../../theory';
-import type { MeasuredRun } from '../pipeline/run';
+import type { MeasuredRun } from '../pipeline/measured-run';
 
 export type CheckKind = 'invariant' | 'claim';
 

@@ -6,10 +6,10 @@
  */
 import type { BackendInfo } from '../backend';
 import { describeBackend } from '../backend';
-import { claimsReportDocument, writePropertyReport } from '../report/claims';
-import { isDefect, type PropertyRunResult } from '../claims/runner';
-import { runSession, type SessionResult } from '../claims/session';
-import { CounterexampleStore, DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
+import { claimsReportDocument, writePropertyReport } from '../report/properties/report';
+import { isDefect, type PropertyRunResult } from '../properties/runner';
+import { runSession, type SessionResult } from '../properties/session';
+import { CounterexampleStore, DEFAULT_COUNTEREXAMPLE_DIR } from '../properties/store';
 import { environmentInfo } from '../report/environment';
 import { EXIT } from './errors';
 import { readConfigFile } from './config-file';

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { canonicalJson } from '../experiment/config';
 import { diffReports, formatDiff, type ReportDiff } from '../report/diff';
-import { validateReport, VOLATILE_FIELDS, withoutVolatile } from '../report/schema';
+import { validateReport, VOLATILE_FIELDS, withoutVolatile } from '../report/verify/schema';
 import { differences } from '../store/differences';
 import type { ReportDocument } from '../report/types';
 import { looksLikeStore, RunStore } from '../store/run-store';

@@ -9,8 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { writeFileAtomically } from '../files/atomic';
-import { renderScalingPlot } from '../report/scaling-plot';
-import { scalingSectionMarkdown } from '../report/scaling-section';
+import { renderScalingPlot } from '../report/scaling/plot';
+import { scalingSectionMarkdown } from '../report/scaling/section';
 import { analyseScaling } from '../scaling';
 import type { ScalingAnalysis, TimeObservation } from '../scaling';
 import { InputError } from './errors';

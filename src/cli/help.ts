@@ -6,9 +6,9 @@ import type { ExperimentConfig } from '../experiment/config';
 import { DEFAULT_PRESET, PRESETS, type PresetName } from '../experiment/defaults';
 import { canonicalJson } from '../experiment/config';
 import { FIELD_KEYS, fieldSpec, showField } from '../experiment/fields';
-import { DEFAULT_CALL_TIMEOUT_SECONDS } from '../testing/isolated-pruner';
-import { DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
-import { DEFAULT_SEED } from '../claims/session';
+import { DEFAULT_CALL_TIMEOUT_SECONDS } from '../sandbox/isolated-pruner';
+import { DEFAULT_COUNTEREXAMPLE_DIR } from '../properties/store';
+import { DEFAULT_SEED } from '../properties/session';
 
 /** "label value" for every field but the name in which `config` differs from `reference`. */
 function differences(config: ExperimentConfig, reference: ExperimentConfig): string {

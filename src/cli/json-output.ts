@@ -2,13 +2,13 @@
  * Machine-readable results of `verify`, `claims` and `check-pruner`: one outcome per check, printed as ONE JSON
  * object on stdout with --json (progress stays on stderr) and/or written as JUnit XML with --junit FILE.
  */
-import type { PropertyRunResult } from '../claims/runner';
+import type { PropertyRunResult } from '../properties/runner';
 import type { ReportDocument } from '../report/types';
 import { writeFileAtomically } from '../files/atomic';
 import { join } from 'node:path';
 import { HTML_PAGE } from '../report/blocks';
-import { propertyAnchor } from '../report/claims';
-import { summaryAnchor } from '../report/markdown';
+import { propertyAnchor } from '../report/properties/report';
+import { summaryAnchor } from '../report/verify/markdown';
 import { junitXml, type CheckOutcome } from './junit';
 
 export type { CheckOutcome } from './junit';

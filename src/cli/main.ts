@@ -8,7 +8,7 @@ import { PARAMETERISATIONS } from '../model/types';
 import { BACKEND_NAMES, describeBackend, type BackendName } from '../backend';
 import { EXIT, isBadInput } from './errors';
 import { installSignalExit } from './signals';
-import { kernelCommand, pruneCommand } from './files';
+import { kernelCommand, pruneCommand } from './file-commands';
 import { integer, positiveInt, positiveNumber } from './flags';
 import { verifyCommand, type VerifyFlags } from './verify';
 import { claimsCommand, type ClaimsFlags } from './claims';
@@ -23,8 +23,8 @@ import { configOptions, configRequestOf, fileOnlyFieldsHelp } from './config-opt
 import { checkAnalysisThreadsEnvironment, checkStartPaths, initBackendOrExplain } from './validate-start';
 import { internalErrorReport, versionLine } from './version';
 import { helpFooter } from './help';
-import { DEFAULT_COUNTEREXAMPLE_DIR } from '../claims/store';
-import { DEFAULT_MAX_MEMORY_MB } from '../testing/isolated-pruner';
+import { DEFAULT_COUNTEREXAMPLE_DIR } from '../properties/store';
+import { DEFAULT_MAX_MEMORY_MB } from '../sandbox/isolated-pruner';
 import { DEFAULT_RUN_STORE_DIR } from '../store/run-store';
 
 /** Where reports go unless --out says otherwise: a gitignored folder, never the committed references' reports/. */

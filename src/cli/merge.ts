@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import type { BackendInfo } from '../backend';
 import { runId, type ExperimentConfig } from '../experiment/config';
 import { concludeExperiment, jobList } from '../experiment/verify';
-import { assembleReport } from '../report/assemble';
+import { assembleReport } from '../report/verify/assemble';
 import { environmentInfo } from '../report/environment';
 import { describeEngine, engineKey, selectEngine } from '../engine';
 import type { EngineName } from '../engine/types';

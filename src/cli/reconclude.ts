@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { runId } from '../experiment/config';
 import { checkConfig } from '../experiment/validate-config';
 import { concludeExperiment } from '../experiment/verify';
-import { assembleReport } from '../report/assemble';
+import { assembleReport } from '../report/verify/assemble';
 import { gitCommit } from '../report/environment';
 import type { ReportDocument } from '../report/types';
 import { writeReport } from '../report/write';
@@ -17,7 +17,7 @@ import { InputError } from './errors';
 import { refuseOverwrite } from './sweep';
 import { exitCodeOf, printSummary } from './verify';
 import { withStoredRateChecks } from '../experiment/stored-checks';
-import { subjectName } from '../report/aggregate';
+import { subjectName } from '../report/verify/run-tables';
 
 export interface ReconcludeFlags {
   out: string;

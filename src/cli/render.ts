@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writePropertyReport, type PropertyReportDocument } from '../report/claims';
-import { validatePropertyReport } from '../report/claims-schema';
-import { validateReport } from '../report/schema';
+import { writePropertyReport, type PropertyReportDocument } from '../report/properties/report';
+import { validatePropertyReport } from '../report/properties/schema';
+import { validateReport } from '../report/verify/schema';
 import type { ReportDocument } from '../report/types';
 import { writeReport } from '../report/write';
 import { InputError } from './errors';

@@ -10,7 +10,7 @@ import { recoverInterruptedWrites } from '../files/atomic';
 import { RunStore, DEFAULT_RUN_STORE_DIR } from '../store/run-store';
 import { parseShard, type Shard } from '../store/shard';
 import { runSweep, SweepInterrupted, SweepProgress, type SweepOptions, type SweepOutcome } from '../store/sweep';
-import type { ReportContext } from '../report/assemble';
+import type { ReportContext } from '../report/verify/assemble';
 import type { ExperimentOptions } from '../experiment/verify';
 import { InputError } from './errors';
 import type { Interruption } from './signals';

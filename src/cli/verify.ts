@@ -13,12 +13,12 @@ import { BUILTIN_PRUNER_NAMES, getPruner, isBuiltinPruner, picksWithReplacement,
 import { hasBuiltinSubject, runPruners, subjectOf } from '../experiment/subject';
 import { existsSync } from 'node:fs';
 import { loadPrunerModule, loadPythonPrunerModule } from './check-pruner';
-import { PRUNE_CALL_TIMEOUT_SECONDS } from './files';
+import { PRUNE_CALL_TIMEOUT_SECONDS } from './file-commands';
 import { isPythonModulePath } from '../interop/python/python-pruner';
 import { environmentInfo } from '../report/environment';
 import { describeEngine, engineKey, engineSummary, selectEngine } from '../engine';
 import type { ReportDocument } from '../report/types';
-import { subjectName } from '../report/aggregate';
+import { subjectName } from '../report/verify/run-tables';
 import type { ExperimentProgress } from '../experiment/verify';
 
 import type { RunResult } from '../experiment/types';

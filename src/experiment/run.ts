@@ -28,7 +28,7 @@ import {
   subnetworkCondition,
   type Condition,
 } from '../pipeline/refine';
-import { measureRun, type MeasuredRun } from '../pipeline/run';
+import { measureRun, type MeasuredRun } from '../pipeline/measured-run';
 import { runOverrides, type ExperimentConfig } from './config';
 import { subjectOf } from './subject';
 import type { CheckpointMeasurement, CriticalTimes, RunResult, SensitivityTime } from './types';

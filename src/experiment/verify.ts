@@ -3,7 +3,7 @@
  * fits and the checks aggregated over runs. src/store/sweep.ts `runSweep` is the one path that puts them together
  * (with the run store, or without it for the library's `verify`); the report module assembles the report.
  */
-import { aggregateChecks } from '../checks/aggregate';
+import { aggregateChecks } from '../checks/across-runs';
 import type { BackendName } from '../backend';
 import type { Pruner } from '../pruning/types';
 import type { Engine } from '../engine/types';

@@ -126,7 +126,7 @@ export function schemaValidator(schema: Schema): (value: unknown) => SchemaCheck
   return (value) => {
     if (!compiled) {
       const ajv = new Ajv({ allErrors: true, strict: true, strictNumbers: true, allowUnionTypes: true });
-      // An annotation: src/report/schema.ts marks timing and invocation fields with it (VOLATILE_FIELDS).
+      // An annotation: src/report/verify/schema.ts marks timing and invocation fields with it (VOLATILE_FIELDS).
       ajv.addKeyword({ keyword: 'volatile', schemaType: 'string' });
       compiled = ajv.compile(schema);
     }

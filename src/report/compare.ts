@@ -3,7 +3,7 @@
  * finds highlighted, a pruner leaderboard per n (loss and accuracy at T, mean and range over seeds), and the
  * critical times of every report against m in one plot. Pure: the same reports give the same blocks and JSON.
  */
-import { lastCheckpoint, mean, present, runsByM, subnetworkAt } from './aggregate';
+import { lastCheckpoint, mean, present, runsByM, subnetworkAt } from './verify/run-tables';
 import { code, data, heading, paragraph, strong, tableBlock, type Block, type Text } from './blocks';
 import { verdictRows, type ReportDiff } from './diff';
 import { fmt } from './format';

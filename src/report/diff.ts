@@ -5,7 +5,7 @@
  * Pure: both reports in, a description of their differences out.
  */
 import { formatNumber } from '../../theory';
-import { logBoundCheck } from './assemble';
+import { logBoundCheck } from './verify/assemble';
 import type { ScalingResult } from '../experiment/types';
 import type { ReportDocument } from './types';
 

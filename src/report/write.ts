@@ -8,13 +8,13 @@ import { writeDirectoryAtomically, type WriteDirectoryOptions } from '../files/a
 import { stableJson } from '../files/json';
 export { stableJson } from '../files/json';
 import { renderReportHtml } from './html/report';
-import { renderMarkdown } from './markdown';
-import { renderPlots } from './plots';
-import { validateReport } from './schema';
+import { renderMarkdown } from './verify/markdown';
+import { renderPlots } from './verify/plots';
+import { validateReport } from './verify/schema';
 import type { ReportDocument } from './types';
 
 export interface WriteReportOptions extends WriteDirectoryOptions {
-  /** Plot renderer (default: every applicable plot of plots.ts); replaceable for tests. */
+  /** Plot renderer (default: every applicable plot of verify/plots.ts); replaceable for tests. */
   renderPlots?: (doc: ReportDocument) => Promise<{ file: string; svg: string }[]>;
 }
 

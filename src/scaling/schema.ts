@@ -1,5 +1,5 @@
 /**
- * JSON Schema (draft-07) fragment of ScalingAnalysis, for report.json validation (src/report/schema.ts
+ * JSON Schema (draft-07) fragment of ScalingAnalysis, for report.json validation (src/report/verify/schema.ts
  * embeds SCALING_ANALYSIS_SCHEMA as its scaling item), from the building blocks of src/files/json-schema.ts:
  * a field added to or removed from src/scaling/types.ts without updating this file is a tsc error.
  */

@@ -5,7 +5,7 @@
 import { canonicalJson, type ExperimentConfig } from '../experiment/config';
 import type { RunResult } from '../experiment/types';
 import { concludeExperiment } from '../experiment/verify';
-import { assembleReport } from '../report/assemble';
+import { assembleReport } from '../report/verify/assemble';
 import type { Environment, ReportDocument } from '../report/types';
 import type { RunKeyInputs } from './keys';
 import type { RunStore, StoreEntry } from './run-store';

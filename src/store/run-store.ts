@@ -12,7 +12,7 @@ import { canonicalJson } from '../experiment/config';
 import type { ExperimentConfig } from '../experiment/config';
 import type { RunResult } from '../experiment/types';
 import { removeOrphans, writeFileAtomically } from '../files/atomic';
-import { validateRun } from '../report/schema';
+import { validateRun } from '../report/verify/schema';
 import { runKey, type RunKeyInputs } from './keys';
 
 export const STORE_FORMAT = 'pruneproof-run';

@@ -9,7 +9,7 @@ import { datasetsForSeed } from '../experiment/datasets';
 import { validateLabels } from '../data/validate';
 import type { RunResult } from '../experiment/types';
 import { computeRuns, concludeExperiment, jobList, type ExperimentOptions } from '../experiment/verify';
-import { assembleReport, type ReportContext } from '../report/assemble';
+import { assembleReport, type ReportContext } from '../report/verify/assemble';
 import type { WorkerJob } from '../experiment/worker';
 import { packageVersions } from '../report/environment';
 import type { ReportDocument } from '../report/types';

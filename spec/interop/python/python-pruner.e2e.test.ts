@@ -18,9 +18,9 @@ import { greedyPruner } from '../../../src/pruning/greedy';
 import { lossCurve } from '../../../src/pruning/subnetwork';
 import type { PruneInput } from '../../../src/pruning/types';
 import { pruningCase } from '../../../src/testing/arbitraries/pruning-case';
-import { PrunerCrashError, PrunerTimeoutError } from '../../../src/testing/isolated-pruner';
+import { PrunerCrashError, PrunerTimeoutError } from '../../../src/sandbox/isolated-pruner';
 import { pruneInput, withFeatures, withPretrainedCase } from '../../../src/testing/pretrain';
-import { PrunerModuleError } from '../../../src/testing/pruner-module';
+import { PrunerModuleError } from '../../../src/sandbox/pruner-module';
 import { requirePythonWithNumpy } from './require-python';
 
 const GREEDY = resolve(__dirname, '../../../examples/pruners/greedy_pruner.py');

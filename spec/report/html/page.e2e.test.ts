@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import type { PrunerReportDocument } from '../../../src/report/claims';
+import type { PrunerReportDocument } from '../../../src/report/properties/report';
 import type { Comparison } from '../../../src/report/compare';
 import type { ReportDocument } from '../../../src/report/types';
 import { readStoredReport, reconcludeDocument } from '../../../src/cli/reconclude';
-import { validateReport } from '../../../src/report/schema';
+import { validateReport } from '../../../src/report/verify/schema';
 import { writeReport } from '../../../src/report/write';
 import { openFile, startBrowser, type Browser } from './browser';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { stableJson } from '../../../src/files/json';
 import { plainText } from '../../../src/report/blocks';
-import { reportBlocks, summaryAnchor } from '../../../src/report/markdown';
+import { reportBlocks, summaryAnchor } from '../../../src/report/verify/markdown';
 import { CONTENT_SECURITY_POLICY, REPORT_DATA_ID } from '../../../src/report/html/page';
 import { renderReportHtml } from '../../../src/report/html/report';
 import type { ReportDocument } from '../../../src/report/types';

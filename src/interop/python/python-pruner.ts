@@ -1,6 +1,6 @@
 /**
  * A pruner written in Python, run in one child process per run behind the same Pruner-shaped, time-limited proxy
- * as a JavaScript pruner (src/testing/isolated-pruner.ts): `startBudget`, `budgetGraceSeconds`, `close`. The
+ * as a JavaScript pruner (src/sandbox/isolated-pruner.ts): `startBudget`, `budgetGraceSeconds`, `close`. The
  * process runs python/pruneproof_bridge.py, which loads the user's module and answers `prune` requests in the
  * framed protocol of ./frames.ts. Each call ships the factors of the features (ReLU(XWᵀ) and neuronScale·v, float32,
  * as the checks hold them), the targets and the weights; the shim builds the (N, m, C) float64 features of the
@@ -21,8 +21,8 @@ import {
   PrunerTimeoutError,
   type IsolatedPruner,
   type WhenBudgetUsedUp,
-} from '../../testing/isolated-pruner';
-import { PrunerModuleError } from '../../testing/pruner-module';
+} from '../../sandbox/isolated-pruner';
+import { PrunerModuleError } from '../../sandbox/pruner-module';
 import { encodeFrame, FrameError, FrameReader, type Frame, type FrameArray } from './frames';
 
 /** The interpreter used when neither --python nor PRUNEPROOF_PYTHON names one. */

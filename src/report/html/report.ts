@@ -1,5 +1,5 @@
 /** report.html of a verify or merge report, from the same blocks as its report.md. */
-import { reportBlocks } from '../markdown';
+import { reportBlocks } from '../verify/markdown';
 import type { ReportDocument } from '../types';
 import { renderHtmlPage } from './page';
 import type { PlotSvgs } from './render';

@@ -1,0 +1,2 @@
+/** Shared fixed seed of the properties and testing specs (reproducible fast-check runs). */
+export const FC_SEED = 42;
