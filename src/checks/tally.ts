@@ -88,11 +88,23 @@ function verdictOf(t: Tally): Verdict {
   return 'NOT APPLICABLE';
 }
 
-function counts(t: Tally): string {
-  const parts = [`${t.checked} decided`];
+/** The comparisons that were not decided: vacuous (could not fail) and undecided. */
+function undecidedParts(t: Tally): string[] {
+  const parts: string[] = [];
   if (t.vacuous > 0) parts.push(`${t.vacuous} could not fail`);
   if (t.undecided > 0) parts.push(`${t.undecided} undecided`);
-  return parts.join(', ');
+  return parts;
+}
+
+function counts(t: Tally): string {
+  return [`${t.checked} decided`, ...undecidedParts(t)].join(', ');
+}
+
+/** A FAIL's tally: failures out of the decided comparisons, then the others, e.g. "3 of 40 decided … (5 undecided)". */
+function failureCounts(t: Tally): string {
+  const others = undecidedParts(t);
+  const decided = `${t.failures.length} of ${t.failures.length + t.checked} decided comparison(s) failed`;
+  return others.length > 0 ? `${decided} (${others.join(', ')})` : decided;
 }
 
 function detailOf(verdict: Verdict, t: Tally, words: VerdictWords): string {
@@ -100,7 +112,7 @@ function detailOf(verdict: Verdict, t: Tally, words: VerdictWords): string {
   const room = t.tightness !== null ? `; largest measured/bound ${formatNumber(t.tightness)}` : '';
   switch (verdict) {
     case 'FAIL':
-      return `${t.failures.length} comparison(s) failed (${counts(t)}); first: t = ${t.failures[0].t}: ${t.failures[0].detail}${notes}`;
+      return `${failureCounts(t)}; first: t = ${t.failures[0].t}: ${t.failures[0].detail}${notes}`;
     case 'PASS':
       return `${words.passed ?? 'holds'} (${counts(t)}${room})${notes}`;
     case 'VACUOUS':

@@ -4,6 +4,7 @@
  * calibration's confusion matrix). Pure: same analysis, same blocks.
  */
 import { percent } from '../../scaling/calibrate';
+import { EXPONENT_GRID } from '../../scaling/log-bound';
 import type { ScalingAnalysis } from '../../scaling/types';
 import {
   data,
@@ -88,7 +89,9 @@ function calibrationBlocks(s: ScalingAnalysis): Block[] {
 export function logBoundText(s: ScalingAnalysis): Text {
   const b = s.logBound;
   const p = b.pValue === null ? 'p —' : `p = ${fmt(b.pValue)}`;
-  const caught = b.detectableExponent === null ? 'no m^α with α ≤ 1.5 detectable' : `detects m^${b.detectableExponent}`;
+  const largest = EXPONENT_GRID[EXPONENT_GRID.length - 1];
+  const caught =
+    b.detectableExponent === null ? `no m^α with α ≤ ${largest} detectable` : `detects m^${b.detectableExponent}`;
   return ['Bound t(m) = O(log m): ', strong({ verdict: b.verdict }), ` (${p}; ${caught}).`];
 }
 
