@@ -11,13 +11,8 @@ import fc from 'fast-check';
 import { initBackend } from '../../src/backend';
 import type { PruneInput } from '../../src/pruning/types';
 import { pruningCase } from '../../src/testing/arbitraries/pruning-case';
-import {
-  loadIsolatedPruner,
-  OUTPUT_CAP_BYTES,
-  PrunerCrashError,
-  PrunerMemoryError,
-  type IsolatedPruner,
-} from '../../src/sandbox/isolated-pruner';
+import { PrunerCrashError, PrunerMemoryError } from '../../src/sandbox/errors';
+import { loadIsolatedPruner, OUTPUT_CAP_BYTES, type IsolatedPruner } from '../../src/sandbox/isolated-pruner';
 import { pruneInput, withFeatures, withPretrainedCase } from '../../src/testing/pretrain';
 
 const ROOT = resolve(__dirname, '../..');

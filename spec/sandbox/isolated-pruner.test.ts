@@ -10,12 +10,8 @@ import { join, resolve } from 'node:path';
 import { initBackend } from '../../src/backend';
 import type { PruneInput, PruneResult } from '../../src/pruning/types';
 import { pruningCase } from '../../src/testing/arbitraries/pruning-case';
-import {
-  loadIsolatedPruner,
-  PrunerCrashError,
-  PrunerTimeoutError,
-  type IsolatedPruner,
-} from '../../src/sandbox/isolated-pruner';
+import { PrunerCrashError, PrunerTimeoutError } from '../../src/sandbox/errors';
+import { loadIsolatedPruner, type IsolatedPruner } from '../../src/sandbox/isolated-pruner';
 import { pruneInput, withFeatures, withPretrainedCase } from '../../src/testing/pretrain';
 import { importPrunerModule } from '../../src/sandbox/pruner-module';
 import { comparePruners } from '../../src/properties/pruner-check';

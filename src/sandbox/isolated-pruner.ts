@@ -23,24 +23,13 @@ import type {
   ShippedInput,
   ShippedTensor,
 } from './isolated-pruner-worker';
+import { CallBudget, type WhenBudgetUsedUp } from './call-budget';
+import { PrunerCrashError, PrunerMemoryError, PrunerTimeoutError } from './errors';
 import { PrunerModuleError } from './pruner-module';
 
 export const DEFAULT_CALL_TIMEOUT_SECONDS = 30;
 /** Loading also starts the thread's tfjs backend, so it gets at least this long whatever the per-call limit. */
 const MIN_LOAD_TIMEOUT_MS = 30_000;
-
-export class PrunerTimeoutError extends Error {
-  override name = 'PrunerTimeoutError';
-}
-
-export class PrunerCrashError extends Error {
-  override name = 'PrunerCrashError';
-}
-
-/** The pruner's process went past its memory cap (--max-memory) and was stopped. */
-export class PrunerMemoryError extends Error {
-  override name = 'PrunerMemoryError';
-}
 
 /** Memory cap of a pruner's process, in MB, unless --max-memory says otherwise. */
 export const DEFAULT_MAX_MEMORY_MB = 2048;
@@ -59,13 +48,6 @@ export interface IsolatedPrunerOptions {
   /** Memory cap of the pruner's process in MB (V8 heap limit and resident memory); default DEFAULT_MAX_MEMORY_MB. */
   maxMemoryMb?: number;
 }
-
-/**
- * What a call does once the phase's budget is used up: 'fail' throws PrunerTimeoutError at once (the comparison);
- * 'stall' waits past the end of the budget plus its grace (a property: its runner interrupts then and ignores the
- * call, instead of shrinking towards cases that only "failed" because no time was left), then throws.
- */
-export type WhenBudgetUsedUp = 'fail' | 'stall';
 
 export interface IsolatedPruner extends Pruner {
   /**
@@ -172,11 +154,6 @@ function shipInput(input: PruneInput): ShippedInput {
   };
 }
 
-/** Slack between a call's time-out and the runner's interrupt, so that the time-out is seen first. */
-const GRACE_MARGIN_MS = 500;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
 }
@@ -196,11 +173,7 @@ class IsolatedPrunerProxy implements IsolatedPruner {
   private readonly pending = new Map<number, PendingCall>();
   private nextId = 0;
   private closed = false;
-  private deadline = Infinity;
-  private budgetSeconds = Infinity;
-  private callLimitMs: number;
-  private whenUsedUp: WhenBudgetUsedUp = 'fail';
-  private readonly callTimeoutMs: number;
+  private readonly budget: CallBudget;
   private readonly output: OutputCap;
 
   constructor(
@@ -208,8 +181,7 @@ class IsolatedPrunerProxy implements IsolatedPruner {
     callTimeoutSeconds: number,
     private readonly maxMemoryMb: number,
   ) {
-    this.callTimeoutMs = callTimeoutSeconds * 1000;
-    this.callLimitMs = this.callTimeoutMs;
+    this.budget = new CallBudget(callTimeoutSeconds * 1000);
     this.output = new OutputCap(init.file);
   }
 
@@ -277,7 +249,7 @@ class IsolatedPrunerProxy implements IsolatedPruner {
         proc.kill('SIGKILL');
         reject(e);
       };
-      const limitMs = Math.max(this.callTimeoutMs, MIN_LOAD_TIMEOUT_MS);
+      const limitMs = Math.max(this.budget.callTimeoutMs, MIN_LOAD_TIMEOUT_MS);
       const timer = setTimeout(() => {
         const why = 'e.g. a busy loop or a long computation at the top level of the module';
         fail(
@@ -311,26 +283,18 @@ class IsolatedPrunerProxy implements IsolatedPruner {
   }
 
   startBudget(budgetSeconds: number, whenUsedUp: WhenBudgetUsedUp = 'fail'): void {
-    this.deadline = Date.now() + budgetSeconds * 1000;
-    this.budgetSeconds = budgetSeconds;
-    this.callLimitMs = Math.min(this.callTimeoutMs, budgetSeconds * 1000);
-    this.whenUsedUp = whenUsedUp;
+    this.budget.start(budgetSeconds, whenUsedUp);
   }
 
   budgetGraceSeconds(budgetSeconds: number): number {
-    return (Math.min(this.callTimeoutMs, budgetSeconds * 1000) + 2 * GRACE_MARGIN_MS) / 1000;
+    return this.budget.graceSeconds(budgetSeconds);
   }
 
   async prune(input: PruneInput): Promise<PruneResult> {
     const shape = `n = ${input.n}, N = ${input.features.width}, m = ${input.features.m}`;
-    if (Date.now() >= this.deadline) {
-      if (this.whenUsedUp === 'stall') await sleep(this.deadline + this.callLimitMs + 3 * GRACE_MARGIN_MS - Date.now());
-      throw new PrunerTimeoutError(
-        `prune (${shape}) not started: the time limit of ${this.budgetSeconds} s is used up`,
-      );
-    }
+    await this.budget.admit(shape);
     await this.ensureChild();
-    const limitMs = this.callLimitMs;
+    const limitMs = this.budget.callLimitMs;
     const id = this.nextId++;
     const request: PruneRequest = { id, input: shipInput(input) };
     return new Promise<PruneResult>((resolve, reject) => {

@@ -18,7 +18,7 @@ import { greedyPruner } from '../../../src/pruning/greedy';
 import { lossCurve } from '../../../src/pruning/subnetwork';
 import type { PruneInput } from '../../../src/pruning/types';
 import { pruningCase } from '../../../src/testing/arbitraries/pruning-case';
-import { PrunerCrashError, PrunerTimeoutError } from '../../../src/sandbox/isolated-pruner';
+import { PrunerCrashError, PrunerTimeoutError } from '../../../src/sandbox/errors';
 import { pruneInput, withFeatures, withPretrainedCase } from '../../../src/testing/pretrain';
 import { PrunerModuleError } from '../../../src/sandbox/pruner-module';
 import { requirePythonWithNumpy } from './require-python';

@@ -15,13 +15,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PruneInput, PruneResult } from '../../pruning/types';
-import {
-  DEFAULT_CALL_TIMEOUT_SECONDS,
-  PrunerCrashError,
-  PrunerTimeoutError,
-  type IsolatedPruner,
-  type WhenBudgetUsedUp,
-} from '../../sandbox/isolated-pruner';
+import { CallBudget, type WhenBudgetUsedUp } from '../../sandbox/call-budget';
+import { PrunerCrashError, PrunerTimeoutError } from '../../sandbox/errors';
+import { DEFAULT_CALL_TIMEOUT_SECONDS, type IsolatedPruner } from '../../sandbox/isolated-pruner';
 import { PrunerModuleError } from '../../sandbox/pruner-module';
 import { encodeFrame, FrameError, FrameReader, type Frame, type FrameArray } from './frames';
 
@@ -31,8 +27,6 @@ export const DEFAULT_PYTHON = 'python3';
 export const PYTHON_ENV = 'PRUNEPROOF_PYTHON';
 /** Loading starts the interpreter and imports NumPy and the module: at least this long, whatever the call limit. */
 const MIN_LOAD_TIMEOUT_MS = 30_000;
-/** Slack between a call's time-out and the runner's interrupt, so that the time-out is seen first. */
-const GRACE_MARGIN_MS = 500;
 /** How much of the process's stderr is kept to explain a crash. */
 const STDERR_TAIL_CHARS = 2000;
 const HOW_TO_CHOOSE = `point at another interpreter with --python PATH or the environment variable ${PYTHON_ENV}`;
@@ -84,8 +78,6 @@ export function bridgeScript(): string {
     throw new Error(`pruneproof: the Python bridge is missing from the package (looked for ${candidates[0]})`);
   return found;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
@@ -153,11 +145,7 @@ class PythonPrunerProxy implements PythonPruner {
   private readonly pending = new Map<number, PendingCall>();
   private nextId = 0;
   private closed = false;
-  private deadline = Infinity;
-  private budgetSeconds = Infinity;
-  private callLimitMs: number;
-  private whenUsedUp: WhenBudgetUsedUp = 'fail';
-  private readonly callTimeoutMs: number;
+  private readonly budget: CallBudget;
 
   constructor(
     private readonly path: string,
@@ -165,8 +153,7 @@ class PythonPrunerProxy implements PythonPruner {
     private readonly interpreter: string,
     callTimeoutSeconds: number,
   ) {
-    this.callTimeoutMs = callTimeoutSeconds * 1000;
-    this.callLimitMs = this.callTimeoutMs;
+    this.budget = new CallBudget(callTimeoutSeconds * 1000);
     this.runtime = { interpreter, executable: '', python: '', numpy: '' };
   }
 
@@ -212,7 +199,7 @@ class PythonPrunerProxy implements PythonPruner {
         child.kill('SIGKILL');
         reject(e);
       };
-      const limitMs = Math.max(this.callTimeoutMs, MIN_LOAD_TIMEOUT_MS);
+      const limitMs = Math.max(this.budget.callTimeoutMs, MIN_LOAD_TIMEOUT_MS);
       const timer = setTimeout(() => {
         const why = 'e.g. a long computation at the top level of the module';
         fail(
@@ -283,27 +270,19 @@ class PythonPrunerProxy implements PythonPruner {
   }
 
   startBudget(budgetSeconds: number, whenUsedUp: WhenBudgetUsedUp = 'fail'): void {
-    this.deadline = Date.now() + budgetSeconds * 1000;
-    this.budgetSeconds = budgetSeconds;
-    this.callLimitMs = Math.min(this.callTimeoutMs, budgetSeconds * 1000);
-    this.whenUsedUp = whenUsedUp;
+    this.budget.start(budgetSeconds, whenUsedUp);
   }
 
   budgetGraceSeconds(budgetSeconds: number): number {
-    return (Math.min(this.callTimeoutMs, budgetSeconds * 1000) + 2 * GRACE_MARGIN_MS) / 1000;
+    return this.budget.graceSeconds(budgetSeconds);
   }
 
   async prune(input: PruneInput): Promise<PruneResult> {
     const shape = `n = ${input.n}, N = ${input.features.width}, m = ${input.features.m}`;
-    if (Date.now() >= this.deadline) {
-      if (this.whenUsedUp === 'stall') await sleep(this.deadline + this.callLimitMs + 3 * GRACE_MARGIN_MS - Date.now());
-      throw new PrunerTimeoutError(
-        `prune (${shape}) not started: the time limit of ${this.budgetSeconds} s is used up`,
-      );
-    }
+    await this.budget.admit(shape);
     await this.ensureProcess();
     const running = this.running!;
-    const limitMs = this.callLimitMs;
+    const limitMs = this.budget.callLimitMs;
     const id = this.nextId++;
     const header = {
       kind: 'prune',
