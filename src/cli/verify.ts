@@ -164,10 +164,7 @@ async function verifyInterruptibly(
   // A module subject is loaded in this thread; worker threads build only built-in pruners from the config.
   const threads = hasBuiltinSubject(config) ? (flags.workers ?? cpus().length) : 1;
   const workers = Math.min(threads, config.mGrid.length * config.seeds.length);
-  const training = config.batchSize === null ? 'GD' : `SGD (batch ${config.batchSize})`;
-  progress.log(
-    `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${config.etaRelative === undefined ? config.eta : `${config.etaRelative} × stability limit`}`,
-  );
+  progress.log(describeDesign(config, workers));
   if (preflight(config, workers, backend.name, flags, (s) => progress.log(s))) return EXIT.ok;
   const shard = shardFrom(flags);
   if (!shard) await refuseOverwrite(flags.out, runId(config), flags.force);
@@ -195,20 +192,7 @@ async function verifyInterruptibly(
     },
     command: commandLine(),
     rationale,
-    onProgress: (p: ExperimentProgress) => {
-      progress.update({
-        fraction: p.overall,
-        label: `${p.run}/${p.runs} runs done; m=${p.m} seed=${p.seed} ${p.phase} ${p.done}/${p.total}`,
-      });
-    },
-    onRunDone: (run: RunResult, i: number, total: number) => {
-      const time = (c: { t: number | null; censoredAt: number | null }) =>
-        c.t === null ? `>${c.censoredAt ?? '?'}` : String(c.t);
-      const crit = run.critical.tCrit.map((c) => `t_crit(n=${c.n})=${time(c)}`).join(' ');
-      progress.log(
-        `  run ${i + 1}/${total} m=${run.m} seed=${run.seed}: ${run.seconds.toFixed(1)} s, t_in=${time(run.critical.tIn)} t_dense=${time(run.critical.tDense)} ${crit}`,
-      );
-    },
+    ...progressCallbacks(progress),
   };
   const outcome = await sweepWithResume(
     config,
@@ -233,6 +217,38 @@ async function verifyInterruptibly(
   const doc = outcome.report;
   interruption.throwIfInterrupted();
   const { dir } = await writeReportTo(doc, flags.out, flags.force, interruption.signal);
+  return reportOutcome(doc, dir, flags);
+}
+
+/** The design in one line: grid, seeds, threads, width, sizes, steps and η. */
+function describeDesign(config: ExperimentConfig, workers: number): string {
+  const training = config.batchSize === null ? 'GD' : `SGD (batch ${config.batchSize})`;
+  const eta = config.etaRelative === undefined ? config.eta : `${config.etaRelative} × stability limit`;
+  return `  ${config.mGrid.length} m values × ${config.seeds.length} seeds on ${workers} worker thread(s); N = ${config.width}, n ∈ {${config.subnetworkSizes.join(', ')}}, T = ${config.iterations} ${training} steps, η = ${eta}`;
+}
+
+/** The sweep's progress bar and one line per finished run. */
+function progressCallbacks(progress: ProgressReporter) {
+  const time = (c: { t: number | null; censoredAt: number | null }) =>
+    c.t === null ? `>${c.censoredAt ?? '?'}` : String(c.t);
+  return {
+    onProgress: (p: ExperimentProgress) => {
+      progress.update({
+        fraction: p.overall,
+        label: `${p.run}/${p.runs} runs done; m=${p.m} seed=${p.seed} ${p.phase} ${p.done}/${p.total}`,
+      });
+    },
+    onRunDone: (run: RunResult, i: number, total: number) => {
+      const crit = run.critical.tCrit.map((c) => `t_crit(n=${c.n})=${time(c)}`).join(' ');
+      progress.log(
+        `  run ${i + 1}/${total} m=${run.m} seed=${run.seed}: ${run.seconds.toFixed(1)} s, t_in=${time(run.critical.tIn)} t_dense=${time(run.critical.tDense)} ${crit}`,
+      );
+    },
+  };
+}
+
+/** The written report's summary (human, JSON or JUnit as the flags ask) and the exit code. */
+async function reportOutcome(doc: ReportDocument, dir: string, flags: VerifyFlags): Promise<number> {
   const exitCode = exitCodeOf(doc, flags.strict, 'pruneproof verify');
   await emitResults(flags, {
     suite: 'pruneproof verify',
