@@ -15,7 +15,8 @@ import { prunerReportDocument, writePropertyReport } from '../report/properties/
 import { CounterexampleStore, DEFAULT_COUNTEREXAMPLE_DIR } from '../properties/store';
 import type { Pruner } from '../pruning/types';
 import { environmentInfo } from '../report/environment';
-import { loadIsolatedPruner, MIN_MAX_MEMORY_MB, type IsolatedPruner } from '../sandbox/isolated-pruner';
+import { loadIsolatedPruner, type IsolatedPruner } from '../sandbox/isolated-pruner';
+import { MIN_MAX_MEMORY_MB } from '../sandbox/memory-watch';
 import { checkPruner, describeBrokenContracts, type PrunerCheckResult } from '../properties/pruner-check';
 import { importPrunerModule, PrunerModuleError } from '../sandbox/pruner-module';
 import { isPythonModulePath, loadPythonPruner, type PythonPruner } from '../interop/python/python-pruner';
@@ -86,13 +87,10 @@ export async function loadIsolatedPrunerModule(
 /** A Python module (a .py path), run in one child process whose every `prune` call is bounded in time. */
 export async function loadPythonPrunerModule(
   file: string,
-  python?: string,
-  callTimeoutSeconds?: number,
+  opts: { python?: string; callTimeoutSeconds?: number; maxMemoryMb?: number } = {},
 ): Promise<LoadedPruner & { pruner: PythonPruner }> {
   const path = checkedPath(file);
-  const pruner = await loadPythonPruner(path, file, { python, callTimeoutSeconds }).catch((e: unknown) =>
-    Promise.reject(asInputError(e)),
-  );
+  const pruner = await loadPythonPruner(path, file, opts).catch((e: unknown) => Promise.reject(asInputError(e)));
   return { pruner, path, hash: moduleHash(path) };
 }
 
@@ -103,7 +101,7 @@ export function loadCheckedPrunerModule(
   opts: { python?: string; callTimeoutSeconds?: number; maxMemoryMb?: number },
 ): Promise<LoadedPruner & { pruner: IsolatedPruner }> {
   return isPythonModulePath(file)
-    ? loadPythonPrunerModule(file, opts.python, opts.callTimeoutSeconds)
+    ? loadPythonPrunerModule(file, opts)
     : loadIsolatedPrunerModule(file, backend, opts.callTimeoutSeconds, opts.maxMemoryMb);
 }
 

@@ -24,7 +24,7 @@ import { checkAnalysisThreadsEnvironment, checkStartPaths, initBackendOrExplain 
 import { internalErrorReport, versionLine } from './version';
 import { helpFooter } from './help';
 import { DEFAULT_COUNTEREXAMPLE_DIR } from '../properties/store';
-import { DEFAULT_MAX_MEMORY_MB } from '../sandbox/isolated-pruner';
+import { DEFAULT_MAX_MEMORY_MB } from '../sandbox/memory-watch';
 import { DEFAULT_RUN_STORE_DIR } from '../store/run-store';
 
 /** Where reports go unless --out says otherwise: a gitignored folder, never the committed references' reports/. */
@@ -286,7 +286,7 @@ function addCheckPruner(program: Command, setExit: SetExit): void {
     pythonOption(),
     new Option(
       '--max-memory <MB>',
-      `memory cap of a JavaScript pruner's process (V8 heap and resident memory; default ${DEFAULT_MAX_MEMORY_MB}, at least 64)`,
+      `memory cap of a pruner's process in MB (JavaScript: V8 heap and resident memory; Python: resident memory; default ${DEFAULT_MAX_MEMORY_MB}, at least 64)`,
     ).argParser(positiveNumber('--max-memory')),
     ...outputOptions(),
     backendOption(),

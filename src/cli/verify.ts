@@ -123,7 +123,9 @@ async function subjectPruner(config: ExperimentConfig): Promise<{ pruner: Pruner
   if (hasBuiltinSubject(config)) return { pruner: getPruner(subjectOf(config)), close: none };
   if (!isPythonModulePath(subjectOf(config)))
     return { pruner: (await loadPrunerModule(subjectOf(config))).pruner, close: none };
-  const { pruner } = await loadPythonPrunerModule(subjectOf(config), undefined, PRUNE_CALL_TIMEOUT_SECONDS);
+  const { pruner } = await loadPythonPrunerModule(subjectOf(config), {
+    callTimeoutSeconds: PRUNE_CALL_TIMEOUT_SECONDS,
+  });
   return { pruner, close: () => pruner.close() };
 }
 

@@ -10,7 +10,6 @@
  * to stderr, capped (OUTPUT_CAP_BYTES) with a note.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compiledWorkerScript } from '../files/worker-script';
 import type { BackendName } from '../backend';
@@ -25,20 +24,15 @@ import type {
 } from './isolated-pruner-worker';
 import { CallBudget, type WhenBudgetUsedUp } from './call-budget';
 import { PrunerCrashError, PrunerMemoryError, PrunerTimeoutError } from './errors';
+import { checkMemoryCap, DEFAULT_MAX_MEMORY_MB, memoryExceeded, MemoryWatch } from './memory-watch';
 import { PrunerModuleError } from './pruner-module';
 
 export const DEFAULT_CALL_TIMEOUT_SECONDS = 30;
 /** Loading also starts the thread's tfjs backend, so it gets at least this long whatever the per-call limit. */
 const MIN_LOAD_TIMEOUT_MS = 30_000;
 
-/** Memory cap of a pruner's process, in MB, unless --max-memory says otherwise. */
-export const DEFAULT_MAX_MEMORY_MB = 2048;
-/** The smallest memory cap a pruner's process starts under (node and tfjs need about that much). */
-export const MIN_MAX_MEMORY_MB = 64;
 /** The pruner's console output forwarded in all, per pruner; the rest is dropped with a note. */
 export const OUTPUT_CAP_BYTES = 1024 * 1024;
-/** How often the process's resident memory is read. */
-const MEMORY_POLL_MS = 100;
 
 export interface IsolatedPrunerOptions {
   /** tfjs backend the thread runs on (the same as the checks', so numbers agree). */
@@ -94,16 +88,6 @@ function childArgs(): string[] {
   return ['-e', bootstrap];
 }
 
-/** Resident memory of a process in MB (Linux /proc), or null where it cannot be read. */
-function residentMb(pid: number): number | null {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Forwards a pruner's output to stderr up to OUTPUT_CAP_BYTES in all, then drops the rest with one note. */
 class OutputCap {
   private written = 0;
@@ -127,13 +111,12 @@ class OutputCap {
 /** One child process running the pruner, with why it ended once it has. */
 interface Child {
   process: ChildProcess;
-  /** Set when the harness stopped it for memory; read when it exits. */
-  overMemory: string | null;
+  /** Its memory cap; says when the harness stopped it for memory. */
+  memory: MemoryWatch;
   /** The last few KB of its stderr (V8 names a heap overflow there). */
   stderrTail: string;
   /** The uncaught exception it reported before ending, if any. */
   crash: string | null;
-  poll: NodeJS.Timeout;
 }
 
 const HEAP_OVERFLOW = /heap out of memory|Reached heap limit|Allocation failed/i;
@@ -191,16 +174,18 @@ class IsolatedPrunerProxy implements IsolatedPruner {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
-    const child = { process: proc, overMemory: null, stderrTail: '', crash: null } as Omit<Child, 'poll'> as Child;
-    child.poll = setInterval(() => this.checkMemory(child), MEMORY_POLL_MS);
-    child.poll.unref();
+    const child: Child = {
+      process: proc,
+      memory: new MemoryWatch(proc, this.maxMemoryMb),
+      stderrTail: '',
+      crash: null,
+    };
     // The user's console output goes to stderr (stdout may carry --json), capped.
     proc.stdout!.on('data', (chunk: Buffer) => this.output.forward(chunk));
     proc.stderr!.on('data', (chunk: Buffer) => {
       child.stderrTail = (child.stderrTail + chunk.toString()).slice(-4096);
       this.output.forward(chunk);
     });
-    proc.once('exit', () => clearInterval(child.poll));
     proc.unref();
     proc.channel?.unref();
     proc.send(this.init);
@@ -215,22 +200,11 @@ class IsolatedPrunerProxy implements IsolatedPruner {
     proc.on('exit', (code, signal) => this.crashed(child, this.endReason(child, code, signal)));
   }
 
-  private checkMemory(child: Child): void {
-    const pid = child.process.pid;
-    const rss = pid === undefined ? null : residentMb(pid);
-    if (rss === null || rss <= this.maxMemoryMb || child.overMemory) return;
-    child.overMemory = `resident memory ${Math.round(rss)} MB`;
-    child.process.kill('SIGKILL');
-  }
-
   /** Why a process ended: over its memory cap, or a crash / exit of the pruner's own. */
   private endReason(child: Child, code: number | null, signal: NodeJS.Signals | null): Error {
     const heap = HEAP_OVERFLOW.test(child.stderrTail) ? 'its V8 heap' : null;
-    const over = child.overMemory ?? heap;
-    if (over)
-      return new PrunerMemoryError(
-        `the pruner exceeded memory (${over} over the cap of ${this.maxMemoryMb} MB, --max-memory); its process was stopped`,
-      );
+    const over = child.memory.over ?? heap;
+    if (over) return new PrunerMemoryError(memoryExceeded(over, this.maxMemoryMb));
     if (child.crash) return new PrunerCrashError(`the pruner's process crashed: ${child.crash}`);
     const how = signal ? `signal ${signal}` : `code ${code}`;
     return new PrunerCrashError(
@@ -243,7 +217,7 @@ class IsolatedPrunerProxy implements IsolatedPruner {
     return new Promise((resolve, reject) => {
       const fail = (e: Error) => {
         clearTimeout(timer);
-        clearInterval(child.poll);
+        child.memory.stop();
         proc.removeAllListeners('message');
         proc.removeAllListeners('exit');
         proc.kill('SIGKILL');
@@ -262,7 +236,6 @@ class IsolatedPrunerProxy implements IsolatedPruner {
         if (msg.kind === 'ready') {
           clearTimeout(timer);
           proc.removeAllListeners('exit');
-          proc.once('exit', () => clearInterval(child.poll));
           resolve(msg);
         } else if (msg.kind === 'load-error') {
           const error =
@@ -351,7 +324,7 @@ class IsolatedPrunerProxy implements IsolatedPruner {
       call.reject(reason);
     }
     if (child) {
-      clearInterval(child.poll);
+      child.memory.stop();
       child.process.channel?.unref();
       child.process.kill('SIGKILL');
     }
@@ -365,7 +338,7 @@ class IsolatedPrunerProxy implements IsolatedPruner {
     const child = this.child;
     this.child = null;
     if (!child) return;
-    clearInterval(child.poll);
+    child.memory.stop();
     if (child.process.exitCode !== null || child.process.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
     child.process.ref(); // an unreferenced child's exit would not keep this process waiting for it
@@ -389,17 +362,8 @@ export async function loadIsolatedPruner(
       `loadIsolatedPruner: callTimeoutSeconds must be a finite number > 0, got ${callTimeoutSeconds}`,
     );
   }
-  const maxMemoryMb = opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
-  if (!(maxMemoryMb >= MIN_MAX_MEMORY_MB && Number.isFinite(maxMemoryMb))) {
-    throw new RangeError(
-      `loadIsolatedPruner: maxMemoryMb must be a finite number ≥ ${MIN_MAX_MEMORY_MB}, got ${maxMemoryMb}`,
-    );
-  }
-  const proxy = new IsolatedPrunerProxy(
-    { path, file, backend: opts.backend },
-    callTimeoutSeconds,
-    Math.round(maxMemoryMb),
-  );
+  const maxMemoryMb = checkMemoryCap(opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB, 'loadIsolatedPruner');
+  const proxy = new IsolatedPrunerProxy({ path, file, backend: opts.backend }, callTimeoutSeconds, maxMemoryMb);
   await proxy.start();
   return proxy;
 }

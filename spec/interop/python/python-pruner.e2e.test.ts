@@ -18,7 +18,7 @@ import { greedyPruner } from '../../../src/pruning/greedy';
 import { lossCurve } from '../../../src/pruning/subnetwork';
 import type { PruneInput } from '../../../src/pruning/types';
 import { pruningCase } from '../../../src/testing/arbitraries/pruning-case';
-import { PrunerCrashError, PrunerTimeoutError } from '../../../src/sandbox/errors';
+import { PrunerCrashError, PrunerMemoryError, PrunerTimeoutError } from '../../../src/sandbox/errors';
 import { pruneInput, withFeatures, withPretrainedCase } from '../../../src/testing/pretrain';
 import { PrunerModuleError } from '../../../src/sandbox/pruner-module';
 import { requirePythonWithNumpy } from './require-python';
@@ -38,7 +38,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function load(path: string, opts: { callTimeoutSeconds?: number; python?: string } = {}): Promise<PythonPruner> {
+async function load(
+  path: string,
+  opts: { callTimeoutSeconds?: number; python?: string; maxMemoryMb?: number } = {},
+): Promise<PythonPruner> {
   const pruner = await loadPythonPruner(path, path, opts);
   opened.push(pruner);
   return pruner;
@@ -144,6 +147,17 @@ describe('a Python pruner behind the bridge', () => {
       await expect(exits.prune(input)).rejects.toThrow(PrunerCrashError);
       await expect(exits.prune(input)).rejects.toThrow(/exited with code 7 .*exits: giving up/);
       await expect(mutates.prune(input)).rejects.toThrow(/ValueError: assignment destination is read-only/);
+    });
+  });
+
+  it('a process past its memory cap (--max-memory) is stopped and reported as exceeded memory, not as a crash', async () => {
+    const hog = await load(fixture('memory_hog.py'), { maxMemoryMb: 200 });
+    await onCase(7, async (input) => {
+      const call = hog.prune(input);
+      await expect(call).rejects.toThrow(PrunerMemoryError);
+      await expect(call).rejects.toThrow(
+        /exceeded memory \(resident memory \d+ MB over the cap of 200 MB, --max-memory\)/,
+      );
     });
   });
 

@@ -16,7 +16,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PruneInput, PruneResult } from '../../pruning/types';
 import { CallBudget, type WhenBudgetUsedUp } from '../../sandbox/call-budget';
-import { PrunerCrashError, PrunerTimeoutError } from '../../sandbox/errors';
+import { PrunerCrashError, PrunerMemoryError, PrunerTimeoutError } from '../../sandbox/errors';
+import { checkMemoryCap, DEFAULT_MAX_MEMORY_MB, memoryExceeded, MemoryWatch } from '../../sandbox/memory-watch';
 import { DEFAULT_CALL_TIMEOUT_SECONDS, type IsolatedPruner } from '../../sandbox/isolated-pruner';
 import { PrunerModuleError } from '../../sandbox/pruner-module';
 import { encodeFrame, FrameError, FrameReader, type Frame, type FrameArray } from './frames';
@@ -41,6 +42,8 @@ export interface PythonPrunerOptions {
   python?: string;
   /** Seconds one `prune` call may take; default DEFAULT_CALL_TIMEOUT_SECONDS. */
   callTimeoutSeconds?: number;
+  /** Memory cap of the Python process in MB (resident memory, polled); default DEFAULT_MAX_MEMORY_MB. */
+  maxMemoryMb?: number;
 }
 
 /** What the process reported when it started. */
@@ -134,6 +137,7 @@ interface Running {
   child: ChildProcessWithoutNullStreams;
   reader: FrameReader;
   stderrTail: string;
+  memory: MemoryWatch;
 }
 
 class PythonPrunerProxy implements PythonPruner {
@@ -152,6 +156,7 @@ class PythonPrunerProxy implements PythonPruner {
     private readonly file: string,
     private readonly interpreter: string,
     callTimeoutSeconds: number,
+    private readonly maxMemoryMb: number,
   ) {
     this.budget = new CallBudget(callTimeoutSeconds * 1000);
     this.runtime = { interpreter, executable: '', python: '', numpy: '' };
@@ -164,7 +169,8 @@ class PythonPrunerProxy implements PythonPruner {
       env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
     });
     track(child);
-    const running: Running = { child, reader: new FrameReader(), stderrTail: '' };
+    const memory = new MemoryWatch(child, this.maxMemoryMb);
+    const running: Running = { child, reader: new FrameReader(), stderrTail: '', memory };
     child.stderr.on('data', (chunk: Buffer) => {
       // The pruner's prints go to our stderr (stdout may carry --json); the tail explains a crash.
       process.stderr.write(chunk);
@@ -347,6 +353,8 @@ class PythonPrunerProxy implements PythonPruner {
   /** The process ended on its own: every call in flight fails with why. */
   private exited(running: Running, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.running !== running) return;
+    if (running.memory.over)
+      return this.stopProcess(new PrunerMemoryError(memoryExceeded(running.memory.over, this.maxMemoryMb)));
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const tail = running.stderrTail.trim();
     const message =
@@ -406,7 +414,8 @@ export async function loadPythonPruner(
   if (!(callTimeoutSeconds > 0 && Number.isFinite(callTimeoutSeconds))) {
     throw new RangeError(`loadPythonPruner: callTimeoutSeconds must be a finite number > 0, got ${callTimeoutSeconds}`);
   }
-  const proxy = new PythonPrunerProxy(path, file, pythonInterpreter(opts.python), callTimeoutSeconds);
+  const maxMemoryMb = checkMemoryCap(opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB, 'loadPythonPruner');
+  const proxy = new PythonPrunerProxy(path, file, pythonInterpreter(opts.python), callTimeoutSeconds, maxMemoryMb);
   await proxy.start();
   return proxy;
 }
