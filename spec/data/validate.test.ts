@@ -54,7 +54,11 @@ describe('validateDataset', () => {
       for (let k = 0; k < 5; k++) x[4 * 5 + k] *= 1.73;
     });
     expect(() => validateDataset(ds)).toThrow(
-      /x\[4\] has norm 1\.73; the theory requires ‖x_j‖ = 1 \(scale the rows to unit norm first, e.g. with --normalise\)/,
+      /x\[4\] has norm 1\.73; the theory requires ‖x_j‖ = 1 \(scale the rows to unit norm first\)$/,
+    );
+    // Only a caller that has a way to normalise names it (kernel's --normalise; verify has none).
+    expect(() => validateDataset(ds, { normaliseHint: 'or pass --normalise' })).toThrow(
+      /\(scale the rows to unit norm first; or pass --normalise\)$/,
     );
     expect(() => validateDataset(ds, { requireUnitNorm: false })).not.toThrow();
   });

@@ -38,7 +38,12 @@ export function kernelCommand(flags: KernelFlags, backend: BackendInfo): Record<
   let ds = readDataset(flags.data);
   const weights = flags.weights ? readWeights(flags.weights, flags.parameterisation) : null;
   if (flags.normalise) ds = normaliseRows(ds);
-  validateDataset(ds, { requireUnitNorm: true, labelBound: Infinity, context: flags.data });
+  validateDataset(ds, {
+    requireUnitNorm: true,
+    labelBound: Infinity,
+    context: flags.data,
+    normaliseHint: 'or pass --normalise',
+  });
   const spectrum = announceLongStep(`kernel: m = ${ds.m}, d = ${ds.d}: eigenvalues of H∞`, kernelIsSlow(ds.m), () =>
     kernelSpectrum(ds),
   );

@@ -36,6 +36,8 @@ export interface ValidateOptions {
   normTolerance?: number;
   /** Prefix for messages (e.g. the file or command); default the dataset's name. */
   context?: string;
+  /** How the caller can normalise rows, added to the unit-norm error (e.g. "pass --normalise"); default none. */
+  normaliseHint?: string;
 }
 
 /**
@@ -79,7 +81,8 @@ export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): void {
     allZeroLabels(ds);
   if (valueError) fail(valueError);
   const norms = rowNorms(ds.x, ds.m, ds.d);
-  const normError = zeroRow(norms) ?? (opts.requireUnitNorm === false ? null : nonUnitRow(norms, normTolerance));
+  const normError =
+    zeroRow(norms) ?? (opts.requireUnitNorm === false ? null : nonUnitRow(norms, normTolerance, opts.normaliseHint));
   if (normError) fail(normError);
 
   const parallel = findParallelPairs(ds.x, ds.m, ds.d);
@@ -170,10 +173,11 @@ function zeroRow(norms: Float64Array): string | null {
   return i < 0 ? null : `x[${i}] is the zero vector: its ReLU features vanish, λ0 = 0 and the theory's H3 fails`;
 }
 
-function nonUnitRow(norms: Float64Array, tolerance: number): string | null {
+function nonUnitRow(norms: Float64Array, tolerance: number, hint?: string): string | null {
   const i = norms.findIndex((n) => abs(n - 1) > tolerance);
   if (i < 0) return null;
-  return `x[${i}] has norm ${formatNorm(norms[i])}; the theory requires ‖x_j‖ = 1 (scale the rows to unit norm first, e.g. with --normalise)`;
+  const how = hint ? `; ${hint}` : '';
+  return `x[${i}] has norm ${formatNorm(norms[i])}; the theory requires ‖x_j‖ = 1 (scale the rows to unit norm first${how})`;
 }
 
 /** Three significant digits, or enough to show how far a norm close to 1 is from 1. */
