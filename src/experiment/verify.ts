@@ -257,7 +257,7 @@ function seriesAnalyser(config: ExperimentConfig, runs: RunResult[]) {
  * The sensitivity table: t_crit at the largest n judged under the design's own targets (the analyses already in
  * `scaling`) and under each alternative of config.sensitivity, fixed with the design before the runs.
  */
-export function sensitivityRows(
+function sensitivityRows(
   config: ExperimentConfig,
   runs: RunResult[],
   scaling: ScalingResult[],
@@ -292,7 +292,7 @@ export function sensitivityRows(
  * The scaling analysis of every critical time against m (src/scaling): four laws fitted with intervals and
  * censoring respected, the AICc + held-out decision, and its calibration on this design.
  */
-export function scalingResults(config: ExperimentConfig, runs: RunResult[]): ScalingResult[] {
+function scalingResults(config: ExperimentConfig, runs: RunResult[]): ScalingResult[] {
   const series = seriesAnalyser(config, runs);
   const out = config.subnetworkSizes.flatMap((n) =>
     series(tCritName(n), (r) => r.critical.tCrit.find((c) => c.n === n)),
