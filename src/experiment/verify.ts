@@ -257,11 +257,7 @@ function seriesAnalyser(config: ExperimentConfig, runs: RunResult[]) {
  * The sensitivity table: t_crit at the largest n judged under the design's own targets (the analyses already in
  * `scaling`) and under each alternative of config.sensitivity, fixed with the design before the runs.
  */
-function sensitivityRows(
-  config: ExperimentConfig,
-  runs: RunResult[],
-  scaling: ScalingResult[],
-): SensitivityRow[] {
+function sensitivityRows(config: ExperimentConfig, runs: RunResult[], scaling: ScalingResult[]): SensitivityRow[] {
   if (!config.sensitivity) return [];
   const n = Math.max(...config.subnetworkSizes);
   const series = seriesAnalyser(config, runs);
