@@ -107,11 +107,19 @@ function evaluate(rows: readonly (readonly number[])[], data: readonly CensoredV
   return out;
 }
 
-/** ℓ alone, for the line search (−∞ outside h > 0 or where it is not finite). */
-function valueAt(rows: readonly (readonly number[])[], data: readonly CensoredValue[], params: Float64Array): number {
-  if (!(params[params.length - 1] > 0)) return -Infinity;
-  const v = evaluate(rows, data, params).value;
-  return Number.isFinite(v) ? v : -Infinity;
+/** The point and its local model; value −∞ outside h > 0 or where ℓ is not finite (never accepted). */
+interface Point {
+  params: Float64Array;
+  local: Local;
+}
+
+function pointAt(rows: readonly (readonly number[])[], data: readonly CensoredValue[], params: Float64Array): Point {
+  const local: Local =
+    params[params.length - 1] > 0
+      ? evaluate(rows, data, params)
+      : { value: -Infinity, gradient: new Float64Array(0), hessian: new Float64Array(0) };
+  if (!Number.isFinite(local.value)) local.value = -Infinity;
+  return { params, local };
 }
 
 /**
@@ -126,11 +134,11 @@ export function fitLinearCensored(
   sigmaFloor: number,
 ): LinearFit | null {
   const n = start.beta.length + 1;
-  let params: Float64Array = Float64Array.from([...start.beta.map((b) => b / start.sigma), 1 / start.sigma]);
-  let current = evaluate(rows, data, params);
-  if (!Number.isFinite(current.value)) return null;
+  let point = pointAt(rows, data, Float64Array.from([...start.beta.map((b) => b / start.sigma), 1 / start.sigma]));
+  if (point.local.value === -Infinity) return null;
   const step = new Float64Array(n);
   for (let steps = 1; steps <= MAX_STEPS; steps++) {
+    const { params, local: current } = point;
     const negated = { n, a: current.hessian.map((v) => -v) };
     const factor = cholesky(negated);
     if (!factor.ok) return null;
@@ -141,8 +149,7 @@ export function fitLinearCensored(
     if (decrement / 2 < DECREMENT) return finish(lastStep(rows, data, params, step, current.value), sigmaFloor, steps);
     const next = backtrack(rows, data, params, step, current.value, decrement);
     if (next === null) return decrement / 2 < STALLED ? finish(params, sigmaFloor, steps) : null;
-    params = next;
-    current = evaluate(rows, data, params);
+    point = next;
   }
   return null;
 }
@@ -155,8 +162,12 @@ function lastStep(
   step: Float64Array,
   value: number,
 ): Float64Array {
-  const candidate = params.map((v, k) => v + step[k]);
-  return valueAt(rows, data, candidate) >= value ? candidate : params;
+  const candidate = pointAt(
+    rows,
+    data,
+    params.map((v, k) => v + step[k]),
+  );
+  return candidate.local.value >= value ? candidate.params : params;
 }
 
 /** The first of steps 1, ½, ¼, … that gains at least a quarter of what the quadratic model predicts (Armijo). */
@@ -167,10 +178,14 @@ function backtrack(
   step: Float64Array,
   value: number,
   decrement: number,
-): Float64Array | null {
+): Point | null {
   for (let t = 1; t > 1e-12; t /= 2) {
-    const candidate = params.map((v, k) => v + t * step[k]);
-    if (valueAt(rows, data, candidate) >= value + 0.25 * t * decrement) return candidate;
+    const candidate = pointAt(
+      rows,
+      data,
+      params.map((v, k) => v + t * step[k]),
+    );
+    if (candidate.local.value >= value + 0.25 * t * decrement) return candidate;
   }
   return null;
 }
