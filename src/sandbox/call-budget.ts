@@ -4,6 +4,7 @@
  * of the phase under way (the --time-limit of a property or of the comparison).
  */
 import { PrunerTimeoutError } from './errors';
+import { PrunerModuleError } from './pruner-module';
 
 /**
  * What a call does once the phase's budget is used up: 'fail' throws PrunerTimeoutError at once (the comparison);
@@ -12,10 +13,18 @@ import { PrunerTimeoutError } from './errors';
  */
 export type WhenBudgetUsedUp = 'fail' | 'stall';
 
+/** Loading starts the process, its runtime (tfjs, or NumPy) and the module: at least this long, whatever the call limit. */
+const MIN_LOAD_TIMEOUT_MS = 30_000;
+
 /** Slack between a call's time-out and the runner's interrupt, so that the time-out is seen first. */
 const GRACE_MARGIN_MS = 500;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** A duration for messages, in seconds to one decimal, e.g. "1.5 s". */
+export function secondsText(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
 
 /** One pruner's call limit and the phase budget it is held to. */
 export class CallBudget {
@@ -45,6 +54,16 @@ export class CallBudget {
   /** What a phase of `seconds` must allow beyond its end, so a call started just before it can time out visibly. */
   graceSeconds(seconds: number): number {
     return (Math.min(this.callTimeoutMs, seconds * 1000) + 2 * GRACE_MARGIN_MS) / 1000;
+  }
+
+  /**
+   * Starts the time limit of loading the module `file`: past max(--call-timeout, 30 s), `fail` receives a
+   * PrunerModuleError naming the file and the likely cause.
+   */
+  loadTimer(file: string, likelyCause: string, fail: (e: Error) => void): NodeJS.Timeout {
+    const limitMs = Math.max(this.callTimeoutMs, MIN_LOAD_TIMEOUT_MS);
+    const message = `check-pruner: loading '${file}' did not finish within ${secondsText(limitMs)} (${likelyCause})`;
+    return setTimeout(() => fail(new PrunerModuleError(message)), limitMs);
   }
 
   /**

@@ -22,14 +22,12 @@ import type {
   ShippedInput,
   ShippedTensor,
 } from './isolated-pruner-worker';
-import { CallBudget, type WhenBudgetUsedUp } from './call-budget';
+import { CallBudget, secondsText, type WhenBudgetUsedUp } from './call-budget';
 import { PrunerCrashError, PrunerMemoryError, PrunerTimeoutError } from './errors';
 import { checkMemoryCap, DEFAULT_MAX_MEMORY_MB, memoryExceeded, MemoryWatch } from './memory-watch';
 import { PrunerModuleError } from './pruner-module';
 
 export const DEFAULT_CALL_TIMEOUT_SECONDS = 30;
-/** Loading also starts the thread's tfjs backend, so it gets at least this long whatever the per-call limit. */
-const MIN_LOAD_TIMEOUT_MS = 30_000;
 
 /** The pruner's console output forwarded in all, per pruner; the rest is dropped with a note. */
 export const OUTPUT_CAP_BYTES = 1024 * 1024;
@@ -137,10 +135,6 @@ function shipInput(input: PruneInput): ShippedInput {
   };
 }
 
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
-}
-
 interface PendingCall {
   resolve: (r: PruneResult) => void;
   reject: (e: Error) => void;
@@ -223,15 +217,11 @@ class IsolatedPrunerProxy implements IsolatedPruner {
         proc.kill('SIGKILL');
         reject(e);
       };
-      const limitMs = Math.max(this.budget.callTimeoutMs, MIN_LOAD_TIMEOUT_MS);
-      const timer = setTimeout(() => {
-        const why = 'e.g. a busy loop or a long computation at the top level of the module';
-        fail(
-          new PrunerModuleError(
-            `check-pruner: loading '${this.init.file}' did not finish within ${seconds(limitMs)} (${why})`,
-          ),
-        );
-      }, limitMs);
+      const timer = this.budget.loadTimer(
+        this.init.file,
+        'e.g. a busy loop or a long computation at the top level of the module',
+        fail,
+      );
       proc.once('message', (msg: IsolatedWorkerMessage) => {
         if (msg.kind === 'ready') {
           clearTimeout(timer);
@@ -272,7 +262,7 @@ class IsolatedPrunerProxy implements IsolatedPruner {
     const request: PruneRequest = { id, input: shipInput(input) };
     return new Promise<PruneResult>((resolve, reject) => {
       const timer = setTimeout(
-        () => this.timedOut(id, `prune (${shape}) timed out after ${seconds(limitMs)}; its process was stopped`),
+        () => this.timedOut(id, `prune (${shape}) timed out after ${secondsText(limitMs)}; its process was stopped`),
         limitMs,
       );
       this.pending.set(id, { resolve, reject, timer });

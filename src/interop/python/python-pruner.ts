@@ -15,7 +15,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PruneInput, PruneResult } from '../../pruning/types';
-import { CallBudget, type WhenBudgetUsedUp } from '../../sandbox/call-budget';
+import { CallBudget, secondsText, type WhenBudgetUsedUp } from '../../sandbox/call-budget';
 import { PrunerCrashError, PrunerMemoryError, PrunerTimeoutError } from '../../sandbox/errors';
 import { checkMemoryCap, DEFAULT_MAX_MEMORY_MB, memoryExceeded, MemoryWatch } from '../../sandbox/memory-watch';
 import { DEFAULT_CALL_TIMEOUT_SECONDS, type IsolatedPruner } from '../../sandbox/isolated-pruner';
@@ -26,8 +26,6 @@ import { encodeFrame, FrameError, FrameReader, type Frame, type FrameArray } fro
 export const DEFAULT_PYTHON = 'python3';
 /** The environment variable naming the interpreter. */
 export const PYTHON_ENV = 'PRUNEPROOF_PYTHON';
-/** Loading starts the interpreter and imports NumPy and the module: at least this long, whatever the call limit. */
-const MIN_LOAD_TIMEOUT_MS = 30_000;
 /** How much of the process's stderr is kept to explain a crash. */
 const STDERR_TAIL_CHARS = 2000;
 const HOW_TO_CHOOSE = `point at another interpreter with --python PATH or the environment variable ${PYTHON_ENV}`;
@@ -80,10 +78,6 @@ export function bridgeScript(): string {
   if (!found)
     throw new Error(`pruneproof: the Python bridge is missing from the package (looked for ${candidates[0]})`);
   return found;
-}
-
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 /** Children still running when Node exits are killed: a pruner in an endless loop must not outlive pruneproof. */
@@ -205,15 +199,7 @@ class PythonPrunerProxy implements PythonPruner {
         child.kill('SIGKILL');
         reject(e);
       };
-      const limitMs = Math.max(this.budget.callTimeoutMs, MIN_LOAD_TIMEOUT_MS);
-      const timer = setTimeout(() => {
-        const why = 'e.g. a long computation at the top level of the module';
-        fail(
-          new PrunerModuleError(
-            `check-pruner: loading '${this.file}' did not finish within ${seconds(limitMs)} (${why})`,
-          ),
-        );
-      }, limitMs);
+      const timer = this.budget.loadTimer(this.file, 'e.g. a long computation at the top level of the module', fail);
       const onData = (chunk: Buffer) => {
         let frames: Frame[];
         try {
@@ -300,7 +286,8 @@ class PythonPrunerProxy implements PythonPruner {
     const chunks = encodeFrame(header, requestArrays(input));
     return new Promise<PruneResult>((resolve, reject) => {
       const timer = setTimeout(
-        () => this.timedOut(id, `prune (${shape}) timed out after ${seconds(limitMs)}; its Python process was stopped`),
+        () =>
+          this.timedOut(id, `prune (${shape}) timed out after ${secondsText(limitMs)}; its Python process was stopped`),
         limitMs,
       );
       this.pending.set(id, { resolve, reject, timer });
